@@ -1,0 +1,138 @@
+// Package fonts loads the bundled TrueType faces and answers the metric
+// questions the layout engine asks (advance, ink extent, coverage). It also
+// subsets faces for embedding. Measurements are in em (fractions of the
+// font size), so callers multiply by the point size.
+package fonts
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
+)
+
+// Face is one loaded TrueType face. It is safe for concurrent use.
+type Face struct {
+	// PostScriptName is the face's name-table ID 6, e.g. NotoSerifSC-Regular.
+	PostScriptName string
+	// Family is the name-table family (ID 1), e.g. Noto Serif SC.
+	Family string
+	Path   string
+	// Data is the unmodified font file.
+	Data []byte
+
+	sf   *sfnt.Font
+	upem fixed.Int26_6
+
+	mu      sync.Mutex
+	buf     sfnt.Buffer
+	metrics map[rune]GlyphMetrics
+}
+
+// GlyphMetrics describes one character's glyph in em units. Ink is the
+// glyph's bounding box with y up from the baseline; an empty glyph (a
+// space) has a zero box.
+type GlyphMetrics struct {
+	Glyph   uint16 // 0 when the face has no glyph for the character
+	Advance float64
+	InkX0   float64
+	InkX1   float64
+	InkY0   float64 // bottom, negative below the baseline
+	InkY1   float64 // top
+}
+
+// Load reads and parses a TrueType file. Only plain glyf-outline TrueType
+// is accepted, because that is all the PDF library can embed.
+func Load(path string) (*Face, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	f, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	f.Path = path
+	return f, nil
+}
+
+// Parse parses font data already in memory.
+func Parse(data []byte) (*Face, error) {
+	if len(data) < 4 || string(data[:4]) != "\x00\x01\x00\x00" {
+		return nil, errors.New("not a TrueType (glyf) font: CFF-based OpenType and font collections cannot be embedded; convert the face to TrueType outlines")
+	}
+	sf, err := sfnt.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("parsing font: %w", err)
+	}
+	f := &Face{Data: data, sf: sf, upem: fixed.Int26_6(sf.UnitsPerEm()), metrics: map[rune]GlyphMetrics{}}
+	f.PostScriptName, _ = sf.Name(&f.buf, sfnt.NameIDPostScript)
+	f.Family, _ = sf.Name(&f.buf, sfnt.NameIDFamily)
+	if f.PostScriptName == "" {
+		return nil, errors.New("font has no PostScript name (name ID 6)")
+	}
+	return f, nil
+}
+
+// LoadDir loads every file named in names from dir, keyed by file name.
+func LoadDir(dir string, names []string) (map[string]*Face, error) {
+	faces := make(map[string]*Face, len(names))
+	for _, n := range names {
+		if _, ok := faces[n]; ok {
+			continue
+		}
+		f, err := Load(filepath.Join(dir, n))
+		if err != nil {
+			return nil, err
+		}
+		faces[n] = f
+	}
+	return faces, nil
+}
+
+// Has reports whether the face maps r to a real glyph.
+func (f *Face) Has(r rune) bool { return f.Metrics(r).Glyph != 0 }
+
+// Metrics returns the glyph metrics of r (cached).
+func (f *Face) Metrics(r rune) GlyphMetrics {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if m, ok := f.metrics[r]; ok {
+		return m
+	}
+	m := f.measure(r)
+	f.metrics[r] = m
+	return m
+}
+
+// Advance returns the advance width of r in em.
+func (f *Face) Advance(r rune) float64 { return f.Metrics(r).Advance }
+
+// measure reads r's glyph; f.mu is held. Asking for ppem = unitsPerEm makes
+// sfnt return font units (in 26.6), which we divide back to em.
+func (f *Face) measure(r rune) GlyphMetrics {
+	gi, err := f.sf.GlyphIndex(&f.buf, r)
+	if err != nil || gi == 0 {
+		return GlyphMetrics{}
+	}
+	ppem := f.upem << 6
+	bounds, adv, err := f.sf.GlyphBounds(&f.buf, gi, ppem, font.HintingNone)
+	if err != nil {
+		return GlyphMetrics{}
+	}
+	em := float64(f.upem << 6)
+	return GlyphMetrics{
+		Glyph:   uint16(gi),
+		Advance: float64(adv) / em,
+		InkX0:   float64(bounds.Min.X) / em,
+		InkX1:   float64(bounds.Max.X) / em,
+		// sfnt's y axis points down.
+		InkY0: -float64(bounds.Max.Y) / em,
+		InkY1: -float64(bounds.Min.Y) / em,
+	}
+}

@@ -1,0 +1,66 @@
+package layout
+
+import "github.com/paiban/paiban/internal/fonts"
+
+// Book is a laid-out book: pages with every glyph at a fixed position. It
+// knows nothing about PDF; the PDF writer turns it into a file.
+//
+// Units are PostScript points. The origin is the top-left corner of the
+// page and y grows downwards; a glyph's Y is its baseline.
+type Book struct {
+	Info    Info
+	Pages   []*Page
+	Outline []OutlineEntry
+}
+
+// Info is the document information a writer records.
+type Info struct {
+	Title    string
+	Author   string
+	Subject  string
+	Keywords string
+	Language string // BCP 47, e.g. zh-CN
+	Creator  string
+}
+
+// OutlineEntry is one bookmark. Level 1 is the top level; levels never
+// skip (a level-3 entry follows a level-2 or level-3 entry).
+type OutlineEntry struct {
+	Title string
+	Level int
+	Page  int     // index into Book.Pages
+	Y     float64 // top of the target on that page
+}
+
+// Page is one page.
+type Page struct {
+	Width, Height float64
+	// Folio is the printed page number ("1"), empty on unnumbered pages.
+	Folio  string
+	Glyphs []Glyph
+	Rules  []Rule
+	Links  []Link
+}
+
+// Glyph is one character (or a cluster drawn as one unit) at a position.
+type Glyph struct {
+	Text string
+	Face *fonts.Face
+	Size float64
+	X, Y float64 // pen origin; Y is the baseline
+}
+
+// Rule is a filled rectangle: the footnote separator, a drawn dash, a dot.
+type Rule struct {
+	X, Y, W, H float64 // Y is the top edge
+	Gray       float64 // 0 black … 1 white
+}
+
+// Link is a clickable area. Exactly one of URL and (DestPage, DestY) is set:
+// an external link has a URL; an internal one jumps to a page position.
+type Link struct {
+	X, Y, W, H float64 // Y is the top edge
+	URL        string
+	DestPage   int // index into Book.Pages, when URL is empty
+	DestY      float64
+}
