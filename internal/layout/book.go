@@ -1,6 +1,10 @@
 package layout
 
-import "github.com/paiban/paiban/internal/fonts"
+import (
+	"time"
+
+	"github.com/paiban/paiban/internal/fonts"
+)
 
 // Book is a laid-out book: pages with every glyph at a fixed position. It
 // knows nothing about PDF; the PDF writer turns it into a file.
@@ -21,6 +25,9 @@ type Info struct {
 	Keywords string
 	Language string // BCP 47, e.g. zh-CN
 	Creator  string
+	// Date is the creation date written to the file; zero writes none, so
+	// that output is reproducible.
+	Date time.Time
 }
 
 // OutlineEntry is one bookmark. Level 1 is the top level; levels never
