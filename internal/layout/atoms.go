@@ -1,0 +1,321 @@
+package layout
+
+import (
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/fonts"
+)
+
+// gapKind says what the space before an atom is, which decides how
+// justification may stretch or shrink it (reference §3.2, §3.3).
+type gapKind uint8
+
+const (
+	gapNone      gapKind = iota
+	gapWordSpace         // a space typed between words
+	gapHanLatin          // the quarter em between Han and Latin (reference §4.1)
+)
+
+// atom is the smallest unit the line breaker moves: one character, or a
+// run that is drawn and measured as one (a two-em dash, an ellipsis pair).
+// Widths are in points.
+type atom struct {
+	text  string
+	r     rune // first rune, for the break rules
+	cls   class
+	face  *fonts.Face
+	size  float64
+	width float64 // cell width after adjacent-mark compression
+	// shift is the glyph origin relative to the cell start: negative when
+	// the blank left half of an opening mark was trimmed (like OpenType halt).
+	shift  float64
+	blankL float64 // trimmable blank on the left (opening marks)
+	blankR float64 // trimmable blank on the right (closing and pause marks)
+	rise   float64 // baseline shift upwards (note references)
+
+	// The junction before this atom.
+	gap         float64
+	gapKind     gapKind
+	breakBefore bool // a line may break before this atom
+	hardBreak   bool // a line must break before this atom
+
+	note *doc.Footnote // for clsNoteRef
+	link string
+	dots bool // emphasis dots under the character (着重号)
+	dash bool // draw a continuous rule across the cell
+}
+
+// faceSet is the faces one kind of text is set in.
+type faceSet struct {
+	cjk, latin *fonts.Face
+}
+
+// runStyle is the inline context of a piece of text.
+type runStyle struct {
+	faces faceSet
+	size  float64
+	link  string
+	dots  bool
+}
+
+// MissingGlyph reports a character no bundled font can draw.
+type MissingGlyph struct {
+	Pos  doc.Pos
+	Char rune
+}
+
+// atomBuilder turns text into atoms for one paragraph.
+type atomBuilder struct {
+	atoms    []atom
+	fallback []*fonts.Face // tried in order when a face lacks a character
+	pos      doc.Pos
+	missing  *[]MissingGlyph
+
+	pendingSpace bool
+	pendingHard  bool
+}
+
+// missingMark stands in for a character no font has: the geta mark 〓 is
+// the traditional printer's placeholder for a missing sort.
+const missingMark = '〓'
+
+func (b *atomBuilder) addText(s string, st runStyle) {
+	for i, r := range s {
+		if unicode.IsSpace(r) || r == '\u3000' {
+			b.pendingSpace = true
+			continue
+		}
+		next, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
+		b.addRune(r, next, st)
+	}
+}
+
+func (b *atomBuilder) addRune(r, next rune, st runStyle) {
+	cls := classify(r)
+	useCJK := cls != clsLatin
+	// U+2019 between two Latin letters is an apostrophe, set from the
+	// Latin face (reference §4.5).
+	if r == '’' && b.prevIsLatinLetter() && unicode.IsLetter(next) && !isCJK(next) {
+		cls, useCJK = clsLatin, false
+	}
+	face := st.faces.latin
+	if useCJK {
+		face = st.faces.cjk
+	}
+	face = b.faceFor(r, face)
+	if face == nil {
+		*b.missing = append(*b.missing, MissingGlyph{Pos: b.pos, Char: r})
+		r, cls = missingMark, clsHan
+		face = b.faceFor(r, st.faces.cjk)
+	}
+	a := atom{text: string(r), r: r, cls: cls, face: face, size: st.size, link: st.link}
+	a.width = face.Advance(r) * st.size
+	if st.dots && cls == clsHan {
+		a.dots = true
+	}
+	b.push(a, st)
+}
+
+func (b *atomBuilder) prevIsLatinLetter() bool {
+	if len(b.atoms) == 0 || b.pendingSpace {
+		return false
+	}
+	last := b.atoms[len(b.atoms)-1]
+	return last.cls == clsLatin && unicode.IsLetter(last.r)
+}
+
+// faceFor returns want if it has r, else the first fallback face that has it.
+func (b *atomBuilder) faceFor(r rune, want *fonts.Face) *fonts.Face {
+	if want != nil && want.Has(r) {
+		return want
+	}
+	for _, f := range b.fallback {
+		if f.Has(r) {
+			return f
+		}
+	}
+	return nil
+}
+
+// addNoteRef adds a footnote reference mark: a superscript circled number
+// (the digit is chosen per page during pagination), 0.65 of the size,
+// raised so its top stays inside the em box (reference §4.3, §5.5).
+func (b *atomBuilder) addNoteRef(n *doc.Footnote, st runStyle) {
+	const scale = 0.65
+	face := b.faceFor('①', st.faces.cjk)
+	if face == nil {
+		*b.missing = append(*b.missing, MissingGlyph{Pos: b.pos, Char: '①'})
+		return
+	}
+	a := atom{text: "①", r: '①', cls: clsNoteRef, face: face, size: st.size * scale, note: n}
+	a.width = face.Advance('①') * a.size
+	a.rise = 0.33 * st.size
+	b.pendingSpace = false // no gap before a note mark
+	b.push(a, st)
+}
+
+func (b *atomBuilder) lineBreak() { b.pendingHard = true }
+
+func (b *atomBuilder) push(a atom, st runStyle) {
+	if n := len(b.atoms); n > 0 {
+		prev := &b.atoms[n-1]
+		if b.pendingSpace && a.cls != clsNoteRef {
+			a.gapKind = gapWordSpace
+			a.gap = st.faces.latin.Advance(' ') * st.size
+		}
+		// Spaces typed between Han and Latin are replaced by the standard
+		// quarter-em gap, not added to it (reference §4.1).
+		if hanLatinPair(prev, &a) {
+			a.gapKind = gapHanLatin
+			a.gap = 0.25 * st.size
+		}
+		a.hardBreak = b.pendingHard
+	}
+	b.pendingSpace, b.pendingHard = false, false
+	b.atoms = append(b.atoms, a)
+}
+
+// hanLatinPair reports whether the quarter-em gap goes between a and b:
+// Han next to a Latin letter or digit, in either order, never next to CJK
+// punctuation (reference §4.1).
+func hanLatinPair(a, b *atom) bool {
+	alnum := func(x *atom) bool {
+		return x.cls == clsLatin && (unicode.IsLetter(x.r) || unicode.IsDigit(x.r))
+	}
+	return (a.cls == clsHan && alnum(b)) || (alnum(a) && b.cls == clsHan)
+}
+
+// finish merges dash and ellipsis runs, applies the punctuation widths and
+// decides where lines may break. em is the paragraph's body size.
+func (b *atomBuilder) finish() []atom {
+	atoms := mergeRuns(b.atoms)
+	for i := range atoms {
+		setBlanks(&atoms[i])
+	}
+	compressAdjacent(atoms)
+	markBreaks(atoms)
+	return atoms
+}
+
+// mergeRuns joins consecutive dashes (——, drawn continuous over 2 em) and
+// ellipses (……) into single atoms: neither may be split (GB 15834 §5.1.4,
+// §5.1.5), and each U+2014 gets a full 1-em cell although Noto gives it a
+// proportional advance (reference §2.1).
+func mergeRuns(in []atom) []atom {
+	out := in[:0:0]
+	for i := 0; i < len(in); i++ {
+		a := in[i]
+		if a.cls == clsDash || a.cls == clsEllipsis {
+			j := i + 1
+			for j < len(in) && in[j].cls == a.cls && in[j].gapKind == gapNone && in[j].face == a.face {
+				a.text += in[j].text
+				j++
+			}
+			a.width = float64(j-i) * a.size
+			a.dash = a.cls == clsDash
+			i = j - 1
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// setBlanks computes how much blank the mark's cell has on its trimmable
+// side: half an em, but never more than the glyph's real blank less
+// 0.02 em, so that fonts with centred marks do not collide (reference §2.1,
+// like ctex's per-font ctexpunct.spa table).
+func setBlanks(a *atom) {
+	if a.cls == clsLatin || a.cls == clsHan || a.cls == clsNoteRef {
+		return
+	}
+	m := a.face.Metrics(a.r)
+	em := a.size
+	// Marks are set in a 1-em cell whatever their advance.
+	if a.cls != clsDash && a.cls != clsEllipsis && a.cls != clsInterpunct {
+		a.shift += (1 - m.Advance) / 2 * em
+		a.width = em
+	}
+	safe := func(blank float64) float64 {
+		return max(0, min(0.5, blank-0.02)) * em
+	}
+	switch {
+	case a.cls == clsOpen:
+		a.blankL = safe(m.InkX0)
+	case blankRight(a.cls):
+		a.blankR = safe(m.Advance - m.InkX1)
+	case a.cls == clsInterpunct:
+		// A fixed half-em cell with the dot centred (clreq §3.1.6.1).
+		a.width = 0.5 * em
+		a.shift = 0.25*em - (m.InkX0+m.InkX1)/2*em
+	}
+}
+
+// compressAdjacent sets two adjacent marks in 1.5 em instead of 2 by
+// trimming the blank that lies between them (reference §2.3).
+func compressAdjacent(atoms []atom) {
+	for i := 0; i+1 < len(atoms); i++ {
+		a, b := &atoms[i], &atoms[i+1]
+		if b.gapKind != gapNone {
+			continue
+		}
+		switch {
+		case a.cls == clsQEx && b.cls == clsQEx:
+			// ？！ together take one em (GB 15834 §5.1.2).
+			trimRight(a, a.blankR)
+			trimRight(b, b.blankR)
+		case blankRight(a.cls) && (b.cls == clsOpen || blankRight(b.cls)):
+			trimRight(a, a.blankR)
+		case a.cls == clsOpen && b.cls == clsOpen:
+			trimLeft(b, b.blankL)
+		case a.cls == clsClose && b.cls == clsInterpunct:
+			trimRight(a, min(a.blankR, 0.25*a.size))
+		case a.cls == clsInterpunct && b.cls == clsOpen:
+			trimLeft(b, min(b.blankL, 0.25*b.size))
+		}
+	}
+}
+
+func trimRight(a *atom, t float64) {
+	a.width -= t
+	a.blankR -= t
+}
+
+func trimLeft(a *atom, t float64) {
+	a.width -= t
+	a.shift -= t
+	a.blankL -= t
+}
+
+// markBreaks decides before which atoms a line may break: Chinese
+// line-breaking prohibitions (避头尾, reference §1.2–§1.4) on top of
+// "break anywhere between ideographs and at spaces".
+func markBreaks(atoms []atom) {
+	prev := -1 // last atom that is not a note reference
+	for i := range atoms {
+		b := &atoms[i]
+		if b.cls == clsNoteRef {
+			b.breakBefore = false
+			continue
+		}
+		if prev < 0 {
+			prev = i
+			continue
+		}
+		a := &atoms[prev]
+		switch {
+		case b.hardBreak:
+			b.breakBefore = true
+		case noStart(b.cls, b.r) || noEnd(a.cls, a.r):
+			b.breakBefore = false
+		case b.gapKind == gapWordSpace:
+			b.breakBefore = true
+		case a.cls == clsLatin && b.cls == clsLatin:
+			b.breakBefore = false // inside a word or number
+		default:
+			b.breakBefore = true
+		}
+		prev = i
+	}
+}

@@ -1,0 +1,535 @@
+// Package layout sets a document on pages: Chinese line breaking,
+// punctuation compression, justification, footnotes at the foot of their
+// page, running heads, a table of contents and the outline. It produces a
+// Book of positioned glyphs and knows nothing about PDF.
+package layout
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/fonts"
+	"github.com/paiban/paiban/internal/style"
+)
+
+// Options configure one layout run.
+type Options struct {
+	Style *style.Style
+	// Faces holds the loaded fonts by file name, as the style names them.
+	Faces   map[string]*fonts.Face
+	Creator string
+	Date    time.Time
+}
+
+// Result is a laid-out book plus what the author should hear about.
+type Result struct {
+	Book *Book
+	// Missing lists characters no bundled font covers; each was set as 〓.
+	Missing []MissingGlyph
+}
+
+// Em-box metrics of the CJK faces: the ideographic em box runs from
+// -0.12 em to 0.88 em around the alphabetic baseline (reference §0.1, §4.3).
+const (
+	emAscent  = 0.88
+	emDescent = 0.12
+)
+
+// Layout sets d in the given style.
+func Layout(d *doc.Document, opt Options) (*Result, error) {
+	e, err := newEngine(opt)
+	if err != nil {
+		return nil, err
+	}
+	e.buildRows(d)
+	pages := e.paginate()
+	book := &Book{
+		Info: Info{
+			Title:    d.Meta.Title,
+			Author:   d.Meta.AuthorNames(),
+			Subject:  d.Meta.Source,
+			Keywords: d.Meta.Description,
+			Language: d.Meta.Language,
+			Creator:  opt.Creator,
+			Date:     opt.Date,
+		},
+		Pages: pages,
+	}
+	e.resolve(book)
+	return &Result{Book: book, Missing: e.missing}, nil
+}
+
+type engine struct {
+	st                     *style.Style
+	body, strong, headingF faceSet
+	emLatin                *fonts.Face
+	fallback               []*fonts.Face
+
+	em, pitch                    float64 // body size and line pitch, pt
+	pageW, pageH                 float64
+	left, measure, top, bodyH    float64
+	noteSize, notePitch, noteGap float64
+
+	title    string
+	rows     []*row
+	headings []*headingInfo
+	byID     map[string]*headingInfo
+	missing  []MissingGlyph
+	pos      doc.Pos
+	// noteLines caches each footnote's set lines (their number is drawn
+	// per page, the text does not change).
+	noteLines map[*doc.Footnote]*setPara
+	minLevel  int
+
+	pendingLinks []pendingLink
+	tocPlaced    []tocPlacement
+}
+
+func newEngine(opt Options) (*engine, error) {
+	st := opt.Style
+	if st == nil {
+		return nil, errors.New("layout: no style")
+	}
+	get := func(name string) (*fonts.Face, error) {
+		if name == "" {
+			return nil, nil
+		}
+		f := opt.Faces[name]
+		if f == nil {
+			return nil, fmt.Errorf("layout: font %s of style %s is not loaded", name, st.Name)
+		}
+		return f, nil
+	}
+	var errs []error
+	must := func(name string) *fonts.Face {
+		f, err := get(name)
+		errs = append(errs, err)
+		return f
+	}
+	serif, sans, latin := must(st.Fonts.Serif), must(st.Fonts.Sans), must(st.Fonts.Latin)
+	latinItalic, latinBold := must(st.Fonts.LatinItalic), must(st.Fonts.LatinBold)
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if latinItalic == nil {
+		latinItalic = latin
+	}
+	if latinBold == nil {
+		latinBold = sans
+	}
+	e := &engine{
+		st:        st,
+		body:      faceSet{cjk: serif, latin: latin},
+		strong:    faceSet{cjk: sans, latin: latinBold},
+		headingF:  faceSet{cjk: sans, latin: sans},
+		emLatin:   latinItalic,
+		fallback:  []*fonts.Face{serif, sans, latin},
+		em:        st.BodySize,
+		pitch:     st.BodySize * st.LinePitch,
+		pageW:     st.PageWidthMM * style.PointsPerMM,
+		pageH:     st.PageHeightMM * style.PointsPerMM,
+		noteSize:  st.NoteSize,
+		notePitch: st.NoteSize * st.NotePitch,
+		byID:      map[string]*headingInfo{},
+		noteLines: map[*doc.Footnote]*setPara{},
+	}
+	// The measure is a whole number of body ems (clreq §2.3.5 item 3),
+	// centred between the side margins.
+	avail := e.pageW - (st.MarginLeftMM+st.MarginRightMM)*style.PointsPerMM
+	e.measure = math.Floor(avail/e.em+eps) * e.em
+	e.left = st.MarginLeftMM*style.PointsPerMM + (avail-e.measure)/2
+	e.top = st.MarginTopMM * style.PointsPerMM
+	// The body area holds a whole number of lines.
+	bodyAvail := e.pageH - e.top - st.MarginBotMM*style.PointsPerMM
+	e.bodyH = math.Floor(bodyAvail/e.pitch+eps) * e.pitch
+	e.noteGap = e.pitch
+	return e, nil
+}
+
+// row is a horizontal band of the page, a whole number of grid lines tall
+// so that body text stays on one baseline grid (reference §5.2). Positions
+// inside a row are relative to its top-left corner (the measure's left).
+type row struct {
+	slots  int
+	glyphs []Glyph
+	rules  []Rule
+	links  []rowLink
+	notes  []*doc.Footnote // notes referenced in this row, in order
+	refs   []int           // glyph indices of note reference marks
+	// noBreakAfter forbids a page break after this row (keep-with-next,
+	// widows and orphans).
+	noBreakAfter bool
+	// discardable rows (space before a heading) vanish at a page top.
+	discardable bool
+	heading     *headingInfo
+	toc         *headingInfo // a table-of-contents entry for this heading
+	tocWidth    float64      // where the entry's text ends
+}
+
+type rowLink struct {
+	x, y, w, h float64
+	url        string
+}
+
+type headingInfo struct {
+	title string
+	level int
+	id    string
+	page  int
+	y     float64
+}
+
+// setPara is a paragraph set into lines, with the atoms the lines index.
+type setPara struct {
+	atoms []atom
+	lines []line
+}
+
+func (e *engine) runStyle(f faceSet, size float64) runStyle {
+	return runStyle{faces: f, size: size}
+}
+
+// atomsOf converts inlines to atoms in the given base style.
+func (e *engine) atomsOf(inlines []doc.Inline, base runStyle) []atom {
+	b := &atomBuilder{fallback: e.fallback, pos: e.pos, missing: &e.missing}
+	e.addInlines(b, inlines, base)
+	return b.finish()
+}
+
+func (e *engine) addInlines(b *atomBuilder, inlines []doc.Inline, st runStyle) {
+	for _, in := range inlines {
+		switch n := in.(type) {
+		case doc.Text:
+			b.addText(string(n), st)
+		case doc.Code:
+			b.addText(string(n), st)
+		case doc.LineBreak:
+			b.lineBreak()
+		case *doc.Emphasis:
+			inner := st
+			if n.Strong {
+				inner.faces = e.strong
+			} else {
+				// Han is never slanted: emphasis dots under Han, italic
+				// only for Latin (clreq §3.1.8; reference §5.4).
+				inner.dots = true
+				inner.faces.latin = e.emLatin
+			}
+			e.addInlines(b, n.Content, inner)
+		case *doc.Link:
+			inner := st
+			inner.link = n.URL
+			e.addInlines(b, n.Content, inner)
+		case *doc.FootnoteRef:
+			b.addNoteRef(n.Note, st)
+		}
+	}
+}
+
+// setText sets inlines as a paragraph in the given measure.
+func (e *engine) setText(atoms []atom, measure, firstIndent, indent float64, justify bool) *setPara {
+	p := paragraph{atoms: atoms, measure: measure, firstIndent: firstIndent, indent: indent, justify: justify, em: e.em}
+	return &setPara{atoms: atoms, lines: breakLines(p)}
+}
+
+// balanced sets a ragged multi-line text (a heading) with lines of even
+// length: the narrowest measure that needs no more lines.
+func (e *engine) balanced(atoms []atom, measure float64) *setPara {
+	sp := e.setText(atoms, measure, 0, 0, false)
+	if len(sp.lines) < 2 {
+		return sp
+	}
+	step := atoms[0].size
+	for m := measure - step; m > step; m -= step {
+		try := e.setText(atoms, m, 0, 0, false)
+		if len(try.lines) > len(sp.lines) {
+			break
+		}
+		sp = try
+	}
+	return sp
+}
+
+// lineGlyphs draws one set line into a row whose baseline is at y.
+func (e *engine) lineGlyphs(r *row, sp *setPara, ln line, x0, y float64) {
+	var linkStart = -1
+	flushLink := func(i int) {
+		if linkStart < 0 {
+			return
+		}
+		a := sp.atoms[ln.start+linkStart]
+		x := x0 + ln.x[linkStart]
+		w := ln.x[i-1] + ln.w[i-1] - ln.x[linkStart]
+		r.links = append(r.links, rowLink{x: x, y: y - emAscent*a.size, w: w, h: a.size, url: a.link})
+		linkStart = -1
+	}
+	for i := 0; i < ln.end-ln.start; i++ {
+		a := sp.atoms[ln.start+i]
+		x := x0 + ln.x[i] + ln.shift[i]
+		if linkStart >= 0 && sp.atoms[ln.start+linkStart].link != a.link {
+			flushLink(i)
+		}
+		if a.link != "" && linkStart < 0 {
+			linkStart = i
+		}
+		switch {
+		case a.dash || a.cls == clsEllipsis:
+			e.drawRun(r, a, x0+ln.x[i], y)
+		case a.cls == clsNoteRef:
+			r.refs = append(r.refs, len(r.glyphs))
+			r.notes = append(r.notes, a.note)
+			r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: x, Y: y - a.rise})
+		default:
+			r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: x, Y: y})
+		}
+		if a.dots {
+			// 着重号: a dot centred under the character's cell.
+			d := 0.14 * a.size
+			cx := x0 + ln.x[i] + ln.w[i]/2
+			r.rules = append(r.rules, Rule{X: cx - d/2, Y: y + (emDescent+0.06)*a.size, W: d, H: d})
+		}
+	}
+	flushLink(ln.end - ln.start)
+}
+
+// drawRun draws a dash or ellipsis run one glyph per 1-em cell. A dash run
+// also gets a rule across its cells at the glyph's stroke height, so that
+// —— reads as one continuous 2-em stroke although the font's U+2014 is
+// only 0.89 em wide (reference §2.1, T10/T29).
+func (e *engine) drawRun(r *row, a atom, x, y float64) {
+	m := a.face.Metrics(a.r)
+	n := 0
+	for _, ch := range a.text {
+		gx := x + float64(n)*a.size + (1-m.Advance)/2*a.size
+		r.glyphs = append(r.glyphs, Glyph{Text: string(ch), Face: a.face, Size: a.size, X: gx, Y: y})
+		n++
+	}
+	if a.dash && m.InkY1 > m.InkY0 {
+		x0 := x + (1-m.Advance)/2*a.size + m.InkX0*a.size
+		x1 := x + float64(n-1)*a.size + (1-m.Advance)/2*a.size + m.InkX1*a.size
+		r.rules = append(r.rules, Rule{X: x0, Y: y - m.InkY1*a.size, W: x1 - x0, H: (m.InkY1 - m.InkY0) * a.size})
+	}
+}
+
+// baseline is the baseline of a body line inside its grid slot: the em box
+// centred in the line pitch.
+func (e *engine) baseline(size float64) float64 {
+	return (e.pitch-size)/2 + emAscent*size
+}
+
+// addParagraph sets a body paragraph into rows.
+func (e *engine) addParagraph(inlines []doc.Inline, leftIndent float64, firstIndent float64) {
+	atoms := e.atomsOf(inlines, e.runStyle(e.body, e.em))
+	if len(atoms) == 0 {
+		return
+	}
+	sp := e.setText(atoms, e.measure-leftIndent, firstIndent, 0, true)
+	first := len(e.rows)
+	for i, ln := range sp.lines {
+		r := &row{slots: 1}
+		x0 := leftIndent
+		if i == 0 {
+			x0 += firstIndent
+		}
+		e.lineGlyphs(r, sp, ln, x0, e.baseline(e.em))
+		e.rows = append(e.rows, r)
+	}
+	// No lone first line at a page foot, no lone last line at a page top
+	// (clreq §3.4.4 item 2; reference §5.6).
+	if n := len(sp.lines); n >= 2 {
+		e.rows[first].noBreakAfter = true
+		e.rows[first+n-2].noBreakAfter = true
+	}
+}
+
+func (e *engine) addSpace(slots int) {
+	if len(e.rows) == 0 {
+		return
+	}
+	e.rows = append(e.rows, &row{slots: slots, discardable: true})
+}
+
+// addHeading sets a heading in the sans face, centred at the top level and
+// flush left below it, kept with the two lines that follow (reference §5.3).
+func (e *engine) addHeading(h *doc.Heading) {
+	level := h.Level - e.minLevel + 1
+	size := e.st.HeadingSize(level)
+	atoms := e.atomsOf(h.Content, e.runStyle(e.headingF, size))
+	if len(atoms) == 0 {
+		return
+	}
+	info := &headingInfo{title: doc.PlainText(h.Content), level: level, id: h.ID}
+	e.headings = append(e.headings, info)
+	if h.ID != "" {
+		e.byID[h.ID] = info
+	}
+	e.addSpace(1)
+	sp := e.balanced(atoms, e.measure)
+	for i, ln := range sp.lines {
+		r := &row{slots: 1, noBreakAfter: true}
+		if i == 0 {
+			r.heading = info
+		}
+		x0 := 0.0
+		if level == 1 {
+			x0 = (e.measure - ln.width) / 2
+		}
+		e.lineGlyphs(r, sp, ln, x0, e.baseline(size))
+		e.rows = append(e.rows, r)
+	}
+}
+
+func (e *engine) buildRows(d *doc.Document) {
+	e.title = d.Meta.Title
+	e.minLevel = 0
+	doc.Walk(d.Blocks, func(b doc.Block) {
+		if h, ok := b.(*doc.Heading); ok && (e.minLevel == 0 || h.Level < e.minLevel) {
+			e.minLevel = h.Level
+		}
+	})
+	e.addTitleBlock(d)
+	tocAt := len(e.rows)
+	e.addBlocks(d.Blocks, 0)
+	if d.Meta.Source != "" {
+		e.addRightAligned("（转载自" + d.Meta.Source + "）")
+	}
+	e.insertTOC(tocAt)
+}
+
+func (e *engine) addBlocks(blocks []doc.Block, leftIndent float64) {
+	for _, b := range blocks {
+		switch n := b.(type) {
+		case *doc.Heading:
+			e.pos = n.Pos
+			e.addHeading(n)
+		case *doc.Paragraph:
+			e.pos = n.Pos
+			e.addParagraph(n.Content, leftIndent, e.st.Indent*e.em)
+		case *doc.BlockQuote:
+			e.pos = n.Pos
+			e.addBlocks(n.Blocks, leftIndent+2*e.em)
+		case *doc.List:
+			e.pos = n.Pos
+			e.addList(n, leftIndent)
+		case *doc.CodeBlock:
+			e.pos = n.Pos
+			for _, l := range strings.Split(strings.TrimRight(n.Text, "\n"), "\n") {
+				e.addParagraph([]doc.Inline{doc.Code(l)}, leftIndent+2*e.em, 0)
+			}
+		case *doc.ThematicBreak:
+			e.addSpace(1)
+			r := &row{slots: 1}
+			r.rules = append(r.rules, Rule{X: e.measure/2 - e.em, Y: e.pitch / 2, W: 2 * e.em, H: 0.5})
+			e.rows = append(e.rows, r)
+		}
+	}
+}
+
+// addList sets each item with its marker hanging in a 2-em indent.
+func (e *engine) addList(l *doc.List, leftIndent float64) {
+	for i, item := range l.Items {
+		marker := "•"
+		if l.Ordered {
+			marker = strconv.Itoa(l.Start+i) + "."
+		}
+		first := len(e.rows)
+		e.addBlocks(item, leftIndent+2*e.em)
+		if first < len(e.rows) {
+			atoms := e.atomsOf([]doc.Inline{doc.Text(marker)}, e.runStyle(e.body, e.em))
+			sp := e.setText(atoms, 2*e.em, 0, 0, false)
+			for len(sp.lines) > 0 {
+				e.lineGlyphs(e.rows[first], sp, sp.lines[0], leftIndent, e.baseline(e.em))
+				break
+			}
+		}
+	}
+}
+
+// addRightAligned adds a one-line note flush right (the reprint notice).
+func (e *engine) addRightAligned(text string) {
+	atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, e.runStyle(e.body, e.em))
+	sp := e.setText(atoms, e.measure, 0, 0, false)
+	for _, ln := range sp.lines {
+		r := &row{slots: 1}
+		e.lineGlyphs(r, sp, ln, e.measure-ln.width, e.baseline(e.em))
+		e.rows = append(e.rows, r)
+	}
+}
+
+// centredRows sets text centred in the given faces and size, each line
+// taking slots grid lines.
+func (e *engine) centredRows(text string, f faceSet, size float64, slots int) {
+	atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, e.runStyle(f, size))
+	if len(atoms) == 0 {
+		return
+	}
+	sp := e.balanced(atoms, e.measure)
+	for _, ln := range sp.lines {
+		r := &row{slots: slots, noBreakAfter: true}
+		y := float64(slots)*e.pitch/2 - size/2 + emAscent*size
+		e.lineGlyphs(r, sp, ln, (e.measure-ln.width)/2, y)
+		e.rows = append(e.rows, r)
+	}
+}
+
+// addTitleBlock sets the title, subtitle and authors at the head of the
+// first page.
+func (e *engine) addTitleBlock(d *doc.Document) {
+	m := d.Meta
+	titleSlots := int(math.Ceil(1.8 * e.st.TitleSize / e.pitch))
+	e.centredRows(m.Title, e.headingF, e.st.TitleSize, titleSlots)
+	if m.Subtitle != "" {
+		e.centredRows("——"+m.Subtitle, e.body, e.em*1.1, 1)
+	}
+	for _, a := range m.Authors {
+		e.centredRows(a.Name, e.body, e.em*1.15, 1)
+		if a.Position != "" {
+			e.centredRows(a.Position, e.body, e.noteSize+1, 1)
+		}
+	}
+	if n := len(e.rows); n > 0 {
+		e.rows[n-1].noBreakAfter = false
+	}
+}
+
+// insertTOC inserts a table of contents at row index at: one entry per
+// heading, with dot leaders and the page number filled in after
+// pagination (reference: the end-to-end issue's PDF edition).
+func (e *engine) insertTOC(at int) {
+	if len(e.headings) == 0 {
+		return
+	}
+	var toc []*row
+	toc = append(toc, &row{slots: 1, discardable: true})
+	label := e.atomsOf([]doc.Inline{doc.Text("目　录")}, e.runStyle(e.headingF, e.st.HeadingSize(2)))
+	lsp := e.setText(label, e.measure, 0, 0, false)
+	lr := &row{slots: 1, noBreakAfter: true}
+	e.lineGlyphs(lr, lsp, lsp.lines[0], (e.measure-lsp.lines[0].width)/2, e.baseline(e.st.HeadingSize(2)))
+	toc = append(toc, lr)
+	// Page numbers get a 3-em column; entries are indented by level.
+	numCol := 3 * e.em
+	for _, h := range e.headings {
+		indent := float64(h.level-1) * 2 * e.em
+		atoms := e.atomsOf([]doc.Inline{doc.Text(h.title)}, e.runStyle(e.body, e.em))
+		sp := e.setText(atoms, e.measure-numCol-e.em, indent, indent+2*e.em, false)
+		for i, ln := range sp.lines {
+			r := &row{slots: 1, noBreakAfter: i < len(sp.lines)-1}
+			x0 := indent
+			if i > 0 {
+				x0 += 2 * e.em
+			}
+			e.lineGlyphs(r, sp, ln, x0, e.baseline(e.em))
+			if i == len(sp.lines)-1 {
+				r.toc = h
+				r.tocWidth = x0 + ln.width
+			}
+			toc = append(toc, r)
+		}
+	}
+	e.rows = append(e.rows[:at], append(toc, e.rows[at:]...)...)
+}

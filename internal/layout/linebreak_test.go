@@ -1,0 +1,222 @@
+package layout
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/paiban/paiban/internal/fonts"
+)
+
+var (
+	loadOnce           sync.Once
+	serifFace, latFace *fonts.Face
+	loadErr            error
+)
+
+// testFaces loads the bundled body faces: Noto Serif SC (Han and marks in
+// 1-em cells, GB placement) and Source Serif 4 for Latin.
+func testFaces(t testing.TB) (*fonts.Face, *fonts.Face) {
+	t.Helper()
+	loadOnce.Do(func() {
+		serifFace, loadErr = fonts.Load("../../fonts/NotoSerifSC-Regular.ttf")
+		if loadErr == nil {
+			latFace, loadErr = fonts.Load("../../fonts/SourceSerif4-Regular.ttf")
+		}
+	})
+	if loadErr != nil {
+		t.Fatal(loadErr)
+	}
+	return serifFace, latFace
+}
+
+// setCase sets text at 10 pt (1 em = 10 pt) in a measure of measureEm ems
+// and returns, per line, "char@start/width" cells in em, the format of the
+// typesetting reference's §7.2 cases. Widths of 1 are left out.
+func setCase(t *testing.T, text string, measureEm, indentEm float64) [][]string {
+	t.Helper()
+	serif, latin := testFaces(t)
+	var missing []MissingGlyph
+	b := &atomBuilder{fallback: []*fonts.Face{serif, latin}, missing: &missing}
+	b.addText(text, runStyle{faces: faceSet{cjk: serif, latin: latin}, size: 10})
+	atoms := b.finish()
+	lines := breakLines(paragraph{atoms: atoms, measure: measureEm * 10, firstIndent: indentEm * 10, justify: true, em: 10})
+	var out [][]string
+	for li, ln := range lines {
+		var cells []string
+		off := 0.0
+		if li == 0 {
+			off = indentEm
+		}
+		for i := 0; i < ln.end-ln.start; i++ {
+			a := atoms[ln.start+i]
+			c := fmt.Sprintf("%s@%s", a.text, num(off+ln.x[i]/10))
+			if w := ln.w[i] / 10; math.Abs(w-1) > 0.005 {
+				c += "/" + num(w)
+			}
+			cells = append(cells, c)
+		}
+		out = append(out, cells)
+	}
+	return out
+}
+
+func num(v float64) string {
+	s := fmt.Sprintf("%.4f", v)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if s == "-0" {
+		return "0"
+	}
+	return s
+}
+
+// hanRow builds the expected cells of a run of Han characters starting at
+// start with the given pitch.
+func hanRow(chars string, start, pitch float64) []string {
+	var out []string
+	i := 0
+	for _, r := range chars {
+		out = append(out, fmt.Sprintf("%c@%s", r, num(start+float64(i)*pitch)))
+		i++
+	}
+	return out
+}
+
+func cat(parts ...[]string) []string {
+	var out []string
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+// TestReferenceCases runs the exact-position cases of the typesetting
+// reference (§7.2) whose expected values are given there.
+func TestReferenceCases(t *testing.T) {
+	cases := []struct {
+		id      string
+		text    string
+		measure float64
+		indent  float64
+		want    [][]string
+	}{
+		{"T01 push-out and expansion", "一二三四五六七八九十，一二三四五。", 10, 0, [][]string{
+			hanRow("一二三四五六七八九", 0, 1.125),
+			cat(hanRow("十", 0, 1), []string{"，@1"}, hanRow("一二三四五", 2, 1), []string{"。@7/0.5"}),
+		}},
+		{"T02 opening quote trimmed at line start", "一二三四五六七八九“十一”二三。", 10, 0, [][]string{
+			hanRow("一二三四五六七八九", 0, 1.125),
+			cat([]string{"“@0/0.5"}, hanRow("十一", 0.5, 1), []string{"”@2.5"}, hanRow("二三", 3.5, 1), []string{"。@5.5/0.5"}),
+		}},
+		{"T03 line-end comma takes half an em", "一二三四五六七八九，十一二三。", 10, 0, [][]string{
+			cat(hanRow("一二三四五六七八九", 0, 1.0625), []string{"，@9.5/0.5"}),
+			cat(hanRow("十一二三", 0, 1), []string{"。@4/0.5"}),
+		}},
+		{"T04 push-in before push-out", "一二三，四五六七八九。十一二三四五。", 10, 0, [][]string{
+			cat(hanRow("一二三", 0, 1), []string{"，@3/0.5"}, hanRow("四五六七八九", 3.5, 1), []string{"。@9.5/0.5"}),
+			cat(hanRow("十一二三四五", 0, 1), []string{"。@6/0.5"}),
+		}},
+		{"T05 adjacent marks take 1.5 em", "他说：“你好。”", 20, 0, [][]string{
+			cat(hanRow("他说", 0, 1), []string{"：@2/0.5", "“@2.5"}, hanRow("你好", 3.5, 1), []string{"。@5.5/0.5", "”@6/0.5"}),
+		}},
+		{"T06 three marks and a line-start bracket", "（甲）、（乙）", 20, 0, [][]string{
+			{"（@0/0.5", "甲@0.5", "）@1.5/0.5", "、@2/0.5", "（@2.5", "乙@3.5", "）@4.5/0.5"},
+		}},
+		{"T07 title mark and comma", "读《论语》，很好。", 20, 0, [][]string{
+			{"读@0", "《@1", "论@2", "语@3", "》@4/0.5", "，@4.5", "很@5.5", "好@6.5", "。@7.5/0.5"},
+		}},
+		{"T08 closing pair fills the line", "一二三四五六七“九。”十一二。", 10, 0, [][]string{
+			cat(hanRow("一二三四五六七", 0, 1), []string{"“@7"}, hanRow("九", 8, 1), []string{"。@9/0.5", "”@9.5/0.5"}),
+			cat(hanRow("十一二", 0, 1), []string{"。@3/0.5"}),
+		}},
+		{"T09 opening quote after the indent", "“你好，”他说。", 20, 2, [][]string{
+			{"“@2/0.5", "你@2.5", "好@3.5", "，@4.5/0.5", "”@5", "他@6", "说@7", "。@8/0.5"},
+		}},
+		{"T10 two-em dash may start a line", "一二三四五六七八九——十一", 10, 0, [][]string{
+			hanRow("一二三四五六七八九", 0, 1.125),
+			{"——@0/2", "十@2", "一@3"},
+		}},
+		{"T12 ellipsis may not start a line", "一二三四五六七八九……十一", 10, 0, [][]string{
+			hanRow("一二三四五六七八", 0, 9.0/7),
+			{"九@0", "……@1/2", "十@3", "一@4"},
+		}},
+		{"T13 no single Han on the last line", "一二三四五六七八九十一二三四五六七八九十一。", 10, 0, [][]string{
+			hanRow("一二三四五六七八九十", 0, 1),
+			hanRow("一二三四五六七八九", 0, 1.125),
+			cat(hanRow("十一", 0, 1), []string{"。@2/0.5"}),
+		}},
+		{"T15 stacked question and exclamation", "真的吗？！不会吧。", 20, 0, [][]string{
+			cat(hanRow("真的吗", 0, 1), []string{"？@3/0.5", "！@3.5/0.5"}, hanRow("不会吧", 4, 1), []string{"。@7/0.5"}),
+		}},
+		{"T30 break before an opening quote", "一二三四“五六”七", 5, 0, [][]string{
+			hanRow("一二三四", 0, 4.0/3),
+			cat([]string{"“@0/0.5"}, hanRow("五六", 0.5, 1), []string{"”@2.5"}, hanRow("七", 3.5, 1)),
+		}},
+		{"T31 break after a closing quote, push-in", "一二三“四”五六七八", 5, 0, [][]string{
+			cat(hanRow("一二三", 0, 1), []string{"“@3/0.5"}, hanRow("四", 3.5, 1), []string{"”@4.5/0.5"}),
+			hanRow("五六七八", 0, 1),
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.id, func(t *testing.T) {
+			got := setCase(t, c.text, c.measure, c.indent)
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("%s\n got: %v\nwant: %v", c.text, got, c.want)
+			}
+		})
+	}
+}
+
+// TestNoForbiddenLineEdges sweeps measures over text full of marks and
+// checks the properties of reference T32: no line starts with a NO_START
+// mark or ends with a NO_END mark, and every line but the last is flush
+// with the measure.
+func TestNoForbiddenLineEdges(t *testing.T) {
+	serif, latin := testFaces(t)
+	text := "他说：“你好。”然后走了。（甲）、（乙）读《论语》，很好！真的吗？！这是——破折号——测试；省略……省略号。" +
+		"今年增长了50%，明年预计增长3.5‰左右。马克·吐温说：“我们用Go和Rust写了一个小工具。”"
+	for m := 4; m <= 30; m++ {
+		var missing []MissingGlyph
+		b := &atomBuilder{fallback: []*fonts.Face{serif, latin}, missing: &missing}
+		b.addText(text, runStyle{faces: faceSet{cjk: serif, latin: latin}, size: 10})
+		atoms := b.finish()
+		measure := float64(m) * 10
+		lines := breakLines(paragraph{atoms: atoms, measure: measure, justify: true, em: 10})
+		for i, ln := range lines {
+			first, last := atoms[ln.start], atoms[ln.end-1]
+			if i > 0 && noStart(first.cls, first.r) {
+				t.Errorf("measure %d: line %d starts with %q", m, i+1, first.text)
+			}
+			if i < len(lines)-1 && noEnd(last.cls, last.r) {
+				t.Errorf("measure %d: line %d ends with %q", m, i+1, last.text)
+			}
+			// A line without any break opportunity inside cannot be
+			// stretched and is set ragged (reference §3.2, last paragraph).
+			slots := 0
+			for k := ln.start + 1; k < ln.end; k++ {
+				if atoms[k].breakBefore {
+					slots++
+				}
+			}
+			if i < len(lines)-1 && slots > 0 && math.Abs(ln.width-measure) > 0.1 {
+				t.Errorf("measure %d: line %d is %.3f em wide, want %d", m, i+1, ln.width/10, m)
+			}
+		}
+	}
+}
+
+// TestHanLatinGap checks reference T16/T17: a quarter em between Han and
+// Latin, author-typed spaces replaced rather than added.
+func TestHanLatinGap(t *testing.T) {
+	_, latin := testFaces(t)
+	w := (latin.Advance('G') + latin.Advance('o')) * 10
+	for _, text := range []string{"使用Go语言", "使用 Go 语言"} {
+		got := setCase(t, text, 20, 0)
+		want := [][]string{{"使@0", "用@1", "G@2.25/" + num(latin.Advance('G')), "o@" + num(2.25+latin.Advance('G')) + "/" + num(latin.Advance('o')), "语@" + num(2.5+w/10), "言@" + num(3.5+w/10)}}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s\n got: %v\nwant: %v", text, got, want)
+		}
+	}
+}

@@ -1,0 +1,316 @@
+package layout
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/paiban/paiban/internal/doc"
+)
+
+// pendingLink is an internal link waiting for its target's page.
+type pendingLink struct {
+	page int
+	link Link
+	id   string
+}
+
+// tocPlacement is a table-of-contents row as placed on a page.
+type tocPlacement struct {
+	page int
+	top  float64
+	row  *row
+}
+
+// paginate fills pages with rows. A row that does not fit, together with
+// the footnotes it references, goes to the next page; so do the rows
+// before it that may not end a page (headings, orphans, widows).
+func (e *engine) paginate() []*Page {
+	capacity := e.bodyH + eps
+	var pages []*Page
+	var links []pendingLink
+	var tocs []tocPlacement
+	for i := 0; i < len(e.rows); {
+		for i < len(e.rows) && e.rows[i].discardable {
+			i++
+		}
+		if i == len(e.rows) {
+			break
+		}
+		start, used := i, 0
+		var notes []*doc.Footnote
+		for i < len(e.rows) {
+			r := e.rows[i]
+			withNotes := appendNew(notes, r.notes)
+			if i > start && float64(used+r.slots)*e.pitch+e.noteHeight(withNotes) > capacity {
+				break
+			}
+			notes, used = withNotes, used+r.slots
+			i++
+		}
+		if i < len(e.rows) {
+			cut := i
+			for cut-1 > start && e.rows[cut-1].noBreakAfter {
+				cut--
+			}
+			if cut-1 > start || !e.rows[start].noBreakAfter {
+				i = cut
+			}
+		}
+		p, pl, pt := e.finishPage(e.rows[start:i], len(pages))
+		pages = append(pages, p)
+		links = append(links, pl...)
+		tocs = append(tocs, pt...)
+	}
+	e.pendingLinks, e.tocPlaced = links, tocs
+	return pages
+}
+
+func appendNew(notes, more []*doc.Footnote) []*doc.Footnote {
+	out := notes
+	for _, n := range more {
+		found := false
+		for _, m := range out {
+			found = found || m == n
+		}
+		if !found {
+			if len(out) == len(notes) {
+				out = append([]*doc.Footnote(nil), notes...)
+			}
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// noteHeight is the height of the footnote area for notes: a gap holding
+// the separator rule, then the notes' lines.
+func (e *engine) noteHeight(notes []*doc.Footnote) float64 {
+	if len(notes) == 0 {
+		return 0
+	}
+	h := e.noteGap
+	for _, n := range notes {
+		h += float64(len(e.note(n).lines)) * e.notePitch
+	}
+	return h
+}
+
+// noteNumberWidth is the hanging indent of a footnote: its number and a
+// half-em gap (reference §5.5).
+func (e *engine) noteNumberWidth() float64 { return 1.5 * e.noteSize }
+
+// note returns the footnote's text set in the note size (cached).
+func (e *engine) note(n *doc.Footnote) *setPara {
+	if sp, ok := e.noteLines[n]; ok {
+		return sp
+	}
+	b := &atomBuilder{fallback: e.fallback, pos: n.Pos, missing: &e.missing}
+	st := e.runStyle(e.body, e.noteSize)
+	for i, bl := range n.Blocks {
+		if p, ok := bl.(*doc.Paragraph); ok {
+			if i > 0 {
+				b.lineBreak()
+			}
+			e.addInlines(b, p.Content, st)
+		}
+	}
+	atoms := b.finish()
+	p := paragraph{atoms: atoms, measure: e.measure, firstIndent: e.noteNumberWidth(), indent: e.noteNumberWidth(), justify: true, em: e.noteSize}
+	sp := &setPara{atoms: atoms, lines: breakLines(p)}
+	e.noteLines[n] = sp
+	return sp
+}
+
+// finishPage places rows on page number idx (0-based), numbers the
+// footnote marks ①②③ afresh on the page and sets the notes at its foot
+// (reference §5.5), and adds the running head and folio.
+func (e *engine) finishPage(rows []*row, idx int) (*Page, []pendingLink, []tocPlacement) {
+	p := &Page{Width: e.pageW, Height: e.pageH, Folio: strconv.Itoa(idx + 1)}
+	var links []pendingLink
+	var tocs []tocPlacement
+	var notes []*doc.Footnote
+	number := map[*doc.Footnote]int{}
+	var refGlyphs []int // indices into p.Glyphs, parallel to refNotes
+	var refNotes []*doc.Footnote
+	y := e.top
+	for k, r := range rows {
+		if r.discardable && (k == 0 || k == len(rows)-1) {
+			continue
+		}
+		base := len(p.Glyphs)
+		for _, g := range r.glyphs {
+			g.X += e.left
+			g.Y += y
+			p.Glyphs = append(p.Glyphs, g)
+		}
+		for _, ru := range r.rules {
+			ru.X += e.left
+			ru.Y += y
+			p.Rules = append(p.Rules, ru)
+		}
+		for _, l := range r.links {
+			lk := Link{X: l.x + e.left, Y: l.y + y, W: l.w, H: l.h}
+			if id, ok := strings.CutPrefix(l.url, "#"); ok {
+				links = append(links, pendingLink{page: idx, link: lk, id: id})
+			} else {
+				lk.URL = l.url
+				p.Links = append(p.Links, lk)
+			}
+		}
+		for j, gi := range r.refs {
+			n := r.notes[j]
+			if number[n] == 0 {
+				notes = append(notes, n)
+				number[n] = len(notes)
+			}
+			p.Glyphs[base+gi].Text = circled(number[n])
+			refGlyphs = append(refGlyphs, base+gi)
+			refNotes = append(refNotes, n)
+		}
+		if r.heading != nil {
+			r.heading.page, r.heading.y = idx, y
+		}
+		if r.toc != nil {
+			tocs = append(tocs, tocPlacement{page: idx, top: y, row: r})
+		}
+		y += float64(r.slots) * e.pitch
+	}
+	noteTop := e.placeNotes(p, notes)
+	for k, gi := range refGlyphs {
+		g := p.Glyphs[gi]
+		p.Links = append(p.Links, Link{X: g.X, Y: g.Y - emAscent*g.Size, W: g.Size, H: g.Size, DestPage: idx, DestY: noteTop[refNotes[k]]})
+	}
+	e.runningHead(p, idx)
+	return p, links, tocs
+}
+
+// placeNotes sets the page's notes bottom-aligned in the type area below
+// a short rule, returning where each note starts.
+func (e *engine) placeNotes(p *Page, notes []*doc.Footnote) map[*doc.Footnote]float64 {
+	tops := map[*doc.Footnote]float64{}
+	if len(notes) == 0 {
+		return tops
+	}
+	y := e.top + e.bodyH - e.noteHeight(notes)
+	// Separator: a thin rule a quarter of the measure long, flush left.
+	p.Rules = append(p.Rules, Rule{X: e.left, Y: y + e.noteGap/2, W: e.measure / 4, H: 0.5})
+	y += e.noteGap
+	base := (e.notePitch-e.noteSize)/2 + emAscent*e.noteSize
+	for i, n := range notes {
+		sp := e.note(n)
+		tops[n] = y
+		mark := e.atomsOf([]doc.Inline{doc.Text(circled(i + 1))}, e.runStyle(e.body, e.noteSize))
+		r := &row{}
+		for _, a := range mark {
+			r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: 0, Y: base})
+		}
+		for k, ln := range sp.lines {
+			lr := &row{}
+			e.lineGlyphs(lr, sp, ln, e.noteNumberWidth(), base+float64(k)*e.notePitch)
+			r.glyphs = append(r.glyphs, lr.glyphs...)
+			r.rules = append(r.rules, lr.rules...)
+			r.links = append(r.links, lr.links...)
+		}
+		for _, g := range r.glyphs {
+			g.X += e.left
+			g.Y += y
+			p.Glyphs = append(p.Glyphs, g)
+		}
+		for _, ru := range r.rules {
+			ru.X += e.left
+			ru.Y += y
+			p.Rules = append(p.Rules, ru)
+		}
+		for _, l := range r.links {
+			if !strings.HasPrefix(l.url, "#") {
+				p.Links = append(p.Links, Link{X: l.x + e.left, Y: l.y + y, W: l.w, H: l.h, URL: l.url})
+			}
+		}
+		y += float64(len(sp.lines)) * e.notePitch
+	}
+	return tops
+}
+
+// runningHead adds the book title above the type area (not on the first
+// page) and the folio centred below it (reference §5.7).
+func (e *engine) runningHead(p *Page, idx int) {
+	size := e.st.HeaderSize
+	if idx > 0 && e.title != "" {
+		g, w := e.lineOf(e.title, size)
+		base := e.top - 0.9*e.em
+		for _, gl := range g {
+			gl.X += e.left + (e.measure-w)/2
+			gl.Y += base
+			p.Glyphs = append(p.Glyphs, gl)
+		}
+		p.Rules = append(p.Rules, Rule{X: e.left, Y: base + 0.45*size, W: e.measure, H: 0.4})
+	}
+	g, w := e.lineOf(p.Folio, size)
+	base := e.top + e.bodyH + (e.pageH-e.top-e.bodyH)/2
+	for _, gl := range g {
+		gl.X += e.left + (e.measure-w)/2
+		gl.Y += base
+		p.Glyphs = append(p.Glyphs, gl)
+	}
+}
+
+// lineOf sets a short text on one line at the origin.
+func (e *engine) lineOf(text string, size float64) ([]Glyph, float64) {
+	atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, e.runStyle(e.body, size))
+	if len(atoms) == 0 {
+		return nil, 0
+	}
+	p := paragraph{atoms: atoms, measure: math.Inf(1), em: size}
+	ln := setLine(p, 0, len(atoms), p.measure, false)
+	r := &row{}
+	e.lineGlyphs(r, &setPara{atoms: atoms, lines: []line{ln}}, ln, 0, 0)
+	return r.glyphs, ln.width
+}
+
+// resolve fills in what depends on final page numbers: internal links,
+// the table of contents' page numbers and leaders, and the outline.
+func (e *engine) resolve(b *Book) {
+	for _, pl := range e.pendingLinks {
+		h := e.byID[pl.id]
+		if h == nil {
+			continue
+		}
+		lk := pl.link
+		lk.DestPage, lk.DestY = h.page, h.y
+		b.Pages[pl.page].Links = append(b.Pages[pl.page].Links, lk)
+	}
+	for _, t := range e.tocPlaced {
+		e.fillTOCEntry(b.Pages[t.page], t)
+	}
+	prev := 0
+	for _, h := range e.headings {
+		level := min(h.level, prev+1)
+		b.Outline = append(b.Outline, OutlineEntry{Title: h.title, Level: level, Page: h.page, Y: h.y})
+		prev = level
+	}
+}
+
+// fillTOCEntry draws dot leaders and the right-aligned page number.
+func (e *engine) fillTOCEntry(p *Page, t tocPlacement) {
+	h := t.row.toc
+	num := strconv.Itoa(h.page + 1)
+	g, w := e.lineOf(num, e.em)
+	base := t.top + e.baseline(e.em)
+	right := e.left + e.measure
+	for _, gl := range g {
+		gl.X += right - w
+		gl.Y += base
+		p.Glyphs = append(p.Glyphs, gl)
+	}
+	// Leaders: dots every half em, aligned to a common grid so that the
+	// columns of dots line up from entry to entry.
+	step := e.em / 2
+	d := 0.1 * e.em
+	from := e.left + t.row.tocWidth + e.em/2
+	to := right - w - e.em/2
+	for x := e.left + math.Ceil((from-e.left)/step)*step; x+d <= to; x += step {
+		p.Rules = append(p.Rules, Rule{X: x, Y: base - d, W: d, H: d})
+	}
+	p.Links = append(p.Links, Link{X: e.left, Y: t.top, W: e.measure, H: e.pitch, DestPage: h.page, DestY: h.y})
+}

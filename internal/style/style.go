@@ -1,0 +1,149 @@
+// Package style reads page styles (styles/NAME.yaml): trim size, margins,
+// type sizes and which bundled font plays which role. Lengths in the files
+// are millimetres for the page and points for type.
+package style
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Default is the style used when none is named: an A4 handout.
+const Default = "a4-handout"
+
+// Style is one page style with every value resolved.
+type Style struct {
+	Name string `yaml:"-"`
+	// Description says what the style is for (shown in --help).
+	Description string `yaml:"description"`
+
+	PageWidthMM  float64 `yaml:"page_width_mm"`
+	PageHeightMM float64 `yaml:"page_height_mm"`
+	MarginTopMM  float64 `yaml:"margin_top_mm"`
+	MarginBotMM  float64 `yaml:"margin_bottom_mm"`
+	MarginLeftMM float64 `yaml:"margin_left_mm"`
+	// The text block is centred between the side margins and narrowed to a
+	// whole number of body ems (clreq §2.3.5 item 3), so the right margin
+	// follows from the left one.
+	MarginRightMM float64 `yaml:"margin_right_mm"`
+
+	BodySize float64 `yaml:"body_size"` // pt
+	// LinePitch is the baseline-to-baseline distance in body ems.
+	LinePitch    float64   `yaml:"line_pitch"`
+	Indent       float64   `yaml:"indent"` // first-line indent, ems
+	TitleSize    float64   `yaml:"title_size"`
+	HeadingSizes []float64 `yaml:"heading_sizes"` // by level, pt
+	NoteSize     float64   `yaml:"note_size"`
+	NotePitch    float64   `yaml:"note_pitch"`  // in note ems
+	HeaderSize   float64   `yaml:"header_size"` // running head and folio
+
+	Fonts Fonts `yaml:"fonts"`
+}
+
+// Fonts names the font file (in fonts/) for each role.
+type Fonts struct {
+	Serif       string `yaml:"serif"`        // 宋: body text
+	Sans        string `yaml:"sans"`         // 黑: headings, strong
+	Latin       string `yaml:"latin"`        // Latin letters and digits in body text
+	LatinItalic string `yaml:"latin_italic"` // emphasis on Latin text
+	LatinBold   string `yaml:"latin_bold"`
+}
+
+// Files lists the distinct font files the style uses.
+func (f Fonts) Files() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range []string{f.Serif, f.Sans, f.Latin, f.LatinItalic, f.LatinBold} {
+		if n != "" && !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// Available lists the style names in dir.
+func Available(dir string) []string {
+	matches, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	names := make([]string, 0, len(matches))
+	for _, m := range matches {
+		names = append(names, strings.TrimSuffix(filepath.Base(m), ".yaml"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Load reads styles/NAME.yaml from dir.
+func Load(dir, name string) (*Style, error) {
+	path := filepath.Join(dir, name+".yaml")
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		avail := Available(dir)
+		return nil, fmt.Errorf("unknown style %q: the styles are %s", name, strings.Join(avail, ", "))
+	}
+	if err != nil {
+		return nil, err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var s Style
+	if err := dec.Decode(&s); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	s.Name = name
+	if err := s.validate(); err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return &s, nil
+}
+
+func (s *Style) validate() error {
+	var problems []string
+	positive := map[string]float64{
+		"page_width_mm": s.PageWidthMM, "page_height_mm": s.PageHeightMM,
+		"body_size": s.BodySize, "line_pitch": s.LinePitch, "title_size": s.TitleSize,
+		"note_size": s.NoteSize, "note_pitch": s.NotePitch, "header_size": s.HeaderSize,
+	}
+	keys := make([]string, 0, len(positive))
+	for k := range positive {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if positive[k] <= 0 {
+			problems = append(problems, k+" must be set to a positive number")
+		}
+	}
+	if len(s.HeadingSizes) == 0 {
+		problems = append(problems, "heading_sizes must list at least one size")
+	}
+	if s.Fonts.Serif == "" || s.Fonts.Sans == "" || s.Fonts.Latin == "" {
+		problems = append(problems, "fonts: serif, sans and latin must be named")
+	}
+	if s.PageWidthMM-s.MarginLeftMM-s.MarginRightMM < 50 {
+		problems = append(problems, "the margins leave less than 50 mm for the text")
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// PointsPerMM converts millimetres to PostScript points.
+const PointsPerMM = 72 / 25.4
+
+// HeadingSize returns the size for a heading level (1-based); levels past
+// the list use its last entry.
+func (s *Style) HeadingSize(level int) float64 {
+	if level-1 < len(s.HeadingSizes) {
+		return s.HeadingSizes[level-1]
+	}
+	return s.HeadingSizes[len(s.HeadingSizes)-1]
+}
