@@ -1,0 +1,34 @@
+# make       builds every book in source/ into out/ (NAME.md -> NAME.pdf, NAME.epub)
+# make test  runs every test, installing the tools the tests read outputs with
+# make bench runs the benchmarks
+
+GO      ?= go
+BOOKS   := $(wildcard source/*.md)
+OUTPUTS := $(BOOKS:source/%.md=out/%.pdf) $(BOOKS:source/%.md=out/%.epub)
+GOSRC   := $(shell find cmd internal -name '*.go' ! -name '*_test.go') go.mod go.sum
+FONTS   := $(wildcard fonts/*)
+STYLES  := $(wildcard styles/*.yaml)
+
+.PHONY: all test bench tools clean
+
+all: $(OUTPUTS)
+
+bin/paiban: $(GOSRC)
+	$(GO) build -o $@ ./cmd/paiban
+
+# One run writes both editions of a book (a grouped pattern rule).
+out/%.pdf out/%.epub: source/%.md bin/paiban $(FONTS) $(STYLES)
+	bin/paiban build -o out $<
+
+tools:
+	@scripts/install-tools.sh
+
+test: tools
+	$(GO) vet ./...
+	$(GO) test ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin out
