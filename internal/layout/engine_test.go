@@ -1,0 +1,125 @@
+package layout
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/fonts"
+	"github.com/paiban/paiban/internal/style"
+)
+
+func testStyle(t *testing.T) (*style.Style, map[string]*fonts.Face) {
+	t.Helper()
+	st, err := style.Load("../../styles", style.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	faces := map[string]*fonts.Face{}
+	for _, name := range st.Fonts.Files() {
+		f, err := fonts.Load("../../fonts/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		faces[name] = f
+	}
+	return st, faces
+}
+
+// testDoc is a document long enough for several pages: sections of
+// paragraphs, every third paragraph carrying a footnote.
+func testDoc(sections, paras int) *doc.Document {
+	d := &doc.Document{Meta: doc.Metadata{Title: "测试文档", Language: "zh-CN", Authors: []doc.Author{{Name: "作者"}}}}
+	text := strings.Repeat("新质生产力是创新起主导作用，摆脱传统经济增长方式、生产力发展路径，具有高科技、高效能、高质量特征。", 3)
+	for s := 1; s <= sections; s++ {
+		d.Blocks = append(d.Blocks, &doc.Heading{Level: 2, ID: "sec-" + itoaTest(s), Content: []doc.Inline{doc.Text("第" + itoaTest(s) + "部分的标题")}})
+		for p := 0; p < paras; p++ {
+			inl := []doc.Inline{doc.Text(text)}
+			if p%3 == 0 {
+				n := &doc.Footnote{Number: len(d.Footnotes) + 1, Blocks: []doc.Block{&doc.Paragraph{Content: []doc.Inline{doc.Text("注释的文字。")}}}}
+				d.Footnotes = append(d.Footnotes, n)
+				inl = append(inl, &doc.FootnoteRef{Note: n})
+			}
+			d.Blocks = append(d.Blocks, &doc.Paragraph{Content: inl})
+		}
+	}
+	return d
+}
+
+func itoaTest(n int) string { return string(rune('0'+n/10)) + string(rune('0'+n%10)) }
+
+func TestPagination(t *testing.T) {
+	st, faces := testStyle(t)
+	d := testDoc(6, 8)
+	res, err := Layout(d, Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := res.Book
+	if len(b.Pages) < 3 {
+		t.Fatalf("got %d pages, want several", len(b.Pages))
+	}
+	if len(res.Missing) != 0 {
+		t.Errorf("missing glyphs: %v", res.Missing)
+	}
+	pitch := st.BodySize * st.LinePitch
+	top := st.MarginTopMM * style.PointsPerMM
+	noteMarks := 0
+	for pi, p := range b.Pages {
+		// Every glyph inside the page and, for body text, on the grid.
+		for _, g := range p.Glyphs {
+			if g.X < 0 || g.X > p.Width || g.Y < 0 || g.Y > p.Height {
+				t.Fatalf("page %d: glyph %q at (%.1f, %.1f) is off the page", pi+1, g.Text, g.X, g.Y)
+			}
+			if g.Size == st.BodySize && g.Y > top {
+				k := (g.Y - top - (pitch-st.BodySize)/2 - emAscent*st.BodySize) / pitch
+				if math.Abs(k-math.Round(k)) > 1e-6 {
+					t.Errorf("page %d: body glyph %q at y=%.2f is off the baseline grid", pi+1, g.Text, g.Y)
+				}
+			}
+		}
+		// Note marks in the text are numbered ①② afresh on every page and
+		// each has its note on the same page.
+		var inText, inNotes []string
+		for _, g := range p.Glyphs {
+			if strings.ContainsRune("①②③④⑤⑥⑦⑧⑨", []rune(g.Text)[0]) {
+				if g.Size < st.BodySize*0.7 {
+					inText = append(inText, g.Text)
+				} else if g.Size == st.NoteSize {
+					inNotes = append(inNotes, g.Text)
+				}
+			}
+		}
+		for i := range inText {
+			if inText[i] != string(rune('①'+i)) {
+				t.Errorf("page %d: marks %v do not restart at ①", pi+1, inText)
+				break
+			}
+		}
+		if strings.Join(inText, "") != strings.Join(inNotes, "") {
+			t.Errorf("page %d: marks in text %v but notes %v", pi+1, inText, inNotes)
+		}
+		noteMarks += len(inText)
+	}
+	if noteMarks != len(d.Footnotes) {
+		t.Errorf("%d note marks, want %d", noteMarks, len(d.Footnotes))
+	}
+	// Headings are never the last line of a page.
+	for _, o := range b.Outline {
+		p := b.Pages[o.Page]
+		below := 0
+		for _, g := range p.Glyphs {
+			if g.Size == st.BodySize && g.Y > o.Y+pitch {
+				below++
+			}
+		}
+		if below == 0 {
+			t.Errorf("heading %q ends page %d", o.Title, o.Page+1)
+		}
+	}
+	t.Logf("%d pages, %d notes, %d outline entries", len(b.Pages), noteMarks, len(b.Outline))
+	if len(b.Outline) != 6 {
+		t.Errorf("outline has %d entries, want 6", len(b.Outline))
+	}
+}
