@@ -1,0 +1,492 @@
+package markdown
+
+import (
+	"bufio"
+	"bytes"
+	stdhtml "html"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/util"
+
+	"github.com/paiban/paiban/internal/doc"
+)
+
+// converter turns a goldmark tree into the document model.
+type converter struct {
+	src   []byte
+	lines lineIndex
+	errs  *errorsFor
+	doc   *doc.Document
+
+	// undefinedRefs are footnote references without a definition (source
+	// offset → label), recorded by footnoteRefParser.
+	undefinedRefs map[int]string
+	// defs are the footnote definitions in source order; byIndex finds the
+	// one a goldmark FootnoteLink points to.
+	defs    []*east.Footnote
+	byIndex map[int]*east.Footnote
+	// notes are the definitions referenced so far, with their model;
+	// noteDefs[i] is the definition of doc.Footnotes[i].
+	notes    map[*east.Footnote]*doc.Footnote
+	noteDefs []*east.Footnote
+
+	// minLevel is the highest heading level in the book, where section
+	// numbers start; counters is the current section number path.
+	minLevel int
+	counters []int
+	ids      map[string]int // heading ID → line of its heading
+	links    []linkUse
+
+	// sawUnsupported is set once a construct has been reported as not
+	// supported, which also explains a body left without blocks.
+	sawUnsupported bool
+}
+
+// linkUse is a link destination, checked once all heading IDs are known.
+type linkUse struct {
+	url  string
+	line int
+}
+
+func newConverter(src []byte, lines lineIndex, errs *errorsFor, ctx parser.Context) *converter {
+	refs, _ := ctx.Get(undefinedRefsKey).(map[int]string)
+	return &converter{
+		src:           src,
+		lines:         lines,
+		errs:          errs,
+		undefinedRefs: refs,
+		byIndex:       map[int]*east.Footnote{},
+		notes:         map[*east.Footnote]*doc.Footnote{},
+		ids:           map[string]int{},
+	}
+}
+
+// convert fills d's blocks and footnotes from the tree.
+func (c *converter) convert(root ast.Node, d *doc.Document) {
+	c.doc = d
+	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.Heading:
+			if c.minLevel == 0 || n.Level < c.minLevel {
+				c.minLevel = n.Level
+			}
+		case *east.Footnote:
+			c.defs = append(c.defs, n)
+			if n.Index > 0 {
+				c.byIndex[n.Index] = n
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+
+	d.Blocks = c.blocks(root)
+	// Bodies are read in note order, so a note referenced only from
+	// another note's body is numbered after it.
+	for i := 0; i < len(d.Footnotes); i++ {
+		d.Footnotes[i].Blocks = c.blocks(c.noteDefs[i])
+	}
+	c.checkFootnotes()
+	c.checkLinks()
+}
+
+// checkFootnotes reports definitions defined twice or never referenced and
+// references to no definition.
+func (c *converter) checkFootnotes() {
+	first := map[string]int{}
+	for _, def := range c.defs {
+		label, line := string(def.Ref), c.line(def)
+		if at, dup := first[label]; dup {
+			c.errs.add(line, "footnote [^%s] is defined twice (first at line %d)", label, at)
+			continue
+		}
+		first[label] = line
+		if _, used := c.notes[def]; !used {
+			c.errs.add(line, "footnote [^%s] is never referenced", label)
+		}
+	}
+	offsets := make([]int, 0, len(c.undefinedRefs))
+	for off := range c.undefinedRefs {
+		offsets = append(offsets, off)
+	}
+	sort.Ints(offsets)
+	for _, off := range offsets {
+		c.errs.add(c.lines.line(off), "footnote reference [^%s] has no definition", c.undefinedRefs[off])
+	}
+}
+
+// checkLinks reports links the writers cannot follow: the model allows
+// absolute URLs and #id of a heading.
+func (c *converter) checkLinks() {
+	for _, l := range c.links {
+		if id, ok := strings.CutPrefix(l.url, "#"); ok {
+			if _, found := c.ids[id]; !found {
+				c.errs.add(l.line, "link to %q: no heading has the id %q", l.url, id)
+			}
+			continue
+		}
+		if u, err := url.Parse(l.url); err != nil || !u.IsAbs() {
+			c.errs.add(l.line, "link to %q: a relative link is not supported yet (use an absolute URL or #heading-id)", l.url)
+		}
+	}
+}
+
+// blocks converts the block children of parent.
+func (c *converter) blocks(parent ast.Node) []doc.Block {
+	var out []doc.Block
+	for n := parent.FirstChild(); n != nil; n = n.NextSibling() {
+		switch n := n.(type) {
+		case *ast.Heading:
+			out = append(out, c.heading(n))
+		case *ast.Paragraph, *ast.TextBlock:
+			content := c.inlineContent(n, true)
+			if len(content) > 0 { // a paragraph of indentation only
+				out = append(out, &doc.Paragraph{Pos: c.pos(n), Content: content})
+			}
+		case *ast.Blockquote:
+			out = append(out, &doc.BlockQuote{Pos: c.pos(n), Blocks: c.blocks(n)})
+		case *ast.List:
+			l := &doc.List{Pos: c.pos(n), Ordered: n.IsOrdered(), Start: n.Start}
+			for item := n.FirstChild(); item != nil; item = item.NextSibling() {
+				l.Items = append(l.Items, c.blocks(item))
+			}
+			out = append(out, l)
+		case *ast.FencedCodeBlock:
+			out = append(out, &doc.CodeBlock{Pos: c.pos(n), Language: string(n.Language(c.src)), Text: c.codeText(n)})
+		case *ast.CodeBlock:
+			out = append(out, &doc.CodeBlock{Pos: c.pos(n), Text: c.codeText(n)})
+		case *ast.ThematicBreak:
+			out = append(out, &doc.ThematicBreak{Pos: c.pos(n)})
+		case *east.FootnoteList:
+			// Definitions are read where they are first referenced.
+		case *ast.HTMLBlock:
+			c.unsupported(n, "raw HTML")
+		case *east.Table:
+			c.unsupported(n, "table")
+		case *east.DefinitionList:
+			c.unsupported(n, "definition list")
+		default:
+			c.unsupported(n, n.Kind().String())
+		}
+	}
+	return out
+}
+
+// heading converts a heading and gives it its ID.
+func (c *converter) heading(n *ast.Heading) *doc.Heading {
+	h := &doc.Heading{Pos: c.pos(n), Level: n.Level, Content: c.inlineContent(n, false)}
+
+	// Number every heading, with or without {#id}, so that adding an
+	// explicit ID to one heading does not renumber the others.
+	depth := n.Level - c.minLevel
+	for len(c.counters) <= depth {
+		c.counters = append(c.counters, 0)
+	}
+	c.counters = c.counters[:depth+1]
+	c.counters[depth]++
+	path := make([]string, len(c.counters))
+	for i, k := range c.counters {
+		path[i] = strconv.Itoa(k)
+	}
+	h.ID = "sec-" + strings.Join(path, "-")
+
+	for _, a := range n.Attributes() {
+		if string(a.Name) != "id" {
+			c.errs.add(h.Line, "heading attribute %q is not supported yet (only {#id} is)", a.Name)
+			continue
+		}
+		if v, ok := a.Value.([]byte); ok && len(v) > 0 {
+			h.ID = string(v)
+		}
+	}
+	if at, dup := c.ids[h.ID]; dup {
+		c.errs.add(h.Line, "heading id %q is already used by the heading at line %d", h.ID, at)
+	} else {
+		c.ids[h.ID] = h.Line
+	}
+	return h
+}
+
+// codeText returns the lines of a code block without the final newline,
+// which ends the last line rather than adding an empty one.
+func (c *converter) codeText(n ast.Node) string {
+	var b strings.Builder
+	lines := n.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		seg := lines.At(i)
+		b.Write(seg.Value(c.src))
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// softBreak stands for a soft line break until the characters on both
+// sides are known. It is compared by identity, so no text can be taken
+// for it.
+var softBreak doc.Inline = &doc.Emphasis{}
+
+// inlineContent converts the inlines of a block, resolving soft line
+// breaks; for a paragraph it also strips the manual indentation (ideographic
+// or ASCII spaces) some authors type at its start, since the layout indents
+// paragraphs itself.
+func (c *converter) inlineContent(n ast.Node, paragraph bool) []doc.Inline {
+	content := c.inlines(n)
+	var leaves []*doc.Inline
+	var collect func([]doc.Inline)
+	collect = func(xs []doc.Inline) {
+		for i := range xs {
+			switch n := xs[i].(type) {
+			case *doc.Emphasis:
+				if xs[i] != softBreak {
+					collect(n.Content)
+					continue
+				}
+			case *doc.Link:
+				collect(n.Content)
+				continue
+			}
+			leaves = append(leaves, &xs[i])
+		}
+	}
+	collect(content)
+
+	for i, leaf := range leaves {
+		if *leaf == softBreak {
+			*leaf = doc.Text(softBreakText(lastRune(leaves[:i]), firstRune(leaves[i+1:])))
+		}
+	}
+	if paragraph {
+		for _, leaf := range leaves {
+			t, ok := (*leaf).(doc.Text)
+			if !ok {
+				break
+			}
+			t = doc.Text(strings.TrimLeft(string(t), " \u3000"))
+			*leaf = t
+			if t != "" {
+				break
+			}
+		}
+	}
+	return tidy(content)
+}
+
+// softBreakText is what a soft line break between before and after becomes.
+// Chinese is written without spaces, so a break next to a wide character
+// (Han, kana, CJK or fullwidth punctuation) disappears; between Latin words
+// it is a space. This is the CommonMark East Asian line break rule, with
+// the condition relaxed from both sides to either side: goldmark's version
+// counts neither fullwidth punctuation like ， nor quotation marks like “
+// as wide and would put a space after "，" or before "“" at a line end.
+// Between Han and Latin no space is kept because the layout adds its own
+// gap there. At the edge of a paragraph or a hard break it vanishes.
+func softBreakText(before, after rune) string {
+	if before == 0 || after == 0 || wide(before) || wide(after) {
+		return ""
+	}
+	return " "
+}
+
+// wide reports whether r is East Asian Wide or Fullwidth.
+func wide(r rune) bool {
+	w := util.EastAsianWidth(r)
+	return w == "W" || w == "F"
+}
+
+// lastRune returns the last character of the text in leaves, or 0 if a
+// hard break or the start of the block comes first.
+func lastRune(leaves []*doc.Inline) rune {
+	for i := len(leaves) - 1; i >= 0; i-- {
+		switch n := (*leaves[i]).(type) {
+		case doc.Text:
+			if r, _ := utf8.DecodeLastRuneInString(string(n)); n != "" {
+				return r
+			}
+		case doc.Code:
+			if r, _ := utf8.DecodeLastRuneInString(string(n)); n != "" {
+				return r
+			}
+		case doc.LineBreak:
+			return 0
+		}
+	}
+	return 0
+}
+
+// firstRune is lastRune looking forward.
+func firstRune(leaves []*doc.Inline) rune {
+	for _, leaf := range leaves {
+		switch n := (*leaf).(type) {
+		case doc.Text:
+			if r, _ := utf8.DecodeRuneInString(string(n)); n != "" {
+				return r
+			}
+		case doc.Code:
+			if r, _ := utf8.DecodeRuneInString(string(n)); n != "" {
+				return r
+			}
+		case doc.LineBreak:
+			return 0
+		}
+	}
+	return 0
+}
+
+// tidy merges adjacent texts and drops empty ones, so that writers see
+// each run of text once.
+func tidy(xs []doc.Inline) []doc.Inline {
+	var out []doc.Inline
+	for _, x := range xs {
+		switch n := x.(type) {
+		case doc.Text:
+			if n == "" {
+				continue
+			}
+			if len(out) > 0 {
+				if prev, ok := out[len(out)-1].(doc.Text); ok {
+					out[len(out)-1] = prev + n
+					continue
+				}
+			}
+		case *doc.Emphasis:
+			n.Content = tidy(n.Content)
+		case *doc.Link:
+			n.Content = tidy(n.Content)
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+// inlines converts the inline children of parent; soft line breaks are
+// left as softBreak for inlineContent.
+func (c *converter) inlines(parent ast.Node) []doc.Inline {
+	var out []doc.Inline
+	for n := parent.FirstChild(); n != nil; n = n.NextSibling() {
+		switch n := n.(type) {
+		case *ast.Text:
+			v := n.Segment.Value(c.src)
+			if n.IsRaw() {
+				out = append(out, doc.Text(v))
+			} else {
+				out = append(out, doc.Text(literal(v)))
+			}
+			if n.HardLineBreak() {
+				out = append(out, doc.LineBreak{})
+			} else if n.SoftLineBreak() {
+				out = append(out, softBreak)
+			}
+		case *ast.CodeSpan:
+			out = append(out, doc.Code(c.codeSpan(n)))
+		case *ast.Emphasis:
+			out = append(out, &doc.Emphasis{Strong: n.Level >= 2, Content: c.inlines(n)})
+		case *ast.Link:
+			dest := literal(n.Destination)
+			c.links = append(c.links, linkUse{url: dest, line: c.line(n)})
+			out = append(out, &doc.Link{URL: dest, Content: c.inlines(n)})
+		case *ast.AutoLink:
+			dest := string(n.URL(c.src))
+			if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(dest), "mailto:") {
+				dest = "mailto:" + dest
+			}
+			out = append(out, &doc.Link{URL: dest, Content: []doc.Inline{doc.Text(n.Label(c.src))}})
+		case *east.FootnoteLink:
+			out = append(out, &doc.FootnoteRef{Note: c.note(n)})
+		case *ast.Image:
+			c.unsupported(n, "image")
+		case *ast.RawHTML:
+			c.unsupported(n, "raw HTML")
+		case *east.Strikethrough:
+			c.unsupported(n, "strikethrough")
+		default:
+			c.unsupported(n, n.Kind().String())
+		}
+	}
+	return out
+}
+
+// codeSpan returns the text of inline code; goldmark keeps a line end
+// inside it, which CommonMark reads as a space.
+func (c *converter) codeSpan(n *ast.CodeSpan) string {
+	var b strings.Builder
+	for t := n.FirstChild(); t != nil; t = t.NextSibling() {
+		if t, ok := t.(*ast.Text); ok {
+			v := t.Segment.Value(c.src)
+			if trimmed, ok := bytes.CutSuffix(v, []byte("\n")); ok {
+				b.Write(trimmed)
+				b.WriteByte(' ')
+			} else {
+				b.Write(v)
+			}
+		}
+	}
+	return b.String()
+}
+
+// note returns the footnote a reference points to, numbering it at its
+// first reference.
+func (c *converter) note(link *east.FootnoteLink) *doc.Footnote {
+	def := c.byIndex[link.Index]
+	if fn, ok := c.notes[def]; ok {
+		return fn
+	}
+	fn := &doc.Footnote{Pos: c.pos(def), Number: len(c.doc.Footnotes) + 1, Label: string(def.Ref)}
+	c.notes[def] = fn
+	c.noteDefs = append(c.noteDefs, def)
+	c.doc.Footnotes = append(c.doc.Footnotes, fn)
+	return fn
+}
+
+// unsupported reports a construct the writers cannot render yet.
+func (c *converter) unsupported(n ast.Node, what string) {
+	c.sawUnsupported = true
+	c.errs.add(c.line(n), "%s is not supported yet", what)
+}
+
+func (c *converter) pos(n ast.Node) doc.Pos {
+	return doc.Pos{File: c.errs.file, Line: c.line(n)}
+}
+
+// line returns the source line where n starts.
+func (c *converter) line(n ast.Node) int {
+	return c.lines.line(offset(n))
+}
+
+// offset returns the source offset where n starts. goldmark records it for
+// blocks and most inlines; a paragraph turned into a list's TextBlock
+// keeps only its lines, and a plain text only its segment.
+func offset(n ast.Node) int {
+	if p := n.Pos(); p >= 0 {
+		return p
+	}
+	if t, ok := n.(*ast.Text); ok {
+		return t.Segment.Start
+	}
+	if n.Type() == ast.TypeBlock && n.Lines().Len() > 0 {
+		return n.Lines().At(0).Start
+	}
+	if p := n.Parent(); p != nil {
+		return offset(p)
+	}
+	return 0
+}
+
+// literal returns the text a Markdown text segment stands for: backslash
+// escapes and entity references are resolved by goldmark's own HTML writer
+// (goldmark has no plain-text one), then its HTML escaping is undone.
+func literal(v []byte) string {
+	var b bytes.Buffer
+	w := bufio.NewWriter(&b)
+	html.DefaultWriter.Write(w, v)
+	_ = w.Flush() // a bytes.Buffer does not fail
+	return stdhtml.UnescapeString(b.String())
+}

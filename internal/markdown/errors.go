@@ -1,0 +1,71 @@
+package markdown
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Error is one problem at a place in a source file.
+type Error struct {
+	File string
+	Line int // 1-based
+	Msg  string
+}
+
+// Error formats the problem as `file:line: message`, the form editors and
+// the command line jump to.
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}
+
+// ErrorList is every problem found in one file, in line order. Parse
+// reports them all at once so that an author can fix a book in one pass
+// instead of one error per run.
+type ErrorList []*Error
+
+// Error formats the problems one per line.
+func (l ErrorList) Error() string {
+	lines := make([]string, len(l))
+	for i, e := range l {
+		lines[i] = e.Error()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Unwrap lets errors.As reach the individual problems.
+func (l ErrorList) Unwrap() []error {
+	errs := make([]error, len(l))
+	for i, e := range l {
+		errs[i] = e
+	}
+	return errs
+}
+
+// errorsFor collects the problems of one file.
+type errorsFor struct {
+	file string
+	list ErrorList
+}
+
+// add records a problem once: an inline HTML element, for one, is an
+// opening and a closing tag, but one thing to fix.
+func (c *errorsFor) add(line int, format string, args ...any) {
+	e := &Error{File: c.file, Line: line, Msg: fmt.Sprintf(format, args...)}
+	for _, old := range c.list {
+		if *old == *e {
+			return
+		}
+	}
+	c.list = append(c.list, e)
+}
+
+// err returns the problems sorted by line, or nil when there are none (a
+// nil ErrorList in an error interface would not compare equal to nil).
+func (c *errorsFor) err() error {
+	if len(c.list) == 0 {
+		return nil
+	}
+	sort.SliceStable(c.list, func(i, j int) bool { return c.list[i].Line < c.list[j].Line })
+	return c.list
+}

@@ -1,0 +1,247 @@
+package markdown
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.abhg.dev/goldmark/frontmatter"
+	"gopkg.in/yaml.v3"
+
+	"github.com/paiban/paiban/internal/doc"
+)
+
+// yamlLineOffset turns a line of the YAML text into a line of the file:
+// the YAML starts on line 2, after the opening ---.
+const yamlLineOffset = 1
+
+// defaultLanguage is the language of a book whose front matter names none.
+const defaultLanguage = "zh-CN"
+
+// metaKeys are the front matter keys, in the order the README lists them.
+var metaKeys = []string{"title", "subtitle", "author", "lang", "source", "date", "identifier", "description", "rights"}
+
+// authorKeys are the keys of an author given as a mapping.
+var authorKeys = []string{"name", "position"}
+
+// yamlErrorLine matches the line yaml.v3 puts in its syntax errors.
+var yamlErrorLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// yamlParserProblems are the messages of yaml.v3's parser errors, as
+// opposed to its scanner errors. yaml.v3 (parser.fail in decode.go)
+// numbers the lines of scanner errors from 1 but those of parser errors
+// from 0, and leaves the number out when it is 0.
+var yamlParserProblems = []string{
+	"did not find expected <stream-start>",
+	"did not find expected <document start>",
+	"did not find expected node content",
+	"did not find expected key",
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"did not find expected '-' indicator",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found duplicate %TAG directive",
+	"found undefined tag handle",
+}
+
+// languageTag is the shape of a BCP 47 tag; a typo like zh_CN would make
+// an EPUB that readers reject.
+var languageTag = regexp.MustCompile(`^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$`)
+
+// decodeMeta fills meta from the front matter, reporting every problem. The
+// YAML is walked as nodes rather than decoded into a struct so that each
+// problem gets its own line and unknown keys are caught.
+func decodeMeta(data *frontmatter.Data, errs *errorsFor, meta *doc.Metadata) {
+	meta.Language = defaultLanguage
+	var root yaml.Node
+	if err := data.Decode(&root); err != nil {
+		line, msg := yamlErrorPlace(err.Error())
+		errs.add(line+yamlLineOffset, "front matter: %s", msg)
+		return
+	}
+	var m *yaml.Node
+	if len(root.Content) > 0 {
+		m = root.Content[0]
+	}
+	if m == nil || m.ShortTag() == "!!null" {
+		errs.add(1, "missing title: the front matter has no title")
+		return
+	}
+	if m.Kind != yaml.MappingNode {
+		errs.add(nodeLine(m), "front matter must be a list of key: value lines")
+		return
+	}
+
+	seen := map[string]int{}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k, v := m.Content[i], m.Content[i+1]
+		if first, ok := seen[k.Value]; ok {
+			errs.add(nodeLine(k), "front matter key %q is repeated (first given at line %d)", k.Value, first)
+			continue
+		}
+		seen[k.Value] = nodeLine(k)
+		switch k.Value {
+		case "title":
+			meta.Title = scalar(v, k.Value, errs)
+			if meta.Title == "" && v.Kind == yaml.ScalarNode {
+				errs.add(nodeLine(k), "missing title: title is empty")
+			}
+		case "subtitle":
+			meta.Subtitle = scalar(v, k.Value, errs)
+		case "author":
+			meta.Authors = authors(v, errs)
+		case "lang":
+			if s := scalar(v, k.Value, errs); s != "" {
+				if !languageTag.MatchString(s) {
+					errs.add(nodeLine(v), "lang %q is not a BCP 47 language tag such as zh-CN", s)
+				}
+				meta.Language = s
+			}
+		case "source":
+			meta.Source = scalar(v, k.Value, errs)
+		case "date":
+			meta.Date = scalar(v, k.Value, errs)
+			if _, err := time.Parse(time.DateOnly, meta.Date); meta.Date != "" && err != nil {
+				errs.add(nodeLine(v), "date %q must be written YYYY-MM-DD", meta.Date)
+			}
+		case "identifier":
+			meta.Identifier = scalar(v, k.Value, errs)
+		case "description":
+			meta.Description = scalar(v, k.Value, errs)
+		case "rights":
+			meta.Rights = scalar(v, k.Value, errs)
+		default:
+			errs.add(nodeLine(k), "unknown front matter key %q (did you mean %q?)", k.Value, nearest(k.Value, metaKeys))
+		}
+	}
+	if _, ok := seen["title"]; !ok {
+		errs.add(1, "missing title: the front matter has no title")
+	}
+}
+
+// authors reads author: a name, a list whose items are names or
+// {name, position} mappings, or a single such mapping.
+func authors(v *yaml.Node, errs *errorsFor) []doc.Author {
+	switch v.Kind {
+	case yaml.ScalarNode:
+		if s := scalar(v, "author", errs); s != "" {
+			return []doc.Author{{Name: s}}
+		}
+		return nil
+	case yaml.MappingNode:
+		if a, ok := author(v, errs); ok {
+			return []doc.Author{a}
+		}
+		return nil
+	case yaml.SequenceNode:
+		var list []doc.Author
+		for _, item := range v.Content {
+			if a, ok := author(item, errs); ok {
+				list = append(list, a)
+			}
+		}
+		return list
+	}
+	errs.add(nodeLine(v), "author must be a name, a list of names or a list of name/position entries")
+	return nil
+}
+
+// author reads one list item of author.
+func author(v *yaml.Node, errs *errorsFor) (doc.Author, bool) {
+	switch v.Kind {
+	case yaml.ScalarNode:
+		name := scalar(v, "author", errs)
+		if name == "" {
+			errs.add(nodeLine(v), "author has no name")
+		}
+		return doc.Author{Name: name}, name != ""
+	case yaml.MappingNode:
+		var a doc.Author
+		for i := 0; i+1 < len(v.Content); i += 2 {
+			k, val := v.Content[i], v.Content[i+1]
+			switch k.Value {
+			case "name":
+				a.Name = scalar(val, "author name", errs)
+			case "position":
+				a.Position = scalar(val, "author position", errs)
+			default:
+				errs.add(nodeLine(k), "unknown author key %q (did you mean %q?)", k.Value, nearest(k.Value, authorKeys))
+			}
+		}
+		if a.Name == "" {
+			errs.add(nodeLine(v), "author has no name")
+		}
+		return a, a.Name != ""
+	}
+	errs.add(nodeLine(v), "author must be a name or a name/position entry")
+	return doc.Author{}, false
+}
+
+// scalar returns the text of a scalar value, "" for a null one. Block
+// scalars (|, >) end in a newline that is not part of the value.
+func scalar(v *yaml.Node, what string, errs *errorsFor) string {
+	if v.Kind != yaml.ScalarNode {
+		errs.add(nodeLine(v), "%s must be text, not a list or mapping", what)
+		return ""
+	}
+	if v.ShortTag() == "!!null" {
+		return ""
+	}
+	return strings.TrimSpace(v.Value)
+}
+
+// yamlErrorPlace returns the 1-based line of the YAML text a yaml.v3
+// syntax error is at, and its message without the "yaml: line N: " prefix.
+func yamlErrorPlace(err string) (int, string) {
+	m := yamlErrorLine.FindStringSubmatch(err)
+	if m == nil {
+		return 1, strings.TrimPrefix(err, "yaml: ")
+	}
+	line, _ := strconv.Atoi(m[1])
+	msg := err[len(m[0]):]
+	if slices.Contains(yamlParserProblems, msg) {
+		line++
+	}
+	return line, msg
+}
+
+// nodeLine returns the file line of a YAML node.
+func nodeLine(n *yaml.Node) int {
+	return n.Line + yamlLineOffset
+}
+
+// nearest returns the candidate with the smallest edit distance to s.
+func nearest(s string, candidates []string) string {
+	best, bestDist := "", -1
+	for _, c := range candidates {
+		if d := editDistance(s, c); bestDist < 0 || d < bestDist {
+			best, bestDist = c, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in runes.
+func editDistance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,201 @@
+// Package markdown reads a book written in Markdown with YAML front matter
+// into the document model. It is the only stage that knows Markdown: every
+// construct the writers cannot render yet is reported as an error at its
+// line rather than dropped, so nothing an author wrote silently disappears.
+package markdown
+
+import (
+	"bytes"
+	"os"
+	"regexp"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+	"go.abhg.dev/goldmark/frontmatter"
+
+	"github.com/paiban/paiban/internal/doc"
+)
+
+// ParseFile reads the book at path; errors name the file by path.
+func ParseFile(path string) (*doc.Document, error) {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, src)
+}
+
+// Parse reads one Markdown book (YAML front matter + body). name is the file
+// name used in error messages. When the book has problems, the error is an
+// ErrorList holding all of them and the document is nil.
+func Parse(name string, src []byte) (*doc.Document, error) {
+	errs := &errorsFor{file: name}
+	// Editors on Windows may start a file with a byte order mark, which
+	// would hide the opening --- of the front matter. It is three bytes on
+	// the first line, so line numbers are unaffected.
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	lines := newLineIndex(src)
+
+	if bad := firstInvalidUTF8(src); bad >= 0 {
+		errs.add(lines.line(bad), "invalid UTF-8 (byte 0x%02x): save the file as UTF-8", src[bad])
+	}
+
+	fm := findFrontMatter(src)
+	if fm.open && fm.bodyLine == 0 {
+		// Without a closing line the whole book would be read as YAML, and
+		// every other message would be noise caused by this one.
+		errs.add(1, "front matter is not closed: add a line %s after it", fm.delim)
+		return nil, errs.err()
+	}
+
+	ctx := parser.NewContext()
+	root := newParser().Parse(text.NewReader(src), parser.WithContext(ctx))
+
+	d := &doc.Document{}
+	if data := frontmatter.Get(ctx); data != nil {
+		decodeMeta(data, errs, &d.Meta)
+	} else {
+		errs.add(1, "missing title: the file has no front matter (start it with ---, title: …, ---)")
+	}
+
+	c := newConverter(src, lines, errs, ctx)
+	c.convert(root, d)
+	if len(d.Blocks) == 0 && !c.sawUnsupported {
+		errs.add(min(fm.bodyLine, lines.count()), "empty body: the book has no text after its front matter")
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// newParser builds the goldmark parser. Tables, strikethrough and
+// definition lists are enabled although the writers cannot render them:
+// recognised, they can be reported at their line; unrecognised, a table
+// would pass as a paragraph of pipes.
+//
+// Footnotes use the extension's parsers but not its AST transformer, which
+// only serves HTML output: it moves the definitions to the end and deletes
+// the ones never referenced, which are reported here instead. The inline
+// parser is wrapped to record references whose definition is missing.
+//
+// Headings get no automatic IDs (goldmark's drop every non-ASCII
+// character); parser.WithAttribute enables an explicit {#id}.
+func newParser() parser.Parser {
+	md := goldmark.New(
+		goldmark.WithExtensions(
+			extension.Table,
+			extension.Strikethrough,
+			extension.DefinitionList,
+			&frontmatter.Extender{Formats: []frontmatter.Format{frontmatter.YAML}},
+		),
+		goldmark.WithParserOptions(
+			parser.WithAttribute(),
+			parser.WithBlockParsers(util.Prioritized(extension.NewFootnoteBlockParser(), 999)),
+			parser.WithInlineParsers(util.Prioritized(footnoteRefParser{extension.NewFootnoteParser()}, 101)),
+		),
+	)
+	return md.Parser()
+}
+
+// undefinedRefsKey holds, in the parser context, the footnote references
+// without a definition: source offset of the '[' → label.
+var undefinedRefsKey = parser.NewContextKey()
+
+// footnoteRef matches a footnote reference at the start of the rest of a
+// line, after an optional '!' (the extension is triggered by both).
+var footnoteRef = regexp.MustCompile(`^!?\[\^([^\]\s]+)\]`)
+
+// footnoteRefParser records footnote references the extension turns down
+// because no definition exists; goldmark would leave them as literal text.
+// Code spans are parsed before it, so [^x] inside `code` is not a reference.
+type footnoteRefParser struct{ parser.InlineParser }
+
+// Parse implements parser.InlineParser.
+func (p footnoteRefParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+	line, seg := block.PeekLine()
+	if n := p.InlineParser.Parse(parent, block, pc); n != nil {
+		return n
+	}
+	if m := footnoteRef.FindSubmatchIndex(line); m != nil {
+		refs, _ := pc.Get(undefinedRefsKey).(map[int]string)
+		if refs == nil {
+			refs = map[int]string{}
+			pc.Set(undefinedRefsKey, refs)
+		}
+		// Keyed by the '[' so that "![^x]", seen at '!' and again at '[',
+		// counts once.
+		refs[seg.Start+bytes.IndexByte(line, '[')] = string(line[m[2]:m[3]])
+	}
+	return nil
+}
+
+// frontMatterSpan is where the front matter is.
+type frontMatterSpan struct {
+	open     bool   // the file starts with a delimiter line
+	delim    string // the opening line, e.g. "---"
+	bodyLine int    // first line after the closing delimiter; 0 if unclosed
+}
+
+// findFrontMatter finds the closing delimiter the way the frontmatter
+// extension does (a line repeating the opening one exactly), because the
+// extension does not say where the front matter ended.
+func findFrontMatter(src []byte) frontMatterSpan {
+	lines := bytes.SplitAfter(src, []byte("\n"))
+	first := trimEOL(lines[0])
+	if len(first) < 3 || len(bytes.Trim(first, "-")) != 0 {
+		return frontMatterSpan{bodyLine: 1}
+	}
+	fm := frontMatterSpan{open: true, delim: string(first)}
+	for i, l := range lines[1:] {
+		if bytes.Equal(trimEOL(l), first) {
+			fm.bodyLine = i + 3 // lines[1+i] is file line i+2
+			break
+		}
+	}
+	return fm
+}
+
+func trimEOL(line []byte) []byte {
+	return bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
+}
+
+// lineIndex maps byte offsets to 1-based line numbers.
+type lineIndex []int // byte offset where each line starts
+
+func newLineIndex(src []byte) lineIndex {
+	starts := lineIndex{0}
+	for i, b := range src {
+		if b == '\n' && i+1 < len(src) {
+			starts = append(starts, i+1)
+		}
+	}
+	return starts
+}
+
+// line returns the line holding the byte at offset.
+func (l lineIndex) line(offset int) int {
+	return sort.Search(len(l), func(i int) bool { return l[i] > offset })
+}
+
+// count is the number of lines.
+func (l lineIndex) count() int { return len(l) }
+
+// firstInvalidUTF8 returns the offset of the first byte that is not part
+// of valid UTF-8, or -1.
+func firstInvalidUTF8(src []byte) int {
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && size == 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
