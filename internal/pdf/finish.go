@@ -1,0 +1,445 @@
+package pdf
+
+import (
+	"bytes"
+	"compress/zlib"
+	"crypto/md5"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"time"
+	"unicode"
+	"unicode/utf16"
+
+	"github.com/paiban/paiban/internal/layout"
+)
+
+// finish rewrites gopdf's file into w. It keeps every object gopdf wrote
+// and
+//   - adds /Lang and the outline to the catalog: gopdf's catalog has no
+//     /Lang, and its outline items point to the page tree as their parent,
+//     carry no /Count and cannot be nested correctly;
+//   - replaces the ToUnicode CMaps: gopdf writes characters outside the BMP
+//     as five or six hex digits instead of UTF-16 surrogate pairs, which
+//     breaks text extraction;
+//   - replaces the font programs: gopdf's subsets lack the parts of nested
+//     composite glyphs (see subsetFont);
+//   - compresses the page contents (see plainStream);
+//   - writes the document information itself: gopdf has no /Keywords or
+//     /ModDate and also mis-encodes characters outside the BMP there;
+//   - writes a new cross-reference table and a trailer with a /ID derived
+//     from the content, so the output stays reproducible.
+func finish(w io.Writer, b *layout.Book, d *drawn) error {
+	header, objs, err := splitObjects(d.raw)
+	if err != nil {
+		return err
+	}
+	add := func(body []byte) int {
+		objs = append(objs, body)
+		return len(objs) - 1
+	}
+	var z compressor
+	for _, f := range d.faces {
+		if err := fixFont(&z, f, objs); err != nil {
+			return err
+		}
+	}
+	for n, body := range objs {
+		if data, ok := plainStream(body); ok {
+			if objs[n], err = z.stream(data, ""); err != nil {
+				return err
+			}
+		}
+	}
+
+	// gopdf always writes the catalog as object 1 (its trailer says so).
+	cat := objs[1]
+	if !bytes.Contains(cat, []byte("/Type /Catalog")) || !bytes.HasSuffix(cat, []byte(">>\n")) {
+		return errGopdf("object 1 is not the catalog")
+	}
+	var extra bytes.Buffer
+	if len(b.Outline) > 0 {
+		root := len(objs)
+		for _, body := range outline(b, d.pages, root) {
+			add(body)
+		}
+		fmt.Fprintf(&extra, "  /Outlines %d 0 R\n  /PageMode /UseOutlines\n", root)
+	}
+	if b.Info.Language != "" {
+		fmt.Fprintf(&extra, "  /Lang %s\n", textString(b.Info.Language))
+	}
+	objs[1] = slices.Concat(cat[:len(cat)-3], extra.Bytes(), []byte(">>\n"))
+	info := add(infoDict(b.Info))
+
+	size := len(header) + 200 // the trailer
+	for _, body := range objs {
+		size += len(body) + 40 // "n 0 obj", "endobj" and the xref entry
+	}
+	var out bytes.Buffer
+	out.Grow(size)
+	out.Write(header)
+	offsets := make([]int, len(objs))
+	for n := 1; n < len(objs); n++ {
+		offsets[n] = out.Len()
+		out.WriteString(strconv.Itoa(n))
+		out.WriteString(" 0 obj\n")
+		out.Write(objs[n])
+		out.WriteString("endobj\n")
+	}
+	id := md5.Sum(out.Bytes())
+	xref := out.Len()
+	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", len(objs))
+	for _, off := range offsets[1:] {
+		fmt.Fprintf(&out, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(&out, "trailer\n<<\n/Size %d\n/Root 1 0 R\n/Info %d 0 R\n/ID [<%x><%x>]\n>>\nstartxref\n%d\n%%%%EOF\n",
+		len(objs), info, id, id, xref)
+	_, err = w.Write(out.Bytes())
+	return err
+}
+
+func errGopdf(what string) error {
+	return errors.New("pdf: unexpected gopdf output: " + what)
+}
+
+// splitObjects cuts gopdf's file into the header and the bodies of its
+// objects, indexed by object number, using its cross-reference table. gopdf
+// writes the objects in order and ignores errors from writing any of them,
+// leaving an empty object behind, so an empty body is reported here.
+func splitObjects(raw []byte) (header []byte, objs [][]byte, err error) {
+	i := bytes.LastIndex(raw, []byte("startxref\n"))
+	if i < 0 {
+		return nil, nil, errGopdf("no startxref")
+	}
+	rest := raw[i+len("startxref\n"):]
+	if j := bytes.IndexByte(rest, '\n'); j >= 0 {
+		rest = rest[:j]
+	}
+	xref, err := strconv.Atoi(string(rest))
+	if err != nil || xref <= 0 || xref >= len(raw) {
+		return nil, nil, errGopdf("bad startxref")
+	}
+	x, ok := bytes.CutPrefix(raw[xref:], []byte("xref\n0 "))
+	if !ok {
+		return nil, nil, errGopdf("no xref table")
+	}
+	j := bytes.IndexByte(x, '\n')
+	if j < 0 {
+		return nil, nil, errGopdf("bad xref table")
+	}
+	n, err := strconv.Atoi(string(x[:j]))
+	x = x[j+1:]
+	if err != nil || n < 2 || len(x) < 20*n {
+		return nil, nil, errGopdf("bad xref table")
+	}
+	offsets := make([]int, n+1)
+	for k := 1; k < n; k++ {
+		if offsets[k], err = strconv.Atoi(string(x[20*k : 20*k+10])); err != nil {
+			return nil, nil, errGopdf("bad xref entry")
+		}
+	}
+	offsets[n] = xref
+	objs = make([][]byte, n)
+	for k := 1; k < n; k++ {
+		start, end := offsets[k], offsets[k+1]
+		if start <= 0 || end <= start || end > xref {
+			return nil, nil, errGopdf("objects out of order")
+		}
+		prefix := strconv.Itoa(k) + " 0 obj\n"
+		body, ok := bytes.CutPrefix(raw[start:end], []byte(prefix))
+		if ok {
+			body, ok = bytes.CutSuffix(body, []byte("endobj\n\n"))
+		}
+		if !ok {
+			return nil, nil, errGopdf("object " + strconv.Itoa(k) + " malformed")
+		}
+		if len(body) == 0 {
+			return nil, nil, fmt.Errorf("pdf: gopdf failed to write object %d", k)
+		}
+		objs[k] = body
+	}
+	return raw[:offsets[1]], objs, nil
+}
+
+// fixFont replaces gopdf's ToUnicode CMap and font program for f.
+func fixFont(z *compressor, f *face, objs [][]byte) error {
+	// gopdf writes a font's ToUnicode CMap and then its font program.
+	if f.cmap+1 >= len(objs) || !bytes.Contains(objs[f.cmap+1], []byte("/Length1 ")) {
+		return errGopdf("no font objects for " + f.name)
+	}
+	chars, err := parseCMap(objs[f.cmap])
+	if err != nil {
+		return err
+	}
+	glyphOf := make(map[rune]uint16, len(chars))
+	text := make(map[uint16]rune, len(chars))
+	var glyphs []uint16
+	for _, c := range chars {
+		glyphOf[c.r] = c.g
+		// A glyph drawn for several characters keeps the first.
+		if _, dup := text[c.g]; !dup {
+			text[c.g] = c.r
+			glyphs = append(glyphs, c.g)
+		}
+	}
+	// gopdf reads the font's cmap itself and silently draws a space (or
+	// glyph 0) for what it cannot map: make sure it found every character.
+	for _, r := range f.runes {
+		if glyphOf[r] == 0 {
+			return fmt.Errorf("pdf: font %s: gopdf finds no glyph for %q (%U)", f.face.PostScriptName, r, r)
+		}
+	}
+	slices.Sort(glyphs)
+	if objs[f.cmap], err = z.stream(toUnicode(glyphs, text), ""); err != nil {
+		return err
+	}
+	prog, err := subsetFont(f.face.Data, glyphs)
+	if err != nil {
+		return fmt.Errorf("pdf: font %s: %w", f.face.PostScriptName, err)
+	}
+	objs[f.cmap+1], err = z.stream(prog, fmt.Sprintf("/Length1 %d\n", len(prog)))
+	return err
+}
+
+// cmapChar is a character and the glyph drawn for it.
+type cmapChar struct {
+	r rune
+	g uint16
+}
+
+// parseCMap reads gopdf's ToUnicode CMap, which has one line
+// "<glyph><glyph><code point in hex>" per character drawn, in the order
+// they were first drawn.
+func parseCMap(body []byte) ([]cmapChar, error) {
+	_, ranges, ok := bytes.Cut(body, []byte("beginbfrange\n"))
+	if ok {
+		ranges, _, ok = bytes.Cut(ranges, []byte("endbfrange"))
+	}
+	if !ok {
+		return nil, errGopdf("ToUnicode CMap without bfrange")
+	}
+	var chars []cmapChar
+	for _, line := range bytes.Split(ranges, []byte("\n")) {
+		if len(line) == 0 {
+			continue
+		}
+		f := bytes.FieldsFunc(line, func(r rune) bool { return r == '<' || r == '>' })
+		if len(f) != 3 || !bytes.Equal(f[0], f[1]) {
+			return nil, errGopdf("ToUnicode line " + string(line))
+		}
+		g, err1 := strconv.ParseUint(string(f[0]), 16, 16)
+		c, err2 := strconv.ParseUint(string(f[2]), 16, 32)
+		if err1 != nil || err2 != nil || c > unicode.MaxRune {
+			return nil, errGopdf("ToUnicode line " + string(line))
+		}
+		chars = append(chars, cmapChar{rune(c), uint16(g)})
+	}
+	return chars, nil
+}
+
+// toUnicode returns a ToUnicode CMap mapping each glyph to its text in
+// UTF-16BE, surrogate pairs included.
+func toUnicode(glyphs []uint16, text map[uint16]rune) []byte {
+	var cm bytes.Buffer
+	cm.WriteString("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n" +
+		"/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n" +
+		"/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n" +
+		"1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n")
+	// A bfchar block may hold at most 100 entries.
+	for len(glyphs) > 0 {
+		block := glyphs[:min(100, len(glyphs))]
+		glyphs = glyphs[len(block):]
+		fmt.Fprintf(&cm, "%d beginbfchar\n", len(block))
+		for _, g := range block {
+			fmt.Fprintf(&cm, "<%04X> <", g)
+			for _, u := range utf16.Encode([]rune{text[g]}) {
+				fmt.Fprintf(&cm, "%04X", u)
+			}
+			cm.WriteString(">\n")
+		}
+		cm.WriteString("endbfchar\n")
+	}
+	cm.WriteString("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
+	return cm.Bytes()
+}
+
+// plainStream returns the data of a stream gopdf wrote uncompressed. draw
+// has gopdf write the page contents uncompressed because it sets up a new
+// compressor for every page and feeds it a few bytes at a time, which took
+// most of the time spent on a book; finish compresses them with one reused
+// compressor instead.
+func plainStream(body []byte) ([]byte, bool) {
+	rest, ok := bytes.CutPrefix(body, []byte("<<\n/Length "))
+	if !ok {
+		return nil, false
+	}
+	i := bytes.Index(rest, []byte("\n>>\nstream\n"))
+	if i < 0 {
+		return nil, false
+	}
+	n, err := strconv.Atoi(string(rest[:i]))
+	rest = rest[i+len("\n>>\nstream\n"):]
+	if err != nil || n != len(rest)-len("endstream\n") || !bytes.HasSuffix(rest, []byte("endstream\n")) {
+		return nil, false
+	}
+	return rest[:n], true
+}
+
+// compressor makes compressed stream objects, reusing one zlib writer.
+type compressor struct {
+	zw  *zlib.Writer
+	buf bytes.Buffer
+}
+
+// stream returns the body of a compressed stream object holding data, with
+// the extra dictionary entries given.
+func (c *compressor) stream(data []byte, extra string) ([]byte, error) {
+	c.buf.Reset()
+	if c.zw == nil {
+		c.zw = zlib.NewWriter(&c.buf)
+	} else {
+		c.zw.Reset(&c.buf)
+	}
+	if _, err := c.zw.Write(data); err != nil {
+		return nil, err
+	}
+	if err := c.zw.Close(); err != nil {
+		return nil, err
+	}
+	s := fmt.Appendf(make([]byte, 0, c.buf.Len()+80), "<<\n/Filter /FlateDecode\n/Length %d\n%s>>\nstream\n", c.buf.Len(), extra)
+	s = append(s, c.buf.Bytes()...)
+	return append(s, "\nendstream\n"...), nil
+}
+
+// outline returns the bodies of the outline objects, numbered from root:
+// the outline dictionary, then one item per entry. Every item is open, so
+// each /Count is the number of descendants and the root's is the number of
+// entries.
+func outline(b *layout.Book, pages []int, root int) [][]byte {
+	es := b.Outline
+	n := len(es)
+	obj := func(i int) int { return root + 1 + i } // -1 is the root
+	parent := make([]int, n)
+	kids := make([][]int, n+1) // kids[p+1] are the children of p
+	var stack []int
+	for i, e := range es {
+		for len(stack) > 0 && es[stack[len(stack)-1]].Level >= e.Level {
+			stack = stack[:len(stack)-1]
+		}
+		parent[i] = -1
+		if len(stack) > 0 {
+			parent[i] = stack[len(stack)-1]
+		}
+		kids[parent[i]+1] = append(kids[parent[i]+1], i)
+		stack = append(stack, i)
+	}
+	count := make([]int, n)
+	for i := range es {
+		for p := parent[i]; p >= 0; p = parent[p] {
+			count[p]++
+		}
+	}
+	prev, next := make([]int, n), make([]int, n)
+	for _, k := range kids {
+		for j, i := range k {
+			prev[i], next[i] = -1, -1
+			if j > 0 {
+				prev[i] = k[j-1]
+			}
+			if j < len(k)-1 {
+				next[i] = k[j+1]
+			}
+		}
+	}
+
+	bodies := make([][]byte, 0, n+1)
+	top := kids[0]
+	bodies = append(bodies, fmt.Appendf(nil, "<<\n/Type /Outlines\n/First %d 0 R\n/Last %d 0 R\n/Count %d\n>>\n",
+		obj(top[0]), obj(top[len(top)-1]), n))
+	for i, e := range es {
+		var s bytes.Buffer
+		fmt.Fprintf(&s, "<<\n/Title %s\n/Parent %d 0 R\n", textString(e.Title), obj(parent[i]))
+		if prev[i] >= 0 {
+			fmt.Fprintf(&s, "/Prev %d 0 R\n", obj(prev[i]))
+		}
+		if next[i] >= 0 {
+			fmt.Fprintf(&s, "/Next %d 0 R\n", obj(next[i]))
+		}
+		if k := kids[i+1]; len(k) > 0 {
+			fmt.Fprintf(&s, "/First %d 0 R\n/Last %d 0 R\n/Count %d\n", obj(k[0]), obj(k[len(k)-1]), count[i])
+		}
+		fmt.Fprintf(&s, "/Dest [%d 0 R /XYZ 0 %s null]\n>>\n", pages[e.Page], num(b.Pages[e.Page].Height-e.Y))
+		bodies = append(bodies, s.Bytes())
+	}
+	return bodies
+}
+
+// num formats a coordinate with at most three decimals.
+func num(v float64) string { return strconv.FormatFloat(round(v, 1000), 'f', -1, 64) }
+
+// infoDict returns the document information dictionary. Dates are written
+// only when the book has one, so that output is reproducible by default.
+func infoDict(in layout.Info) []byte {
+	var s bytes.Buffer
+	s.WriteString("<<\n")
+	for _, kv := range [][2]string{
+		{"Title", in.Title}, {"Author", in.Author}, {"Subject", in.Subject},
+		{"Keywords", in.Keywords}, {"Creator", in.Creator}, {"Producer", producer},
+	} {
+		if kv[1] != "" {
+			fmt.Fprintf(&s, "/%s %s\n", kv[0], textString(kv[1]))
+		}
+	}
+	if !in.Date.IsZero() {
+		d := pdfDate(in.Date)
+		fmt.Fprintf(&s, "/CreationDate %s\n/ModDate %s\n", d, d)
+	}
+	s.WriteString(">>\n")
+	return s.Bytes()
+}
+
+// pdfDate formats t as a PDF date string, keeping its time zone.
+func pdfDate(t time.Time) string {
+	d := "(D:" + t.Format("20060102150405")
+	_, off := t.Zone()
+	if off == 0 {
+		return d + "Z)"
+	}
+	sign := byte('+')
+	if off < 0 {
+		sign, off = '-', -off
+	}
+	return fmt.Sprintf("%s%c%02d'%02d')", d, sign, off/3600, off/60%60)
+}
+
+// textString encodes s as a PDF text string: a literal when it is printable
+// ASCII, otherwise UTF-16BE with a byte order mark.
+func textString(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] < ' ' || s[i] > '~' {
+			ascii = false
+			break
+		}
+	}
+	var b bytes.Buffer
+	if ascii {
+		b.WriteByte('(')
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c == '(' || c == ')' || c == '\\' {
+				b.WriteByte('\\')
+			}
+			b.WriteByte(s[i])
+		}
+		b.WriteByte(')')
+		return b.String()
+	}
+	b.WriteString("<FEFF")
+	for _, u := range utf16.Encode([]rune(s)) {
+		fmt.Fprintf(&b, "%04X", u)
+	}
+	b.WriteByte('>')
+	return b.String()
+}

@@ -1,0 +1,473 @@
+// Package pdf writes a laid-out book as a PDF file. It is the only package
+// that uses gopdf.
+//
+// gopdf draws the pages, sets up the fonts and writes the link annotations.
+// Some parts of its output are wrong or missing and cannot be fixed through
+// its API (the outline tree, text extraction for characters outside the
+// BMP, nested composite glyphs in font subsets, /Lang, the document
+// information), so Write lets gopdf produce a complete file and then
+// rewrites those objects (see finish).
+package pdf
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/paiban/paiban/internal/fonts"
+	"github.com/paiban/paiban/internal/layout"
+	"github.com/signintech/gopdf"
+)
+
+// producer is written as the document's /Producer.
+const producer = "paiban"
+
+// tolerance is how far (in points) a glyph drawn as part of a batched run may
+// land from its layout position. gopdf writes text positions with two
+// decimals, so a glyph drawn alone is already up to 0.005 pt off.
+const tolerance = 0.005
+
+// Write renders a laid-out book as PDF. Every glyph is drawn at its layout
+// position in its face and size; fonts are embedded as subsets. The output
+// depends only on b: writing the same book twice gives identical bytes.
+//
+// A glyph whose face has no glyph for one of its characters is an error, not
+// a blank: the layout stage should have chosen another face.
+func Write(w io.Writer, b *layout.Book) error {
+	if err := validate(b); err != nil {
+		return err
+	}
+	faces, err := collectFaces(b)
+	if err != nil {
+		return err
+	}
+	d, err := draw(b, faces)
+	if err != nil {
+		return err
+	}
+	return finish(w, b, d)
+}
+
+// validate rejects books that would make gopdf write a broken file (NaN
+// coordinates, missing faces, dangling link and outline targets).
+func validate(b *layout.Book) error {
+	if b == nil || len(b.Pages) == 0 {
+		return errors.New("pdf: book has no pages")
+	}
+	for i, p := range b.Pages {
+		if p == nil {
+			return fmt.Errorf("pdf: page %d is nil", i+1)
+		}
+		if !(p.Width > 0 && p.Height > 0) || !finite(p.Width, p.Height) {
+			return fmt.Errorf("pdf: page %d: bad size %gx%g", i+1, p.Width, p.Height)
+		}
+		for _, g := range p.Glyphs {
+			if g.Face == nil {
+				return fmt.Errorf("pdf: page %d: glyph %q has no face", i+1, g.Text)
+			}
+			if !(g.Size > 0) || !finite(g.Size, g.X, g.Y) {
+				return fmt.Errorf("pdf: page %d: glyph %q: bad size or position", i+1, g.Text)
+			}
+		}
+		for _, r := range p.Rules {
+			if !finite(r.X, r.Y, r.W, r.H, r.Gray) {
+				return fmt.Errorf("pdf: page %d: rule with bad geometry", i+1)
+			}
+		}
+		for _, l := range p.Links {
+			if !finite(l.X, l.Y, l.W, l.H, l.DestY) {
+				return fmt.Errorf("pdf: page %d: link with bad geometry", i+1)
+			}
+			if l.URL == "" && (l.DestPage < 0 || l.DestPage >= len(b.Pages)) {
+				return fmt.Errorf("pdf: page %d: link to page index %d, book has %d pages", i+1, l.DestPage, len(b.Pages))
+			}
+		}
+	}
+	prev := 0
+	for i, e := range b.Outline {
+		if e.Level < 1 || e.Level > prev+1 {
+			return fmt.Errorf("pdf: outline entry %d (%q): level %d after level %d", i, e.Title, e.Level, prev)
+		}
+		if e.Page < 0 || e.Page >= len(b.Pages) || !finite(e.Y) {
+			return fmt.Errorf("pdf: outline entry %d (%q): bad target (page index %d, y %g)", i, e.Title, e.Page, e.Y)
+		}
+		prev = e.Level
+	}
+	return nil
+}
+
+func finite(vs ...float64) bool {
+	for _, v := range vs {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// face is one font as embedded in the file.
+type face struct {
+	face *fonts.Face
+	// name is the gopdf family and the PDF font name: the PostScript name
+	// with a subset tag.
+	name string
+	// runes are the characters drawn in the face, in code point order.
+	runes []rune
+	// width is each used character's advance in 1/1000 em, truncated to an
+	// integer exactly as gopdf writes it in /W, so that batched runs can be
+	// checked against what a viewer will compute.
+	width map[rune]float64
+	// cmap is the object number of the ToUnicode CMap gopdf writes.
+	cmap int
+}
+
+// collectFaces lists the faces in order of first use with the characters
+// drawn in each, and checks that every character has a glyph.
+func collectFaces(b *layout.Book) ([]*face, error) {
+	var list []*face
+	byFace := map[*fonts.Face]*face{}
+	for pi, p := range b.Pages {
+		for _, g := range p.Glyphs {
+			if g.Text == "" {
+				continue // drawn as nothing; a face used only so is not embedded
+			}
+			f := byFace[g.Face]
+			if f == nil {
+				f = &face{face: g.Face, width: map[rune]float64{}}
+				byFace[g.Face] = f
+				list = append(list, f)
+			}
+			for _, r := range g.Text {
+				if _, ok := f.width[r]; ok {
+					continue
+				}
+				m := g.Face.Metrics(r)
+				if m.Glyph == 0 {
+					return nil, fmt.Errorf("pdf: page %d: font %s has no glyph for %q (%U)", pi+1, g.Face.PostScriptName, r, r)
+				}
+				// Advance is an exact fraction units/unitsPerEm; the epsilon
+				// only absorbs float error, it cannot cross an integer.
+				f.width[r] = math.Floor(m.Advance*1000 + 1e-6)
+			}
+		}
+	}
+	used := map[string]bool{}
+	for _, f := range list {
+		for r := range f.width {
+			f.runes = append(f.runes, r)
+		}
+		slices.Sort(f.runes)
+		ps := pdfName(f.face.PostScriptName)
+		for n := 0; ; n++ {
+			f.name = subsetTag(ps, f.runes, n) + "+" + ps
+			if !used[f.name] {
+				break
+			}
+		}
+		used[f.name] = true
+	}
+	return list, nil
+}
+
+// subsetTag derives the six-letter subset tag from the font name and the
+// characters it carries, so that it is stable across runs. n > 0
+// distinguishes different faces that would otherwise get the same name.
+func subsetTag(name string, runes []rune, n int) string {
+	h := sha256.New()
+	io.WriteString(h, name)
+	for _, r := range runes {
+		h.Write(utf8.AppendRune(nil, r))
+	}
+	if n > 0 {
+		fmt.Fprintf(h, "\x00%d", n)
+	}
+	sum := h.Sum(nil)
+	tag := make([]byte, 6)
+	for i := range tag {
+		tag[i] = 'A' + sum[i]%26
+	}
+	return string(tag)
+}
+
+// pdfName escapes what a PDF name cannot hold literally. gopdf writes the
+// family name verbatim after "/", so it has to arrive escaped.
+func pdfName(s string) string {
+	var sb strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '!' || c > '~' || strings.IndexByte("#%()/<>[]{}", c) >= 0 {
+			fmt.Fprintf(&sb, "#%02X", c)
+			continue
+		}
+		sb.WriteByte(c)
+	}
+	return sb.String()
+}
+
+// drawn is gopdf's output plus what finish needs to find its way in it.
+type drawn struct {
+	raw   []byte
+	pages []int // object number of each page
+	faces []*face
+}
+
+// draw has gopdf write the pages. gopdf panics on some malformed font data
+// (it indexes font tables without bounds checks), and fonts may come from
+// the user, so a panic is turned into an error here.
+func draw(b *layout.Book, faces []*face) (d *drawn, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			d, err = nil, fmt.Errorf("pdf: gopdf failed: %v", r)
+		}
+	}()
+	first := b.Pages[0]
+	gp := new(gopdf.GoPdf)
+	// Link and anchor positions are computed by gopdf from this default
+	// page height whatever the page's own size; see addLinks and addAnchors.
+	gp.Start(gopdf.Config{Unit: gopdf.UnitPT, PageSize: gopdf.Rect{W: first.Width, H: first.Height}})
+	gp.SetNoCompression() // finish compresses the pages; see plainStream
+	for _, f := range faces {
+		// gopdf adds the ToUnicode CMap as the font's first object.
+		f.cmap = gp.GetNextObjectID()
+		if err := gp.AddTTFFontDataWithOption(f.name, f.face.Data, gopdf.TtfOption{}); err != nil {
+			return nil, fmt.Errorf("pdf: font %s: %w", f.face.PostScriptName, err)
+		}
+	}
+	byFace := make(map[*fonts.Face]*face, len(faces))
+	for _, f := range faces {
+		byFace[f.face] = f
+	}
+	anchors := anchorTargets(b)
+	d = &drawn{faces: faces, pages: make([]int, len(b.Pages))}
+	for i, p := range b.Pages {
+		// The page object is the first one AddPage creates.
+		d.pages[i] = gp.GetNextObjectID()
+		gp.AddPageWithOption(gopdf.PageOption{PageSize: &gopdf.Rect{W: p.Width, H: p.Height}})
+		addAnchors(gp, first.Height, p, i, anchors[i])
+		if err := drawRules(gp, p); err != nil {
+			return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
+		}
+		if err := drawGlyphs(gp, p, byFace); err != nil {
+			return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
+		}
+		addLinks(gp, first.Height, p)
+	}
+	var buf bytes.Buffer
+	if _, err := gp.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("pdf: %w", err)
+	}
+	d.raw = buf.Bytes()
+	return d, nil
+}
+
+// anchorTargets lists, per page, the distinct y positions internal links
+// jump to. gopdf resolves an anchor by name only when writing the file, but
+// an anchor can only be set while its page is the current one, so all
+// targets are known before the first page is drawn.
+func anchorTargets(b *layout.Book) [][]float64 {
+	t := make([][]float64, len(b.Pages))
+	for _, p := range b.Pages {
+		for _, l := range p.Links {
+			if l.URL == "" && !slices.Contains(t[l.DestPage], l.DestY) {
+				t[l.DestPage] = append(t[l.DestPage], l.DestY)
+			}
+		}
+	}
+	return t
+}
+
+func anchorName(page int, y float64) string {
+	return strconv.Itoa(page) + "/" + strconv.FormatFloat(y, 'g', -1, 64)
+}
+
+// addAnchors sets the anchors on page i. gopdf stores an anchor at
+// defaultH - Y + fontSize (in PDF coordinates), so Y is chosen to land on
+// the page's own height and the font size is zeroed; the next text run sets
+// its font again.
+func addAnchors(gp *gopdf.GoPdf, defaultH float64, p *layout.Page, i int, ys []float64) {
+	if len(ys) == 0 {
+		return
+	}
+	gp.SetFontSize(0)
+	for _, y := range ys {
+		gp.SetY(defaultH - p.Height + y)
+		gp.SetAnchor(anchorName(i, y))
+	}
+}
+
+// addLinks adds the page's link annotations. gopdf turns y into
+// defaultH - y and writes the rectangle from there down by h; giving it the
+// bottom edge and a negative height yields a normalised rectangle on the
+// page's own height.
+func addLinks(gp *gopdf.GoPdf, defaultH float64, p *layout.Page) {
+	for _, l := range p.Links {
+		y := defaultH - p.Height + l.Y + l.H
+		if l.URL != "" {
+			gp.AddExternalLink(uriEscape(l.URL), l.X, y, l.W, -l.H)
+		} else {
+			gp.AddInternalLink(anchorName(l.DestPage, l.DestY), l.X, y, l.W, -l.H)
+		}
+	}
+}
+
+// uriEscape percent-encodes what may not appear in a PDF URI (7-bit ASCII
+// only); gopdf escapes the string delimiters itself.
+func uriEscape(u string) string {
+	var sb strings.Builder
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		if c <= ' ' || c >= 0x7F {
+			fmt.Fprintf(&sb, "%%%02X", c)
+			continue
+		}
+		sb.WriteByte(c)
+	}
+	return sb.String()
+}
+
+// drawRules fills the page's rules, then restores black for the text: gopdf
+// sets the gray outside any q/Q pair.
+func drawRules(gp *gopdf.GoPdf, p *layout.Page) error {
+	gray := 0.0
+	for _, r := range p.Rules {
+		if r.Gray != gray {
+			gray = r.Gray
+			gp.SetGrayFill(gray)
+		}
+		err := gp.RectFromUpperLeftWithOpts(gopdf.DrawableRectOptions{
+			X: r.X, Y: r.Y, Rect: gopdf.Rect{W: r.W, H: r.H}, PaintStyle: gopdf.FillPaintStyle,
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if gray != 0 {
+		gp.SetGrayFill(0)
+	}
+	return nil
+}
+
+// run is a sequence of glyphs drawn by one gopdf Text call: one face, size
+// and baseline, each glyph at the previous one's advance plus a constant
+// character spacing (Tc).
+type run struct {
+	f       *face
+	size    float64 // as the layout gave it
+	tfs     float64 // as gopdf writes it (three decimals)
+	x, y    float64 // x as gopdf writes it (two decimals)
+	x0      float64 // x as the layout gave it
+	tc      float64 // as gopdf writes it (three decimals)
+	fixed   bool    // tc has been set by a second glyph
+	cluster bool    // holds a multi-character glyph
+	natural float64 // sum of advances so far, without tc
+	n       int     // characters so far
+	text    []byte
+}
+
+// start begins the run at glyph g.
+func (r *run) start(f *face, g *layout.Glyph) {
+	*r = run{f: f, size: g.Size, tfs: round(g.Size, 1000), x0: g.X, y: g.Y, text: r.text[:0]}
+	// Parse back what gopdf will print, so predictions start from there.
+	r.x, _ = strconv.ParseFloat(strconv.FormatFloat(g.X, 'f', 2, 64), 64)
+	r.push(g)
+}
+
+// push appends g's characters to the run.
+func (r *run) push(g *layout.Glyph) {
+	for _, c := range g.Text {
+		r.natural += r.f.width[c] * r.tfs / 1000
+		r.n++
+	}
+	r.cluster = r.cluster || utf8.RuneCountInString(g.Text) > 1
+	r.text = append(r.text, g.Text...)
+}
+
+// add appends g if the run can draw it within tolerance of its position.
+// A glyph made of several characters only joins runs without spacing, since
+// Tc would also spread the characters inside it.
+func (r *run) add(f *face, g *layout.Glyph) bool {
+	if f != r.f || g.Size != r.size || g.Y != r.y {
+		return false
+	}
+	multi := utf8.RuneCountInString(g.Text) > 1
+	tc := r.tc
+	if !r.fixed {
+		// Measured from the unrounded start, this is the layout's own
+		// spacing, so rounding errors do not add up along the run.
+		tc = round((g.X-r.x0-r.natural)/float64(r.n), 1000)
+	}
+	if tc != 0 && (multi || r.cluster) {
+		return false
+	}
+	if math.Abs(r.x+r.natural+float64(r.n)*tc-g.X) > tolerance {
+		return false
+	}
+	r.tc, r.fixed = tc, true
+	r.push(g)
+	return true
+}
+
+// round rounds v to a multiple of 1/unit. Adding zero turns a negative zero
+// into zero, which gopdf would print as "-0".
+func round(v, unit float64) float64 { return math.Round(v*unit)/unit + 0 }
+
+// drawGlyphs draws the page's glyphs in as few Text calls as positions allow.
+func drawGlyphs(gp *gopdf.GoPdf, p *layout.Page, byFace map[*fonts.Face]*face) error {
+	var (
+		r    run
+		open bool
+		// gopdf's current font, size and spacing; NaN forces the first
+		// run on the page to set its spacing.
+		curF  *face
+		curS  float64
+		curTc = math.NaN()
+	)
+	flush := func() error {
+		if !open {
+			return nil
+		}
+		open = false
+		var err error
+		switch {
+		case r.f != curF:
+			err = gp.SetFontWithStyle(r.f.name, gopdf.Regular, r.size)
+		case r.size != curS:
+			err = gp.SetFontSize(r.size)
+		}
+		if err != nil {
+			return err
+		}
+		curF, curS = r.f, r.size
+		if r.tc != curTc {
+			if err := gp.SetCharSpacing(r.tc); err != nil {
+				return err
+			}
+			curTc = r.tc
+		}
+		gp.SetXY(r.x, r.y)
+		return gp.Text(string(r.text))
+	}
+	for i := range p.Glyphs {
+		g := &p.Glyphs[i]
+		if g.Text == "" {
+			continue
+		}
+		f := byFace[g.Face]
+		if open && r.add(f, g) {
+			continue
+		}
+		if err := flush(); err != nil {
+			return err
+		}
+		r.start(f, g)
+		open = true
+	}
+	return flush()
+}
