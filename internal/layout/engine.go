@@ -237,22 +237,122 @@ func (e *engine) setText(atoms []atom, measure, firstIndent, indent float64, jus
 	return &setPara{atoms: atoms, lines: breakLines(p)}
 }
 
-// balanced sets a ragged multi-line text (a heading) with lines of even
-// length: the narrowest measure that needs no more lines.
+// balanced sets a ragged multi-line text (a heading) in as many lines as
+// it needs, with the break points that make the longest line shortest.
+// Breaks after punctuation are preferred when such a split exists and
+// leaves no stub line, so that a heading is not cut inside a phrase.
 func (e *engine) balanced(atoms []atom, measure float64) *setPara {
 	sp := e.setText(atoms, measure, 0, 0, false)
-	if len(sp.lines) < 2 {
+	n := len(sp.lines)
+	if n < 2 {
 		return sp
 	}
-	step := atoms[0].size
-	for m := measure - step; m > step; m -= step {
-		try := e.setText(atoms, m, 0, 0, false)
-		if len(try.lines) > len(sp.lines) {
-			break
+	for i, cand := range [][]atom{breaksAfterPunctuation(atoms), atoms} {
+		if cand == nil {
+			continue
 		}
-		sp = try
+		p := paragraph{atoms: cand, measure: measure, em: e.em}
+		ends := minMaxSplit(p, n)
+		if ends == nil {
+			continue
+		}
+		out := &setPara{atoms: cand}
+		s := 0
+		shortest, widest := math.Inf(1), 0.0
+		for _, end := range ends {
+			ln := setLine(p, s, end, measure, false)
+			out.lines = append(out.lines, ln)
+			shortest, widest = min(shortest, ln.width), max(widest, ln.width)
+			s = end
+		}
+		// A split that leaves a stub (一、 alone) is worse than a break
+		// inside a phrase.
+		if i == 1 || shortest >= widest/3 {
+			return out
+		}
 	}
 	return sp
+}
+
+// breaksAfterPunctuation returns a copy of atoms that may break only after
+// a pause, stop or closing mark (，、；：。？！”》）), or nil when there is
+// no such place.
+func breaksAfterPunctuation(atoms []atom) []atom {
+	out := append([]atom(nil), atoms...)
+	found := false
+	for i := 1; i < len(out); i++ {
+		after := out[i-1].cls
+		ok := out[i].breakBefore && blankRight(after)
+		found = found || ok
+		out[i].breakBefore = ok
+	}
+	if !found {
+		return nil
+	}
+	return out
+}
+
+// minMaxSplit splits p into exactly n lines, each within the measure, so
+// that the widest line is as narrow as possible. It returns the line ends,
+// or nil when no such split exists. Headings are short, so a quadratic
+// dynamic programme is cheap.
+func minMaxSplit(p paragraph, n int) []int {
+	sums := newPrefix(p)
+	var ends []int // candidate line ends, ascending
+	for e := 1; e <= len(p.atoms); e++ {
+		if canEnd(p, e) {
+			ends = append(ends, e)
+		}
+	}
+	inf := math.Inf(1)
+	// best[k][i]: narrowest widest line setting atoms[:ends[i]] in k+1 lines.
+	best := make([][]float64, n)
+	from := make([][]int, n)
+	for k := range best {
+		best[k] = make([]float64, len(ends))
+		from[k] = make([]int, len(ends))
+		for i := range ends {
+			best[k][i], from[k][i] = inf, -1
+			if k == 0 {
+				if w := natural(p, sums, 0, ends[i]); w <= p.measure+eps {
+					best[0][i] = w
+				}
+				continue
+			}
+			for j := 0; j < i; j++ {
+				if best[k-1][j] == inf {
+					continue
+				}
+				w := natural(p, sums, ends[j], ends[i])
+				if w > p.measure+eps {
+					continue
+				}
+				if m := max(best[k-1][j], w); m < best[k][i] {
+					best[k][i], from[k][i] = m, j
+				}
+			}
+		}
+	}
+	last := len(ends) - 1
+	if last < 0 || best[n-1][last] == inf {
+		return nil
+	}
+	out := make([]int, n)
+	for k, i := n-1, last; k >= 0; k-- {
+		out[k] = ends[i]
+		i = from[k][i]
+	}
+	return out
+}
+
+// fits reports whether every line of sp is within the measure.
+func fits(sp *setPara, measure float64) bool {
+	for _, ln := range sp.lines {
+		if ln.width > measure+eps {
+			return false
+		}
+	}
+	return true
 }
 
 // lineGlyphs draws one set line into a row whose baseline is at y.
@@ -531,5 +631,6 @@ func (e *engine) insertTOC(at int) {
 			toc = append(toc, r)
 		}
 	}
+	toc = append(toc, &row{slots: 1, discardable: true})
 	e.rows = append(e.rows[:at], append(toc, e.rows[at:]...)...)
 }

@@ -123,3 +123,36 @@ func TestPagination(t *testing.T) {
 		t.Errorf("outline has %d entries, want 6", len(b.Outline))
 	}
 }
+
+// TestHeadingBreaksAfterPunctuation checks that long headings break after
+// a mark rather than inside a phrase, and never leave a stub like 一、.
+func TestHeadingBreaksAfterPunctuation(t *testing.T) {
+	st, faces := testStyle(t)
+	e, err := newEngine(Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := map[string][]string{
+		"一、“新质生产力”这一理论创新成果来源于服务于高质量发展伟大实践": {"一、“新质生产力”", "这一理论创新成果来源于服务于高质量发展伟大实践"},
+		"二、加快发展新质生产力，要着力推动新产业、新模式、新动能创新发展": {"二、加快发展新质生产力，", "要着力推动新产业、新模式、新动能创新发展"},
+		"短标题": {"短标题"},
+	}
+	for text, want := range cases {
+		atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, e.runStyle(e.headingF, 15))
+		sp := e.balanced(atoms, e.measure)
+		var got []string
+		for _, ln := range sp.lines {
+			var b strings.Builder
+			for _, a := range sp.atoms[ln.start:ln.end] {
+				b.WriteString(a.text)
+			}
+			got = append(got, b.String())
+			if ln.width > e.measure+eps {
+				t.Errorf("%s: line %q overflows", text, b.String())
+			}
+		}
+		if strings.Join(got, "|") != strings.Join(want, "|") {
+			t.Errorf("%s: lines %q, want %q", text, got, want)
+		}
+	}
+}

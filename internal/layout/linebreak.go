@@ -229,7 +229,9 @@ func setLine(p paragraph, s, e int, avail float64, justify bool) line {
 	for i := range n {
 		width += gaps[i] + ln.w[i]
 	}
-	if slack := avail - width; justify && slack < -eps {
+	// A line that was chosen by pulling the next unit in must be squeezed
+	// even when it is not justified (a paragraph's last line, a heading).
+	if slack := avail - width; slack < -eps {
 		squeeze(p, s, ln, gaps, -slack)
 	} else if justify && slack > eps {
 		stretch(p, s, gaps, slack)
