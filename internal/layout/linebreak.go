@@ -149,7 +149,8 @@ func nextBreak(p paragraph, sums prefix, s int, avail float64) int {
 		}
 		// The next unit does not fit: pull it in if squeezing absorbs the
 		// overflow (push-in), else end the line before it (push-out).
-		if w-shrinkable(p, sums, s, e) <= avail+eps {
+		// Ragged text (headings, contents) never needs to squeeze.
+		if p.justify && w-shrinkable(p, sums, s, e) <= avail+eps {
 			best = e
 		}
 		break
