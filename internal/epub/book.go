@@ -1,0 +1,404 @@
+package epub
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/fonts"
+)
+
+// book is one EPUB in the making: its files planned and rendered before
+// go-epub assembles them.
+type book struct {
+	doc  *doc.Document
+	opt  Options
+	lang string
+	id   string
+
+	texts     []*textFile       // the text split into chapters, in reading order
+	fileOf    map[string]string // heading ID → name of the file holding it
+	toc       []*navEntry       // every heading, nested by level
+	titlePage string            // rendered bodies
+	colophon  string
+	licenses  []string // licence file names, sorted
+	use       usage
+	fonts     [numRoles]*embeddedFont // nil where a face is absent or unused
+	css       string
+	cover     *coverImage
+}
+
+// textFile is one content document of the text.
+type textFile struct {
+	name   string // e.g. chapter01.xhtml
+	title  string
+	blocks []doc.Block
+	body   string // rendered XHTML
+}
+
+// navEntry is one heading in the table of contents.
+type navEntry struct {
+	level    int
+	label    string
+	href     string // relative to the package document
+	children []*navEntry
+}
+
+// Roles of the embedded faces.
+const (
+	roleSerif = iota
+	roleSans
+	roleLatin
+	roleItalic
+	numRoles
+)
+
+// embeddedFont is a face subset for the book and renamed, because the OFL
+// lets a modified font keep none of its reserved names.
+type embeddedFont struct {
+	face   *fonts.Face
+	family string // the new family name
+	file   string // file name in the fonts folder
+	italic bool
+	bold   bool
+	sets   string // what it sets, for the colophon
+	runes  map[rune]bool
+	data   []byte
+}
+
+// Fixed file names inside the EPUB, relative to the xhtml folder.
+const (
+	coverFile     = "cover.xhtml"
+	titlePageFile = "titlepage.xhtml"
+	colophonFile  = "colophon.xhtml"
+	colophonTitle = "版本信息"
+)
+
+// reservedID matches the IDs given to footnotes and their references.
+var reservedID = regexp.MustCompile(`^(fn|nr)[0-9]+(-[0-9]+)?$`)
+
+// licenseName is what a licence file may be called inside the EPUB.
+var licenseName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*\.txt$`)
+
+// prepare plans and renders every file, subsets the fonts and makes the
+// cover.
+func (b *book) prepare() error {
+	for name := range b.opt.Licenses {
+		if !licenseName.MatchString(name) {
+			return fmt.Errorf("epub: licence file name %q: use letters, digits, dots and hyphens, ending in .txt", name)
+		}
+		b.licenses = append(b.licenses, name)
+	}
+	slices.Sort(b.licenses)
+
+	b.split()
+	if err := b.index(); err != nil {
+		return err
+	}
+	b.use = newUsage()
+	var badLinks []string
+	for _, f := range b.texts {
+		r := newRenderer(f.name, b.fileOf, b.use)
+		if h, ok := f.blocks[0].(*doc.Heading); ok && h.Level == 1 {
+			r.raw("<section epub:type=\"chapter\" role=\"doc-chapter\">\n")
+		} else {
+			r.raw("<section epub:type=\"bodymatter\">\n")
+		}
+		r.blocks(f.blocks)
+		r.footnotes()
+		r.raw("</section>\n")
+		f.body = r.out.String()
+		badLinks = append(badLinks, r.badLinks...)
+	}
+	if len(badLinks) > 0 {
+		return fmt.Errorf("epub: links to %q lead nowhere: link to a heading (#id) or an absolute URL", badLinks)
+	}
+	b.titlePage = b.renderTitlePage()
+	b.planFonts()
+	b.colophon = b.renderColophon()
+	b.assignRunes()
+
+	// Subsetting a large CJK face and drawing the cover take the most
+	// time; they are independent.
+	var wg sync.WaitGroup
+	errs := make([]error, numRoles+1)
+	for i, f := range b.fonts {
+		if f == nil {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			runes := make([]rune, 0, len(f.runes))
+			for c := range f.runes {
+				runes = append(runes, c)
+			}
+			slices.Sort(runes)
+			data, err := fonts.Subset(f.face, runes, fonts.SubsetOptions{FamilyName: f.family})
+			if err != nil {
+				errs[i] = fmt.Errorf("epub: %w", err)
+			}
+			f.data = data
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		b.cover, errs[numRoles] = b.makeCover()
+	}()
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	b.css = stylesheet(b.fonts, b.use.classes)
+	return nil
+}
+
+// split cuts the text into files at level-1 headings; text before the
+// first one gets a file of its own.
+func (b *book) split() {
+	var cur *textFile
+	for _, bl := range b.doc.Blocks {
+		if h, ok := bl.(*doc.Heading); cur == nil || ok && h.Level == 1 {
+			cur = &textFile{title: b.doc.Meta.Title}
+			if ok && h.Level == 1 {
+				if t := label(h.Content); t != "" {
+					cur.title = t
+				}
+			}
+			b.texts = append(b.texts, cur)
+		}
+		cur.blocks = append(cur.blocks, bl)
+	}
+	for i, f := range b.texts {
+		f.name = "text.xhtml"
+		if len(b.texts) > 1 {
+			f.name = fmt.Sprintf("chapter%02d.xhtml", i+1)
+		}
+	}
+}
+
+// index records which file holds each heading and builds the table of
+// contents, checking that every heading ID can serve as a link target.
+func (b *book) index() error {
+	b.fileOf = map[string]string{}
+	var errs []error
+	var flat []*navEntry
+	for _, f := range b.texts {
+		doc.Walk(f.blocks, func(bl doc.Block) {
+			h, ok := bl.(*doc.Heading)
+			if !ok {
+				return
+			}
+			switch {
+			case h.ID == "" || strings.ContainsFunc(h.ID, unicode.IsSpace):
+				errs = append(errs, posErrorf(h.Pos, "heading id %q is not usable as a link target", h.ID))
+			case reservedID.MatchString(h.ID):
+				errs = append(errs, posErrorf(h.Pos, "heading id %q is reserved for footnotes in the EPUB", h.ID))
+			case b.fileOf[h.ID] != "":
+				errs = append(errs, posErrorf(h.Pos, "heading id %q is used twice", h.ID))
+			default:
+				b.fileOf[h.ID] = f.name
+			}
+			// A heading without text cannot be listed; its subheadings
+			// then nest under the heading before it.
+			if t := label(h.Content); t != "" {
+				flat = append(flat, &navEntry{level: h.Level, label: t, href: "xhtml/" + f.name + "#" + h.ID})
+			}
+		})
+	}
+	// The cover, title page and colophon are listed too, so that every
+	// file of the reading order can be reached from the contents.
+	b.toc = append([]*navEntry{
+		{label: "封面", href: "xhtml/" + coverFile},
+		{label: b.doc.Meta.Title, href: "xhtml/" + titlePageFile},
+	}, nest(flat)...)
+	b.toc = append(b.toc, &navEntry{label: colophonTitle, href: "xhtml/" + colophonFile})
+	return errors.Join(errs...)
+}
+
+// label is a heading's text on one line.
+func label(content []doc.Inline) string {
+	return strings.Join(strings.Fields(doc.PlainText(content)), " ")
+}
+
+// nest turns headings in reading order into a tree by level; a heading
+// that skips a level nests under the nearest higher one.
+func nest(flat []*navEntry) []*navEntry {
+	var roots, stack []*navEntry
+	for _, e := range flat {
+		for len(stack) > 0 && stack[len(stack)-1].level >= e.level {
+			stack = stack[:len(stack)-1]
+		}
+		if len(stack) == 0 {
+			roots = append(roots, e)
+		} else {
+			p := stack[len(stack)-1]
+			p.children = append(p.children, e)
+		}
+		stack = append(stack, e)
+	}
+	return roots
+}
+
+func posErrorf(p doc.Pos, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	if p.File == "" {
+		return fmt.Errorf("epub: line %d: %s", p.Line, msg)
+	}
+	return fmt.Errorf("%s:%d: %s", p.File, p.Line, msg)
+}
+
+// renderTitlePage sets the title, subtitle, authors with their positions
+// and the publication the text is reprinted from, as the PDF does.
+func (b *book) renderTitlePage() string {
+	m := b.doc.Meta
+	r := newRenderer(titlePageFile, nil, b.use)
+	r.open("section", "titlepage")
+	r.raw(" epub:type=\"titlepage\">\n<h1>")
+	r.sans = true
+	r.text(m.Title)
+	r.sans = false
+	r.raw("</h1>\n")
+	if m.Subtitle != "" {
+		r.open("p", "subtitle")
+		r.raw(">")
+		r.text("——" + m.Subtitle)
+		r.raw("</p>\n")
+	}
+	for _, a := range m.Authors {
+		r.open("p", "author")
+		r.raw(">")
+		r.text(a.Name)
+		r.raw("</p>\n")
+		if a.Position != "" {
+			r.open("p", "position")
+			r.raw(">")
+			r.text(a.Position)
+			r.raw("</p>\n")
+		}
+	}
+	if m.Source != "" {
+		r.open("p", "source")
+		r.raw(">")
+		r.text("转载自" + m.Source)
+		r.raw("</p>\n")
+	}
+	r.raw("</section>\n")
+	return r.out.String()
+}
+
+// planFonts decides which faces to embed and under what names.
+func (b *book) planFonts() {
+	f := b.opt.Fonts
+	add := func(role int, face *fonts.Face, e embeddedFont) {
+		if face != nil {
+			e.face, e.runes = face, map[rune]bool{}
+			b.fonts[role] = &e
+		}
+	}
+	add(roleSerif, f.Serif, embeddedFont{family: "Paiban Serif SC", file: "PaibanSerifSC-Regular.ttf", sets: "正文"})
+	add(roleSans, f.Sans, embeddedFont{family: "Paiban Sans SC", file: "PaibanSansSC-Bold.ttf", bold: true, sets: "标题、加粗"})
+	add(roleLatin, f.Latin, embeddedFont{family: "Paiban Latin", file: "PaibanLatin-Regular.ttf", sets: "西文"})
+	// A family's only face is matched for upright text too, so the italic
+	// goes in only beside the upright Latin face, and only when used.
+	if f.Latin != nil && len(b.use.italic) > 0 {
+		add(roleItalic, f.LatinItalic, embeddedFont{family: "Paiban Latin", file: "PaibanLatin-Italic.ttf", italic: true, sets: "西文着重"})
+	}
+}
+
+// assignRunes gives each character the book sets to the face that the
+// style sheet's font stacks pick for it, so every subset holds exactly
+// what its face draws.
+func (b *book) assignRunes() {
+	add := func(role int, c rune) bool {
+		f := b.fonts[role]
+		if f == nil || !f.face.Has(c) {
+			return false
+		}
+		f.runes[c] = true
+		return true
+	}
+	for c := range b.use.sans {
+		add(roleSans, c)
+	}
+	for c := range b.use.body {
+		if !(isLatin(c) && add(roleLatin, c)) {
+			add(roleSerif, c)
+		}
+	}
+	for c := range b.use.italic {
+		if !add(roleItalic, c) && !add(roleLatin, c) {
+			add(roleSerif, c)
+		}
+	}
+	for i, f := range b.fonts {
+		if f != nil && len(f.runes) == 0 {
+			b.fonts[i] = nil
+		}
+	}
+}
+
+// renderColophon writes the last page: rights, the generator, and which
+// fonts are embedded under which names, with their licences.
+func (b *book) renderColophon() string {
+	m := b.doc.Meta
+	r := newRenderer(colophonFile, nil, b.use)
+	r.open("section", "colophon")
+	r.raw(" epub:type=\"colophon\">\n<h2>")
+	r.sans = true
+	r.text(colophonTitle)
+	r.sans = false
+	r.raw("</h2>\n")
+	if m.Rights != "" {
+		r.raw("<p>")
+		r.text(m.Rights)
+		r.raw("</p>\n")
+	}
+	if b.opt.Generator != "" {
+		t := b.opt.Modified.UTC()
+		r.raw("<p>")
+		r.text(fmt.Sprintf("本电子书由 %s 生成于 %d年%d月%d日。", b.opt.Generator, t.Year(), t.Month(), t.Day()))
+		r.raw("</p>\n")
+	}
+	var embedded []*embeddedFont
+	for _, f := range b.fonts {
+		if f != nil {
+			embedded = append(embedded, f)
+		}
+	}
+	if len(embedded) > 0 {
+		r.raw("<p>")
+		r.text("内嵌字体为下列字体的子集，依 SIL Open Font License 1.1 更名：")
+		r.raw("</p>\n<ul>\n")
+		for _, f := range embedded {
+			style := ""
+			if f.italic {
+				style = " Italic"
+			}
+			r.raw("<li>")
+			r.text(fmt.Sprintf("%s%s（%s）：取自 %s（%s）", f.family, style, f.sets, f.face.Family, f.face.PostScriptName))
+			r.raw("</li>\n")
+		}
+		r.raw("</ul>\n")
+	}
+	if len(b.licenses) > 0 {
+		r.raw("<p>")
+		r.text("字体许可证全文见书内 fonts 文件夹：")
+		r.raw("</p>\n<ul>\n")
+		for _, name := range b.licenses {
+			r.raw("<li>")
+			r.text(path.Join("fonts", name))
+			r.raw("</li>\n")
+		}
+		r.raw("</ul>\n")
+	}
+	r.raw("</section>\n")
+	return r.out.String()
+}

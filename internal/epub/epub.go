@@ -1,0 +1,109 @@
+// Package epub writes a document as an EPUB 3 e-book set for Chinese
+// reading: one file per level-1 chapter, footnotes that pop up in the
+// common readers, a navigation document and NCX listing every heading,
+// embedded font subsets renamed as the OFL asks, and a generated cover.
+//
+// go-epub assembles the container. Write then replaces what go-epub cannot
+// do (nested navigation to headings inside a file, several authors, lang
+// attributes), rewrites the package document and re-packs the archive, so
+// the same input always gives the same bytes.
+package epub
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/gofrs/uuid/v5"
+	"golang.org/x/text/language"
+
+	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/fonts"
+)
+
+// Fonts are the faces embedded in the book, each by role. Any may be nil;
+// the text then falls back to the reader's own fonts.
+type Fonts struct {
+	Serif       *fonts.Face // 宋: body text and notes
+	Sans        *fonts.Face // 黑: headings, the title and strong text
+	Latin       *fonts.Face // Latin letters and digits in body text
+	LatinItalic *fonts.Face // Latin letters and digits in emphasised text
+}
+
+// Options configure Write.
+type Options struct {
+	Fonts Fonts
+	// Licenses maps a file name (e.g. OFL-NotoSerifSC.txt) to a licence
+	// text shipped beside the embedded fonts.
+	Licenses map[string][]byte
+	// Modified is stamped as dcterms:modified and as the time of every
+	// archive entry; it is required, so that builds are reproducible.
+	Modified time.Time
+	// Cover is a PNG or JPEG cover image; when nil a cover is drawn from
+	// the title, subtitle and authors.
+	Cover []byte
+	// Generator names the program in the metadata, e.g. "paiban".
+	Generator string
+}
+
+// defaultLanguage is used when the document does not name its language.
+const defaultLanguage = "zh-CN"
+
+// idNamespace scopes the name-based UUIDs derived for books without an
+// identifier.
+var idNamespace = uuid.NewV5(uuid.NamespaceURL, "https://github.com/paiban/paiban/epub")
+
+// Write writes d as an EPUB 3 file.
+func Write(w io.Writer, d *doc.Document, opt Options) error {
+	if d == nil {
+		return errors.New("epub: no document")
+	}
+	if opt.Modified.IsZero() {
+		return errors.New("epub: Options.Modified is not set (the date stamped into the book)")
+	}
+	if strings.TrimSpace(d.Meta.Title) == "" {
+		return errors.New("epub: the book has no title")
+	}
+	lang, err := bookLanguage(d.Meta.Language)
+	if err != nil {
+		return err
+	}
+	b := &book{doc: d, opt: opt, lang: lang, id: identifier(d.Meta)}
+	if err := b.prepare(); err != nil {
+		return err
+	}
+	container, err := b.assemble()
+	if err != nil {
+		return err
+	}
+	return b.pack(w, container)
+}
+
+// bookLanguage checks the language tag, because an invalid one would make
+// every content document invalid.
+func bookLanguage(s string) (string, error) {
+	if s == "" {
+		return defaultLanguage, nil
+	}
+	t, err := language.Parse(s)
+	if err != nil {
+		return "", fmt.Errorf("epub: language %q is not a BCP 47 tag such as zh-CN", s)
+	}
+	return t.String(), nil
+}
+
+// identifier returns the book's own identifier, or a UUID derived from
+// the title and authors so that rebuilding a book keeps its identity (a
+// reader uses it to keep the reading position and notes).
+func identifier(m doc.Metadata) string {
+	if id := strings.TrimSpace(m.Identifier); id != "" {
+		return id
+	}
+	name := m.Title
+	for _, a := range m.Authors {
+		name += "\x00" + a.Name
+	}
+	return "urn:uuid:" + uuid.NewV5(idNamespace, name).String()
+}

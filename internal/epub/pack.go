@@ -1,0 +1,445 @@
+package epub
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// xw builds an XML document; text and attribute values are escaped.
+type xw struct{ strings.Builder }
+
+func (w *xw) raw(s string)  { w.WriteString(s) }
+func (w *xw) text(s string) { escape(&w.Builder, s) }
+
+// attr writes ` name="value"`.
+func (w *xw) attr(name, value string) {
+	w.raw(" " + name + `="`)
+	w.text(value)
+	w.raw(`"`)
+}
+
+// element writes <name attrs…>text</name> on a line; attrs are name, value
+// pairs.
+func (w *xw) element(name, text string, attrs ...string) {
+	w.raw("<" + name)
+	for i := 0; i+1 < len(attrs); i += 2 {
+		w.attr(attrs[i], attrs[i+1])
+	}
+	w.raw(">")
+	w.text(text)
+	w.raw("</" + name + ">\n")
+}
+
+// inline writes <name>text</name>.
+func (w *xw) inline(name, text string) {
+	w.raw("<" + name + ">")
+	w.text(text)
+	w.raw("</" + name + ">")
+}
+
+// empty writes <name attrs…/> on a line.
+func (w *xw) empty(name string, attrs ...string) {
+	w.raw("<" + name)
+	for i := 0; i+1 < len(attrs); i += 2 {
+		w.attr(attrs[i], attrs[i+1])
+	}
+	w.raw("/>\n")
+}
+
+// Paths in the container go-epub writes.
+const (
+	contentDir  = "EPUB/"
+	packagePath = contentDir + "package.opf"
+	navPath     = contentDir + "nav.xhtml"
+	ncxPath     = contentDir + "toc.ncx"
+	xhtmlDir    = contentDir + "xhtml/"
+	mimetype    = "application/epub+zip"
+)
+
+// goepubPackage is what Write keeps of go-epub's package document.
+type goepubPackage struct {
+	Items []manifestItem `xml:"manifest>item"`
+}
+
+type manifestItem struct {
+	ID         string `xml:"id,attr"`
+	Href       string `xml:"href,attr"`
+	MediaType  string `xml:"media-type,attr"`
+	Properties string `xml:"properties,attr"`
+}
+
+// mediaTypes are by file extension: go-epub sniffs them and calls a
+// licence text/plain; charset=utf-8.
+var mediaTypes = map[string]string{
+	".css":   "text/css",
+	".jpg":   "image/jpeg",
+	".ncx":   "application/x-dtbncx+xml",
+	".png":   "image/png",
+	".ttf":   "font/ttf",
+	".txt":   "text/plain",
+	".xhtml": "application/xhtml+xml",
+}
+
+// pack re-packs go-epub's container: it checks that every file arrived
+// (go-epub logs some write errors instead of returning them), replaces the
+// package document, navigation document and NCX, puts the language on
+// every content document, and writes a ZIP whose bytes depend only on the
+// book: mimetype first and stored, then the entries sorted by name, all
+// dated opt.Modified.
+func (b *book) pack(w io.Writer, container []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(container), int64(len(container)))
+	if err != nil {
+		return fmt.Errorf("epub: reading what go-epub wrote: %w", err)
+	}
+	files := map[string][]byte{}
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, "/") {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return fmt.Errorf("epub: reading what go-epub wrote: %w", err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return fmt.Errorf("epub: reading what go-epub wrote: %w", err)
+		}
+		files[f.Name] = data
+	}
+	if string(files["mimetype"]) != mimetype {
+		return errors.New("epub: go-epub wrote no mimetype file")
+	}
+	var pkg goepubPackage
+	if err := xml.Unmarshal(files[packagePath], &pkg); err != nil {
+		return fmt.Errorf("epub: go-epub wrote no readable package document: %w", err)
+	}
+	items := map[string]manifestItem{}
+	for _, it := range pkg.Items {
+		items[it.Href] = it
+	}
+	for _, name := range b.expectedFiles() {
+		href := strings.TrimPrefix(name, contentDir)
+		if files[name] == nil {
+			return fmt.Errorf("epub: go-epub did not write %s", href)
+		}
+		if _, ok := items[href]; !ok {
+			return fmt.Errorf("epub: go-epub left %s out of the manifest", href)
+		}
+	}
+	for href := range items {
+		if files[contentDir+href] == nil {
+			return fmt.Errorf("epub: go-epub listed %s but did not write it", href)
+		}
+	}
+
+	for name, data := range files {
+		if strings.HasPrefix(name, xhtmlDir) {
+			if files[name], err = b.finishDocument(data); err != nil {
+				return fmt.Errorf("epub: %s: %w", name, err)
+			}
+		}
+	}
+	files[navPath] = b.navDocument()
+	files[ncxPath] = b.ncx()
+	if files[packagePath], err = b.packageDocument(pkg.Items); err != nil {
+		return err
+	}
+	return writeZip(w, files, b.opt.Modified)
+}
+
+// expectedFiles lists the files the container must hold, as paths in it.
+func (b *book) expectedFiles() []string {
+	names := []string{navPath, ncxPath, contentDir + "css/paiban.css", contentDir + "css/cover.css", contentDir + "images/" + b.cover.file}
+	for _, f := range b.fonts {
+		if f != nil {
+			names = append(names, contentDir+"fonts/"+f.file)
+		}
+	}
+	for _, l := range b.licenses {
+		names = append(names, contentDir+"fonts/"+l)
+	}
+	for _, s := range b.spine() {
+		names = append(names, xhtmlDir+s)
+	}
+	return names
+}
+
+// spine is the reading order of the content documents.
+func (b *book) spine() []string {
+	s := []string{coverFile, titlePageFile}
+	for _, f := range b.texts {
+		s = append(s, f.name)
+	}
+	return append(s, colophonFile)
+}
+
+// finishDocument puts lang and xml:lang on the html element, which go-epub
+// leaves without them, and turns the named entities go-epub writes in the
+// title into character references like the rest.
+func (b *book) finishDocument(data []byte) ([]byte, error) {
+	data = []byte(numericEntities.Replace(string(data)))
+	const tag = "<html "
+	i := bytes.Index(data, []byte(tag))
+	if i < 0 {
+		return nil, errors.New("go-epub wrote no html element")
+	}
+	var w xw
+	w.Write(data[:i+len(tag)-1])
+	w.attr("lang", b.lang)
+	w.attr("xml:lang", b.lang)
+	w.Write(data[i+len(tag)-1:])
+	return []byte(w.String()), nil
+}
+
+// packageDocument writes the package document: go-epub's manifest with
+// media types and properties set right and sorted, the spine, and the
+// metadata go-epub cannot write (several creators, source, rights, a
+// fixed modification time).
+func (b *book) packageDocument(goItems []manifestItem) ([]byte, error) {
+	m := b.doc.Meta
+	items := slices.Clone(goItems)
+	slices.SortFunc(items, func(a, b manifestItem) int { return strings.Compare(a.Href, b.Href) })
+	idOf := map[string]string{}
+	for i := range items {
+		it := &items[i]
+		it.MediaType = mediaTypes[path.Ext(it.Href)]
+		if it.MediaType == "" {
+			return nil, fmt.Errorf("epub: no media type for %s", it.Href)
+		}
+		switch it.Href {
+		case "nav.xhtml":
+			it.Properties = "nav"
+		case "images/" + b.cover.file:
+			it.Properties = "cover-image"
+		case "xhtml/" + coverFile:
+			it.Properties = "svg"
+		default:
+			it.Properties = ""
+		}
+		idOf[it.Href] = it.ID
+	}
+
+	var w xw
+	w.raw(xml.Header)
+	w.raw(`<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="pub-id"`)
+	w.attr("xml:lang", b.lang)
+	w.raw(">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n")
+	w.element("dc:identifier", b.id, "id", "pub-id")
+	w.element("dc:title", m.Title, "id", "title")
+	if m.Subtitle != "" {
+		w.element("meta", "main", "refines", "#title", "property", "title-type")
+		w.element("dc:title", m.Subtitle, "id", "subtitle")
+		w.element("meta", "subtitle", "refines", "#subtitle", "property", "title-type")
+	}
+	for i, a := range m.Authors {
+		if strings.TrimSpace(a.Name) == "" {
+			continue // an empty dc:creator is invalid
+		}
+		id := "creator" + strconv.Itoa(i+1)
+		w.element("dc:creator", a.Name, "id", id)
+		w.element("meta", "aut", "refines", "#"+id, "property", "role", "scheme", "marc:relators")
+	}
+	w.element("dc:language", b.lang)
+	if m.Source != "" {
+		w.element("dc:source", m.Source)
+	}
+	if m.Date != "" {
+		w.element("dc:date", m.Date)
+	}
+	if m.Description != "" {
+		w.element("dc:description", m.Description)
+	}
+	if m.Rights != "" {
+		w.element("dc:rights", m.Rights)
+	}
+	w.element("meta", b.opt.Modified.UTC().Format("2006-01-02T15:04:05Z"), "property", "dcterms:modified")
+	if b.opt.Generator != "" {
+		w.empty("meta", "name", "generator", "content", b.opt.Generator)
+	}
+	// For EPUB 2 readers and Kindle, which look for the cover here.
+	w.empty("meta", "name", "cover", "content", idOf["images/"+b.cover.file])
+	w.raw("</metadata>\n<manifest>\n")
+	for _, it := range items {
+		attrs := []string{"id", it.ID, "href", it.Href, "media-type", it.MediaType}
+		if it.Properties != "" {
+			attrs = append(attrs, "properties", it.Properties)
+		}
+		w.empty("item", attrs...)
+	}
+	w.raw("</manifest>\n<spine toc=\"ncx\">\n")
+	for _, s := range b.spine() {
+		w.empty("itemref", "idref", idOf["xhtml/"+s])
+	}
+	w.raw("</spine>\n</package>\n")
+	return []byte(w.String()), nil
+}
+
+// navDocument is the EPUB 3 navigation document. go-epub's lists only
+// whole files; this one lists every heading, nested by level, with links
+// into the file that holds it.
+func (b *book) navDocument() []byte {
+	var w xw
+	w.raw(xml.Header + "<!DOCTYPE html>\n")
+	w.raw(`<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops"`)
+	w.attr("lang", b.lang)
+	w.attr("xml:lang", b.lang)
+	w.raw(">\n<head>\n")
+	w.element("title", b.doc.Meta.Title)
+	w.raw("</head>\n<body>\n<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\">\n")
+	w.element("h1", "目录")
+	writeNavList(&w, b.toc)
+	w.raw("</nav>\n<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n")
+	w.element("h2", "导览")
+	w.raw("<ol>\n")
+	landmarks := [][3]string{
+		{"cover", coverFile, "封面"},
+		{"titlepage", titlePageFile, "书名页"},
+	}
+	if len(b.texts) > 0 {
+		landmarks = append(landmarks, [3]string{"bodymatter", b.texts[0].name, "正文"})
+	}
+	for _, l := range landmarks {
+		w.raw("<li>")
+		w.raw("<a")
+		w.attr("epub:type", l[0])
+		w.attr("href", "xhtml/"+l[1])
+		w.raw(">")
+		w.text(l[2])
+		w.raw("</a></li>\n")
+	}
+	w.raw("</ol>\n</nav>\n</body>\n</html>\n")
+	return []byte(w.String())
+}
+
+func writeNavList(w *xw, entries []*navEntry) {
+	w.raw("<ol>\n")
+	for _, e := range entries {
+		w.raw("<li><a")
+		w.attr("href", e.href)
+		w.raw(">")
+		w.text(e.label)
+		w.raw("</a>")
+		if len(e.children) > 0 {
+			w.raw("\n")
+			writeNavList(w, e.children)
+		}
+		w.raw("</li>\n")
+	}
+	w.raw("</ol>\n")
+}
+
+// ncx is the EPUB 2 table of contents, for older readers, with the same
+// entries as the navigation document.
+func (b *book) ncx() []byte {
+	var w xw
+	w.raw(xml.Header)
+	w.raw(`<ncx xmlns="http://www.daisy.org/z3986/2005/ncx/" version="2005-1"`)
+	w.attr("xml:lang", b.lang)
+	w.raw(">\n<head>\n")
+	w.empty("meta", "name", "dtb:uid", "content", b.id)
+	w.empty("meta", "name", "dtb:depth", "content", strconv.Itoa(depth(b.toc)))
+	w.empty("meta", "name", "dtb:totalPageCount", "content", "0")
+	w.empty("meta", "name", "dtb:maxPageNumber", "content", "0")
+	w.raw("</head>\n<docTitle>")
+	w.inline("text", b.doc.Meta.Title)
+	w.raw("</docTitle>\n")
+	for _, a := range b.doc.Meta.Authors {
+		w.raw("<docAuthor>")
+		w.inline("text", a.Name)
+		w.raw("</docAuthor>\n")
+	}
+	w.raw("<navMap>\n")
+	order := 0
+	writeNavPoints(&w, b.toc, &order)
+	w.raw("</navMap>\n</ncx>\n")
+	return []byte(w.String())
+}
+
+func writeNavPoints(w *xw, entries []*navEntry, order *int) {
+	for _, e := range entries {
+		*order++
+		n := strconv.Itoa(*order)
+		w.raw("<navPoint")
+		w.attr("id", "navpoint-"+n)
+		w.attr("playOrder", n)
+		w.raw(">\n<navLabel>")
+		w.inline("text", e.label)
+		w.raw("</navLabel>\n")
+		w.empty("content", "src", e.href)
+		writeNavPoints(w, e.children, order)
+		w.raw("</navPoint>\n")
+	}
+}
+
+func depth(entries []*navEntry) int {
+	d := 0
+	for _, e := range entries {
+		d = max(d, 1+depth(e.children))
+	}
+	return d
+}
+
+// writeZip writes the OCF container. mimetype comes first, stored, with
+// its sizes in the local header and no extra field, as OCF requires; the
+// other entries follow sorted by name, so the output is reproducible.
+func writeZip(w io.Writer, files map[string][]byte, modified time.Time) error {
+	zw := zip.NewWriter(w)
+	mt := []byte(mimetype)
+	fw, err := zw.CreateRaw(&zip.FileHeader{
+		Name:               "mimetype",
+		Method:             zip.Store,
+		CreatorVersion:     20,
+		ReaderVersion:      20,
+		CRC32:              crc32.ChecksumIEEE(mt),
+		CompressedSize64:   uint64(len(mt)),
+		UncompressedSize64: uint64(len(mt)),
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := fw.Write(mt); err != nil {
+		return err
+	}
+	names := make([]string, 0, len(files))
+	for name := range files {
+		if name != "mimetype" {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	t := zipTime(modified)
+	for _, name := range names {
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: t})
+		if err != nil {
+			return err
+		}
+		if _, err := fw.Write(files[name]); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+// zipTime brings t into the range ZIP can record (MS-DOS dates start in
+// 1980; SOURCE_DATE_EPOCH=0 is common in reproducible builds).
+func zipTime(t time.Time) time.Time {
+	t = t.UTC().Truncate(time.Second)
+	if lo := time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC); t.Before(lo) {
+		return lo
+	}
+	if hi := time.Date(2106, 1, 1, 0, 0, 0, 0, time.UTC); t.After(hi) {
+		return hi
+	}
+	return t
+}

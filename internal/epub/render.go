@@ -1,0 +1,360 @@
+package epub
+
+import (
+	"encoding/xml"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/paiban/paiban/internal/doc"
+)
+
+// usage records the characters the book sets in each context, to subset
+// the embedded fonts to exactly what the text needs, and the classes its
+// markup uses, so that the style sheet has no rules for absent parts.
+type usage struct {
+	body    map[rune]bool // body text and notes: the serif and Latin faces
+	italic  map[rune]bool // Latin runs in emphasised body text
+	sans    map[rune]bool // headings, strong, the title
+	classes map[string]bool
+}
+
+func newUsage() usage {
+	return usage{body: map[rune]bool{}, italic: map[rune]bool{}, sans: map[rune]bool{}, classes: map[string]bool{}}
+}
+
+// renderer writes XHTML body content. Every piece of text and every
+// attribute value goes through escape; markup is only ever written from
+// literals here.
+type renderer struct {
+	out    strings.Builder
+	use    usage
+	fileOf map[string]string // heading ID → file, for #id links
+	file   string            // the file being written
+
+	sans, em bool // inside a heading or strong; inside emphasis
+	// inLink holds back footnote references met inside a link, because
+	// a noteref is itself a link and links cannot nest.
+	inLink  bool
+	pending []*doc.Footnote
+
+	badLinks []string // links that lead nowhere
+
+	notes []*doc.Footnote       // in order of first reference in this file
+	num   map[*doc.Footnote]int // the note's number in this file
+	refs  map[*doc.Footnote]int // references to the note so far
+}
+
+func newRenderer(file string, fileOf map[string]string, use usage) *renderer {
+	return &renderer{file: file, fileOf: fileOf, use: use, num: map[*doc.Footnote]int{}, refs: map[*doc.Footnote]int{}}
+}
+
+// raw writes markup.
+func (r *renderer) raw(s string) { r.out.WriteString(s) }
+
+// open writes the start of a start tag with a class; the caller ends the
+// tag. The class is recorded for the style sheet.
+func (r *renderer) open(tag, class string) {
+	r.use.classes[class] = true
+	r.raw("<" + tag + ` class="` + class + `"`)
+}
+
+// attr writes ` name="value"` with the value escaped.
+func (r *renderer) attr(name, value string) {
+	r.raw(" " + name + `="`)
+	escape(&r.out, value)
+	r.raw(`"`)
+}
+
+// text writes text escaped and records its characters. In emphasised body
+// text, runs of Latin words are wrapped in a span so that the style sheet
+// can set them in italic without dots while Han stays upright with dots;
+// their characters are recorded for the italic face.
+func (r *renderer) text(s string) {
+	if !r.em || r.sans {
+		r.plain(s)
+		return
+	}
+	for s != "" {
+		i := strings.IndexFunc(s, isLatinWord)
+		if i < 0 {
+			r.plain(s)
+			return
+		}
+		r.plain(s[:i])
+		s = s[i:]
+		// The run ends at its last letter or digit: spaces and
+		// punctuation around it stay upright.
+		k := strings.LastIndexFunc(s[:latinRun(s)], isLatinWord)
+		_, size := utf8.DecodeRuneInString(s[k:])
+		r.record(s[:k+size], true)
+		r.open("span", "latn")
+		r.raw(">")
+		escape(&r.out, s[:k+size])
+		r.raw("</span>")
+		s = s[k+size:]
+	}
+}
+
+// plain writes text in the current context.
+func (r *renderer) plain(s string) {
+	r.record(s, false)
+	escape(&r.out, s)
+}
+
+// record notes the characters of s as set in the current context.
+func (r *renderer) record(s string, italic bool) {
+	set := r.use.body
+	switch {
+	case r.sans:
+		set = r.use.sans
+	case italic:
+		set = r.use.italic
+	}
+	for _, c := range s {
+		if c >= ' ' {
+			set[c] = true
+		}
+	}
+}
+
+// isLatinWord reports whether c is a Latin letter or digit.
+func isLatinWord(c rune) bool { return isLatin(c) && (unicode.IsLetter(c) || unicode.IsDigit(c)) }
+
+// latinRun returns the byte length of the run of Latin characters at the
+// start of s.
+func latinRun(s string) int {
+	for i, c := range s {
+		if !isLatin(c) {
+			return i
+		}
+	}
+	return len(s)
+}
+
+// isLatin reports whether c is set in the Latin face: ASCII and Latin
+// letters. Punctuation shared with Chinese (“”‘’…—·) stays with the CJK
+// face, which sets it full width.
+func isLatin(c rune) bool {
+	return c >= ' ' && c <= '~' || c == '\u00a0' || unicode.Is(unicode.Latin, c)
+}
+
+// escape writes s as XML character data, valid in text and in attribute
+// values alike. encoding/xml escapes; its named entities are then written
+// as character references, which EPUBCheck prefers (HTM-006).
+func escape(b *strings.Builder, s string) {
+	var e strings.Builder
+	// EscapeText only fails when the writer does; a Builder never does.
+	_ = xml.EscapeText(&e, []byte(s))
+	_, _ = numericEntities.WriteString(b, e.String())
+}
+
+// numericEntities rewrites the named entities encoding/xml writes. In
+// escaped text an ampersand only ever starts a reference, so the
+// replacement cannot misread text.
+var numericEntities = strings.NewReplacer("&amp;", "&#38;", "&lt;", "&#60;", "&gt;", "&#62;")
+
+func (r *renderer) blocks(bs []doc.Block) {
+	for _, bl := range bs {
+		r.block(bl)
+	}
+}
+
+func (r *renderer) block(bl doc.Block) {
+	switch n := bl.(type) {
+	case *doc.Heading:
+		tag := "h" + strconv.Itoa(min(max(n.Level, 1), 6))
+		r.raw("<" + tag)
+		r.attr("id", n.ID)
+		r.raw(">")
+		r.sans = true
+		r.inlines(n.Content)
+		r.sans = false
+		r.raw("</" + tag + ">\n")
+	case *doc.Paragraph:
+		r.raw("<p>")
+		r.inlines(n.Content)
+		r.raw("</p>\n")
+	case *doc.BlockQuote:
+		r.raw("<blockquote>\n")
+		r.blocks(n.Blocks)
+		r.raw("</blockquote>\n")
+	case *doc.List:
+		tag := "ul"
+		if n.Ordered {
+			tag = "ol"
+		}
+		r.raw("<" + tag)
+		if n.Ordered && n.Start != 1 {
+			r.attr("start", strconv.Itoa(n.Start))
+		}
+		r.raw(">\n")
+		for _, item := range n.Items {
+			r.raw("<li>")
+			r.blocks(item)
+			r.raw("</li>\n")
+		}
+		r.raw("</" + tag + ">\n")
+	case *doc.CodeBlock:
+		// Code is set in the reader's monospace font, so its characters
+		// are not recorded for the subsets.
+		r.raw("<pre><code>")
+		escape(&r.out, n.Text)
+		r.raw("</code></pre>\n")
+	case *doc.ThematicBreak:
+		r.raw("<hr/>\n")
+	}
+}
+
+func (r *renderer) inlines(xs []doc.Inline) {
+	for _, x := range xs {
+		r.inline(x)
+	}
+}
+
+func (r *renderer) inline(x doc.Inline) {
+	switch n := x.(type) {
+	case doc.Text:
+		r.text(string(n))
+	case doc.Code:
+		r.raw("<code>")
+		escape(&r.out, string(n))
+		r.raw("</code>")
+	case doc.LineBreak:
+		r.raw("<br/>")
+	case *doc.Emphasis:
+		if n.Strong {
+			sans := r.sans
+			r.raw("<strong>")
+			r.sans = true
+			r.inlines(n.Content)
+			r.sans = sans
+			r.raw("</strong>")
+			return
+		}
+		em := r.em
+		r.raw("<em>")
+		r.em = true
+		r.inlines(n.Content)
+		r.em = em
+		r.raw("</em>")
+	case *doc.Link:
+		if r.inLink { // a link inside a link: keep the text only
+			r.inlines(n.Content)
+			return
+		}
+		r.raw("<a")
+		r.attr("href", r.href(n.URL))
+		r.raw(">")
+		r.inLink = true
+		r.inlines(n.Content)
+		r.inLink = false
+		r.raw("</a>")
+		pending := r.pending
+		r.pending = nil
+		for _, fn := range pending {
+			r.noteref(fn)
+		}
+	case *doc.FootnoteRef:
+		if r.inLink {
+			r.pending = append(r.pending, n.Note)
+			return
+		}
+		r.noteref(n.Note)
+	}
+}
+
+// href resolves a link: #id of a heading points into the file that holds
+// the heading; anything else must be an absolute URL. Other links are
+// noted, since they would be broken in the EPUB.
+func (r *renderer) href(link string) string {
+	if id, ok := strings.CutPrefix(link, "#"); ok {
+		f := r.fileOf[id]
+		switch f {
+		case "":
+			r.badLinks = append(r.badLinks, link)
+		case r.file:
+		default:
+			return f + link
+		}
+		return link
+	}
+	if u, err := url.Parse(link); err != nil || !u.IsAbs() {
+		r.badLinks = append(r.badLinks, link)
+	}
+	return link
+}
+
+// noteref writes a footnote reference in the form Apple Books, Kobo,
+// calibre and Kindle all show as a pop-up: a bare link, nothing inside the
+// a element but the number (superscript comes from the style sheet).
+func (r *renderer) noteref(fn *doc.Footnote) {
+	k, ok := r.num[fn]
+	if !ok {
+		r.notes = append(r.notes, fn)
+		k = len(r.notes)
+		r.num[fn] = k
+	}
+	r.refs[fn]++
+	id := "nr" + strconv.Itoa(k)
+	if n := r.refs[fn]; n > 1 {
+		id += "-" + strconv.Itoa(n)
+	}
+	r.raw(`<a epub:type="noteref" role="doc-noteref"`)
+	r.attr("id", id)
+	r.attr("href", "#fn"+strconv.Itoa(k))
+	r.raw(">")
+	r.text(noteMark(k))
+	r.raw("</a>")
+}
+
+// footnotes writes the notes referenced in this file at its end, each with
+// a back-link to its first reference at the start of its text. Rendering a
+// note may reference further notes, which are appended and written too.
+func (r *renderer) footnotes() {
+	if len(r.notes) == 0 {
+		return
+	}
+	r.open("section", "footnotes")
+	r.raw(" epub:type=\"footnotes\">\n")
+	for i := 0; i < len(r.notes); i++ {
+		fn, k := r.notes[i], i+1
+		r.raw(`<aside epub:type="footnote" role="doc-footnote"`)
+		r.attr("id", "fn"+strconv.Itoa(k))
+		r.raw("><p>")
+		r.raw("<a")
+		r.attr("href", "#nr"+strconv.Itoa(k))
+		r.raw(` role="doc-backlink">`)
+		r.text(noteMark(k))
+		r.raw("</a>")
+		r.text(" ")
+		rest := fn.Blocks
+		if len(rest) > 0 {
+			if p, ok := rest[0].(*doc.Paragraph); ok {
+				r.inlines(p.Content)
+				rest = rest[1:]
+			}
+		}
+		r.raw("</p>")
+		r.blocks(rest)
+		r.raw("</aside>\n")
+	}
+	r.raw("</section>\n")
+}
+
+// noteMark is the mark of the k-th note in a file: a circled number up to
+// ㊿, the last one Unicode encodes, then [51], [52]…
+func noteMark(k int) string {
+	switch {
+	case k >= 1 && k <= 20:
+		return string(rune(0x2460 + k - 1)) // ①–⑳
+	case k >= 21 && k <= 35:
+		return string(rune(0x3251 + k - 21)) // ㉑–㉟
+	case k >= 36 && k <= 50:
+		return string(rune(0x32B1 + k - 36)) // ㊱–㊿
+	}
+	return fmt.Sprintf("[%d]", k)
+}
