@@ -1,0 +1,34 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestHelpAndUsageErrors(t *testing.T) {
+	cases := []struct {
+		args      []string
+		status    int
+		stdoutHas string
+		stderrHas string
+	}{
+		{[]string{"--help"}, 0, "paiban build [flags] BOOK.md", ""},
+		{[]string{"help", "build"}, 0, "-format formats", ""},
+		{[]string{"build", "--help"}, 0, "-style style", ""},
+		{nil, 2, "", "Usage:"},
+		{[]string{"frobnicate"}, 2, "", `unknown command "frobnicate"`},
+		{[]string{"build"}, 2, "", "name at least one book"},
+		{[]string{"build", "--bogus", "x.md"}, 2, "", "flag provided but not defined: -bogus"},
+		{[]string{"build", "--styles", "../../styles", "--style", "a3-poster", "x.md"}, 1, "", `unknown style "a3-poster": the styles are a4-handout, a5-book`},
+		{[]string{"build", "--format", "docx", "x.md"}, 1, "", `unknown format "docx"`},
+	}
+	for _, c := range cases {
+		var stdout, stderr bytes.Buffer
+		got := run(c.args, &stdout, &stderr)
+		if got != c.status || !strings.Contains(stdout.String(), c.stdoutHas) || !strings.Contains(stderr.String(), c.stderrHas) {
+			t.Errorf("paiban %v: status %d, stdout %q, stderr %q; want status %d, stdout with %q, stderr with %q",
+				c.args, got, stdout.String(), stderr.String(), c.status, c.stdoutHas, c.stderrHas)
+		}
+	}
+}

@@ -1,0 +1,216 @@
+// Package build runs the stages for one book: Markdown → document →
+// layout → PDF, and document → EPUB, writing each output atomically.
+package build
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/epub"
+	"github.com/paiban/paiban/internal/fonts"
+	"github.com/paiban/paiban/internal/layout"
+	"github.com/paiban/paiban/internal/markdown"
+	"github.com/paiban/paiban/internal/pdf"
+	"github.com/paiban/paiban/internal/style"
+)
+
+// Formats are the output formats paiban writes.
+var Formats = []string{"pdf", "epub"}
+
+// Options configure a build.
+type Options struct {
+	OutDir    string   // where outputs go
+	Formats   []string // subset of Formats
+	Style     string   // name of a file in StylesDir, without .yaml
+	FontsDir  string
+	StylesDir string
+	Stdout    io.Writer // what was written
+	Stderr    io.Writer // warnings
+}
+
+// Generator names the program in output metadata.
+const Generator = "paiban"
+
+// Run builds one book. Errors in the input come back as `file:line:
+// message` lines; outputs already present are left untouched on failure.
+func Run(book string, opt Options) error {
+	for _, f := range opt.Formats {
+		if !slices.Contains(Formats, f) {
+			return fmt.Errorf("unknown format %q: use %s", f, strings.Join(Formats, ","))
+		}
+	}
+	st, err := style.Load(opt.StylesDir, opt.Style)
+	if err != nil {
+		return err
+	}
+	d, err := markdown.ParseFile(book)
+	if err != nil {
+		return err
+	}
+	faces, err := loadFonts(opt.FontsDir, st)
+	if err != nil {
+		return err
+	}
+	date, err := bookDate(book, d)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
+		return err
+	}
+	name := strings.TrimSuffix(filepath.Base(book), filepath.Ext(book))
+	var wg sync.WaitGroup
+	errs := make([]error, len(opt.Formats))
+	for i, format := range opt.Formats {
+		out := filepath.Join(opt.OutDir, name+"."+format)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			switch format {
+			case "pdf":
+				err = writeAtomic(out, func(w io.Writer) error { return writePDF(w, d, st, faces, date, opt.Stderr) })
+			case "epub":
+				err = writeAtomic(out, func(w io.Writer) error { return writeEPUB(w, d, st, faces, date, opt.FontsDir) })
+			}
+			if err == nil {
+				fmt.Fprintf(opt.Stdout, "wrote %s\n", out)
+			}
+			errs[i] = err
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// loadFonts loads each font file the style names, once.
+func loadFonts(dir string, st *style.Style) (map[string]*fonts.Face, error) {
+	files := st.Fonts.Files()
+	faces := make(map[string]*fonts.Face, len(files))
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	errs := make([]error, len(files))
+	for i, name := range files {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f, err := fonts.Load(filepath.Join(dir, name))
+			if err != nil {
+				errs[i] = fmt.Errorf("style %s: font %s: %w", st.Name, name, err)
+				return
+			}
+			mu.Lock()
+			faces[name] = f
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return faces, errors.Join(errs...)
+}
+
+// bookDate is the date stamped into the outputs, so that a build is
+// reproducible: SOURCE_DATE_EPOCH when set (reproducible-builds.org), else
+// the front matter date, else the source file's modification time.
+func bookDate(book string, d *doc.Document) (time.Time, error) {
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		sec, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds", s)
+		}
+		return time.Unix(sec, 0).UTC(), nil
+	}
+	if d.Meta.Date != "" {
+		t, err := time.Parse("2006-01-02", d.Meta.Date)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%s: date %q: write it as YYYY-MM-DD", book, d.Meta.Date)
+		}
+		return t, nil
+	}
+	fi, err := os.Stat(book)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return fi.ModTime().UTC().Truncate(time.Second), nil
+}
+
+func writePDF(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*fonts.Face, date time.Time, stderr io.Writer) error {
+	res, err := layout.Layout(d, layout.Options{Style: st, Faces: faces, Creator: Generator, Date: date})
+	if err != nil {
+		return err
+	}
+	for _, m := range res.Missing {
+		fmt.Fprintf(stderr, "%s:%d: warning: no bundled font has %q (U+%04X); it is set as 〓\n", m.Pos.File, m.Pos.Line, m.Char, m.Char)
+	}
+	return pdf.Write(w, res.Book)
+}
+
+func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*fonts.Face, date time.Time, fontsDir string) error {
+	licenses, err := fontLicenses(fontsDir)
+	if err != nil {
+		return err
+	}
+	opt := epub.Options{
+		Fonts: epub.Fonts{
+			Serif:       faces[st.Fonts.Serif],
+			Sans:        faces[st.Fonts.Sans],
+			Latin:       faces[st.Fonts.Latin],
+			LatinItalic: faces[st.Fonts.LatinItalic],
+		},
+		Licenses:  licenses,
+		Modified:  date,
+		Generator: Generator,
+	}
+	return epub.Write(w, d, opt)
+}
+
+// fontLicenses reads the licence texts that travel with the fonts.
+func fontLicenses(dir string) (map[string][]byte, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "OFL-*.txt"))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, err
+		}
+		out[filepath.Base(p)] = b
+	}
+	return out, nil
+}
+
+// writeAtomic writes to a temporary file next to path and renames it into
+// place only when complete, so a failed build leaves the old file intact.
+func writeAtomic(path string, write func(io.Writer) error) error {
+	var buf bytes.Buffer
+	if err := write(&buf); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(buf.Bytes()); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
