@@ -24,28 +24,146 @@ type line struct {
 	width      float64   // right edge of the last cell
 }
 
-// breakLines sets a paragraph: greedy first fit with push-in (挤进)
-// preferred over push-out (推出) (clreq §3.5.2; reference §1.6), then the
-// 孤字 fix (clreq §3.4.4), then justification.
+// breakLines sets a paragraph. Break points are chosen for the whole
+// paragraph at once (total fit, in the spirit of Knuth and Plass 1981):
+// each line costs the square of how far its spacing departs from natural,
+// squeezing punctuation (push-in, 挤进) is cheaper than spreading
+// characters (push-out, 推出) as clreq §3.5.2 asks, and a last line
+// holding a single Han character (孤字, clreq §3.4.4) costs a lot.
+// Justification then distributes each line's slack (reference §3).
 func breakLines(p paragraph) []line {
 	n := len(p.atoms)
 	if n == 0 {
 		return nil
 	}
 	sums := newPrefix(p)
-	var bounds [][2]int
-	for s := 0; s < n; {
-		e := nextBreak(p, sums, s, p.avail(len(bounds) == 0))
-		bounds = append(bounds, [2]int{s, e})
-		s = e
-	}
-	bounds = fixRunt(p, sums, bounds)
+	bounds := totalFit(p, sums)
 	lines := make([]line, len(bounds))
 	for i, bd := range bounds {
 		last := i == len(bounds)-1 || p.atoms[bd[1]].hardBreak
 		lines[i] = setLine(p, bd[0], bd[1], p.avail(i == 0), p.justify && !last)
 	}
 	return lines
+}
+
+// Line costs. A line whose every gap grows by a quarter em, or whose
+// marks are squeezed to half their width, costs 1 (stretch) or
+// squeezeWeight (squeeze) before squaring.
+const (
+	lineCost       = 0.01 // per line: prefer fewer lines
+	squeezeWeight  = 0.2  // push-in before push-out (clreq §3.5.2)
+	squeezedPair   = 0.3  // two squeezed lines in a row look cramped
+	raggedCost     = 100  // a justified line that cannot stretch
+	runtCost       = 50   // 孤字
+	overfullCost   = 1e4  // a unit wider than the measure
+	stretchComfort = 0.25 // em of extra space per slot that costs 1
+)
+
+// totalFit returns the [start, end) of every line minimising the summed
+// line costs. States are (line end, whether that line was squeezed).
+func totalFit(p paragraph, sums prefix) [][2]int {
+	n := len(p.atoms)
+	type state struct {
+		cost  float64
+		from  int // start of the line ending here
+		fromQ bool
+		ok    bool
+	}
+	best := make([][2]state, n+1)
+	best[0][0] = state{ok: true}
+	for s := 0; s < n; s++ {
+		for q := 0; q < 2; q++ {
+			if !best[s][q].ok {
+				continue
+			}
+			base := best[s][q].cost
+			relax := func(e int, c float64, squeezed bool) {
+				qq := 0
+				if squeezed {
+					qq = 1
+					if q == 1 {
+						c += squeezedPair
+					}
+				}
+				total := base + c + lineCost
+				// Ties go to the later start, i.e. fuller earlier lines.
+				if st := &best[e][qq]; !st.ok || total <= st.cost {
+					*st = state{cost: total, from: s, fromQ: q == 1, ok: true}
+				}
+			}
+			avail := p.avail(s == 0)
+			found := false
+			for e := s + 1; e <= n; e++ {
+				if !canEnd(p, e) {
+					continue
+				}
+				c, squeezed, ok := lineFit(p, sums, s, e, avail)
+				if !ok {
+					break
+				}
+				found = true
+				relax(e, c, squeezed)
+				if e < n && p.atoms[e].hardBreak {
+					break
+				}
+			}
+			if !found {
+				relax(emergencyBreak(p, sums, s, avail), overfullCost, false)
+			}
+		}
+	}
+	q := 0
+	if best[n][1].ok && (!best[n][0].ok || best[n][1].cost < best[n][0].cost) {
+		q = 1
+	}
+	var bounds [][2]int
+	for e := n; e > 0; {
+		st := best[e][q]
+		bounds = append(bounds, [2]int{st.from, e})
+		e, q = st.from, 0
+		if st.fromQ {
+			q = 1
+		}
+	}
+	for i, j := 0, len(bounds)-1; i < j; i, j = i+1, j-1 {
+		bounds[i], bounds[j] = bounds[j], bounds[i]
+	}
+	return bounds
+}
+
+// lineFit prices the line [s, e). ok is false when it cannot be set even
+// with full squeezing; longer lines then cannot either.
+func lineFit(p paragraph, sums prefix, s, e int, avail float64) (cost float64, squeezed, ok bool) {
+	last := e == len(p.atoms) || p.atoms[e].hardBreak
+	slack := avail - natural(p, sums, s, e)
+	if slack < -eps {
+		capacity := shrinkable(p, sums, s, e)
+		if !p.justify || -slack > capacity+eps {
+			return 0, false, false
+		}
+		r := -slack / capacity
+		return squeezeWeight * r * r, true, true
+	}
+	if last {
+		if e-s < len(p.atoms) && countHan(p.atoms[s:e]) == 1 {
+			return runtCost, false, true
+		}
+		return 0, false, true
+	}
+	if !p.justify || slack <= eps {
+		return 0, false, true
+	}
+	slots := 0
+	for i := s + 1; i < e; i++ {
+		if p.atoms[i].breakBefore {
+			slots++
+		}
+	}
+	if slots == 0 {
+		return raggedCost, false, true
+	}
+	r := slack / float64(slots) / (stretchComfort * p.em)
+	return r * r, false, true
 }
 
 func (p paragraph) avail(first bool) float64 {
@@ -132,35 +250,6 @@ func canEnd(p paragraph, e int) bool {
 	return e == len(p.atoms) || p.atoms[e].breakBefore
 }
 
-// nextBreak returns the end of the line starting at s.
-func nextBreak(p paragraph, sums prefix, s int, avail float64) int {
-	best := -1
-	for e := s + 1; e <= len(p.atoms); e++ {
-		if !canEnd(p, e) {
-			continue
-		}
-		w := natural(p, sums, s, e)
-		if w <= avail+eps {
-			best = e
-			if e < len(p.atoms) && p.atoms[e].hardBreak {
-				return e
-			}
-			continue
-		}
-		// The next unit does not fit: pull it in if squeezing absorbs the
-		// overflow (push-in), else end the line before it (push-out).
-		// Ragged text (headings, contents) never needs to squeeze.
-		if p.justify && w-shrinkable(p, sums, s, e) <= avail+eps {
-			best = e
-		}
-		break
-	}
-	if best < 0 {
-		return emergencyBreak(p, sums, s, avail)
-	}
-	return best
-}
-
 // emergencyBreak handles a unit wider than the measure (a long URL or
 // word): break it between characters where it overflows, so no glyph
 // crosses the right edge (reference §3.6, last resort).
@@ -171,29 +260,6 @@ func emergencyBreak(p paragraph, sums prefix, s int, avail float64) int {
 		}
 	}
 	return len(p.atoms)
-}
-
-// fixRunt moves one unit down from the second-to-last line when the last
-// line would hold a single Han character (孤字, clreq §3.4.4 item 1.1).
-func fixRunt(p paragraph, sums prefix, bounds [][2]int) [][2]int {
-	k := len(bounds)
-	if k < 2 || p.atoms[bounds[k-1][0]].hardBreak || countHan(p.atoms[bounds[k-1][0]:bounds[k-1][1]]) != 1 {
-		return bounds
-	}
-	prev := bounds[k-2]
-	for e := prev[1] - 1; e > prev[0]+1; e-- {
-		if !canEnd(p, e) {
-			continue
-		}
-		// The last line must still fit with the moved unit.
-		if natural(p, sums, e, len(p.atoms)) > p.avail(false)+eps {
-			return bounds
-		}
-		bounds[k-2][1] = e
-		bounds[k-1][0] = e
-		return bounds
-	}
-	return bounds
 }
 
 func countHan(atoms []atom) int {
