@@ -1,0 +1,120 @@
+package build
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func testOptions(out string, stdout, stderr *bytes.Buffer) Options {
+	return Options{OutDir: out, Formats: Formats, Style: "a5-book",
+		FontsDir: filepath.Join(root, "fonts"), StylesDir: filepath.Join(root, "styles"),
+		Stdout: stdout, Stderr: stderr}
+}
+
+const goodBook = `---
+title: 测试
+author: 作者
+---
+
+## 一、开头
+
+正文第一段，引用一句话。[^a]
+
+[^a]: 注释。
+`
+
+// TestFailedBuildKeepsOutputs checks that a book with an error is reported
+// as file:line and leaves the previous editions byte for byte.
+func TestFailedBuildKeepsOutputs(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "book.md")
+	out := filepath.Join(dir, "out")
+	if err := os.WriteFile(book, []byte(goodBook), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	if err := Run(book, testOptions(out, &stdout, &stderr)); err != nil {
+		t.Fatal(err)
+	}
+	before := map[string][]byte{}
+	for _, f := range []string{"book.pdf", "book.epub"} {
+		b, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		before[f] = b
+	}
+	bad := strings.Replace(goodBook, "author: 作者", "auther: 作者", 1)
+	if err := os.WriteFile(book, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := Run(book, testOptions(out, &stdout, &stderr))
+	if err == nil || !strings.Contains(err.Error(), book+":3:") || !strings.Contains(err.Error(), `"author"`) {
+		t.Fatalf("error = %v, want %s:3: naming the key author", err, book)
+	}
+	for f, b := range before {
+		now, err := os.ReadFile(filepath.Join(out, f))
+		if err != nil || !bytes.Equal(now, b) {
+			t.Errorf("%s changed after a failed build", f)
+		}
+	}
+	entries, _ := os.ReadDir(out)
+	if len(entries) != 2 {
+		t.Errorf("out/ holds %d files after a failed build, want the 2 editions", len(entries))
+	}
+}
+
+// TestMissingGlyphReported checks that a character no bundled font has is
+// reported with file, line and code point, and set as a visible mark.
+func TestMissingGlyphReported(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "rare.md")
+	// U+20000 (CJK Extension B) is not in the bundled faces.
+	src := strings.Replace(goodBook, "正文第一段", "正文\U00020000第一段", 1)
+	if err := os.WriteFile(book, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	opt := testOptions(filepath.Join(dir, "out"), &stdout, &stderr)
+	opt.Formats = []string{"pdf"}
+	if err := Run(book, opt); err != nil {
+		t.Fatal(err)
+	}
+	want := book + ":8: warning: no bundled font has '\U00020000' (U+20000)"
+	if !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr = %q, want %q", stderr.String(), want)
+	}
+	pages := pdfPages(t, filepath.Join(dir, "out", "rare.pdf"))
+	if !strings.Contains(strings.Join(pages, ""), "正文〓第一段") {
+		t.Errorf("the PDF does not show the missing character as 〓:\n%s", pages[0])
+	}
+}
+
+// TestReproducible builds twice and compares the bytes.
+func TestReproducible(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "book.md")
+	if err := os.WriteFile(book, []byte(goodBook), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("SOURCE_DATE_EPOCH", "1714521600")
+	var first [2][]byte
+	for i := range 2 {
+		var stdout, stderr bytes.Buffer
+		out := filepath.Join(dir, "out"+string(rune('a'+i)))
+		if err := Run(book, testOptions(out, &stdout, &stderr)); err != nil {
+			t.Fatal(err)
+		}
+		for k, f := range []string{"book.pdf", "book.epub"} {
+			b, _ := os.ReadFile(filepath.Join(out, f))
+			if i == 0 {
+				first[k] = b
+			} else if !bytes.Equal(first[k], b) {
+				t.Errorf("%s differs between two builds", f)
+			}
+		}
+	}
+}
