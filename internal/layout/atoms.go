@@ -41,6 +41,7 @@ type atom struct {
 	breakBefore bool // a line may break before this atom
 	hardBreak   bool // a line must break before this atom
 
+	off  int           // rune offset of the first character in the block's plain text
 	note *doc.Footnote // for clsNoteRef
 	link string
 	dots bool // emphasis dots under the character (着重号)
@@ -75,6 +76,7 @@ type atomBuilder struct {
 
 	pendingSpace bool
 	pendingHard  bool
+	offset       int // runes of plain text consumed so far
 }
 
 // missingMark stands in for a character no font has: the geta mark 〓 is
@@ -83,6 +85,7 @@ const missingMark = '〓'
 
 func (b *atomBuilder) addText(s string, st runStyle) {
 	for i, r := range s {
+		b.offset++
 		if unicode.IsSpace(r) || r == '\u3000' {
 			b.pendingSpace = true
 			continue
@@ -110,7 +113,7 @@ func (b *atomBuilder) addRune(r, next rune, st runStyle) {
 		r, cls = missingMark, clsHan
 		face = b.faceFor(r, st.faces.cjk)
 	}
-	a := atom{text: string(r), r: r, cls: cls, face: face, size: st.size, link: st.link}
+	a := atom{text: string(r), r: r, cls: cls, face: face, size: st.size, link: st.link, off: b.offset - 1}
 	a.width = face.Advance(r) * st.size
 	if st.dots && cls == clsHan {
 		a.dots = true
@@ -156,7 +159,12 @@ func (b *atomBuilder) addNoteRef(n *doc.Footnote, st runStyle) {
 	b.push(a, st)
 }
 
-func (b *atomBuilder) lineBreak() { b.pendingHard = true }
+// lineBreak forces a line break; it counts as one character ("\n") of
+// plain text.
+func (b *atomBuilder) lineBreak() {
+	b.pendingHard = true
+	b.offset++
+}
 
 func (b *atomBuilder) push(a atom, st runStyle) {
 	if n := len(b.atoms); n > 0 {

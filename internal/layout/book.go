@@ -43,7 +43,10 @@ type OutlineEntry struct {
 type Page struct {
 	Width, Height float64
 	// Folio is the printed page number ("1"), empty on unnumbered pages.
-	Folio  string
+	Folio string
+	// Start is where the body text on this page begins; Start.Block is -1
+	// on a page without body text. It lets the EPUB mark print pages.
+	Start  TextPos
 	Glyphs []Glyph
 	Rules  []Rule
 	Links  []Link
@@ -70,4 +73,12 @@ type Link struct {
 	URL        string
 	DestPage   int // index into Book.Pages, when URL is empty
 	DestY      float64
+}
+
+// TextPos is a point in the document's text: Offset runes into the plain
+// text (doc.PlainText) of the Block-th heading or paragraph, counting
+// headings and paragraphs in document order as doc.Walk visits them.
+type TextPos struct {
+	Block  int
+	Offset int
 }

@@ -88,6 +88,8 @@ type engine struct {
 
 	pendingLinks []pendingLink
 	tocPlaced    []tocPlacement
+	// block counts headings and paragraphs in document order, for TextPos.
+	block int
 }
 
 func newEngine(opt Options) (*engine, error) {
@@ -167,6 +169,7 @@ type row struct {
 	// discardable rows (space before a heading) vanish at a page top.
 	discardable bool
 	heading     *headingInfo
+	start       *TextPos     // where the row's body text begins, if it has any
 	toc         *headingInfo // a table-of-contents entry for this heading
 	tocWidth    float64      // where the entry's text ends
 }
@@ -423,7 +426,9 @@ func (e *engine) baseline(size float64) float64 {
 }
 
 // addParagraph sets a body paragraph into rows.
-func (e *engine) addParagraph(inlines []doc.Inline, leftIndent float64, firstIndent float64) {
+// counted says whether the paragraph is one of the document's paragraphs
+// (a code line is not) and so has a TextPos.
+func (e *engine) addParagraph(inlines []doc.Inline, leftIndent float64, firstIndent float64, counted bool) {
 	atoms := e.atomsOf(inlines, e.runStyle(e.body, e.em))
 	if len(atoms) == 0 {
 		return
@@ -432,6 +437,9 @@ func (e *engine) addParagraph(inlines []doc.Inline, leftIndent float64, firstInd
 	first := len(e.rows)
 	for i, ln := range sp.lines {
 		r := &row{slots: 1}
+		if counted {
+			r.start = &TextPos{Block: e.block, Offset: atoms[ln.start].off}
+		}
 		x0 := leftIndent
 		if i == 0 {
 			x0 += firstIndent
@@ -471,7 +479,7 @@ func (e *engine) addHeading(h *doc.Heading) {
 	e.addSpace(1)
 	sp := e.balanced(atoms, e.measure)
 	for i, ln := range sp.lines {
-		r := &row{slots: 1, noBreakAfter: true}
+		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: e.block, Offset: atoms[ln.start].off}}
 		if i == 0 {
 			r.heading = info
 		}
@@ -507,9 +515,11 @@ func (e *engine) addBlocks(blocks []doc.Block, leftIndent float64) {
 		case *doc.Heading:
 			e.pos = n.Pos
 			e.addHeading(n)
+			e.block++
 		case *doc.Paragraph:
 			e.pos = n.Pos
-			e.addParagraph(n.Content, leftIndent, e.st.Indent*e.em)
+			e.addParagraph(n.Content, leftIndent, e.st.Indent*e.em, true)
+			e.block++
 		case *doc.BlockQuote:
 			e.pos = n.Pos
 			e.addBlocks(n.Blocks, leftIndent+2*e.em)
@@ -519,7 +529,7 @@ func (e *engine) addBlocks(blocks []doc.Block, leftIndent float64) {
 		case *doc.CodeBlock:
 			e.pos = n.Pos
 			for _, l := range strings.Split(strings.TrimRight(n.Text, "\n"), "\n") {
-				e.addParagraph([]doc.Inline{doc.Code(l)}, leftIndent+2*e.em, 0)
+				e.addParagraph([]doc.Inline{doc.Code(l)}, leftIndent+2*e.em, 0, false)
 			}
 		case *doc.ThematicBreak:
 			e.addSpace(1)

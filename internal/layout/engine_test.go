@@ -156,3 +156,47 @@ func TestHeadingBreaksAfterPunctuation(t *testing.T) {
 		}
 	}
 }
+
+// TestPageStarts checks that each page records where its body text
+// begins: the first character set on the page is that character of that
+// heading or paragraph.
+func TestPageStarts(t *testing.T) {
+	st, faces := testStyle(t)
+	d := testDoc(4, 6)
+	res, err := Layout(d, Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks [][]rune
+	doc.Walk(d.Blocks, func(b doc.Block) {
+		switch n := b.(type) {
+		case *doc.Heading:
+			blocks = append(blocks, []rune(doc.PlainText(n.Content)))
+		case *doc.Paragraph:
+			blocks = append(blocks, []rune(doc.PlainText(n.Content)))
+		}
+	})
+	top := st.MarginTopMM * style.PointsPerMM
+	checked := 0
+	for i, p := range res.Book.Pages {
+		// The first page opens with the title and contents.
+		if p.Start.Block < 0 || i == 0 {
+			continue
+		}
+		var first *Glyph
+		for k := range p.Glyphs {
+			g := &p.Glyphs[k]
+			if g.Y > top && g.Size >= st.BodySize && (first == nil || g.Y < first.Y-0.1 || (math.Abs(g.Y-first.Y) < 0.1 && g.X < first.X)) {
+				first = g
+			}
+		}
+		want := blocks[p.Start.Block][p.Start.Offset]
+		if first == nil || []rune(first.Text)[0] != want {
+			t.Errorf("page %d: starts at block %d offset %d (%q), first glyph %v", i+1, p.Start.Block, p.Start.Offset, want, first)
+		}
+		checked++
+	}
+	if checked < 3 {
+		t.Errorf("only %d pages checked", checked)
+	}
+}

@@ -126,7 +126,7 @@ func (e *engine) note(n *doc.Footnote) *setPara {
 // footnote marks ①②③ afresh on the page and sets the notes at its foot
 // (reference §5.5), and adds the running head and folio.
 func (e *engine) finishPage(rows []*row, idx int) (*Page, []pendingLink, []tocPlacement) {
-	p := &Page{Width: e.pageW, Height: e.pageH, Folio: strconv.Itoa(idx + 1)}
+	p := &Page{Width: e.pageW, Height: e.pageH, Folio: strconv.Itoa(idx + 1), Start: TextPos{Block: -1}}
 	var links []pendingLink
 	var tocs []tocPlacement
 	var notes []*doc.Footnote
@@ -170,6 +170,9 @@ func (e *engine) finishPage(rows []*row, idx int) (*Page, []pendingLink, []tocPl
 		}
 		if r.heading != nil {
 			r.heading.page, r.heading.y = idx, y
+		}
+		if r.start != nil && p.Start.Block < 0 {
+			p.Start = *r.start
 		}
 		if r.toc != nil {
 			tocs = append(tocs, tocPlacement{page: idx, top: y, row: r})
