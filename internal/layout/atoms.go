@@ -1,8 +1,11 @@
 package layout
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/rivo/uniseg"
 
 	"github.com/paiban/paiban/internal/doc"
 	"github.com/paiban/paiban/internal/fonts"
@@ -77,6 +80,7 @@ type atomBuilder struct {
 	pendingSpace bool
 	pendingHard  bool
 	offset       int // runes of plain text consumed so far
+	profile      Profile
 }
 
 // missingMark stands in for a character no font has: the geta mark 〓 is
@@ -203,7 +207,7 @@ func (b *atomBuilder) finish() []atom {
 		setBlanks(&atoms[i])
 	}
 	compressAdjacent(atoms)
-	markBreaks(atoms)
+	markBreaks(atoms, b.profile)
 	return atoms
 }
 
@@ -296,14 +300,27 @@ func trimLeft(a *atom, t float64) {
 	a.blankL -= t
 }
 
-// markBreaks decides before which atoms a line may break: Chinese
-// line-breaking prohibitions (避头尾, reference §1.2–§1.4) on top of
-// "break anywhere between ideographs and at spaces".
-func markBreaks(atoms []atom) {
+// Profile selects the line-breaking strictness (reference §1.1).
+type Profile uint8
+
+const (
+	// ProfileGB is clreq's GB-style level plus "no ellipsis at a line
+	// start"; a two-em dash may start a line. The default.
+	ProfileGB Profile = iota
+	// ProfileStrict also keeps —— off the start of a line.
+	ProfileStrict
+)
+
+// markBreaks decides before which atoms a line may break: the break
+// opportunities of UAX #14 (from uniseg), tailored for Chinese text as the
+// reference's §1.5 requires, then the prohibitions (避头尾) of §1.2–§1.4.
+func markBreaks(atoms []atom, profile Profile) {
+	uax := uaxBreaks(atoms)
 	prev := -1 // last atom that is not a note reference
 	for i := range atoms {
 		b := &atoms[i]
 		if b.cls == clsNoteRef {
+			// A note mark never starts a line (JLReq §3.1.10 item 10).
 			b.breakBefore = false
 			continue
 		}
@@ -317,13 +334,48 @@ func markBreaks(atoms []atom) {
 			b.breakBefore = true
 		case noStart(b.cls, b.r) || noEnd(a.cls, a.r):
 			b.breakBefore = false
-		case b.gapKind == gapWordSpace:
-			b.breakBefore = true
-		case a.cls == clsLatin && b.cls == clsLatin:
-			b.breakBefore = false // inside a word or number
+		case b.dash && (profile == ProfileStrict || len(b.text) == len("—")):
+			// A single — (一字线) is a connector; under the strict
+			// profile —— may not start a line either (clreq §3.1.4).
+			b.breakBefore = false
+		case a.cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone:
+			// Inside a Latin run UAX #14 decides: words and numbers stay
+			// whole, URLs break after / and the like.
+			b.breakBefore = uax[i]
 		default:
+			// Between Han, after closing and pause marks, before opening
+			// marks (including “ ‘, which UAX #14 ≤ 15.1 glues as QU), at
+			// spaces and at Han–Latin boundaries.
 			b.breakBefore = true
 		}
 		prev = i
 	}
+}
+
+// uaxBreaks reports, for each atom, whether UAX #14 allows a break before
+// it, running github.com/rivo/uniseg over the atoms' text with the typed
+// spaces put back.
+func uaxBreaks(atoms []atom) []bool {
+	var text strings.Builder
+	starts := make([]int, len(atoms)) // byte offset of each atom in text
+	for i, a := range atoms {
+		if a.gapKind == gapWordSpace {
+			text.WriteByte(' ')
+		}
+		starts[i] = text.Len()
+		text.WriteString(a.text)
+	}
+	allowed := map[int]bool{}
+	rest, state, pos := text.String(), -1, 0
+	for len(rest) > 0 {
+		var seg string
+		seg, rest, _, state = uniseg.FirstLineSegmentInString(rest, state)
+		pos += len(seg)
+		allowed[pos] = true
+	}
+	out := make([]bool, len(atoms))
+	for i := range atoms {
+		out[i] = allowed[starts[i]]
+	}
+	return out
 }

@@ -21,6 +21,7 @@ const (
 	clsDash                    // — (drawn as a continuous run of 1-em cells)
 	clsEllipsis                // … (1-em cells, never split from each other)
 	clsNoStart                 // ～ ％ ‰ ℃ and the like: Han-like, but never start a line
+	clsPrefix                  // ￥ ＄ ￡: full width, glued to the number that follows
 	clsLatin                   // letters, digits and Western punctuation
 	clsNoteRef                 // a footnote reference mark
 )
@@ -43,6 +44,8 @@ var cjkPunct = map[rune]class{
 	'～': clsNoStart, '〜': clsNoStart, '％': clsNoStart, '‰': clsNoStart, '‱': clsNoStart,
 	'℃': clsNoStart, '℉': clsNoStart, '°': clsNoStart, '′': clsNoStart, '″': clsNoStart,
 	'／': clsNoStart, '–': clsNoStart,
+	// Prefix signs stay with their number (UAX #14 PR; reference §1.3).
+	'￥': clsPrefix, '＄': clsPrefix, '￡': clsPrefix, '№': clsPrefix,
 }
 
 // latinNoStart and latinNoEnd are the Western marks that stay with their
@@ -92,7 +95,7 @@ func noStart(c class, r rune) bool {
 // noEnd reports whether a line may not end with c (reference §1.3).
 func noEnd(c class, r rune) bool {
 	switch c {
-	case clsOpen:
+	case clsOpen, clsPrefix:
 		return true
 	case clsLatin:
 		return latinNoEnd[r]
@@ -104,12 +107,6 @@ func noEnd(c class, r rune) bool {
 // may be trimmed at a line end or next to another mark (reference §2.1).
 func blankRight(c class) bool {
 	return c == clsClose || c == clsPause || c == clsStop || c == clsQEx
-}
-
-// isLatinWordChar reports whether r belongs to a word or number that must
-// not be split (reference §1.4).
-func isLatinWordChar(r rune) bool {
-	return r != ' ' && !isCJK(r)
 }
 
 // circled returns the footnote mark for the n-th note of a page: ①…㊿,

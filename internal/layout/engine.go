@@ -89,7 +89,8 @@ type engine struct {
 	pendingLinks []pendingLink
 	tocPlaced    []tocPlacement
 	// block counts headings and paragraphs in document order, for TextPos.
-	block int
+	block   int
+	profile Profile
 }
 
 func newEngine(opt Options) (*engine, error) {
@@ -139,6 +140,9 @@ func newEngine(opt Options) (*engine, error) {
 		notePitch: st.NoteSize * st.NotePitch,
 		byID:      map[string]*headingInfo{},
 		noteLines: map[*doc.Footnote]*setPara{},
+	}
+	if st.LineBreaking == "strict" {
+		e.profile = ProfileStrict
 	}
 	// The measure is a whole number of body ems (clreq §2.3.5 item 3),
 	// centred between the side margins.
@@ -199,7 +203,7 @@ func (e *engine) runStyle(f faceSet, size float64) runStyle {
 
 // atomsOf converts inlines to atoms in the given base style.
 func (e *engine) atomsOf(inlines []doc.Inline, base runStyle) []atom {
-	b := &atomBuilder{fallback: e.fallback, pos: e.pos, missing: &e.missing}
+	b := &atomBuilder{fallback: e.fallback, pos: e.pos, missing: &e.missing, profile: e.profile}
 	e.addInlines(b, inlines, base)
 	return b.finish()
 }

@@ -155,7 +155,7 @@ func lineFit(p paragraph, sums prefix, s, e int, avail float64) (cost float64, s
 	}
 	slots := 0
 	for i := s + 1; i < e; i++ {
-		if p.atoms[i].breakBefore {
+		if stretchSlot(p.atoms, i) {
 			slots++
 		}
 	}
@@ -391,11 +391,19 @@ func stretch(p paragraph, s int, gaps []float64, amount float64) {
 	}
 	var slots []int
 	for i := 1; i < len(gaps); i++ {
-		if p.atoms[s+i].breakBefore {
+		if stretchSlot(p.atoms, s+i) {
 			slots = append(slots, i)
 		}
 	}
 	for _, i := range slots {
 		gaps[i] += amount / float64(len(slots))
 	}
+}
+
+// stretchSlot reports whether justification may add space before atom i:
+// where a line may break, except inside a Latin run such as a URL, which
+// is never letter-spaced (reference §3.6).
+func stretchSlot(atoms []atom, i int) bool {
+	a, b := atoms[i-1], atoms[i]
+	return b.breakBefore && !(a.cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone)
 }

@@ -3,6 +3,7 @@ package layout
 import (
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -38,11 +39,20 @@ func testFaces(t testing.TB) (*fonts.Face, *fonts.Face) {
 func setCase(t *testing.T, text string, measureEm, indentEm float64) [][]string {
 	t.Helper()
 	serif, latin := testFaces(t)
+	return cells(setWith(text, measureEm, indentEm, ProfileGB, serif, latin))
+}
+
+// setWith sets text at 10 pt with the given profile and faces.
+func setWith(text string, measureEm, indentEm float64, profile Profile, cjk, latin *fonts.Face) ([]atom, []line, float64) {
 	var missing []MissingGlyph
-	b := &atomBuilder{fallback: []*fonts.Face{serif, latin}, missing: &missing}
-	b.addText(text, runStyle{faces: faceSet{cjk: serif, latin: latin}, size: 10})
+	b := &atomBuilder{fallback: []*fonts.Face{cjk, latin}, missing: &missing, profile: profile}
+	b.addText(text, runStyle{faces: faceSet{cjk: cjk, latin: latin}, size: 10})
 	atoms := b.finish()
-	lines := breakLines(paragraph{atoms: atoms, measure: measureEm * 10, firstIndent: indentEm * 10, justify: true, em: 10})
+	return atoms, breakLines(paragraph{atoms: atoms, measure: measureEm * 10, firstIndent: indentEm * 10, justify: true, em: 10}), indentEm
+}
+
+// cells formats set lines as "char@start/width" in em.
+func cells(atoms []atom, lines []line, indentEm float64) [][]string {
 	var out [][]string
 	for li, ln := range lines {
 		var cells []string
@@ -219,4 +229,228 @@ func TestHanLatinGap(t *testing.T) {
 			t.Errorf("%s\n got: %v\nwant: %v", text, got, want)
 		}
 	}
+}
+
+// TestMoreReferenceCases covers the remaining exact cases of §7.2: the
+// strict profile, the interpunct, Latin and digits next to Han and
+// brackets, and prefix signs.
+func TestMoreReferenceCases(t *testing.T) {
+	serif, latin := testFaces(t)
+	W := func(s string) float64 {
+		w := 0.0
+		for _, r := range s {
+			w += latin.Advance(r)
+		}
+		return w
+	}
+	latinCells := func(s string, start float64) []string {
+		var out []string
+		for _, r := range s {
+			out = append(out, fmt.Sprintf("%c@%s/%s", r, num(start), num(latin.Advance(r))))
+			start += latin.Advance(r)
+		}
+		return out
+	}
+	cases := []struct {
+		id      string
+		text    string
+		measure float64
+		profile Profile
+		want    [][]string
+	}{
+		{"T11 strict: —— may not start a line", "一二三四五六七八九——十一", 10, ProfileStrict, [][]string{
+			hanRow("一二三四五六七八", 0, 9.0/7),
+			{"九@0", "——@1/2", "十@3", "一@4"},
+		}},
+		{"T14 interpunct in a half-em cell", "马克·吐温", 20, ProfileGB, [][]string{
+			{"马@0", "克@1", "·@2/0.5", "吐@2.5", "温@3.5"},
+		}},
+		{"T14 no line starts with the interpunct", "马克·吐温", 2, ProfileGB, [][]string{
+			{"马@0"}, {"克@0", "·@1/0.5"}, {"吐@0", "温@1"},
+		}},
+		{"T18 no gap next to CJK brackets and comma", "用（Go）写，Go很好。", 20, ProfileGB, [][]string{
+			cat([]string{"用@0", "（@1"}, latinCells("Go", 2), []string{"）@" + num(2+W("Go")), "写@" + num(3+W("Go")), "，@" + num(4+W("Go"))},
+				latinCells("Go", 5+W("Go")), []string{"很@" + num(5.25+2*W("Go")), "好@" + num(6.25+2*W("Go")), "。@" + num(7.25+2*W("Go")) + "/0.5"}),
+		}},
+		{"T19 a digit gets the quarter em", "共3个", 20, ProfileGB, [][]string{
+			cat([]string{"共@0"}, latinCells("3", 1.25), []string{"个@" + num(1.5+W("3"))}),
+		}},
+		{"T20 numbers are not split, no gap at the line start", "一二三四五六七八九12345元", 10, ProfileGB, [][]string{
+			hanRow("一二三四五六七八九", 0, 1.125),
+			cat(latinCells("12345", 0), []string{"元@" + num(0.25+W("12345"))}),
+		}},
+		{"T21 ￥ stays with its number", "一二三四五六七八九￥100元", 10, ProfileGB, [][]string{
+			hanRow("一二三四五六七八九", 0, 1.125),
+			cat([]string{"￥@0"}, latinCells("100", 1), []string{"元@" + num(1.25+W("100"))}),
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.id, func(t *testing.T) {
+			got := cells(setWith(c.text, c.measure, 0, c.profile, serif, latin))
+			if fmt.Sprint(got) != fmt.Sprint(c.want) {
+				t.Errorf("%s\n got: %v\nwant: %v", c.text, got, c.want)
+			}
+		})
+	}
+	// T14: the dot's ink is centred in its half-em cell.
+	atoms, lines, _ := setWith("马克·吐温", 20, 0, ProfileGB, serif, latin)
+	m := serif.Metrics('·')
+	ink := (lines[0].x[2] + lines[0].shift[2] + (m.InkX0+m.InkX1)/2*10) / 10
+	if math.Abs(ink-2.25) > 0.03 {
+		t.Errorf("T14: interpunct ink centre at %.3f em, want 2.25", ink)
+	}
+	_ = atoms
+}
+
+// TestInkSafeCompression is reference T28: with a face whose brackets are
+// centred (WenQuanYi Micro Hei's measurements), compression stops 0.02 em
+// short of the ink.
+func TestInkSafeCompression(t *testing.T) {
+	_, latin := testFaces(t)
+	ink := map[rune][2]float64{'（': {.3828, .7344}, '）': {.2656, .6172}, '、': {.02, .29}}
+	face := fonts.Synthetic("CentredMarks", func(r rune) fonts.GlyphMetrics {
+		x := [2]float64{.05, .95}
+		if v, ok := ink[r]; ok {
+			x = v
+		}
+		return fonts.GlyphMetrics{Glyph: 1, Advance: 1, InkX0: x[0], InkX1: x[1], InkY0: -.1, InkY1: .8}
+	})
+	got := cells(setWith("（甲）、（乙）", 20, 0, ProfileGB, face, latin))
+	want := [][]string{{"（@0/0.6372", "甲@0.6372", "）@1.6372/0.6372", "、@2.2744/0.5", "（@2.7744", "乙@3.7744", "）@4.7744/0.6372"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("\n got: %v\nwant: %v", got, want)
+	}
+}
+
+// TestURLBreaks is reference T23: a URL breaks only after / . - _ ? & = #
+// or ://, keeps its natural spacing, and nothing crosses the measure.
+func TestURLBreaks(t *testing.T) {
+	serif, latin := testFaces(t)
+	text := "请访问https://example.com/docs/install/linux.html查看说明。"
+	for m := 8; m <= 16; m++ {
+		atoms, lines, _ := setWith(text, float64(m), 0, ProfileGB, serif, latin)
+		for i, ln := range lines {
+			if ln.width > float64(m)*10+0.1 {
+				t.Errorf("measure %d: line %d is %.2f em wide", m, i+1, ln.width/10)
+			}
+			if i == 0 {
+				continue
+			}
+			prev, first := atoms[ln.start-1], atoms[ln.start]
+			if prev.cls == clsLatin && first.cls == clsLatin && !strings.ContainsRune("/.-_?&=#:", prev.r) {
+				t.Errorf("measure %d: URL broken after %q before %q", m, prev.text, first.text)
+			}
+			// URL glyphs keep natural advances: no letter-spacing.
+			for k := ln.start + 1; k < ln.end; k++ {
+				a, b := atoms[k-1], atoms[k]
+				if a.cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone {
+					gap := ln.x[k-ln.start] - (ln.x[k-1-ln.start] + ln.w[k-1-ln.start])
+					if math.Abs(gap) > 0.05 {
+						t.Errorf("measure %d: letter-spaced URL between %q and %q (%.3f pt)", m, a.text, b.text, gap)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestWordSpacesStretchFirst is reference T22: Latin words stay whole and
+// word spaces take the stretch before the CJK slots do.
+func TestWordSpacesStretchFirst(t *testing.T) {
+	serif, latin := testFaces(t)
+	text := "我们用Hello World和Rust写了一个小工具，效果不错。"
+	for m := 8; m <= 16; m++ {
+		atoms, lines, _ := setWith(text, float64(m), 0, ProfileGB, serif, latin)
+		for i, ln := range lines {
+			if i > 0 {
+				if a, b := atoms[ln.start-1], atoms[ln.start]; a.cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone {
+					t.Errorf("measure %d: word split between %q and %q", m, a.text, b.text)
+				}
+			}
+			if i == len(lines)-1 {
+				continue
+			}
+			var spaceExtra, slotExtra []float64
+			room := 0.0
+			for k := ln.start + 1; k < ln.end; k++ {
+				j := k - ln.start
+				extra := ln.x[j] - (ln.x[j-1] + ln.w[j-1]) - atoms[k].gap
+				switch {
+				case atoms[k].gapKind == gapWordSpace:
+					spaceExtra = append(spaceExtra, extra)
+					room += 5 - atoms[k].gap
+				case atoms[k].gapKind == gapNone && atoms[k].breakBefore:
+					slotExtra = append(slotExtra, extra)
+				}
+			}
+			need := float64(m)*10 - ln.width
+			for _, e := range spaceExtra {
+				need += e
+			}
+			for _, e := range slotExtra {
+				need += e
+			}
+			if len(spaceExtra) > 0 && need > 0 && need <= room {
+				for _, e := range slotExtra {
+					if e > 0.05 {
+						t.Errorf("measure %d line %d: CJK slot stretched by %.3f pt while word spaces had room", m, i+1, e)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestArticleProperties is reference T32 (and the 孤字 rule) over the
+// article's text at every measure from 8 to 40 em: no line starts with a
+// NO_START mark or ends with a NO_END mark, every line but a paragraph's
+// last is flush, and no last line holds a single Han character.
+func TestArticleProperties(t *testing.T) {
+	serif, latin := testFaces(t)
+	data, err := os.ReadFile("../../../shared/seed/000_0eb04c63ad76226d.txt")
+	if err != nil {
+		t.Fatalf("the article's seed text is part of the checkout: %v", err)
+	}
+	var paras []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if l = strings.TrimSpace(l); len([]rune(l)) > 30 {
+			paras = append(paras, l)
+		}
+	}
+	violations := 0
+	for m := 8; m <= 40; m++ {
+		for _, text := range paras {
+			atoms, lines, _ := setWith(text, float64(m), 2, ProfileGB, serif, latin)
+			for i, ln := range lines {
+				first, last := atoms[ln.start], atoms[ln.end-1]
+				bad := ""
+				switch {
+				case i > 0 && noStart(first.cls, first.r):
+					bad = "starts with " + first.text
+				case i < len(lines)-1 && noEnd(last.cls, last.r):
+					bad = "ends with " + last.text
+				case i < len(lines)-1 && math.Abs(ln.width+indentOf(i)-float64(m)*10) > 0.1:
+					bad = fmt.Sprintf("is %.3f em wide", (ln.width+indentOf(i))/10)
+				case i == len(lines)-1 && i > 0 && countHan(atoms[ln.start:ln.end]) < 2:
+					bad = "is a 孤字 line"
+				}
+				if bad != "" {
+					violations++
+					if violations < 20 {
+						t.Errorf("measure %d: line %d of %.20q… %s", m, i+1, text, bad)
+					}
+				}
+			}
+		}
+	}
+	if violations > 0 {
+		t.Errorf("%d violations in all", violations)
+	}
+}
+
+func indentOf(line int) float64 {
+	if line == 0 {
+		return 20
+	}
+	return 0
 }

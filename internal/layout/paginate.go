@@ -105,7 +105,7 @@ func (e *engine) note(n *doc.Footnote) *setPara {
 	if sp, ok := e.noteLines[n]; ok {
 		return sp
 	}
-	b := &atomBuilder{fallback: e.fallback, pos: n.Pos, missing: &e.missing}
+	b := &atomBuilder{fallback: e.fallback, pos: n.Pos, missing: &e.missing, profile: e.profile}
 	st := e.runStyle(e.body, e.noteSize)
 	for i, bl := range n.Blocks {
 		if p, ok := bl.(*doc.Paragraph); ok {

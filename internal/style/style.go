@@ -43,6 +43,9 @@ type Style struct {
 	NoteSize     float64   `yaml:"note_size"`
 	NotePitch    float64   `yaml:"note_pitch"`  // in note ems
 	HeaderSize   float64   `yaml:"header_size"` // running head and folio
+	// LineBreaking is the line-breaking profile: "gb" (the default) or
+	// "strict", which also keeps —— off a line start (clreq §3.1.4).
+	LineBreaking string `yaml:"line_breaking"`
 
 	Fonts Fonts `yaml:"fonts"`
 }
@@ -120,6 +123,13 @@ func (s *Style) validate() error {
 		if positive[k] <= 0 {
 			problems = append(problems, k+" must be set to a positive number")
 		}
+	}
+	switch s.LineBreaking {
+	case "":
+		s.LineBreaking = "gb"
+	case "gb", "strict":
+	default:
+		problems = append(problems, fmt.Sprintf("line_breaking is %q: use gb or strict", s.LineBreaking))
 	}
 	if len(s.HeadingSizes) == 0 {
 		problems = append(problems, "heading_sizes must list at least one size")
