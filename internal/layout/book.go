@@ -50,6 +50,28 @@ type Page struct {
 	Glyphs []Glyph
 	Rules  []Rule
 	Links  []Link
+	// Lines records every set line of text (body, headings, notes, not
+	// the running head or folio), for tests and the layout dump.
+	Lines []Line
+}
+
+// Line is one set line: its baseline, extent and the cell of every
+// character (the slot it occupies after punctuation and justification
+// adjustments, reference §0.1).
+type Line struct {
+	Y      float64
+	X0, X1 float64
+	Cells  []Cell
+	// Block is the heading or paragraph the line belongs to (as in
+	// TextPos), -1 for other text; the line is Index of Count lines.
+	Block, Index, Count int
+}
+
+// Cell is one character's slot on a line. Glyph indexes Page.Glyphs (the
+// first glyph, for a dash or ellipsis drawn as several).
+type Cell struct {
+	Glyph        int
+	Start, Width float64
 }
 
 // Glyph is one character (or a cluster drawn as one unit) at a position.

@@ -163,6 +163,7 @@ func newEngine(opt Options) (*engine, error) {
 type row struct {
 	slots  int
 	glyphs []Glyph
+	lines  []Line
 	rules  []Rule
 	links  []rowLink
 	notes  []*doc.Footnote // notes referenced in this row, in order
@@ -375,9 +376,11 @@ func (e *engine) lineGlyphs(r *row, sp *setPara, ln line, x0, y float64) {
 		r.links = append(r.links, rowLink{x: x, y: y - emAscent*a.size, w: w, h: a.size, url: a.link})
 		linkStart = -1
 	}
+	rec := Line{Y: y, X0: x0, X1: x0 + ln.width, Cells: make([]Cell, 0, ln.end-ln.start), Block: -1}
 	for i := 0; i < ln.end-ln.start; i++ {
 		a := sp.atoms[ln.start+i]
 		x := x0 + ln.x[i] + ln.shift[i]
+		rec.Cells = append(rec.Cells, Cell{Glyph: len(r.glyphs), Start: x0 + ln.x[i], Width: ln.w[i]})
 		if linkStart >= 0 && sp.atoms[ln.start+linkStart].link != a.link {
 			flushLink(i)
 		}
@@ -402,6 +405,7 @@ func (e *engine) lineGlyphs(r *row, sp *setPara, ln line, x0, y float64) {
 		}
 	}
 	flushLink(ln.end - ln.start)
+	r.lines = append(r.lines, rec)
 }
 
 // drawRun draws a dash or ellipsis run one glyph per 1-em cell. A dash run
@@ -441,14 +445,15 @@ func (e *engine) addParagraph(inlines []doc.Inline, leftIndent float64, firstInd
 	first := len(e.rows)
 	for i, ln := range sp.lines {
 		r := &row{slots: 1}
-		if counted {
-			r.start = &TextPos{Block: e.block, Offset: atoms[ln.start].off}
-		}
 		x0 := leftIndent
 		if i == 0 {
 			x0 += firstIndent
 		}
 		e.lineGlyphs(r, sp, ln, x0, e.baseline(e.em))
+		if counted {
+			r.start = &TextPos{Block: e.block, Offset: atoms[ln.start].off}
+			e.markLine(r, i, len(sp.lines))
+		}
 		e.rows = append(e.rows, r)
 	}
 	// No lone first line at a page foot, no lone last line at a page top
@@ -492,8 +497,15 @@ func (e *engine) addHeading(h *doc.Heading) {
 			x0 = (e.measure - ln.width) / 2
 		}
 		e.lineGlyphs(r, sp, ln, x0, e.baseline(size))
+		e.markLine(r, i, len(sp.lines))
 		e.rows = append(e.rows, r)
 	}
+}
+
+// markLine records which block the row's line belongs to.
+func (e *engine) markLine(r *row, index, count int) {
+	l := &r.lines[len(r.lines)-1]
+	l.Block, l.Index, l.Count = e.block, index, count
 }
 
 func (e *engine) buildRows(d *doc.Document) {
@@ -631,6 +643,13 @@ func (e *engine) insertTOC(at int) {
 		indent := float64(h.level-1) * 2 * e.em
 		atoms := e.atomsOf([]doc.Inline{doc.Text(h.title)}, e.runStyle(e.body, e.em))
 		sp := e.setText(atoms, e.measure-numCol-e.em, indent, indent+2*e.em, false)
+		// Like headings, entries wrap after punctuation when that costs no
+		// extra line.
+		if punct := breaksAfterPunctuation(atoms); punct != nil && len(sp.lines) > 1 {
+			if try := e.setText(punct, e.measure-numCol-e.em, indent, indent+2*e.em, false); len(try.lines) == len(sp.lines) {
+				sp = try
+			}
+		}
 		for i, ln := range sp.lines {
 			r := &row{slots: 1, noBreakAfter: i < len(sp.lines)-1}
 			x0 := indent

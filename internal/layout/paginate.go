@@ -138,24 +138,10 @@ func (e *engine) finishPage(rows []*row, idx int) (*Page, []pendingLink, []tocPl
 		if r.discardable && (k == 0 || k == len(rows)-1) {
 			continue
 		}
-		base := len(p.Glyphs)
-		for _, g := range r.glyphs {
-			g.X += e.left
-			g.Y += y
-			p.Glyphs = append(p.Glyphs, g)
-		}
-		for _, ru := range r.rules {
-			ru.X += e.left
-			ru.Y += y
-			p.Rules = append(p.Rules, ru)
-		}
+		base := e.placeRow(p, r, y)
 		for _, l := range r.links {
-			lk := Link{X: l.x + e.left, Y: l.y + y, W: l.w, H: l.h}
 			if id, ok := strings.CutPrefix(l.url, "#"); ok {
-				links = append(links, pendingLink{page: idx, link: lk, id: id})
-			} else {
-				lk.URL = l.url
-				p.Links = append(p.Links, lk)
+				links = append(links, pendingLink{page: idx, link: Link{X: l.x + e.left, Y: l.y + y, W: l.w, H: l.h}, id: id})
 			}
 		}
 		for j, gi := range r.refs {
@@ -188,6 +174,39 @@ func (e *engine) finishPage(rows []*row, idx int) (*Page, []pendingLink, []tocPl
 	return p, links, tocs
 }
 
+// placeRow copies a row's glyphs, rules, lines and external links onto
+// the page with its top at y, returning the index of its first glyph.
+func (e *engine) placeRow(p *Page, r *row, y float64) int {
+	base := len(p.Glyphs)
+	for _, g := range r.glyphs {
+		g.X += e.left
+		g.Y += y
+		p.Glyphs = append(p.Glyphs, g)
+	}
+	for _, ru := range r.rules {
+		ru.X += e.left
+		ru.Y += y
+		p.Rules = append(p.Rules, ru)
+	}
+	for _, l := range r.lines {
+		l.Y += y
+		l.X0 += e.left
+		l.X1 += e.left
+		cells := make([]Cell, len(l.Cells))
+		for i, c := range l.Cells {
+			cells[i] = Cell{Glyph: c.Glyph + base, Start: c.Start + e.left, Width: c.Width}
+		}
+		l.Cells = cells
+		p.Lines = append(p.Lines, l)
+	}
+	for _, l := range r.links {
+		if !strings.HasPrefix(l.url, "#") {
+			p.Links = append(p.Links, Link{X: l.x + e.left, Y: l.y + y, W: l.w, H: l.h, URL: l.url})
+		}
+	}
+	return base
+}
+
 // placeNotes sets the page's notes bottom-aligned in the type area below
 // a short rule, returning where each note starts.
 func (e *engine) placeNotes(p *Page, notes []*doc.Footnote) map[*doc.Footnote]float64 {
@@ -203,33 +222,15 @@ func (e *engine) placeNotes(p *Page, notes []*doc.Footnote) map[*doc.Footnote]fl
 	for i, n := range notes {
 		sp := e.note(n)
 		tops[n] = y
-		mark := e.atomsOf([]doc.Inline{doc.Text(circled(i + 1))}, e.runStyle(e.body, e.noteSize))
 		r := &row{}
+		mark := e.atomsOf([]doc.Inline{doc.Text(circled(i + 1))}, e.runStyle(e.body, e.noteSize))
 		for _, a := range mark {
 			r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: 0, Y: base})
 		}
 		for k, ln := range sp.lines {
-			lr := &row{}
-			e.lineGlyphs(lr, sp, ln, e.noteNumberWidth(), base+float64(k)*e.notePitch)
-			r.glyphs = append(r.glyphs, lr.glyphs...)
-			r.rules = append(r.rules, lr.rules...)
-			r.links = append(r.links, lr.links...)
+			e.lineGlyphs(r, sp, ln, e.noteNumberWidth(), base+float64(k)*e.notePitch)
 		}
-		for _, g := range r.glyphs {
-			g.X += e.left
-			g.Y += y
-			p.Glyphs = append(p.Glyphs, g)
-		}
-		for _, ru := range r.rules {
-			ru.X += e.left
-			ru.Y += y
-			p.Rules = append(p.Rules, ru)
-		}
-		for _, l := range r.links {
-			if !strings.HasPrefix(l.url, "#") {
-				p.Links = append(p.Links, Link{X: l.x + e.left, Y: l.y + y, W: l.w, H: l.h, URL: l.url})
-			}
-		}
+		e.placeRow(p, r, y)
 		y += float64(len(sp.lines)) * e.notePitch
 	}
 	return tops

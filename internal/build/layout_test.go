@@ -1,0 +1,150 @@
+package build
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+
+	"github.com/paiban/paiban/internal/layout"
+	"github.com/paiban/paiban/internal/markdown"
+	"github.com/paiban/paiban/internal/style"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files from the current output")
+
+// The marks no line may start or end with (reference §1.2, §1.3), stated
+// here independently of the engine's own tables.
+const (
+	noLineStart = "，。、；：？！）》”’〕］｝〉」』】〗·…%％‰℃"
+	noLineEnd   = "（《“‘〔［｛〈「『【〖￥$"
+)
+
+func layoutArticle(t *testing.T, styleName string) *layout.Book {
+	t.Helper()
+	st, err := style.Load(filepath.Join(root, "styles"), styleName)
+	if err != nil {
+		t.Fatal(err)
+	}
+	faces, err := loadFonts(filepath.Join(root, "fonts"), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := markdown.ParseFile(filepath.Join(root, "source", "xinzhi-shengchanli.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := layout.Layout(d, layout.Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res.Book
+}
+
+// TestArticleTypesetting counts, over the article in both page styles,
+// the faults a Chinese reader sees first: forbidden line starts and ends,
+// 孤字, lines alone at the top or bottom of a page, ragged lines. All must
+// be zero.
+func TestArticleTypesetting(t *testing.T) {
+	for _, name := range []string{"a4-handout", "a5-book"} {
+		b := layoutArticle(t, name)
+		st, _ := style.Load(filepath.Join(root, "styles"), name)
+		measure := 0.0
+		for _, p := range b.Pages {
+			for _, l := range p.Lines {
+				if l.Block >= 0 && l.Index < l.Count-1 && l.Index > 0 {
+					measure = max(measure, l.X1-l.X0)
+				}
+			}
+		}
+		var lines, starts, ends, runts, widows, orphans, ragged int
+		for pi, p := range b.Pages {
+			var body []layout.Line
+			for _, l := range p.Lines {
+				if l.Block >= 0 && p.Glyphs[l.Cells[0].Glyph].Size == st.BodySize {
+					body = append(body, l)
+				}
+			}
+			lines += len(body)
+			for _, l := range body {
+				first := []rune(p.Glyphs[l.Cells[0].Glyph].Text)[0]
+				last := []rune(p.Glyphs[l.Cells[len(l.Cells)-1].Glyph].Text)[0]
+				if l.Index > 0 && strings.ContainsRune(noLineStart, first) {
+					starts++
+					t.Errorf("%s p%d: line starts with %c", name, pi+1, first)
+				}
+				if l.Index < l.Count-1 && strings.ContainsRune(noLineEnd, last) {
+					ends++
+					t.Errorf("%s p%d: line ends with %c", name, pi+1, last)
+				}
+				if l.Index == l.Count-1 && l.Count > 1 && hanCount(p, l) < 2 {
+					runts++
+					t.Errorf("%s p%d: 孤字 line", name, pi+1)
+				}
+				// Justified: every line but a paragraph's last ends at the
+				// measure (±0.01 em).
+				if l.Index < l.Count-1 && l.Index > 0 && l.X1-l.X0 < measure-0.01*st.BodySize {
+					ragged++
+					t.Errorf("%s p%d: ragged line %.2f pt short", name, pi+1, measure-(l.X1-l.X0))
+				}
+			}
+			if n := len(body); n > 0 && pi > 0 {
+				if f := body[0]; f.Count > 1 && f.Index == f.Count-1 {
+					widows++
+					t.Errorf("%s p%d: a paragraph's last line is alone at the top", name, pi+1)
+				}
+				if l := body[n-1]; l.Count > 1 && l.Index == 0 {
+					orphans++
+					t.Errorf("%s p%d: a paragraph's first line is alone at the bottom", name, pi+1)
+				}
+			}
+		}
+		if lines < 100 {
+			t.Errorf("%s: only %d body lines checked", name, lines)
+		}
+		t.Logf("%s: %d pages, %d body lines; forbidden starts %d, ends %d, 孤字 %d, widows %d, orphans %d, ragged %d",
+			name, len(b.Pages), lines, starts, ends, runts, widows, orphans, ragged)
+	}
+}
+
+func hanCount(p *layout.Page, l layout.Line) int {
+	n := 0
+	for _, c := range l.Cells {
+		for _, r := range p.Glyphs[c.Glyph].Text {
+			if unicode.Is(unicode.Han, r) || unicode.IsLetter(r) || unicode.IsDigit(r) {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestArticleLayoutGolden compares the article's A4 layout with a summary
+// a person has read through; regenerate with go test -update on purpose.
+func TestArticleLayoutGolden(t *testing.T) {
+	got := layoutArticle(t, "a4-handout").Summary()
+	path := filepath.Join("testdata", "xinzhi-shengchanli.a4.golden")
+	if *update {
+		if err := os.MkdirAll("testdata", 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update once and review the file)", err)
+	}
+	if got != string(want) {
+		gl, wl := strings.Split(got, "\n"), strings.Split(string(want), "\n")
+		for i := range min(len(gl), len(wl)) {
+			if gl[i] != wl[i] {
+				t.Fatalf("layout differs from %s at line %d:\n got: %s\nwant: %s", path, i+1, gl[i], wl[i])
+			}
+		}
+		t.Fatalf("layout differs from %s: %d lines, want %d", path, len(gl), len(wl))
+	}
+}
