@@ -169,14 +169,41 @@ func TestReferenceCases(t *testing.T) {
 			hanRow("五六七八", 0, 1),
 		}},
 	}
-	for _, c := range cases {
-		t.Run(c.id, func(t *testing.T) {
-			got := setCase(t, c.text, c.measure, c.indent)
-			if fmt.Sprint(got) != fmt.Sprint(c.want) {
-				t.Errorf("%s\n got: %v\nwant: %v", c.text, got, c.want)
-			}
-		})
+	serif, latin := testFaces(t)
+	for _, face := range []*fonts.Face{syntheticFace(), serif} {
+		for _, c := range cases {
+			t.Run(face.PostScriptName+"/"+c.id, func(t *testing.T) {
+				got := cells(setWith(c.text, c.measure, c.indent, ProfileGB, face, latin))
+				if fmt.Sprint(got) != fmt.Sprint(c.want) {
+					t.Errorf("%s\n got: %v\nwant: %v", c.text, got, c.want)
+				}
+			})
+		}
 	}
+}
+
+// syntheticFace is the reference's test face (§7.1): every Han character
+// 1 em, marks 1 em with the ink extents measured from Noto Serif CJK SC
+// (reference §2.1), the dash proportional at 0.89 em.
+func syntheticFace() *fonts.Face {
+	ink := map[rune][2]float64{
+		'，': {.08, .23}, '。': {.04, .32}, '、': {.04, .29}, '：': {.17, .29}, '；': {.17, .29},
+		'？': {.04, .46}, '！': {.19, .30}, '”': {.08, .43}, '“': {.57, .92}, '’': {.08, .23}, '‘': {.77, .92},
+		'（': {.65, .94}, '）': {.06, .35}, '《': {.52, .96}, '》': {.04, .48}, '·': {.10, .23},
+	}
+	return fonts.Synthetic("Synthetic", func(r rune) fonts.GlyphMetrics {
+		m := fonts.GlyphMetrics{Glyph: 1, Advance: 1, InkX0: .05, InkX1: .95, InkY0: -.08, InkY1: .84}
+		switch r {
+		case '—':
+			m.Advance, m.InkX0, m.InkX1, m.InkY0, m.InkY1 = .89, .04, .85, .24, .29
+		case '·':
+			m.Advance = .327
+		}
+		if v, ok := ink[r]; ok {
+			m.InkX0, m.InkX1 = v[0], v[1]
+		}
+		return m
+	})
 }
 
 // TestNoForbiddenLineEdges sweeps measures over text full of marks and
@@ -284,13 +311,15 @@ func TestMoreReferenceCases(t *testing.T) {
 			cat([]string{"￥@0"}, latinCells("100", 1), []string{"元@" + num(1.25+W("100"))}),
 		}},
 	}
-	for _, c := range cases {
-		t.Run(c.id, func(t *testing.T) {
-			got := cells(setWith(c.text, c.measure, 0, c.profile, serif, latin))
-			if fmt.Sprint(got) != fmt.Sprint(c.want) {
-				t.Errorf("%s\n got: %v\nwant: %v", c.text, got, c.want)
-			}
-		})
+	for _, face := range []*fonts.Face{syntheticFace(), serif} {
+		for _, c := range cases {
+			t.Run(face.PostScriptName+"/"+c.id, func(t *testing.T) {
+				got := cells(setWith(c.text, c.measure, 0, c.profile, face, latin))
+				if fmt.Sprint(got) != fmt.Sprint(c.want) {
+					t.Errorf("%s\n got: %v\nwant: %v", c.text, got, c.want)
+				}
+			})
+		}
 	}
 	// T14: the dot's ink is centred in its half-em cell.
 	atoms, lines, _ := setWith("马克·吐温", 20, 0, ProfileGB, serif, latin)
@@ -299,7 +328,9 @@ func TestMoreReferenceCases(t *testing.T) {
 	if math.Abs(ink-2.25) > 0.03 {
 		t.Errorf("T14: interpunct ink centre at %.3f em, want 2.25", ink)
 	}
-	_ = atoms
+	if atoms[2].text != "·" {
+		t.Errorf("T14: third atom is %q", atoms[2].text)
+	}
 }
 
 // TestInkSafeCompression is reference T28: with a face whose brackets are
