@@ -32,6 +32,7 @@ type book struct {
 	fonts     [numRoles]*embeddedFont // nil where a face is absent or unused
 	css       string
 	cover     *coverImage
+	pages     *pageMarks // nil when the book has no print page breaks
 }
 
 // textFile is one content document of the text.
@@ -101,10 +102,22 @@ func (b *book) prepare() error {
 	if err := b.index(); err != nil {
 		return err
 	}
+	if len(b.opt.PageBreaks) > 0 {
+		var err error
+		if b.pages, err = newPageMarks(b.doc, b.opt.PageBreaks); err != nil {
+			return err
+		}
+		for _, id := range b.pages.ids {
+			if b.fileOf[id] != "" {
+				return fmt.Errorf("epub: heading id %q is taken by the marker of a print page", id)
+			}
+		}
+	}
 	b.use = newUsage()
 	var badLinks []string
 	for _, f := range b.texts {
 		r := newRenderer(f.name, b.fileOf, b.use)
+		r.marks = b.pages
 		if h, ok := f.blocks[0].(*doc.Heading); ok && h.Level == 1 {
 			r.raw("<section epub:type=\"chapter\" role=\"doc-chapter\">\n")
 		} else {

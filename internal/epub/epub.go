@@ -46,6 +46,12 @@ type Options struct {
 	Cover []byte
 	// Generator names the program in the metadata, e.g. "paiban".
 	Generator string
+	// PageBreaks are where the pages of the print edition begin, in
+	// reading order; they become page-break markers and a page list.
+	PageBreaks []PageBreak
+	// PageSource names the print edition the page breaks come from, e.g.
+	// "《书名》A4 讲义版 PDF"; it is required with PageBreaks.
+	PageSource string
 }
 
 // defaultLanguage is used when the document does not name its language.
@@ -69,6 +75,9 @@ func Write(w io.Writer, d *doc.Document, opt Options) error {
 	lang, err := bookLanguage(d.Meta.Language)
 	if err != nil {
 		return err
+	}
+	if len(opt.PageBreaks) > 0 && strings.TrimSpace(opt.PageSource) == "" {
+		return errors.New("epub: Options.PageSource is not set (the print edition the page breaks come from)")
 	}
 	b := &book{doc: d, opt: opt, lang: lang, id: identifier(d.Meta)}
 	if err := b.prepare(); err != nil {

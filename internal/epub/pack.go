@@ -254,6 +254,11 @@ func (b *book) packageDocument(goItems []manifestItem) ([]byte, error) {
 	if m.Source != "" {
 		w.element("dc:source", m.Source)
 	}
+	if b.pages != nil {
+		// EPUB Accessibility 1.1 §5.4: the edition the page list follows.
+		w.element("dc:source", b.opt.PageSource, "id", "page-source")
+		w.element("meta", "pagination", "refines", "#page-source", "property", "source-of")
+	}
 	if m.Date != "" {
 		w.element("dc:date", m.Date)
 	}
@@ -264,6 +269,7 @@ func (b *book) packageDocument(goItems []manifestItem) ([]byte, error) {
 		w.element("dc:rights", m.Rights)
 	}
 	w.element("meta", b.opt.Modified.UTC().Format("2006-01-02T15:04:05Z"), "property", "dcterms:modified")
+	b.accessibility(&w)
 	if b.opt.Generator != "" {
 		w.empty("meta", "name", "generator", "content", b.opt.Generator)
 	}
@@ -285,6 +291,29 @@ func (b *book) packageDocument(goItems []manifestItem) ([]byte, error) {
 	return []byte(w.String()), nil
 }
 
+// accessibility writes the schema.org accessibility metadata (EPUB
+// Accessibility 1.1 §2): what is true of every book Write makes, and the
+// page features when the print pages are marked.
+func (b *book) accessibility(w *xw) {
+	meta := func(property, value string) { w.element("meta", value, "property", "schema:"+property) }
+	meta("accessMode", "textual")
+	meta("accessMode", "visual") // the cover image
+	meta("accessModeSufficient", "textual")
+	features := []string{"tableOfContents", "readingOrder", "structuralNavigation", "alternativeText", "displayTransformability"}
+	if b.pages != nil {
+		features = append(features, "pageBreakMarkers", "printPageNumbers", "pageNavigation")
+	}
+	for _, f := range features {
+		meta("accessibilityFeature", f)
+	}
+	meta("accessibilityHazard", "none")
+	summary := "正文为可重排文字，字号、字体、颜色可由阅读器调整；目录列出各级标题，标题有结构层次；注释以链接互通，可弹出并返回原处；封面图片附有文字说明。"
+	if b.pages != nil {
+		summary += "页码标记与页码列表对应" + b.opt.PageSource + "的页码。"
+	}
+	meta("accessibilitySummary", summary)
+}
+
 // navDocument is the EPUB 3 navigation document. go-epub's lists only
 // whole files; this one lists every heading, nested by level, with links
 // into the file that holds it.
@@ -299,7 +328,23 @@ func (b *book) navDocument() []byte {
 	w.raw("</head>\n<body>\n<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\">\n")
 	w.element("h1", "目录")
 	writeNavList(&w, b.toc)
-	w.raw("</nav>\n<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n")
+	w.raw("</nav>\n")
+	if b.pages != nil {
+		// The print edition's pages, so that a reader can go to a page
+		// cited from the handout.
+		w.raw("<nav epub:type=\"page-list\" id=\"page-list\" role=\"doc-pagelist\" hidden=\"hidden\">\n")
+		w.element("h2", "页码")
+		w.raw("<ol>\n")
+		for i, pb := range b.pages.breaks {
+			w.raw("<li><a")
+			w.attr("href", "xhtml/"+b.pages.files[i]+"#"+b.pages.ids[i])
+			w.raw(">")
+			w.text(pb.Label)
+			w.raw("</a></li>\n")
+		}
+		w.raw("</ol>\n</nav>\n")
+	}
+	w.raw("<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n")
 	w.element("h2", "导览")
 	w.raw("<ol>\n")
 	landmarks := [][3]string{

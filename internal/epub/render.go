@@ -43,6 +43,14 @@ type renderer struct {
 
 	badLinks []string // links that lead nowhere
 
+	// marks places the print edition's page breaks; nil in files outside
+	// the text. pending holds those of the current heading or paragraph
+	// not yet written, off is the rune offset reached in its plain text.
+	marks   *pageMarks
+	breaks  []int
+	off     int
+	inNotes bool // footnote bodies are not part of the numbered text
+
 	notes []*doc.Footnote       // in order of first reference in this file
 	num   map[*doc.Footnote]int // the note's number in this file
 	refs  map[*doc.Footnote]int // references to the note so far
@@ -171,12 +179,12 @@ func (r *renderer) block(bl doc.Block) {
 		r.attr("id", n.ID)
 		r.raw(">")
 		r.sans = true
-		r.inlines(n.Content)
+		r.textBlock(n.Content)
 		r.sans = false
 		r.raw("</" + tag + ">\n")
 	case *doc.Paragraph:
 		r.raw("<p>")
-		r.inlines(n.Content)
+		r.textBlock(n.Content)
 		r.raw("</p>\n")
 	case *doc.BlockQuote:
 		r.raw("<blockquote>\n")
@@ -218,13 +226,13 @@ func (r *renderer) inlines(xs []doc.Inline) {
 func (r *renderer) inline(x doc.Inline) {
 	switch n := x.(type) {
 	case doc.Text:
-		r.text(string(n))
+		r.marked(string(n), r.text)
 	case doc.Code:
 		r.raw("<code>")
-		escape(&r.out, string(n))
+		r.marked(string(n), func(s string) { escape(&r.out, s) })
 		r.raw("</code>")
 	case doc.LineBreak:
-		r.raw("<br/>")
+		r.marked("\n", func(string) { r.raw("<br/>") })
 	case *doc.Emphasis:
 		if n.Strong {
 			sans := r.sans
@@ -339,7 +347,9 @@ func (r *renderer) footnotes() {
 			}
 		}
 		r.raw("</p>")
+		r.inNotes = true
 		r.blocks(rest)
+		r.inNotes = false
 		r.raw("</aside>\n")
 	}
 	r.raw("</section>\n")
@@ -357,4 +367,71 @@ func noteMark(k int) string {
 		return string(rune(0x32B1 + k - 36)) // ㊱–㊿
 	}
 	return fmt.Sprintf("[%d]", k)
+}
+
+// textBlock writes the content of a heading or paragraph: the blocks the
+// print edition's page positions count, as doc.Walk visits them.
+func (r *renderer) textBlock(content []doc.Inline) {
+	if r.marks == nil || r.inNotes {
+		r.inlines(content)
+		return
+	}
+	r.breaks, r.off = r.marks.byBlock[r.marks.next], 0
+	r.marks.next++
+	r.inlines(content)
+	// Only a break at the very end of the text is left (pages are checked
+	// to lie inside their block).
+	for _, i := range r.breaks {
+		r.pageBreak(i)
+	}
+	r.breaks = nil
+}
+
+// marked writes s, a piece of the current block's plain text, through
+// write, with the page-break markers that fall inside it in place.
+func (r *renderer) marked(s string, write func(string)) {
+	for len(r.breaks) > 0 {
+		k := r.marks.breaks[r.breaks[0]].Offset - r.off
+		i := runeByte(s, k)
+		if i < 0 {
+			break
+		}
+		if i > 0 {
+			write(s[:i])
+		}
+		r.pageBreak(r.breaks[0])
+		r.breaks = r.breaks[1:]
+		s, r.off = s[i:], r.off+k
+	}
+	if s != "" {
+		write(s)
+	}
+	r.off += utf8.RuneCountInString(s)
+}
+
+// runeByte returns the byte index of the k-th rune of s, or -1 when s has
+// no k-th rune.
+func runeByte(s string, k int) int {
+	n := 0
+	for i := range s {
+		if n == k {
+			return i
+		}
+		n++
+	}
+	return -1
+}
+
+// pageBreak writes the marker of the i-th print page. It is empty, so
+// it adds nothing to the text; the number is its accessible name. The
+// DPUB-ARIA role alone marks it: readers find the pages through the page
+// list, and epub:type="pagebreak" would only add an EPUBCheck usage
+// message (HTM-050).
+func (r *renderer) pageBreak(i int) {
+	pb := r.marks.breaks[i]
+	r.raw(`<span role="doc-pagebreak"`)
+	r.attr("id", r.marks.ids[i])
+	r.attr("aria-label", pb.Label)
+	r.raw("/>")
+	r.marks.files[i] = r.file
 }

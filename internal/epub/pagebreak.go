@@ -1,0 +1,65 @@
+package epub
+
+import (
+	"fmt"
+	"regexp"
+	"unicode/utf8"
+
+	"github.com/paiban/paiban/internal/doc"
+)
+
+// PageBreak is where a page of the print edition begins: Offset runes into
+// the plain text (doc.PlainText) of the Block-th heading or paragraph,
+// counting headings and paragraphs in document order as doc.Walk visits
+// them. Label is the printed page number.
+type PageBreak struct {
+	Block, Offset int
+	Label         string
+}
+
+// pageMarks are the page breaks of a book while its files are written.
+type pageMarks struct {
+	breaks  []PageBreak
+	ids     []string      // the marker's id, by break
+	files   []string      // the file the marker was written to, by break
+	byBlock map[int][]int // break indices by block, in text order
+	next    int           // the number of the next heading or paragraph
+}
+
+// safeLabel is a page number that can be part of an id as it is.
+var safeLabel = regexp.MustCompile(`^[A-Za-z0-9]+$`)
+
+// newPageMarks checks the breaks against the document: each must lie in
+// the text, in reading order, with a label of its own.
+func newPageMarks(d *doc.Document, breaks []PageBreak) (*pageMarks, error) {
+	var lengths []int
+	doc.Walk(d.Blocks, func(bl doc.Block) {
+		switch n := bl.(type) {
+		case *doc.Heading:
+			lengths = append(lengths, utf8.RuneCountInString(doc.PlainText(n.Content)))
+		case *doc.Paragraph:
+			lengths = append(lengths, utf8.RuneCountInString(doc.PlainText(n.Content)))
+		}
+	})
+	m := &pageMarks{breaks: breaks, ids: make([]string, len(breaks)), files: make([]string, len(breaks)), byBlock: map[int][]int{}}
+	seen := map[string]bool{}
+	for i, pb := range breaks {
+		switch {
+		case pb.Label == "":
+			return nil, fmt.Errorf("epub: page break %d has no label", i+1)
+		case seen[pb.Label]:
+			return nil, fmt.Errorf("epub: page %s is given twice", pb.Label)
+		case pb.Block < 0 || pb.Block >= len(lengths) || pb.Offset < 0 || pb.Offset > lengths[pb.Block]:
+			return nil, fmt.Errorf("epub: page %s begins at block %d offset %d, outside the text", pb.Label, pb.Block, pb.Offset)
+		case i > 0 && (pb.Block < breaks[i-1].Block || pb.Block == breaks[i-1].Block && pb.Offset <= breaks[i-1].Offset):
+			return nil, fmt.Errorf("epub: page %s begins before page %s", pb.Label, breaks[i-1].Label)
+		}
+		seen[pb.Label] = true
+		m.ids[i] = "page-" + pb.Label
+		if !safeLabel.MatchString(pb.Label) {
+			m.ids[i] = fmt.Sprintf("page-at-%d", i+1)
+		}
+		m.byBlock[pb.Block] = append(m.byBlock[pb.Block], i)
+	}
+	return m, nil
+}

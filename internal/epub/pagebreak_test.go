@@ -1,0 +1,163 @@
+package epub
+
+import (
+	"encoding/xml"
+	"html"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/paiban/paiban/internal/doc"
+)
+
+// plainBlocks is the plain text of each heading and paragraph, numbered as
+// PageBreak numbers them.
+func plainBlocks(d *doc.Document) []string {
+	var out []string
+	doc.Walk(d.Blocks, func(bl doc.Block) {
+		switch n := bl.(type) {
+		case *doc.Heading:
+			out = append(out, doc.PlainText(n.Content))
+		case *doc.Paragraph:
+			out = append(out, doc.PlainText(n.Content))
+		}
+	})
+	return out
+}
+
+// breakBefore is a page break in block at the first occurrence of s.
+func breakBefore(t *testing.T, blocks []string, block int, s, label string) PageBreak {
+	t.Helper()
+	i := strings.Index(blocks[block], s)
+	if i < 0 {
+		t.Fatalf("block %d has no %q", block, s)
+	}
+	return PageBreak{Block: block, Offset: utf8.RuneCountInString(blocks[block][:i]), Label: label}
+}
+
+var tag = regexp.MustCompile(`<[^>]*>`)
+
+// TestPageBreaks puts print page breaks at the start of a heading, inside
+// emphasised Latin, before escaped characters, inside inline code, in a
+// block quote, inside a link and at the start of the last paragraph, and
+// checks that each marker is where its page begins.
+func TestPageBreaks(t *testing.T) {
+	d := sampleBook()
+	blocks := plainBlocks(d)
+	want := []struct {
+		block      int
+		text, file string
+	}{
+		{0, "第一章", "chapter01"},
+		{1, "GDP", "chapter01"},
+		{1, `&>"'`, "chapter01"},
+		{3, "x := 1", "chapter01"},
+		{5, "一段", "chapter01"},
+		{12, "一章", "chapter02"},
+		{13, "结尾", "chapter02"},
+	}
+	opt := options(t)
+	opt.PageSource = "《测试》A4 讲义版 PDF"
+	for i, w := range want {
+		opt.PageBreaks = append(opt.PageBreaks, breakBefore(t, blocks, w.block, w.text, string(rune('1'+i))))
+	}
+	data := write(t, d, opt)
+	epubcheck(t, data)
+	files, _ := epubFiles(t, data)
+
+	for i, w := range want {
+		label := string(rune('1' + i))
+		body := string(files["EPUB/xhtml/"+w.file+".xhtml"])
+		marker := `<span role="doc-pagebreak" id="page-` + label + `" aria-label="` + label + `"/>`
+		at := strings.Index(body, marker)
+		if at < 0 {
+			t.Errorf("page %s: no marker in %s.xhtml", label, w.file)
+			continue
+		}
+		if after := html.UnescapeString(tag.ReplaceAllString(body[at+len(marker):], "")); !strings.HasPrefix(after, w.text) {
+			t.Errorf("page %s: marker is followed by %.30q, want %q", label, after, w.text)
+		}
+	}
+	// The text reads as before: the markers add nothing to it.
+	plain := write(t, d, options(t))
+	pf, _ := epubFiles(t, plain)
+	for _, name := range []string{"chapter01", "chapter02"} {
+		a := html.UnescapeString(tag.ReplaceAllString(string(files["EPUB/xhtml/"+name+".xhtml"]), ""))
+		b := html.UnescapeString(tag.ReplaceAllString(string(pf["EPUB/xhtml/"+name+".xhtml"]), ""))
+		if a != b {
+			t.Errorf("%s: the page markers change the text", name)
+		}
+	}
+
+	var nav struct {
+		Navs []struct {
+			Type  string `xml:"http://www.idpf.org/2007/ops type,attr"`
+			Links []struct {
+				Href  string `xml:"href,attr"`
+				Label string `xml:",chardata"`
+			} `xml:"ol>li>a"`
+		} `xml:"body>nav"`
+	}
+	if err := xml.Unmarshal(files["EPUB/nav.xhtml"], &nav); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, n := range nav.Navs {
+		if n.Type == "page-list" {
+			for _, l := range n.Links {
+				got = append(got, l.Label+" "+l.Href)
+			}
+		}
+	}
+	var wantList []string
+	for i, w := range want {
+		label := string(rune('1' + i))
+		wantList = append(wantList, label+" xhtml/"+w.file+".xhtml#page-"+label)
+	}
+	if !slices.Equal(got, wantList) {
+		t.Errorf("page-list:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantList, "\n"))
+	}
+
+	opf := string(files["EPUB/package.opf"])
+	for _, s := range []string{
+		`<dc:source id="page-source">《测试》A4 讲义版 PDF</dc:source>`,
+		`<meta refines="#page-source" property="source-of">pagination</meta>`,
+		`<meta property="schema:accessibilityFeature">pageBreakMarkers</meta>`,
+		`<meta property="schema:accessibilityFeature">printPageNumbers</meta>`,
+	} {
+		if !strings.Contains(opf, s) {
+			t.Errorf("package.opf lacks %s", s)
+		}
+	}
+	if strings.Contains(string(pf["EPUB/package.opf"]), "pageBreakMarkers") {
+		t.Error("a book without page breaks claims pageBreakMarkers")
+	}
+}
+
+func TestPageBreakErrors(t *testing.T) {
+	d := sampleBook()
+	for _, c := range []struct {
+		breaks []PageBreak
+		source string
+		want   string
+	}{
+		{[]PageBreak{{0, 0, "1"}}, "", "PageSource is not set"},
+		{[]PageBreak{{0, 0, ""}}, "PDF", "has no label"},
+		{[]PageBreak{{0, 0, "1"}, {1, 0, "1"}}, "PDF", "page 1 is given twice"},
+		{[]PageBreak{{1, 0, "1"}, {0, 0, "2"}}, "PDF", "page 2 begins before page 1"},
+		{[]PageBreak{{99, 0, "1"}}, "PDF", "page 1 begins at block 99 offset 0, outside the text"},
+		{[]PageBreak{{0, 999, "1"}}, "PDF", "outside the text"},
+	} {
+		opt := options(t)
+		opt.PageBreaks, opt.PageSource = c.breaks, c.source
+		var sb strings.Builder
+		err := Write(&nopWriter{&sb}, d, opt)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want %q", c.breaks, err, c.want)
+		}
+	}
+}
+
+type nopWriter struct{ *strings.Builder }
