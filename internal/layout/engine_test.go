@@ -200,3 +200,61 @@ func TestPageStarts(t *testing.T) {
 		t.Errorf("only %d pages checked", checked)
 	}
 }
+
+// TestLongFootnoteContinues checks that a note too long for the page of
+// its mark continues under the rule of the next page: every line of it is
+// set once, in order, below the body text of its page.
+func TestLongFootnoteContinues(t *testing.T) {
+	st, faces := testStyle(t)
+	d := testDoc(3, 6)
+	long := strings.Repeat("这是一条很长的注释，用来检查注释在页面底部放不下时能否转到下一页继续排。", 40)
+	n := &doc.Footnote{Number: len(d.Footnotes) + 1, Blocks: []doc.Block{&doc.Paragraph{Content: []doc.Inline{doc.Text(long)}}}}
+	d.Footnotes = append(d.Footnotes, n)
+	p := d.Blocks[3].(*doc.Paragraph)
+	p.Content = append(p.Content, &doc.FootnoteRef{Note: n})
+	res, err := Layout(d, Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var noteText strings.Builder
+	pagesWithNote := 0
+	for pi, pg := range res.Book.Pages {
+		lowestBody := 0.0
+		has := false
+		for _, l := range pg.Lines {
+			g := pg.Glyphs[l.Cells[0].Glyph]
+			if g.Size == st.BodySize {
+				lowestBody = max(lowestBody, l.Y)
+			}
+		}
+		for _, l := range pg.Lines {
+			g := pg.Glyphs[l.Cells[0].Glyph]
+			if g.Size != st.NoteSize {
+				continue
+			}
+			var text strings.Builder
+			for _, c := range l.Cells {
+				text.WriteString(pg.Glyphs[c.Glyph].Text)
+			}
+			if strings.Contains(long, text.String()) {
+				has = true
+				noteText.WriteString(text.String())
+				if l.Y <= lowestBody {
+					t.Errorf("page %d: note line at y=%.1f is not below the body (%.1f)", pi+1, l.Y, lowestBody)
+				}
+				if l.Y > pg.Height-st.MarginBotMM*style.PointsPerMM+1 {
+					t.Errorf("page %d: note line at y=%.1f runs into the bottom margin", pi+1, l.Y)
+				}
+			}
+		}
+		if has {
+			pagesWithNote++
+		}
+	}
+	if pagesWithNote < 2 {
+		t.Errorf("the long note is on %d page(s), want it continued", pagesWithNote)
+	}
+	if noteText.String() != long {
+		t.Errorf("the note's lines do not give back its text once, in order (%d of %d runes)", len([]rune(noteText.String())), len([]rune(long)))
+	}
+}

@@ -22,19 +22,28 @@ type tocPlacement struct {
 	row  *row
 }
 
+// noteChunk is the part of a footnote set on one page: lines [from, to)
+// of its text. A note too long for the page of its mark continues under
+// the rule of the next page (JLReq §4.2.5; reference §5.5).
+type noteChunk struct {
+	note     *doc.Footnote
+	from, to int
+}
+
 // paginate fills pages with rows. A row that does not fit, together with
-// the footnotes it references, goes to the next page; so do the rows
-// before it that may not end a page (headings, orphans, widows).
+// the first lines of the footnotes it references, goes to the next page;
+// so do the rows before it that may not end a page (headings, orphans,
+// widows).
 func (e *engine) paginate() []*Page {
-	capacity := e.bodyH + eps
 	var pages []*Page
 	var links []pendingLink
 	var tocs []tocPlacement
-	for i := 0; i < len(e.rows); {
+	var carry []noteChunk // note lines continued from the previous page
+	for i := 0; i < len(e.rows) || len(carry) > 0; {
 		for i < len(e.rows) && e.rows[i].discardable {
 			i++
 		}
-		if i == len(e.rows) {
+		if i == len(e.rows) && len(carry) == 0 {
 			break
 		}
 		start, used := i, 0
@@ -42,7 +51,7 @@ func (e *engine) paginate() []*Page {
 		for i < len(e.rows) {
 			r := e.rows[i]
 			withNotes := appendNew(notes, r.notes)
-			if i > start && float64(used+r.slots)*e.pitch+e.noteHeight(withNotes) > capacity {
+			if i > start && !e.fits(used+r.slots, carry, withNotes) {
 				break
 			}
 			notes, used = withNotes, used+r.slots
@@ -57,13 +66,35 @@ func (e *engine) paginate() []*Page {
 				i = cut
 			}
 		}
-		p, pl, pt := e.finishPage(e.rows[start:i], len(pages))
+		p, pl, pt, rest := e.finishPage(e.rows[start:i], len(pages), carry)
 		pages = append(pages, p)
 		links = append(links, pl...)
 		tocs = append(tocs, pt...)
+		carry = rest
 	}
 	e.pendingLinks, e.tocPlaced = links, tocs
 	return pages
+}
+
+// fits reports whether slots grid lines of body text fit on a page with
+// the continued note lines and notes: every note whole, except that the
+// last may break after its first two lines.
+func (e *engine) fits(slots int, carry []noteChunk, notes []*doc.Footnote) bool {
+	h := float64(slots) * e.pitch
+	if len(carry) > 0 || len(notes) > 0 {
+		h += e.noteGap
+	}
+	for _, c := range carry {
+		h += float64(c.to-c.from) * e.notePitch
+	}
+	for k, n := range notes {
+		lines := len(e.note(n).lines)
+		if k == len(notes)-1 {
+			lines = min(lines, 2)
+		}
+		h += float64(lines) * e.notePitch
+	}
+	return h <= e.bodyH+eps
 }
 
 func appendNew(notes, more []*doc.Footnote) []*doc.Footnote {
@@ -81,19 +112,6 @@ func appendNew(notes, more []*doc.Footnote) []*doc.Footnote {
 		}
 	}
 	return out
-}
-
-// noteHeight is the height of the footnote area for notes: a gap holding
-// the separator rule, then the notes' lines.
-func (e *engine) noteHeight(notes []*doc.Footnote) float64 {
-	if len(notes) == 0 {
-		return 0
-	}
-	h := e.noteGap
-	for _, n := range notes {
-		h += float64(len(e.note(n).lines)) * e.notePitch
-	}
-	return h
 }
 
 // noteNumberWidth is the hanging indent of a footnote: its number and a
@@ -125,7 +143,7 @@ func (e *engine) note(n *doc.Footnote) *setPara {
 // finishPage places rows on page number idx (0-based), numbers the
 // footnote marks ①②③ afresh on the page and sets the notes at its foot
 // (reference §5.5), and adds the running head and folio.
-func (e *engine) finishPage(rows []*row, idx int) (*Page, []pendingLink, []tocPlacement) {
+func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk) (*Page, []pendingLink, []tocPlacement, []noteChunk) {
 	p := &Page{Width: e.pageW, Height: e.pageH, Folio: strconv.Itoa(idx + 1), Start: TextPos{Block: -1}}
 	var links []pendingLink
 	var tocs []tocPlacement
@@ -165,13 +183,17 @@ func (e *engine) finishPage(rows []*row, idx int) (*Page, []pendingLink, []tocPl
 		}
 		y += float64(r.slots) * e.pitch
 	}
-	noteTop := e.placeNotes(p, notes)
+	chunks := append([]noteChunk(nil), carry...)
+	for _, n := range notes {
+		chunks = append(chunks, noteChunk{note: n, from: 0, to: len(e.note(n).lines)})
+	}
+	noteTop, rest := e.placeNotes(p, chunks, number, y)
 	for k, gi := range refGlyphs {
 		g := p.Glyphs[gi]
 		p.Links = append(p.Links, Link{X: g.X, Y: g.Y - emAscent*g.Size, W: g.Size, H: g.Size, DestPage: idx, DestY: noteTop[refNotes[k]]})
 	}
 	e.runningHead(p, idx)
-	return p, links, tocs
+	return p, links, tocs, rest
 }
 
 // placeRow copies a row's glyphs, rules, lines and external links onto
@@ -207,33 +229,53 @@ func (e *engine) placeRow(p *Page, r *row, y float64) int {
 	return base
 }
 
-// placeNotes sets the page's notes bottom-aligned in the type area below
-// a short rule, returning where each note starts.
-func (e *engine) placeNotes(p *Page, notes []*doc.Footnote) map[*doc.Footnote]float64 {
+// placeNotes sets the page's note chunks bottom-aligned in the type
+// area below a short rule, as many lines as fit below bodyEnd; it returns
+// where each note starts and the lines left for the next page. A chunk
+// that continues a note has no number.
+func (e *engine) placeNotes(p *Page, chunks []noteChunk, number map[*doc.Footnote]int, bodyEnd float64) (map[*doc.Footnote]float64, []noteChunk) {
 	tops := map[*doc.Footnote]float64{}
-	if len(notes) == 0 {
-		return tops
+	if len(chunks) == 0 {
+		return tops, nil
 	}
-	y := e.top + e.bodyH - e.noteHeight(notes)
+	room := int((e.top + e.bodyH - bodyEnd - e.noteGap + eps) / e.notePitch)
+	var placed, rest []noteChunk
+	for _, c := range chunks {
+		n := min(c.to-c.from, max(room, 0))
+		if n > 0 {
+			placed = append(placed, noteChunk{note: c.note, from: c.from, to: c.from + n})
+			room -= n
+		}
+		if c.from+n < c.to {
+			rest = append(rest, noteChunk{note: c.note, from: c.from + n, to: c.to})
+		}
+	}
+	lines := 0
+	for _, c := range placed {
+		lines += c.to - c.from
+	}
+	y := e.top + e.bodyH - e.noteGap - float64(lines)*e.notePitch
 	// Separator: a thin rule a quarter of the measure long, flush left.
 	p.Rules = append(p.Rules, Rule{X: e.left, Y: y + e.noteGap/2, W: e.measure / 4, H: 0.5})
 	y += e.noteGap
 	base := (e.notePitch-e.noteSize)/2 + emAscent*e.noteSize
-	for i, n := range notes {
-		sp := e.note(n)
-		tops[n] = y
+	for _, c := range placed {
+		sp := e.note(c.note)
 		r := &row{}
-		mark := e.atomsOf([]doc.Inline{doc.Text(circled(i + 1))}, e.runStyle(e.body, e.noteSize))
-		for _, a := range mark {
-			r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: 0, Y: base})
+		if c.from == 0 {
+			tops[c.note] = y
+			mark := e.atomsOf([]doc.Inline{doc.Text(circled(number[c.note]))}, e.runStyle(e.body, e.noteSize))
+			for _, a := range mark {
+				r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: 0, Y: base})
+			}
 		}
-		for k, ln := range sp.lines {
+		for k, ln := range sp.lines[c.from:c.to] {
 			e.lineGlyphs(r, sp, ln, e.noteNumberWidth(), base+float64(k)*e.notePitch)
 		}
 		e.placeRow(p, r, y)
-		y += float64(len(sp.lines)) * e.notePitch
+		y += float64(c.to-c.from) * e.notePitch
 	}
-	return tops
+	return tops, rest
 }
 
 // runningHead adds the book title above the type area (not on the first
