@@ -1,0 +1,183 @@
+package markdown
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	"go.abhg.dev/goldmark/frontmatter"
+	"gopkg.in/yaml.v3"
+
+	"github.com/paiban/paiban/internal/doc"
+)
+
+// BookFile is the file that makes a folder a book of several chapters.
+const BookFile = "book.yaml"
+
+// IsBook says whether path is a folder holding a book.yaml.
+func IsBook(path string) bool {
+	fi, err := os.Stat(filepath.Join(path, BookFile))
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// ParseBook reads a book kept as a folder: dir/book.yaml holds the
+// metadata (the front matter keys) and `chapters`, the Markdown files in
+// reading order, relative to dir. Chapters have no front matter. Errors
+// name the file and line they are in.
+func ParseBook(dir string) (*doc.Document, error) {
+	name := filepath.Join(dir, BookFile)
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	chapters, meta, err := splitBookFile(name, src)
+	if err != nil {
+		return nil, err
+	}
+	d := &doc.Document{Meta: meta}
+	var all ErrorList
+	ids := map[string]bool{}
+	for _, ch := range chapters {
+		path := filepath.Join(dir, filepath.FromSlash(ch.file))
+		csrc, err := os.ReadFile(path)
+		if err != nil {
+			all = append(all, &Error{File: name, Line: ch.line, Msg: fmt.Sprintf("chapter %s: %v", ch.file, errors.Unwrap(err))})
+			continue
+		}
+		cd, err := parseChapter(path, csrc)
+		if err != nil {
+			var l ErrorList
+			if errors.As(err, &l) {
+				all = append(all, l...)
+				continue
+			}
+			return nil, err
+		}
+		merge(d, cd, ids)
+	}
+	if len(all) > 0 {
+		return nil, all
+	}
+	return d, nil
+}
+
+type chapterRef struct {
+	file string
+	line int
+}
+
+// splitBookFile reads book.yaml: the chapter list itself, the rest as
+// front matter, so that the keys and their checks are the same as in a
+// one-file book.
+func splitBookFile(name string, src []byte) ([]chapterRef, doc.Metadata, error) {
+	errs := &errorsFor{file: name}
+	var root yaml.Node
+	if err := yaml.Unmarshal(src, &root); err != nil {
+		line, msg := yamlErrorPlace(err.Error())
+		errs.add(max(line, 1), "%s", msg)
+		return nil, doc.Metadata{}, errs.err()
+	}
+	lines := strings.SplitAfter(string(src), "\n")
+	var chapters []chapterRef
+	found := false
+	if len(root.Content) > 0 && root.Content[0].Kind == yaml.MappingNode {
+		m := root.Content[0]
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			k, v := m.Content[i], m.Content[i+1]
+			if k.Value != "chapters" {
+				continue
+			}
+			found = true
+			if v.Kind != yaml.SequenceNode || len(v.Content) == 0 {
+				errs.add(k.Line, "chapters must be a list of Markdown files, such as - 01-chapter.md")
+			}
+			for _, c := range v.Content {
+				if c.Kind != yaml.ScalarNode || !filepath.IsLocal(filepath.FromSlash(c.Value)) {
+					errs.add(c.Line, "chapter %q must be a file inside the book's folder", c.Value)
+					continue
+				}
+				chapters = append(chapters, chapterRef{c.Value, c.Line})
+			}
+			// Blank the list out (keeping line numbers) for the metadata.
+			end := len(lines)
+			if i+2 < len(m.Content) {
+				end = m.Content[i+2].Line - 1
+			}
+			for l := k.Line - 1; l < end && l < len(lines); l++ {
+				lines[l] = "\n"
+			}
+		}
+	}
+	if !found {
+		errs.add(1, "no chapters: list the Markdown files under chapters:")
+	}
+	// Read the rest as the front matter of an empty book; its lines are
+	// one further down there, behind the opening ---.
+	fm := "---\n" + strings.Join(lines, "") + "\n---\n"
+	ctx := parser.NewContext()
+	newParser().Parse(text.NewReader([]byte(fm)), parser.WithContext(ctx))
+	var meta doc.Metadata
+	metaErrs := &errorsFor{file: name}
+	if data := frontmatter.Get(ctx); data != nil {
+		decodeMeta(data, metaErrs, &meta)
+	} else {
+		metaErrs.add(2, "missing title")
+	}
+	for _, e := range metaErrs.list {
+		errs.add(max(e.Line-1, 1), "%s", e.Msg)
+	}
+	return chapters, meta, errs.err()
+}
+
+// parseChapter reads one chapter: Markdown without front matter.
+func parseChapter(name string, src []byte) (*doc.Document, error) {
+	errs := &errorsFor{file: name}
+	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
+	lines := newLineIndex(src)
+	if bad := firstInvalidUTF8(src); bad >= 0 {
+		errs.add(lines.line(bad), "invalid UTF-8 (byte 0x%02x): save the file as UTF-8", src[bad])
+	}
+	ctx := parser.NewContext()
+	root := newParser().Parse(text.NewReader(src), parser.WithContext(ctx))
+	if frontmatter.Get(ctx) != nil {
+		errs.add(1, "a chapter has no front matter: put title and the other keys in %s", BookFile)
+	}
+	d := &doc.Document{}
+	c := newConverter(src, lines, errs, ctx)
+	c.convert(root, d)
+	if len(d.Blocks) == 0 && !c.sawUnsupported {
+		errs.add(1, "empty chapter")
+	}
+	if err := errs.err(); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// merge appends chapter c to d: footnotes keep counting from d's, and a
+// heading ID already used by an earlier chapter gets a number.
+func merge(d, c *doc.Document, ids map[string]bool) {
+	for _, n := range c.Footnotes {
+		n.Number += len(d.Footnotes)
+	}
+	d.Footnotes = append(d.Footnotes, c.Footnotes...)
+	doc.Walk(c.Blocks, func(b doc.Block) {
+		h, ok := b.(*doc.Heading)
+		if !ok || h.ID == "" {
+			return
+		}
+		id := h.ID
+		for k := 2; ids[id]; k++ {
+			id = h.ID + "-" + strconv.Itoa(k)
+		}
+		h.ID = id
+		ids[id] = true
+	})
+	d.Blocks = append(d.Blocks, c.Blocks...)
+}
