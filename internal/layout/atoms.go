@@ -244,23 +244,36 @@ func setBlanks(a *atom) {
 	}
 	m := a.face.Metrics(a.r)
 	em := a.size
-	// Marks are set in a 1-em cell whatever their advance.
-	if a.cls != clsDash && a.cls != clsEllipsis && a.cls != clsInterpunct {
-		a.shift += (1 - m.Advance) / 2 * em
-		a.width = em
-	}
 	safe := func(blank float64) float64 {
 		return max(0, min(0.5, blank-0.02)) * em
 	}
-	switch {
-	case a.cls == clsOpen:
-		a.blankL = safe(m.InkX0)
-	case blankRight(a.cls):
-		a.blankR = safe(m.Advance - m.InkX1)
-	case a.cls == clsInterpunct:
+	if a.cls == clsInterpunct {
 		// A fixed half-em cell with the dot centred (clreq §3.1.6.1).
 		a.width = 0.5 * em
 		a.shift = 0.25*em - (m.InkX0+m.InkX1)/2*em
+		return
+	}
+	if a.cls == clsDash || a.cls == clsEllipsis {
+		return
+	}
+	// Marks are set in a 1-em cell whatever their advance: opening marks
+	// flush right in it, closing and pause marks flush left, so that a
+	// face with proportional quotes (LXGW WenKai's are 0.35 em) still
+	// puts the ink where GB 15834 wants it.
+	place := (1 - m.Advance) / 2
+	switch {
+	case a.cls == clsOpen:
+		place = 1 - m.Advance
+	case blankRight(a.cls):
+		place = 0
+	}
+	a.shift += place * em
+	a.width = em
+	switch {
+	case a.cls == clsOpen:
+		a.blankL = safe(place + m.InkX0)
+	case blankRight(a.cls):
+		a.blankR = safe(1 - place - m.InkX1)
 	}
 }
 

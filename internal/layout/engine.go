@@ -65,10 +65,10 @@ func Layout(d *doc.Document, opt Options) (*Result, error) {
 }
 
 type engine struct {
-	st                     *style.Style
-	body, strong, headingF faceSet
-	emLatin                *fonts.Face
-	fallback               []*fonts.Face
+	st                          *style.Style
+	body, strong, headingF, kai faceSet
+	emLatin                     *fonts.Face
+	fallback                    []*fonts.Face
 
 	em, pitch                    float64 // body size and line pitch, pt
 	pageW, pageH                 float64
@@ -115,6 +115,7 @@ func newEngine(opt Options) (*engine, error) {
 		return f
 	}
 	serif, sans, latin := must(st.Fonts.Serif), must(st.Fonts.Sans), must(st.Fonts.Latin)
+	kai := must(st.Fonts.Kai)
 	latinItalic, latinBold := must(st.Fonts.LatinItalic), must(st.Fonts.LatinBold)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -125,11 +126,15 @@ func newEngine(opt Options) (*engine, error) {
 	if latinBold == nil {
 		latinBold = sans
 	}
+	if kai == nil {
+		kai = serif
+	}
 	e := &engine{
 		st:        st,
 		body:      faceSet{cjk: serif, latin: latin},
 		strong:    faceSet{cjk: sans, latin: latinBold},
 		headingF:  faceSet{cjk: sans, latin: sans},
+		kai:       faceSet{cjk: kai, latin: latin},
 		emLatin:   latinItalic,
 		fallback:  []*fonts.Face{serif, sans, latin},
 		em:        st.BodySize,
@@ -436,8 +441,8 @@ func (e *engine) baseline(size float64) float64 {
 // addParagraph sets a body paragraph into rows.
 // counted says whether the paragraph is one of the document's paragraphs
 // (a code line is not) and so has a TextPos.
-func (e *engine) addParagraph(inlines []doc.Inline, leftIndent float64, firstIndent float64, counted bool) {
-	atoms := e.atomsOf(inlines, e.runStyle(e.body, e.em))
+func (e *engine) addParagraph(inlines []doc.Inline, f faceSet, leftIndent float64, firstIndent float64, counted bool) {
+	atoms := e.atomsOf(inlines, e.runStyle(f, e.em))
 	if len(atoms) == 0 {
 		return
 	}
@@ -518,14 +523,15 @@ func (e *engine) buildRows(d *doc.Document) {
 	})
 	e.addTitleBlock(d)
 	tocAt := len(e.rows)
-	e.addBlocks(d.Blocks, 0)
+	e.addBlocks(d.Blocks, e.body, 0)
 	if d.Meta.Source != "" {
 		e.addRightAligned("（转载自" + d.Meta.Source + "）")
 	}
 	e.insertTOC(tocAt)
 }
 
-func (e *engine) addBlocks(blocks []doc.Block, leftIndent float64) {
+// addBlocks sets blocks in the faces f, indented by leftIndent.
+func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent float64) {
 	for _, b := range blocks {
 		switch n := b.(type) {
 		case *doc.Heading:
@@ -534,18 +540,20 @@ func (e *engine) addBlocks(blocks []doc.Block, leftIndent float64) {
 			e.block++
 		case *doc.Paragraph:
 			e.pos = n.Pos
-			e.addParagraph(n.Content, leftIndent, e.st.Indent*e.em, true)
+			e.addParagraph(n.Content, f, leftIndent, e.st.Indent*e.em, true)
 			e.block++
 		case *doc.BlockQuote:
 			e.pos = n.Pos
-			e.addBlocks(n.Blocks, leftIndent+2*e.em)
+			// Quotations in 楷体, indented two ems (clreq §2.2.3;
+			// reference §5.4).
+			e.addBlocks(n.Blocks, e.kai, leftIndent+2*e.em)
 		case *doc.List:
 			e.pos = n.Pos
-			e.addList(n, leftIndent)
+			e.addList(n, f, leftIndent)
 		case *doc.CodeBlock:
 			e.pos = n.Pos
 			for _, l := range strings.Split(strings.TrimRight(n.Text, "\n"), "\n") {
-				e.addParagraph([]doc.Inline{doc.Code(l)}, leftIndent+2*e.em, 0, false)
+				e.addParagraph([]doc.Inline{doc.Code(l)}, e.body, leftIndent+2*e.em, 0, false)
 			}
 		case *doc.ThematicBreak:
 			e.addSpace(1)
@@ -557,14 +565,14 @@ func (e *engine) addBlocks(blocks []doc.Block, leftIndent float64) {
 }
 
 // addList sets each item with its marker hanging in a 2-em indent.
-func (e *engine) addList(l *doc.List, leftIndent float64) {
+func (e *engine) addList(l *doc.List, f faceSet, leftIndent float64) {
 	for i, item := range l.Items {
 		marker := "•"
 		if l.Ordered {
 			marker = strconv.Itoa(l.Start+i) + "."
 		}
 		first := len(e.rows)
-		e.addBlocks(item, leftIndent+2*e.em)
+		e.addBlocks(item, f, leftIndent+2*e.em)
 		if first < len(e.rows) {
 			atoms := e.atomsOf([]doc.Inline{doc.Text(marker)}, e.runStyle(e.body, e.em))
 			sp := e.setText(atoms, 2*e.em, 0, 0, false)

@@ -258,3 +258,50 @@ func TestLongFootnoteContinues(t *testing.T) {
 		t.Errorf("the note's lines do not give back its text once, in order (%d of %d runes)", len([]rune(noteText.String())), len([]rune(long)))
 	}
 }
+
+// TestBlockQuoteInKai checks that quotations are set in 楷体 two ems in
+// from the text's left edge, with the quote marks' ink in the GB corners
+// although LXGW WenKai's quotes are proportional.
+func TestBlockQuoteInKai(t *testing.T) {
+	st, faces := testStyle(t)
+	d := &doc.Document{Meta: doc.Metadata{Title: "引文"}, Blocks: []doc.Block{
+		&doc.Paragraph{Content: []doc.Inline{doc.Text("正文。")}},
+		&doc.BlockQuote{Blocks: []doc.Block{&doc.Paragraph{Content: []doc.Inline{doc.Text("他说：“引文在这里，用楷体排。”")}}}},
+	}}
+	res, err := Layout(d, Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kai := faces[st.Fonts.Kai]
+	p := res.Book.Pages[0]
+	var body, quote *Line
+	for i := range p.Lines {
+		l := &p.Lines[i]
+		switch p.Glyphs[l.Cells[0].Glyph].Text {
+		case "正":
+			body = l
+		case "他":
+			quote = l
+		}
+	}
+	if body == nil || quote == nil {
+		t.Fatal("lines not found")
+	}
+	if d := quote.X0 - body.X0; math.Abs(d-2*st.BodySize) > 0.01 {
+		t.Errorf("quotation starts %.2f pt right of the text, want 2 em", d)
+	}
+	for _, c := range quote.Cells {
+		g := p.Glyphs[c.Glyph]
+		if strings.ContainsAny(g.Text, "他引楷“”") && g.Face != kai {
+			t.Errorf("%q set in %s, want 楷体", g.Text, g.Face.PostScriptName)
+		}
+		if g.Text == "“" {
+			// The ink of an opening quote sits in the right half of its cell.
+			m := kai.Metrics('“')
+			inkL := g.X + m.InkX0*g.Size
+			if inkL < c.Start+c.Width-0.5*g.Size-0.01 {
+				t.Errorf("opening quote ink starts at %.2f, cell %.2f+%.2f", inkL, c.Start, c.Width)
+			}
+		}
+	}
+}

@@ -54,6 +54,7 @@ type Style struct {
 type Fonts struct {
 	Serif       string `yaml:"serif"`        // 宋: body text
 	Sans        string `yaml:"sans"`         // 黑: headings, strong
+	Kai         string `yaml:"kai"`          // 楷: block quotations (clreq §2.2.3)
 	Latin       string `yaml:"latin"`        // Latin letters and digits in body text
 	LatinItalic string `yaml:"latin_italic"` // emphasis on Latin text
 	LatinBold   string `yaml:"latin_bold"`
@@ -63,7 +64,7 @@ type Fonts struct {
 func (f Fonts) Files() []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, n := range []string{f.Serif, f.Sans, f.Latin, f.LatinItalic, f.LatinBold} {
+	for _, n := range []string{f.Serif, f.Sans, f.Kai, f.Latin, f.LatinItalic, f.LatinBold} {
 		if n != "" && !seen[n] {
 			seen[n] = true
 			out = append(out, n)
