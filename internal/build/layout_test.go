@@ -2,8 +2,12 @@ package build
 
 import (
 	"flag"
+	"html"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -146,5 +150,41 @@ func TestArticleLayoutGolden(t *testing.T) {
 			}
 		}
 		t.Fatalf("layout differs from %s: %d lines, want %d", path, len(gl), len(wl))
+	}
+}
+
+// TestPDFGlyphPositions checks that the PDF carries the layout: every
+// character mutool finds in the article's PDF is at the origin the layout
+// gave it (±0.1 pt): every glyph of the layout is found there.
+func TestPDFGlyphPositions(t *testing.T) {
+	b := buildAll(t)["xinzhi-shengchanli"]
+	book := layoutArticle(t, "a4-handout")
+	out := tool(t, "mupdf-tools", "mutool", "draw", "-F", "stext", "-o", "-", b.pdf)
+	charRe := regexp.MustCompile(`<char [^>]*x="([-0-9.]+)" y="([-0-9.]+)"[^>]*c="([^"]*)"`)
+	pages := strings.Split(out, "<page ")[1:]
+	if len(pages) != len(book.Pages) {
+		t.Fatalf("PDF has %d pages, layout %d", len(pages), len(book.Pages))
+	}
+	for pi, pg := range pages {
+		type key struct{ x, y int64 }
+		at := map[key]string{}
+		for _, m := range charRe.FindAllStringSubmatch(pg, -1) {
+			x, _ := strconv.ParseFloat(m[1], 64)
+			y, _ := strconv.ParseFloat(m[2], 64)
+			at[key{int64(math.Round(x * 20)), int64(math.Round(y * 20))}] = html.UnescapeString(m[3])
+		}
+		for _, g := range book.Pages[pi].Glyphs {
+			k := key{int64(math.Round(g.X * 20)), int64(math.Round(g.Y * 20))}
+			found := false
+			for dx := int64(-1); dx <= 1 && !found; dx++ {
+				for dy := int64(-1); dy <= 1 && !found; dy++ {
+					c, ok := at[key{k.x + dx, k.y + dy}]
+					found = ok && strings.HasPrefix(g.Text, c)
+				}
+			}
+			if !found {
+				t.Errorf("page %d: %q at (%.2f, %.2f) not found in the PDF", pi+1, g.Text, g.X, g.Y)
+			}
+		}
 	}
 }
