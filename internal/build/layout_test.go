@@ -1,7 +1,9 @@
 package build
 
 import (
+	"bytes"
 	"flag"
+	"fmt"
 	"html"
 	"math"
 	"os"
@@ -187,4 +189,90 @@ func TestPDFGlyphPositions(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestDashIsContinuous is reference T10/T29: —— is printed as one
+// unbroken stroke about two ems long, although the font's U+2014 is 0.89
+// em. The PDF page is rasterised at 600 dpi and the stroke's row scanned.
+func TestDashIsContinuous(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "dash.md")
+	src := "---\ntitle: 破折号\n---\n\n这是——破折号的测试。\n"
+	if err := os.WriteFile(book, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	opt := testOptions(filepath.Join(dir, "out"), &stdout, &stderr)
+	opt.Formats = []string{"pdf"}
+	if err := Run(book, opt); err != nil {
+		t.Fatal(err)
+	}
+	// Where the layout put the dash.
+	st, _ := style.Load(filepath.Join(root, "styles"), "a5-book")
+	faces, _ := loadFonts(filepath.Join(root, "fonts"), st)
+	d, _ := markdown.ParseFile(book)
+	res, err := layout.Layout(d, layout.Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dashes []layout.Glyph
+	for _, g := range res.Book.Pages[0].Glyphs {
+		if g.Text == "—" {
+			dashes = append(dashes, g)
+		}
+	}
+	if len(dashes) != 2 {
+		t.Fatalf("%d dash glyphs, want 2", len(dashes))
+	}
+	if gap := dashes[1].X - dashes[0].X; math.Abs(gap-dashes[0].Size) > 0.01 {
+		t.Errorf("dash glyphs %.2f pt apart, want one em (%.2f)", gap, dashes[0].Size)
+	}
+	tool(t, "poppler-utils", "pdftoppm", "-r", "600", "-gray", "-f", "1", "-l", "1", filepath.Join(dir, "out", "dash.pdf"), filepath.Join(dir, "page"))
+	pgm, err := filepath.Glob(filepath.Join(dir, "page*.pgm"))
+	if err != nil || len(pgm) != 1 {
+		t.Fatalf("rasterised page not found: %v", pgm)
+	}
+	w, pix := readPGM(t, pgm[0])
+	scale := 600.0 / 72
+	m := faces[st.Fonts.Serif].Metrics('—')
+	size := dashes[0].Size
+	y := int((dashes[0].Y - (m.InkY0+m.InkY1)/2*size) * scale)
+	// Scan the stroke's row outwards from the middle of the pair.
+	mid := int((dashes[0].X + size) * scale)
+	x0, x1 := mid, mid
+	for x0 > 0 && pix[y*w+x0-1] < 128 {
+		x0--
+	}
+	for x1 < w-1 && pix[y*w+x1+1] < 128 {
+		x1++
+	}
+	if got := float64(x1-x0+1) / scale / size; got < 1.85 || got > 2.0 {
+		t.Errorf("the dash is one stroke %.2f em long, want 1.85–2.0", got)
+	}
+}
+
+// readPGM reads a binary (P5) grey map.
+func readPGM(t *testing.T, path string) (int, []byte) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var w, h, maxv int
+	var magic string
+	n, err := fmt.Sscan(string(data[:min(len(data), 64)]), &magic, &w, &h, &maxv)
+	if err != nil || n != 4 || magic != "P5" {
+		t.Fatalf("%s is not a P5 grey map", path)
+	}
+	// The header ends after the fourth token and one whitespace byte.
+	fields, i := 0, 0
+	for fields < 4 {
+		for data[i] == ' ' || data[i] == '\n' {
+			i++
+		}
+		for data[i] != ' ' && data[i] != '\n' {
+			i++
+		}
+		fields++
+	}
+	return w, data[i+1 : i+1+w*h]
 }

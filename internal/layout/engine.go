@@ -426,8 +426,9 @@ func (e *engine) drawRun(r *row, a atom, x, y float64) {
 		n++
 	}
 	if a.dash && m.InkY1 > m.InkY0 {
-		x0 := x + (1-m.Advance)/2*a.size + m.InkX0*a.size
-		x1 := x + float64(n-1)*a.size + (1-m.Advance)/2*a.size + m.InkX1*a.size
+		// The stroke runs from 0.04 to n-0.04 em of the cells, the
+		// reference's drawn dash (§2.1), at the glyph's own height.
+		x0, x1 := x+0.04*a.size, x+(float64(n)-0.04)*a.size
 		r.rules = append(r.rules, Rule{X: x0, Y: y - m.InkY1*a.size, W: x1 - x0, H: (m.InkY1 - m.InkY0) * a.size})
 	}
 }

@@ -485,3 +485,62 @@ func indentOf(line int) float64 {
 	}
 	return 0
 }
+
+// TestMixedTextFontsAndQuotes covers reference T24 and T25: Han, Latin
+// and digits share one baseline, each from its own face; Chinese quotes
+// are full-width from the CJK face, an apostrophe inside a Latin word is
+// Latin.
+func TestMixedTextFontsAndQuotes(t *testing.T) {
+	serif, latin := testFaces(t)
+	atoms, lines, _ := setWith("中文English中文123中文他说“好”。It’s fine.", 40, 0, ProfileGB, serif, latin)
+	if len(lines) != 1 {
+		t.Fatalf("%d lines, want 1", len(lines))
+	}
+	for i, a := range atoms {
+		want := latin
+		if isCJK(a.r) && a.cls != clsLatin { // the apostrophe is Latin
+			want = serif
+		}
+		if a.face != want {
+			t.Errorf("%q (atom %d) from %s, want %s", a.text, i, a.face.PostScriptName, want.PostScriptName)
+		}
+		if a.rise != 0 {
+			t.Errorf("%q is off the baseline by %.2f", a.text, a.rise)
+		}
+		switch a.text {
+		case "“", "”":
+			if w := lines[0].w[i]; w < 5-eps {
+				t.Errorf("%q cell %.2f pt, want at least half an em", a.text, w)
+			}
+		case "’":
+			if adv := a.face.Advance('’'); adv >= 0.4 {
+				t.Errorf("apostrophe advance %.2f em, want a Latin one", adv)
+			}
+		}
+	}
+}
+
+// TestDenseDocumentAllMeasures is reference T32 over a paragraph of our
+// own, dense with marks, Latin, numbers and a URL, at every measure from 8
+// to 40 em.
+func TestDenseDocumentAllMeasures(t *testing.T) {
+	serif, latin := testFaces(t)
+	text := "《新华字典》（第12版）收字约13000个；“字”“词”之辨——古已有之……他问：“真的吗？！”答曰：“然。”" +
+		"价格为￥100元，增长50%，气温36.5℃，约3.5‰。访问https://example.com/docs/install/linux.html查看，或用Go 1.26和Rust写个工具（见第3章、第4章）。" +
+		"马克·吐温说过：‘Truth is stranger than fiction.’此言不虚！"
+	for m := 8; m <= 40; m++ {
+		atoms, lines, _ := setWith(text, float64(m), 2, ProfileGB, serif, latin)
+		for i, ln := range lines {
+			first, last := atoms[ln.start], atoms[ln.end-1]
+			if i > 0 && noStart(first.cls, first.r) {
+				t.Errorf("measure %d: line %d starts with %q", m, i+1, first.text)
+			}
+			if i < len(lines)-1 && noEnd(last.cls, last.r) {
+				t.Errorf("measure %d: line %d ends with %q", m, i+1, last.text)
+			}
+			if ln.width+indentOf(i) > float64(m)*10+0.1 {
+				t.Errorf("measure %d: line %d overflows (%.2f em)", m, i+1, (ln.width+indentOf(i))/10)
+			}
+		}
+	}
+}
