@@ -45,7 +45,8 @@ type Options struct {
 // Generator names the program in output metadata.
 const Generator = "paiban"
 
-// Run builds one book. Errors in the input come back as `file:line:
+// Run builds one book: parse, load the fonts, lay out, then write the PDF
+// and the EPUB concurrently. Errors in the input come back as `file:line:
 // message` lines; outputs already present are left untouched on failure.
 func Run(book string, opt Options) error {
 	for _, f := range opt.Formats {
@@ -57,11 +58,26 @@ func Run(book string, opt Options) error {
 	if err != nil {
 		return err
 	}
+	wantPDF, wantEPUB := slices.Contains(opt.Formats, "pdf"), slices.Contains(opt.Formats, "epub")
+	// The EPUB marks the pages of the default print style, whatever style
+	// the PDF is set in, so that every EPUB cites the same pages.
+	pageStyle := st
+	if wantEPUB && st.Name != style.Default {
+		if pageStyle, err = style.Load(opt.StylesDir, style.Default); err != nil {
+			return err
+		}
+	}
 	d, err := parseBook(book)
 	if err != nil {
 		return err
 	}
-	faces, err := loadFonts(opt.FontsDir, st)
+	var cover []byte
+	if wantEPUB && d.Meta.Cover != "" {
+		if cover, err = readCover(book, d.Meta.Cover); err != nil {
+			return err
+		}
+	}
+	faces, err := loadFonts(opt.FontsDir, st, pageStyle)
 	if err != nil {
 		return err
 	}
@@ -69,6 +85,39 @@ func Run(book string, opt Options) error {
 	if err != nil {
 		return err
 	}
+
+	// Lay out once per style needed: the PDF's, and the default one for
+	// the EPUB's page breaks when it differs.
+	var printed, paged *layout.Result
+	var printErr, pageErr error
+	var lw sync.WaitGroup
+	if wantPDF {
+		lw.Add(1)
+		go func() {
+			defer lw.Done()
+			printed, printErr = layout.Layout(d, layout.Options{Style: st, Faces: faces, Creator: Generator, Date: date})
+		}()
+	}
+	if wantEPUB && (!wantPDF || pageStyle != st) {
+		lw.Add(1)
+		go func() {
+			defer lw.Done()
+			paged, pageErr = layout.Layout(d, layout.Options{Style: pageStyle, Faces: faces, Creator: Generator, Date: date})
+		}()
+	}
+	lw.Wait()
+	if err := errors.Join(printErr, pageErr); err != nil {
+		return err
+	}
+	if paged == nil {
+		paged = printed
+	}
+	if printed != nil {
+		for _, m := range printed.Missing {
+			fmt.Fprintf(opt.Stderr, "%s:%d: warning: no bundled font has %q (U+%04X); it is set as 〓\n", m.Pos.File, m.Pos.Line, m.Char, m.Char)
+		}
+	}
+
 	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
 		return err
 	}
@@ -83,9 +132,11 @@ func Run(book string, opt Options) error {
 			var err error
 			switch format {
 			case "pdf":
-				err = writeAtomic(out, func(w io.Writer) error { return writePDF(w, d, st, faces, date, opt.Stderr) })
+				err = writeAtomic(out, func(w io.Writer) error { return pdf.Write(w, printed.Book) })
 			case "epub":
-				err = writeAtomic(out, func(w io.Writer) error { return writeEPUB(w, d, st, faces, date, opt.FontsDir) })
+				err = writeAtomic(out, func(w io.Writer) error {
+					return writeEPUB(w, d, st, faces, date, opt.FontsDir, cover, paged.Book, pageStyle.Name)
+				})
 			}
 			if err == nil {
 				fmt.Fprintf(opt.Stdout, "wrote %s\n", out)
@@ -100,9 +151,18 @@ func Run(book string, opt Options) error {
 	return writePrintEditions(filepath.Join(opt.OutDir, name+".pdf"), opt)
 }
 
-// loadFonts loads each font file the style names, once.
-func loadFonts(dir string, st *style.Style) (map[string]*fonts.Face, error) {
-	files := st.Fonts.Files()
+// loadFonts loads each font file the styles name, once.
+func loadFonts(dir string, styles ...*style.Style) (map[string]*fonts.Face, error) {
+	var files []string
+	owner := map[string]string{} // file → the style naming it, for errors
+	for _, st := range styles {
+		for _, name := range st.Fonts.Files() {
+			if _, ok := owner[name]; !ok {
+				owner[name] = st.Name
+				files = append(files, name)
+			}
+		}
+	}
 	faces := make(map[string]*fonts.Face, len(files))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -113,7 +173,7 @@ func loadFonts(dir string, st *style.Style) (map[string]*fonts.Face, error) {
 			defer wg.Done()
 			f, err := fonts.Load(filepath.Join(dir, name))
 			if err != nil {
-				errs[i] = fmt.Errorf("style %s: font %s: %w", st.Name, name, err)
+				errs[i] = fmt.Errorf("style %s: font %s: %w", owner[name], name, err)
 				return
 			}
 			mu.Lock()
@@ -123,6 +183,28 @@ func loadFonts(dir string, st *style.Style) (map[string]*fonts.Face, error) {
 	}
 	wg.Wait()
 	return faces, errors.Join(errs...)
+}
+
+// readCover reads the cover image the front matter names. The reader
+// checked that the path stays in the book's folder; a symbolic link must
+// not lead out of it either.
+func readCover(book, cover string) ([]byte, error) {
+	dir := filepath.Dir(book)
+	if fi, err := os.Stat(book); err == nil && fi.IsDir() {
+		dir = book // a book made of a folder
+	}
+	dir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return nil, err
+	}
+	p, err := filepath.EvalSymlinks(filepath.Join(dir, filepath.FromSlash(cover)))
+	if err != nil {
+		return nil, fmt.Errorf("%s: cover %q: no such file", book, cover)
+	}
+	if rel, err := filepath.Rel(dir, p); err != nil || !filepath.IsLocal(rel) {
+		return nil, fmt.Errorf("%s: cover %q leads out of the book's folder", book, cover)
+	}
+	return os.ReadFile(p)
 }
 
 // bookDate is the date stamped into the outputs, so that a build is
@@ -150,18 +232,7 @@ func bookDate(book string, d *doc.Document) (time.Time, error) {
 	return fi.ModTime().UTC().Truncate(time.Second), nil
 }
 
-func writePDF(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*fonts.Face, date time.Time, stderr io.Writer) error {
-	res, err := layout.Layout(d, layout.Options{Style: st, Faces: faces, Creator: Generator, Date: date})
-	if err != nil {
-		return err
-	}
-	for _, m := range res.Missing {
-		fmt.Fprintf(stderr, "%s:%d: warning: no bundled font has %q (U+%04X); it is set as 〓\n", m.Pos.File, m.Pos.Line, m.Char, m.Char)
-	}
-	return pdf.Write(w, res.Book)
-}
-
-func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*fonts.Face, date time.Time, fontsDir string) error {
+func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*fonts.Face, date time.Time, fontsDir string, cover []byte, paged *layout.Book, pageStyle string) error {
 	licenses, err := fontLicenses(fontsDir)
 	if err != nil {
 		return err
@@ -173,11 +244,31 @@ func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*
 			Latin:       faces[st.Fonts.Latin],
 			LatinItalic: faces[st.Fonts.LatinItalic],
 		},
-		Licenses:  licenses,
-		Modified:  date,
-		Generator: Generator,
+		Licenses:   licenses,
+		Modified:   date,
+		Generator:  Generator,
+		Cover:      cover,
+		PageBreaks: pageBreaks(paged),
+		PageSource: fmt.Sprintf("《%s》印刷版 PDF（%s 版式）", d.Meta.Title, pageStyle),
 	}
 	return epub.Write(w, d, opt)
+}
+
+// pageBreaks are where the pages of a laid-out book begin in the text;
+// pages without body text (the contents, say) have none.
+func pageBreaks(b *layout.Book) []epub.PageBreak {
+	var out []epub.PageBreak
+	for i, p := range b.Pages {
+		if p.Start.Block < 0 {
+			continue
+		}
+		label := p.Folio
+		if label == "" {
+			label = strconv.Itoa(i + 1)
+		}
+		out = append(out, epub.PageBreak{Block: p.Start.Block, Offset: p.Start.Offset, Label: label})
+	}
+	return out
 }
 
 // fontLicenses reads the licence texts that travel with the fonts.
