@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/paiban/paiban/internal/build"
+	"github.com/paiban/paiban/internal/impose"
 	"github.com/paiban/paiban/internal/style"
 )
 
@@ -17,9 +18,15 @@ const usage = `paiban typesets a Markdown book as a PDF (for print) and an EPUB.
 
 Usage:
   paiban build [flags] BOOK.md...   build each book into the output folder
-  paiban help [build]               show this help or the help of a command
+  paiban watch [flags] BOOK         rebuild a book whenever it changes
+  paiban lint [--fix] FILE.md...    report (and fix) Chinese typography slips
+  paiban init DIR                   start a new book of several chapters
+  paiban completion bash|zsh|fish   print a shell completion script
+  paiban man                        print the manual page (troff)
+  paiban help [COMMAND]             show this help or the help of a command
 
-Run 'paiban build --help' for the flags.
+A BOOK is a Markdown file or a folder holding book.yaml.
+Run 'paiban COMMAND --help' for the flags.
 `
 
 func main() {
@@ -36,34 +43,72 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	case "help":
-		if len(args) > 1 && args[1] == "build" {
-			return runBuild([]string{"--help"}, stdout, stderr)
+		if len(args) > 1 && args[1] != "help" {
+			if c := findCommand(args[1]); c != nil {
+				return c.run([]string{"--help"}, stdout, stderr)
+			}
 		}
 		fmt.Fprint(stdout, usage)
 		return 0
-	case "build":
-		return runBuild(args[1:], stdout, stderr)
+	}
+	if c := findCommand(args[0]); c != nil {
+		return c.run(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "paiban: unknown command %q\n\n%s", args[0], usage)
 	return 2
 }
 
-func runBuild(args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("build", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	opt := build.Options{Stdout: stdout, Stderr: stderr}
-	var formats string
+// buildArgs are the flags of build and watch, parsed.
+type buildArgs struct {
+	opt     build.Options
+	formats string
+	impose  string
+}
+
+// buildFlags defines the flags of build (and watch): the one definition
+// parsing, --help, shell completion and the man page all read.
+func buildFlags(name string) (*flag.FlagSet, *buildArgs) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	a := &buildArgs{}
+	opt := &a.opt
 	fs.StringVar(&opt.OutDir, "o", "out", "output `folder`")
-	fs.StringVar(&formats, "format", strings.Join(build.Formats, ","), "comma-separated `formats` to write: pdf, epub")
+	fs.StringVar(&a.formats, "format", strings.Join(build.Formats, ","), "comma-separated `formats` to write: pdf, epub")
 	fs.StringVar(&opt.Style, "style", style.Default, "page `style` for the PDF: a file name in the styles folder, without .yaml")
 	fs.StringVar(&opt.FontsDir, "fonts", "fonts", "`folder` holding the bundled fonts and their licences")
 	fs.StringVar(&opt.StylesDir, "styles", "styles", "`folder` holding the page styles")
+	fs.StringVar(&a.impose, "impose", "", "also write the PDF two pages to an A4 landscape sheet, by `scheme`: booklet (NAME-booklet.pdf, saddle-stitch order), 2up (NAME-2up.pdf) or booklet,2up")
+	fs.BoolVar(&opt.CropMarks, "crop-marks", false, "also write NAME-crop.pdf: each page with 3 mm bleed, crop marks, TrimBox and BleedBox, for print shops")
+	return fs, a
+}
+
+// options completes the build options from the parsed flags.
+func (a *buildArgs) options(stdout, stderr io.Writer) (build.Options, error) {
+	opt := a.opt
+	opt.Stdout, opt.Stderr = stdout, stderr
+	opt.Formats = strings.Split(a.formats, ",")
+	if a.impose != "" {
+		for _, s := range strings.Split(a.impose, ",") {
+			m, err := impose.ParseMode(s)
+			if err != nil {
+				return opt, err
+			}
+			opt.Impose = append(opt.Impose, m)
+		}
+	}
+	return opt, nil
+}
+
+func runBuild(args []string, stdout, stderr io.Writer) int {
+	fs, a := buildFlags("build")
+	opt := &a.opt
+	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		out := fs.Output()
 		fmt.Fprint(out, `Usage: paiban build [flags] BOOK.md...
 
-Builds each Markdown book into OUT/NAME.pdf and OUT/NAME.epub, where NAME is
-the book's file name without .md. Outputs are replaced only when a build
+Builds each book into OUT/NAME.pdf and OUT/NAME.epub, where NAME is the
+book's file name without .md. A BOOK is a Markdown file or a folder holding
+book.yaml (see paiban init). Outputs are replaced only when a build
 succeeds. Errors in a book are reported as file:line: message.
 
 Flags:
@@ -85,10 +130,14 @@ Flags:
 		fmt.Fprintln(stderr, "paiban build: name at least one book (a .md file)")
 		return 2
 	}
-	opt.Formats = strings.Split(formats, ",")
+	bopt, err := a.options(stdout, stderr)
+	if err != nil {
+		fmt.Fprintln(stderr, "paiban build:", err)
+		return 2
+	}
 	status := 0
 	for _, book := range fs.Args() {
-		if err := build.Run(book, opt); err != nil {
+		if err := build.Run(book, bopt); err != nil {
 			fmt.Fprintln(stderr, err)
 			status = 1
 		}
