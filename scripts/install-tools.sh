@@ -7,6 +7,7 @@ command -v pdftotext >/dev/null 2>&1 || need="$need poppler-utils"
 command -v qpdf >/dev/null 2>&1 || need="$need qpdf"
 command -v mutool >/dev/null 2>&1 || need="$need mupdf-tools"
 dpkg -s epubcheck >/dev/null 2>&1 || need="$need epubcheck"
+command -v groff >/dev/null 2>&1 || need="$need groff-base"
 [ -z "$need" ] && exit 0
 echo "installing:$need" >&2
 SUDO=""
