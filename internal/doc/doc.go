@@ -31,6 +31,9 @@ type Metadata struct {
 	Identifier  string // optional; the EPUB writer derives one when empty
 	Description string
 	Rights      string
+	// Cover is the path of a cover image (PNG or JPEG) relative to the
+	// book's file, inside the book's folder; empty for a drawn cover.
+	Cover string
 }
 
 // AuthorNames joins the authors' names with the Chinese enumeration comma.

@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -21,7 +22,7 @@ const yamlLineOffset = 1
 const defaultLanguage = "zh-CN"
 
 // metaKeys are the front matter keys, in the order the README lists them.
-var metaKeys = []string{"title", "subtitle", "author", "lang", "source", "date", "identifier", "description", "rights"}
+var metaKeys = []string{"title", "subtitle", "author", "lang", "source", "date", "identifier", "description", "rights", "cover"}
 
 // authorKeys are the keys of an author given as a mapping.
 var authorKeys = []string{"name", "position"}
@@ -113,6 +114,14 @@ func decodeMeta(data *frontmatter.Data, errs *errorsFor, meta *doc.Metadata) {
 			meta.Description = scalar(v, k.Value, errs)
 		case "rights":
 			meta.Rights = scalar(v, k.Value, errs)
+		case "cover":
+			meta.Cover = scalar(v, k.Value, errs)
+			// A book may only take files from its own folder: a build
+			// must not read whatever a shared source names.
+			if meta.Cover != "" && !filepath.IsLocal(filepath.FromSlash(meta.Cover)) {
+				errs.add(nodeLine(v), "cover %q must be a path inside the book's folder, such as images/cover.png", meta.Cover)
+				meta.Cover = ""
+			}
 		default:
 			errs.add(nodeLine(k), "unknown front matter key %q (did you mean %q?)", k.Value, nearest(k.Value, metaKeys))
 		}
