@@ -18,8 +18,8 @@ import (
 	"github.com/paiban/paiban/internal/doc"
 	"github.com/paiban/paiban/internal/epub"
 	"github.com/paiban/paiban/internal/fonts"
+	"github.com/paiban/paiban/internal/impose"
 	"github.com/paiban/paiban/internal/layout"
-	"github.com/paiban/paiban/internal/markdown"
 	"github.com/paiban/paiban/internal/pdf"
 	"github.com/paiban/paiban/internal/style"
 )
@@ -36,6 +36,10 @@ type Options struct {
 	StylesDir string
 	Stdout    io.Writer // what was written
 	Stderr    io.Writer // warnings
+	// Impose and CropMarks ask for print editions of the PDF besides it:
+	// NAME-booklet.pdf, NAME-2up.pdf, NAME-crop.pdf.
+	Impose    []impose.Mode
+	CropMarks bool
 }
 
 // Generator names the program in output metadata.
@@ -63,7 +67,7 @@ func Run(book string, opt Options) error {
 			return err
 		}
 	}
-	d, err := markdown.ParseFile(book)
+	d, err := parseBook(book)
 	if err != nil {
 		return err
 	}
@@ -141,7 +145,10 @@ func Run(book string, opt Options) error {
 		}()
 	}
 	wg.Wait()
-	return errors.Join(errs...)
+	if err := errors.Join(errs...); err != nil || !slices.Contains(opt.Formats, "pdf") {
+		return err
+	}
+	return writePrintEditions(filepath.Join(opt.OutDir, name+".pdf"), opt)
 }
 
 // loadFonts loads each font file the styles name, once.
