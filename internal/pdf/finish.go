@@ -70,6 +70,7 @@ func finish(w io.Writer, b *layout.Book, d *drawn) error {
 	if b.Info.Language != "" {
 		fmt.Fprintf(&extra, "  /Lang %s\n", textString(b.Info.Language))
 	}
+	extra.WriteString(pageLabels(b.Pages))
 	objs[1] = slices.Concat(cat[:len(cat)-3], extra.Bytes(), []byte(">>\n"))
 	info := add(infoDict(b.Info))
 
