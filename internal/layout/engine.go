@@ -91,6 +91,13 @@ type engine struct {
 	// block counts headings and paragraphs in document order, for TextPos.
 	block   int
 	profile Profile
+	// bodyStart is the first row of the text proper: pages before it are
+	// front matter, numbered i, ii, … when the style gives them pages.
+	bodyStart int
+	// Running state of pagination: folio counters and the chapter whose
+	// title right-hand running heads carry.
+	frontPages, bodyPages int
+	chapter               string
 }
 
 func newEngine(opt Options) (*engine, error) {
@@ -162,6 +169,18 @@ func newEngine(opt Options) (*engine, error) {
 	return e, nil
 }
 
+// leftFor is the left edge of the measure on page idx (0-based): with
+// duplex printing the margins mirror, the inner one on the binding side.
+func (e *engine) leftFor(idx int) float64 {
+	st := e.st
+	avail := e.pageW - (st.MarginLeftMM+st.MarginRightMM)*style.PointsPerMM
+	margin := st.MarginLeftMM
+	if st.Duplex && idx%2 == 1 {
+		margin = st.MarginRightMM
+	}
+	return margin*style.PointsPerMM + (avail-e.measure)/2
+}
+
 // row is a horizontal band of the page, a whole number of grid lines tall
 // so that body text stays on one baseline grid (reference §5.2). Positions
 // inside a row are relative to its top-left corner (the measure's left).
@@ -178,10 +197,15 @@ type row struct {
 	noBreakAfter bool
 	// discardable rows (space before a heading) vanish at a page top.
 	discardable bool
-	heading     *headingInfo
-	start       *TextPos     // where the row's body text begins, if it has any
-	toc         *headingInfo // a table-of-contents entry for this heading
-	tocWidth    float64      // where the entry's text ends
+	// newPage starts a new page with this row; recto makes that page a
+	// right-hand (odd) one, leaving a blank page when needed.
+	newPage, recto bool
+	// chapter is the title of the top-level heading this row opens.
+	chapter  string
+	heading  *headingInfo
+	start    *TextPos     // where the row's body text begins, if it has any
+	toc      *headingInfo // a table-of-contents entry for this heading
+	tocWidth float64      // where the entry's text ends
 }
 
 type rowLink struct {
@@ -194,6 +218,7 @@ type headingInfo struct {
 	level int
 	id    string
 	page  int
+	folio string
 	y     float64
 }
 
@@ -491,12 +516,19 @@ func (e *engine) addHeading(h *doc.Heading) {
 	if h.ID != "" {
 		e.byID[h.ID] = info
 	}
-	e.addSpace(1)
+	opensChapter := level == 1 && e.st.ChapterRecto
+	if !opensChapter {
+		e.addSpace(1)
+	}
 	sp := e.balanced(atoms, e.measure)
 	for i, ln := range sp.lines {
 		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: e.block, Offset: atoms[ln.start].off}}
 		if i == 0 {
 			r.heading = info
+			r.newPage, r.recto = opensChapter, opensChapter && e.st.Duplex
+		}
+		if level == 1 {
+			r.chapter = info.title
 		}
 		x0 := 0.0
 		if level == 1 {
@@ -528,7 +560,19 @@ func (e *engine) buildRows(d *doc.Document) {
 	if d.Meta.Source != "" {
 		e.addRightAligned("（转载自" + d.Meta.Source + "）")
 	}
-	e.insertTOC(tocAt)
+	inserted := e.insertTOC(tocAt)
+	if e.st.FrontMatterPages {
+		// The contents and then the text each begin a page; the text on
+		// a right-hand one when printing on both sides.
+		if inserted > 0 {
+			e.rows[tocAt+1].newPage = true // after the TOC's leading space
+		}
+		e.bodyStart = tocAt + inserted
+		if e.bodyStart < len(e.rows) {
+			e.rows[e.bodyStart].newPage = true
+			e.rows[e.bodyStart].recto = e.rows[e.bodyStart].recto || e.st.Duplex
+		}
+	}
 }
 
 // addBlocks sets blocks in the faces f, indented by leftIndent.
@@ -616,6 +660,11 @@ func (e *engine) centredRows(text string, f faceSet, size float64, slots int) {
 // first page.
 func (e *engine) addTitleBlock(d *doc.Document) {
 	m := d.Meta
+	if e.st.FrontMatterPages {
+		// On a title page of its own the title stands a third of the way
+		// down rather than at the top.
+		e.rows = append(e.rows, &row{slots: int(e.bodyH/e.pitch) / 3})
+	}
 	titleSlots := int(math.Ceil(1.8 * e.st.TitleSize / e.pitch))
 	e.centredRows(m.Title, e.headingF, e.st.TitleSize, titleSlots)
 	if m.Subtitle != "" {
@@ -635,9 +684,10 @@ func (e *engine) addTitleBlock(d *doc.Document) {
 // insertTOC inserts a table of contents at row index at: one entry per
 // heading, with dot leaders and the page number filled in after
 // pagination (reference: the end-to-end issue's PDF edition).
-func (e *engine) insertTOC(at int) {
+// It returns the number of rows inserted.
+func (e *engine) insertTOC(at int) int {
 	if len(e.headings) == 0 {
-		return
+		return 0
 	}
 	var toc []*row
 	toc = append(toc, &row{slots: 1, discardable: true})
@@ -675,4 +725,5 @@ func (e *engine) insertTOC(at int) {
 	}
 	toc = append(toc, &row{slots: 1, discardable: true})
 	e.rows = append(e.rows[:at], append(toc, e.rows[at:]...)...)
+	return len(toc)
 }

@@ -305,3 +305,69 @@ func TestBlockQuoteInKai(t *testing.T) {
 		}
 	}
 }
+
+// TestDuplexBook checks the two-sided book conventions: mirrored
+// margins, chapters on right-hand pages (a blank left-hand page when
+// needed), front matter numbered i, ii and the text from 1, and running
+// heads with the book's title on the left and the chapter's on the right.
+func TestDuplexBook(t *testing.T) {
+	st, faces := testStyle(t)
+	st.Duplex, st.ChapterRecto, st.FrontMatterPages = true, true, true
+	st.MarginLeftMM, st.MarginRightMM = 30, 15
+	d := testDoc(3, 5)
+	for _, b := range d.Blocks {
+		if h, ok := b.(*doc.Heading); ok {
+			h.Level = 1
+		}
+	}
+	res, err := Layout(d, Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := res.Book.Pages
+	if pages[0].Folio != "i" || pages[1].Folio != "ii" {
+		t.Errorf("front matter folios %q %q, want i ii", pages[0].Folio, pages[1].Folio)
+	}
+	inner, outer := 30*style.PointsPerMM, 15*style.PointsPerMM
+	firstBody := -1
+	for i, p := range pages {
+		if p.Folio == "1" {
+			firstBody = i
+		}
+		for _, l := range p.Lines {
+			left := l.X0
+			if l.Block >= 0 && l.Index > 0 && p.Glyphs[l.Cells[0].Glyph].Size == st.BodySize {
+				want := inner
+				if i%2 == 1 {
+					want = outer
+				}
+				if left < want-0.01 || left > want+st.BodySize {
+					t.Errorf("page %d (%s): text starts at %.1f pt, want the %s margin %.1f", i+1, p.Folio, left, map[bool]string{true: "inner", false: "outer"}[i%2 == 0], want)
+				}
+				break
+			}
+		}
+	}
+	if firstBody < 0 || firstBody%2 != 0 {
+		t.Errorf("the text starts on page index %d, want a right-hand page", firstBody)
+	}
+	for _, o := range res.Book.Outline {
+		if o.Page%2 != 0 {
+			t.Errorf("chapter %q starts on a left-hand page (%d)", o.Title, o.Page+1)
+		}
+	}
+	// Running heads: left-hand pages carry the book's title.
+	for i, p := range pages {
+		if i%2 == 1 && len(p.Glyphs) > 0 && i > firstBody {
+			var head strings.Builder
+			for _, g := range p.Glyphs {
+				if g.Size == st.HeaderSize && g.Y < st.MarginTopMM*style.PointsPerMM {
+					head.WriteString(g.Text)
+				}
+			}
+			if head.Len() > 0 && head.String() != d.Meta.Title {
+				t.Errorf("page %d: left-hand head %q, want the book's title", i+1, head.String())
+			}
+		}
+	}
+}

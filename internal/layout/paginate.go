@@ -47,9 +47,19 @@ func (e *engine) paginate() []*Page {
 			break
 		}
 		start, used := i, 0
+		// A right-hand start after a right-hand page leaves a blank
+		// left-hand page (pages with an even index are right-hand).
+		if i < len(e.rows) && e.rows[i].recto && len(pages)%2 == 1 && len(carry) == 0 {
+			pages = append(pages, e.blankPage(len(pages), i < e.bodyStart))
+		}
 		var notes []*doc.Footnote
+		forced := false
 		for i < len(e.rows) {
 			r := e.rows[i]
+			if i > start && r.newPage {
+				forced = true
+				break
+			}
 			withNotes := appendNew(notes, r.notes)
 			if i > start && !e.fits(used+r.slots, carry, withNotes) {
 				break
@@ -57,7 +67,7 @@ func (e *engine) paginate() []*Page {
 			notes, used = withNotes, used+r.slots
 			i++
 		}
-		if i < len(e.rows) {
+		if i < len(e.rows) && !forced {
 			cut := i
 			for cut-1 > start && e.rows[cut-1].noBreakAfter {
 				cut--
@@ -66,7 +76,7 @@ func (e *engine) paginate() []*Page {
 				i = cut
 			}
 		}
-		p, pl, pt, rest := e.finishPage(e.rows[start:i], len(pages), carry)
+		p, pl, pt, rest := e.finishPage(e.rows[start:i], len(pages), carry, start < e.bodyStart)
 		pages = append(pages, p)
 		links = append(links, pl...)
 		tocs = append(tocs, pt...)
@@ -143,8 +153,11 @@ func (e *engine) note(n *doc.Footnote) *setPara {
 // finishPage places rows on page number idx (0-based), numbers the
 // footnote marks ①②③ afresh on the page and sets the notes at its foot
 // (reference §5.5), and adds the running head and folio.
-func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk) (*Page, []pendingLink, []tocPlacement, []noteChunk) {
-	p := &Page{Width: e.pageW, Height: e.pageH, Folio: strconv.Itoa(idx + 1), Start: TextPos{Block: -1}}
+// front says the page belongs to the front matter (title, contents).
+func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool) (*Page, []pendingLink, []tocPlacement, []noteChunk) {
+	e.left = e.leftFor(idx)
+	p := &Page{Width: e.pageW, Height: e.pageH, Folio: e.folio(front), Start: TextPos{Block: -1}}
+	opensChapter := false
 	var links []pendingLink
 	var tocs []tocPlacement
 	var notes []*doc.Footnote
@@ -174,6 +187,15 @@ func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk) (*Page, []p
 		}
 		if r.heading != nil {
 			r.heading.page, r.heading.y = idx, y
+			r.heading.folio = p.Folio
+		}
+		if r.chapter != "" {
+			if k == 0 && r.newPage {
+				opensChapter = true
+			}
+			if e.chapter == "" || k == 0 {
+				e.chapter = r.chapter
+			}
 		}
 		if r.start != nil && p.Start.Block < 0 {
 			p.Start = *r.start
@@ -192,8 +214,48 @@ func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk) (*Page, []p
 		g := p.Glyphs[gi]
 		p.Links = append(p.Links, Link{X: g.X, Y: g.Y - emAscent*g.Size, W: g.Size, H: g.Size, DestPage: idx, DestY: noteTop[refNotes[k]]})
 	}
-	e.runningHead(p, idx)
+	e.runningHead(p, idx, front, opensChapter)
+	if r := rows; len(r) > 0 {
+		// The chapter in effect at the next page's top is the last one
+		// opened on this page.
+		for _, row := range r {
+			if row.chapter != "" {
+				e.chapter = row.chapter
+			}
+		}
+	}
 	return p, links, tocs, rest
+}
+
+// folio numbers the next page: front matter i, ii, … and the text from 1
+// when the style gives the front matter pages of its own, else 1, 2, ….
+func (e *engine) folio(front bool) string {
+	if front && e.st.FrontMatterPages {
+		e.frontPages++
+		return roman(e.frontPages)
+	}
+	e.bodyPages++
+	return strconv.Itoa(e.bodyPages)
+}
+
+// roman writes n in lower-case Roman numerals, as front matter folios are.
+func roman(n int) string {
+	vals := []int{1000, 900, 500, 400, 100, 90, 50, 40, 10, 9, 5, 4, 1}
+	syms := []string{"m", "cm", "d", "cd", "c", "xc", "l", "xl", "x", "ix", "v", "iv", "i"}
+	var b strings.Builder
+	for i, v := range vals {
+		for n >= v {
+			b.WriteString(syms[i])
+			n -= v
+		}
+	}
+	return b.String()
+}
+
+// blankPage is a page left empty so that the next starts on the right:
+// it counts in the numbering but prints no head or folio.
+func (e *engine) blankPage(idx int, front bool) *Page {
+	return &Page{Width: e.pageW, Height: e.pageH, Folio: e.folio(front), Start: TextPos{Block: -1}}
 }
 
 // placeRow copies a row's glyphs, rules, lines and external links onto
@@ -280,10 +342,15 @@ func (e *engine) placeNotes(p *Page, chunks []noteChunk, number map[*doc.Footnot
 
 // runningHead adds the book title above the type area (not on the first
 // page) and the folio centred below it (reference §5.7).
-func (e *engine) runningHead(p *Page, idx int) {
+func (e *engine) runningHead(p *Page, idx int, front, opensChapter bool) {
 	size := e.st.HeaderSize
-	if idx > 0 && e.title != "" {
-		g, w := e.lineOf(e.title, size)
+	head := e.title
+	if e.st.Duplex && idx%2 == 0 && e.chapter != "" {
+		// Right-hand pages carry the chapter, left-hand ones the book.
+		head = e.chapter
+	}
+	if idx > 0 && head != "" && !front && !opensChapter {
+		g, w := e.lineOf(head, size)
 		base := e.top - 0.9*e.em
 		for _, gl := range g {
 			gl.X += e.left + (e.measure-w)/2
@@ -291,6 +358,9 @@ func (e *engine) runningHead(p *Page, idx int) {
 			p.Glyphs = append(p.Glyphs, gl)
 		}
 		p.Rules = append(p.Rules, Rule{X: e.left, Y: base + 0.45*size, W: e.measure, H: 0.4})
+	}
+	if front && idx == 0 && e.st.FrontMatterPages {
+		return // the title page shows no folio
 	}
 	g, w := e.lineOf(p.Folio, size)
 	base := e.top + e.bodyH + (e.pageH-e.top-e.bodyH)/2
@@ -318,6 +388,7 @@ func (e *engine) lineOf(text string, size float64) ([]Glyph, float64) {
 // the table of contents' page numbers and leaders, and the outline.
 func (e *engine) resolve(b *Book) {
 	for _, pl := range e.pendingLinks {
+		e.left = e.leftFor(pl.page)
 		h := e.byID[pl.id]
 		if h == nil {
 			continue
@@ -327,6 +398,7 @@ func (e *engine) resolve(b *Book) {
 		b.Pages[pl.page].Links = append(b.Pages[pl.page].Links, lk)
 	}
 	for _, t := range e.tocPlaced {
+		e.left = e.leftFor(t.page)
 		e.fillTOCEntry(b.Pages[t.page], t)
 	}
 	prev := 0
@@ -340,8 +412,7 @@ func (e *engine) resolve(b *Book) {
 // fillTOCEntry draws dot leaders and the right-aligned page number.
 func (e *engine) fillTOCEntry(p *Page, t tocPlacement) {
 	h := t.row.toc
-	num := strconv.Itoa(h.page + 1)
-	g, w := e.lineOf(num, e.em)
+	g, w := e.lineOf(h.folio, e.em)
 	base := t.top + e.baseline(e.em)
 	right := e.left + e.measure
 	for _, gl := range g {

@@ -46,6 +46,16 @@ type Style struct {
 	// LineBreaking is the line-breaking profile: "gb" (the default) or
 	// "strict", which also keeps —— off a line start (clreq §3.1.4).
 	LineBreaking string `yaml:"line_breaking"`
+	// Duplex mirrors the side margins for two-sided printing: the left
+	// margin is the inner one on right-hand (odd) pages and the outer one
+	// on left-hand pages. Running heads then give the book's title on
+	// left-hand pages and the chapter's on right-hand ones.
+	Duplex bool `yaml:"duplex"`
+	// ChapterRecto starts every top-level heading on a right-hand page.
+	ChapterRecto bool `yaml:"chapter_recto"`
+	// FrontMatterPages gives the title and the contents pages of their
+	// own, numbered i, ii, …; the text then starts at page 1.
+	FrontMatterPages bool `yaml:"front_matter_pages"`
 
 	Fonts Fonts `yaml:"fonts"`
 }
