@@ -203,12 +203,12 @@ func TestDashIsContinuous(t *testing.T) {
 	}
 	var stdout, stderr bytes.Buffer
 	opt := testOptions(filepath.Join(dir, "out"), &stdout, &stderr)
-	opt.Formats = []string{"pdf"}
+	opt.Formats, opt.Style = []string{"pdf"}, "a4-handout"
 	if err := Run(book, opt); err != nil {
 		t.Fatal(err)
 	}
 	// Where the layout put the dash.
-	st, _ := style.Load(filepath.Join(root, "styles"), "a5-book")
+	st, _ := style.Load(filepath.Join(root, "styles"), "a4-handout")
 	faces, _ := loadFonts(filepath.Join(root, "fonts"), st)
 	d, _ := markdown.ParseFile(book)
 	res, err := layout.Layout(d, layout.Options{Style: st, Faces: faces})
