@@ -82,6 +82,7 @@ func (r *renderer) attr(name, value string) {
 // can set them in italic without dots while Han stays upright with dots;
 // their characters are recorded for the italic face.
 func (r *renderer) text(s string) {
+	s = dropHanLatinSpaces(s)
 	if !r.em || r.sans {
 		r.plain(s)
 		return
@@ -105,6 +106,54 @@ func (r *renderer) text(s string) {
 		r.raw("</span>")
 		s = s[k+size:]
 	}
+}
+
+// dropHanLatinSpaces removes the spaces an author typed between a Han
+// character and a Latin letter or digit: readers now add their own gap
+// there (text-autospace), and a space would double it (reference §6.2).
+func dropHanLatinSpaces(s string) string {
+	if !strings.Contains(s, " ") {
+		return s
+	}
+	rs := []rune(s)
+	return keptRunes(rs, hanLatinSpaces(rs), 0, len(rs))
+}
+
+// hanLatinSpaces marks the spaces between Han and Latin in rs.
+func hanLatinSpaces(rs []rune) []bool {
+	drop := make([]bool, len(rs))
+	for i := 1; i < len(rs); i++ {
+		if rs[i] != ' ' || rs[i-1] == ' ' {
+			continue
+		}
+		j := i
+		for j < len(rs) && rs[j] == ' ' {
+			j++
+		}
+		if j < len(rs) && gapPair(rs[i-1], rs[j]) {
+			for k := i; k < j; k++ {
+				drop[k] = true
+			}
+		}
+	}
+	return drop
+}
+
+// keptRunes is rs[from:to] without the dropped runes.
+func keptRunes(rs []rune, drop []bool, from, to int) string {
+	var b strings.Builder
+	for i := from; i < to; i++ {
+		if !drop[i] {
+			b.WriteRune(rs[i])
+		}
+	}
+	return b.String()
+}
+
+// gapPair reports whether a and b are Han and Latin, in either order.
+func gapPair(a, b rune) bool {
+	han := func(c rune) bool { return unicode.Is(unicode.Han, c) }
+	return han(a) && isLatinWord(b) || isLatinWord(a) && han(b)
 }
 
 // plain writes text in the current context.
@@ -226,13 +275,13 @@ func (r *renderer) inlines(xs []doc.Inline) {
 func (r *renderer) inline(x doc.Inline) {
 	switch n := x.(type) {
 	case doc.Text:
-		r.marked(string(n), r.text)
+		r.marked(string(n), true, r.text)
 	case doc.Code:
 		r.raw("<code>")
-		r.marked(string(n), func(s string) { escape(&r.out, s) })
+		r.marked(string(n), false, func(s string) { escape(&r.out, s) })
 		r.raw("</code>")
 	case doc.LineBreak:
-		r.marked("\n", func(string) { r.raw("<br/>") })
+		r.marked("\n", false, func(string) { r.raw("<br/>") })
 	case *doc.Emphasis:
 		if n.Strong {
 			sans := r.sans
@@ -388,38 +437,33 @@ func (r *renderer) textBlock(content []doc.Inline) {
 }
 
 // marked writes s, a piece of the current block's plain text, through
-// write, with the page-break markers that fall inside it in place.
-func (r *renderer) marked(s string, write func(string)) {
+// write, with the page-break markers that fall inside it in place. With
+// drop, the spaces between Han and Latin are left out; the offsets still
+// count them, as the print edition's do.
+func (r *renderer) marked(s string, drop bool, write func(string)) {
+	rs := []rune(s)
+	dropped := make([]bool, len(rs))
+	if drop {
+		dropped = hanLatinSpaces(rs)
+	}
+	piece := func(from, to int) {
+		if t := keptRunes(rs, dropped, from, to); t != "" {
+			write(t)
+		}
+	}
+	start := 0
 	for len(r.breaks) > 0 {
 		k := r.marks.breaks[r.breaks[0]].Offset - r.off
-		i := runeByte(s, k)
-		if i < 0 {
+		if k >= len(rs) {
 			break
 		}
-		if i > 0 {
-			write(s[:i])
-		}
+		piece(start, k)
 		r.pageBreak(r.breaks[0])
 		r.breaks = r.breaks[1:]
-		s, r.off = s[i:], r.off+k
+		start = k
 	}
-	if s != "" {
-		write(s)
-	}
-	r.off += utf8.RuneCountInString(s)
-}
-
-// runeByte returns the byte index of the k-th rune of s, or -1 when s has
-// no k-th rune.
-func runeByte(s string, k int) int {
-	n := 0
-	for i := range s {
-		if n == k {
-			return i
-		}
-		n++
-	}
-	return -1
+	piece(start, len(rs))
+	r.off += len(rs)
 }
 
 // pageBreak writes the marker of the i-th print page. It is empty, so

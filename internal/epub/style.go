@@ -70,6 +70,9 @@ var cssRules = []struct{ class, css string }{
   -epub-line-break: strict;
   -webkit-line-break: strict;
   line-break: strict;
+  text-spacing-trim: trim-start;
+  text-autospace: normal;
+  hanging-punctuation: none;
   widows: 2;
   orphans: 2;
 }
