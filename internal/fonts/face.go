@@ -7,7 +7,6 @@ package fonts
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sync"
 
@@ -23,7 +22,8 @@ type Face struct {
 	// Family is the name-table family (ID 1), e.g. Noto Serif SC.
 	Family string
 	Path   string
-	// Data is the unmodified font file.
+	// Data is the unmodified font file. It is read-only: Load maps the
+	// file into memory, and writing to it would crash the program.
 	Data []byte
 
 	sf   *sfnt.Font
@@ -51,7 +51,7 @@ type GlyphMetrics struct {
 // Load reads and parses a TrueType file. Only plain glyf-outline TrueType
 // is accepted, because that is all the PDF library can embed.
 func Load(path string) (*Face, error) {
-	data, err := os.ReadFile(path)
+	data, err := readFont(path)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,143 @@
+package build
+
+import (
+	"bytes"
+	"io"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/fonts"
+	"github.com/paiban/paiban/internal/layout"
+	"github.com/paiban/paiban/internal/markdown"
+	"github.com/paiban/paiban/internal/pdf"
+	"github.com/paiban/paiban/internal/style"
+	"github.com/paiban/paiban/internal/testbook"
+)
+
+// The stage benchmarks run each stage of a build on its own, on the
+// article and on a generated book of 300,000 characters (about 290 A4
+// pages), so that a profile of one stage is not drowned by the others:
+//
+//	go test ./internal/build -run '^$' -bench 'Stage/Layout/book' -cpuprofile cpu.prof
+
+// benchBook is a book the benchmarks build: its Markdown file.
+type benchBook struct{ name, path string }
+
+func benchBooks(b *testing.B) []benchBook {
+	b.Helper()
+	md, err := testbook.Generate(testbook.Options{Chars: 300000, Chapters: 50, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	gen := filepath.Join(b.TempDir(), "book300k.md")
+	if err := os.WriteFile(gen, md, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return []benchBook{{"article", "../../source/xinzhi-shengchanli.md"}, {"book300k", gen}}
+}
+
+func BenchmarkStage(b *testing.B) {
+	st, err := style.Load("../../styles", style.Default)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("FontLoad", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := loadFonts("../../fonts", st); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	faces, err := loadFonts("../../fonts", st)
+	if err != nil {
+		b.Fatal(err)
+	}
+	date := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, bk := range benchBooks(b) {
+		var d *doc.Document
+		b.Run("Parse/"+bk.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if d, err = markdown.ParseFile(bk.path); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		var res *layout.Result
+		b.Run("Layout/"+bk.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				res, err = layout.Layout(d, layout.Options{Style: st, Faces: faces, Creator: Generator, Date: date})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(res.Book.Pages)), "pages")
+		})
+		b.Run("Subset/"+bk.name, func(b *testing.B) {
+			runes := usedRunes(res.Book, faces[st.Fonts.Serif])
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := fonts.Subset(faces[st.Fonts.Serif], runes, fonts.SubsetOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(len(runes)), "chars")
+		})
+		var buf bytes.Buffer
+		b.Run("PDF/"+bk.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				buf.Reset()
+				if err := pdf.Write(&buf, res.Book); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(buf.Len()), "bytes/file")
+		})
+		b.Run("EPUB/"+bk.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				buf.Reset()
+				if err := writeEPUB(&buf, d, st, faces, date, "../../fonts", nil, res.Book, st.Name); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(buf.Len()), "bytes/file")
+		})
+		b.Run("Build/"+bk.name, func(b *testing.B) {
+			opt := Options{OutDir: b.TempDir(), Formats: Formats, Style: style.Default, FontsDir: "../../fonts",
+				StylesDir: "../../styles", Stdout: io.Discard, Stderr: io.Discard}
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := Run(bk.path, opt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// usedRunes lists the distinct characters drawn in face f.
+func usedRunes(b *layout.Book, f *fonts.Face) []rune {
+	seen := map[rune]bool{}
+	var rs []rune
+	for _, p := range b.Pages {
+		for _, g := range p.Glyphs {
+			if g.Face != f {
+				continue
+			}
+			for _, r := range g.Text {
+				if !seen[r] {
+					seen[r] = true
+					rs = append(rs, r)
+				}
+			}
+		}
+	}
+	return rs
+}
