@@ -1,6 +1,7 @@
 # make       builds every book in source/ into out/ (NAME.md -> NAME.pdf, NAME.epub)
 # make test  runs every test, installing the tools the tests read outputs with
-# make bench runs the benchmarks
+# make bench runs the per-stage Go benchmarks, then times whole builds of
+#            generated books against Typst (scripts/bench.sh; docs/performance.md)
 
 GO      ?= go
 BOOKS   := $(wildcard source/*.md)
@@ -29,6 +30,7 @@ test: tools
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	scripts/bench.sh
 
 clean:
 	rm -rf bin out
