@@ -233,17 +233,19 @@ func bookDate(book string, d *doc.Document) (time.Time, error) {
 }
 
 func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*fonts.Face, date time.Time, fontsDir string, cover []byte, paged *layout.Book, pageStyle string) error {
-	licenses, err := fontLicenses(fontsDir)
+	epubFonts := epub.Fonts{
+		Serif:       faces[st.Fonts.Serif],
+		Sans:        faces[st.Fonts.Sans],
+		Latin:       faces[st.Fonts.Latin],
+		LatinItalic: faces[st.Fonts.LatinItalic],
+		Kai:         faces[st.Fonts.Kai],
+	}
+	licenses, err := fontLicenses(fontsDir, epubFonts.Serif, epubFonts.Sans, epubFonts.Latin, epubFonts.LatinItalic, epubFonts.Kai)
 	if err != nil {
 		return err
 	}
 	opt := epub.Options{
-		Fonts: epub.Fonts{
-			Serif:       faces[st.Fonts.Serif],
-			Sans:        faces[st.Fonts.Sans],
-			Latin:       faces[st.Fonts.Latin],
-			LatinItalic: faces[st.Fonts.LatinItalic],
-		},
+		Fonts:      epubFonts,
 		Licenses:   licenses,
 		Modified:   date,
 		Generator:  Generator,
@@ -271,19 +273,24 @@ func pageBreaks(b *layout.Book) []epub.PageBreak {
 	return out
 }
 
-// fontLicenses reads the licence texts that travel with the fonts.
-func fontLicenses(dir string) (map[string][]byte, error) {
-	paths, err := filepath.Glob(filepath.Join(dir, "OFL-*.txt"))
-	if err != nil {
-		return nil, err
-	}
+// fontLicenses reads the licence of each face the EPUB may embed: the
+// file OFL-<family without spaces>.txt beside the fonts (fonts/README.md).
+// A face without its licence is an error: its subset may not travel alone.
+func fontLicenses(dir string, faces ...*fonts.Face) (map[string][]byte, error) {
 	out := map[string][]byte{}
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return nil, err
+	for _, f := range faces {
+		if f == nil {
+			continue
 		}
-		out[filepath.Base(p)] = b
+		name := "OFL-" + strings.ReplaceAll(f.Family, " ", "") + ".txt"
+		if _, ok := out[name]; ok {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return nil, fmt.Errorf("font %s: its licence %s is missing from %s: add the licence text the font came with", f.PostScriptName, name, dir)
+		}
+		out[name] = b
 	}
 	return out, nil
 }

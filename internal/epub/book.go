@@ -57,6 +57,7 @@ const (
 	roleSans
 	roleLatin
 	roleItalic
+	roleKai
 	numRoles
 )
 
@@ -324,6 +325,9 @@ func (b *book) planFonts() {
 	if f.Latin != nil && len(b.use.italic) > 0 {
 		add(roleItalic, f.LatinItalic, embeddedFont{family: "Paiban Latin", file: "PaibanLatin-Italic.ttf", italic: true, sets: "西文着重"})
 	}
+	// LXGW WenKai reserves the names "LXGW" and "霞鹜": its subset must
+	// carry another.
+	add(roleKai, f.Kai, embeddedFont{family: "Paiban Kai SC", file: "PaibanKaiSC-Regular.ttf", sets: "引文"})
 }
 
 // assignRunes gives each character the book sets to the face that the
@@ -348,6 +352,11 @@ func (b *book) assignRunes() {
 	}
 	for c := range b.use.italic {
 		if !add(roleItalic, c) && !add(roleLatin, c) {
+			add(roleSerif, c)
+		}
+	}
+	for c := range b.use.kai {
+		if !(isLatin(c) && add(roleLatin, c)) && !add(roleKai, c) {
 			add(roleSerif, c)
 		}
 	}

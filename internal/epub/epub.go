@@ -30,6 +30,7 @@ type Fonts struct {
 	Sans        *fonts.Face // 黑: headings, the title and strong text
 	Latin       *fonts.Face // Latin letters and digits in body text
 	LatinItalic *fonts.Face // Latin letters and digits in emphasised text
+	Kai         *fonts.Face // 楷: block quotations
 }
 
 // Options configure Write.

@@ -59,6 +59,7 @@ func bundled(tb testing.TB) (Fonts, map[string][]byte) {
 			Sans:        load("NotoSansSC-Bold.ttf"),
 			Latin:       load("SourceSerif4-Regular.ttf"),
 			LatinItalic: load("SourceSerif4-Italic.ttf"),
+			Kai:         load("LXGWWenKai-Regular.ttf"),
 		}
 		bundledLic = map[string][]byte{}
 		paths, _ := filepath.Glob(filepath.Join(dir, "OFL-*.txt"))
@@ -634,6 +635,8 @@ func checkFonts(t *testing.T, files map[string][]byte, licenses map[string][]byt
 		// none of the font and licence names the colophon lists.
 		{"PaibanLatin-Regular.ttf", "Paiban Latin", "newqualityproductiveforces20", "D新（"},
 		{"PaibanLatin-Italic.ttf", "Paiban Latin", "GDP", "n新"},
+		// Block quotations in 楷体, renamed: LXGW and 霞鹜 are reserved.
+		{"PaibanKaiSC-Regular.ttf", "Paiban Kai SC", "引文一段。", "新总"},
 	} {
 		data := files["EPUB/fonts/"+c.file]
 		if data == nil {
@@ -650,6 +653,9 @@ func checkFonts(t *testing.T, files map[string][]byte, licenses map[string][]byt
 		}
 		if f.Family != c.family {
 			t.Errorf("%s: family %q, want %q", c.file, f.Family, c.family)
+		}
+		if strings.Contains(f.PostScriptName, "LXGW") || !strings.HasPrefix(f.PostScriptName, "Paiban") {
+			t.Errorf("%s: PostScript name %q keeps the original name", c.file, f.PostScriptName)
 		}
 		for _, r := range c.has {
 			if !f.Has(r) {
@@ -671,6 +677,7 @@ func checkFonts(t *testing.T, files map[string][]byte, licenses map[string][]byt
 	for _, want := range []string{
 		`"Paiban Latin", "Paiban Serif SC", "Songti SC", "SimSun", "Noto Serif CJK SC", serif`,
 		`"Paiban Sans SC", "PingFang SC", "Heiti SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif`,
+		`"Paiban Latin", "Paiban Kai SC", "Kaiti SC", "STKaiti", "KaiTi", "楷体", "AR PL UKai CN", serif`,
 		"text-indent: 2em", "text-align: justify", "line-break: strict", "text-emphasis-style: filled dot",
 	} {
 		if !strings.Contains(css, want) {

@@ -19,11 +19,12 @@ type usage struct {
 	body    map[rune]bool // body text and notes: the serif and Latin faces
 	italic  map[rune]bool // Latin runs in emphasised body text
 	sans    map[rune]bool // headings, strong, the title
+	kai     map[rune]bool // Han and marks in block quotations
 	classes map[string]bool
 }
 
 func newUsage() usage {
-	return usage{body: map[rune]bool{}, italic: map[rune]bool{}, sans: map[rune]bool{}, classes: map[string]bool{}}
+	return usage{body: map[rune]bool{}, italic: map[rune]bool{}, sans: map[rune]bool{}, kai: map[rune]bool{}, classes: map[string]bool{}}
 }
 
 // renderer writes XHTML body content. Every piece of text and every
@@ -36,6 +37,7 @@ type renderer struct {
 	file   string            // the file being written
 
 	sans, em bool // inside a heading or strong; inside emphasis
+	quote    int  // depth of block quotations (set in 楷体)
 	// inLink holds back footnote references met inside a link, because
 	// a noteref is itself a link and links cannot nest.
 	inLink  bool
@@ -170,6 +172,8 @@ func (r *renderer) record(s string, italic bool) {
 		set = r.use.sans
 	case italic:
 		set = r.use.italic
+	case r.quote > 0:
+		set = r.use.kai
 	}
 	for _, c := range s {
 		if c >= ' ' {
@@ -237,7 +241,9 @@ func (r *renderer) block(bl doc.Block) {
 		r.raw("</p>\n")
 	case *doc.BlockQuote:
 		r.raw("<blockquote>\n")
+		r.quote++
 		r.blocks(n.Blocks)
+		r.quote--
 		r.raw("</blockquote>\n")
 	case *doc.List:
 		tag := "ul"

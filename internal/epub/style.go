@@ -11,6 +11,7 @@ import (
 const (
 	serifStack = `"Songti SC", "SimSun", "Noto Serif CJK SC", serif`
 	sansStack  = `"PingFang SC", "Heiti SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif`
+	kaiStack   = `"Kaiti SC", "STKaiti", "KaiTi", "楷体", "AR PL UKai CN", serif`
 )
 
 // stylesheet returns the CSS for the text, title page and colophon, with
@@ -32,7 +33,7 @@ func stylesheet(embedded [numRoles]*embeddedFont, classes map[string]bool) strin
 		}
 		fmt.Fprintf(&b, "@font-face {\n  font-family: %q;\n  font-style: %s;\n  font-weight: %s;\n  src: url(../fonts/%s);\n}\n\n", f.family, style, weight, f.file)
 	}
-	serif, sans := serifStack, sansStack
+	serif, sans, kai := serifStack, sansStack, kaiStack
 	if f := embedded[roleSerif]; f != nil {
 		serif = fmt.Sprintf("%q, %s", f.family, serif)
 	}
@@ -44,7 +45,13 @@ func stylesheet(embedded [numRoles]*embeddedFont, classes map[string]bool) strin
 	if f := embedded[roleSans]; f != nil {
 		sans = fmt.Sprintf("%q, %s", f.family, sans)
 	}
-	stacks := strings.NewReplacer("SERIF", serif, "SANS", sans)
+	if f := embedded[roleKai]; f != nil {
+		kai = fmt.Sprintf("%q, %s", f.family, kai)
+	}
+	if f := embedded[roleLatin]; f != nil {
+		kai = fmt.Sprintf("%q, %s", f.family, kai)
+	}
+	stacks := strings.NewReplacer("SERIF", serif, "SANS", sans, "KAI", kai)
 	for i, r := range cssRules {
 		if r.class == "" || classes[r.class] {
 			if i > 0 {
@@ -146,6 +153,7 @@ var cssRules = []struct{ class, css string }{
 `},
 	{"", `blockquote {
   margin: 1em 0 1em 2em;
+  font-family: KAI;
 }
 `},
 	{"", `ul, ol {
