@@ -1,11 +1,15 @@
-# make       builds every book in source/ into out/ (NAME.md -> NAME.pdf, NAME.epub)
+# make       builds every book in source/ into out/ (NAME.md or NAME/book.yaml
+#            -> NAME.pdf, NAME.epub)
 # make test  runs every test, installing the tools the tests read outputs with
 # make bench runs the per-stage Go benchmarks, then times whole builds of
 #            generated books against Typst (scripts/bench.sh; docs/performance.md)
 
 GO      ?= go
 BOOKS   := $(wildcard source/*.md)
-OUTPUTS := $(BOOKS:source/%.md=out/%.pdf) $(BOOKS:source/%.md=out/%.epub)
+# Books kept as folders (paiban init): source/NAME/book.yaml.
+DIRBOOKS := $(patsubst source/%/book.yaml,%,$(wildcard source/*/book.yaml))
+OUTPUTS := $(BOOKS:source/%.md=out/%.pdf) $(BOOKS:source/%.md=out/%.epub) \
+           $(DIRBOOKS:%=out/%.pdf) $(DIRBOOKS:%=out/%.epub)
 GOSRC   := $(shell find cmd internal -name '*.go' ! -name '*_test.go') go.mod go.sum
 FONTS   := $(wildcard fonts/*)
 STYLES  := $(wildcard styles/*.yaml)
@@ -20,6 +24,11 @@ bin/paiban: $(GOSRC)
 # One run writes both editions of a book (a grouped pattern rule).
 out/%.pdf out/%.epub: source/%.md bin/paiban $(FONTS) $(STYLES)
 	bin/paiban build -o out $<
+
+# A folder book depends on every file in its folder.
+.SECONDEXPANSION:
+out/%.pdf out/%.epub: source/%/book.yaml $$(wildcard source/%/*) bin/paiban $(FONTS) $(STYLES)
+	bin/paiban build -o out source/$*
 
 tools:
 	@scripts/install-tools.sh
