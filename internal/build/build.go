@@ -135,7 +135,7 @@ func Run(book string, opt Options) error {
 				err = writeAtomic(out, func(w io.Writer) error { return pdf.Write(w, printed.Book) })
 			case "epub":
 				err = writeAtomic(out, func(w io.Writer) error {
-					return writeEPUB(w, d, st, faces, date, opt.FontsDir, cover, paged.Book, pageStyle.Name)
+					return writeEPUB(w, d, st, faces, date, opt, cover, paged.Book, pageStyle.Name)
 				})
 			}
 			if err == nil {
@@ -232,7 +232,8 @@ func bookDate(book string, d *doc.Document) (time.Time, error) {
 	return fi.ModTime().UTC().Truncate(time.Second), nil
 }
 
-func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*fonts.Face, date time.Time, fontsDir string, cover []byte, paged *layout.Book, pageStyle string) error {
+// writeEPUB writes the EPUB edition; opt gives the fonts and styles folders.
+func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*fonts.Face, date time.Time, opt Options, cover []byte, paged *layout.Book, pageStyle string) error {
 	epubFonts := epub.Fonts{
 		Serif:       faces[st.Fonts.Serif],
 		Sans:        faces[st.Fonts.Sans],
@@ -240,12 +241,17 @@ func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*
 		LatinItalic: faces[st.Fonts.LatinItalic],
 		Kai:         faces[st.Fonts.Kai],
 	}
-	licenses, err := fontLicenses(fontsDir, epubFonts.Serif, epubFonts.Sans, epubFonts.Latin, epubFonts.LatinItalic, epubFonts.Kai)
+	sheet, err := os.ReadFile(filepath.Join(opt.StylesDir, "epub.css"))
+	if err != nil {
+		return fmt.Errorf("the EPUB style sheet: %w", err)
+	}
+	licenses, err := fontLicenses(opt.FontsDir, epubFonts.Serif, epubFonts.Sans, epubFonts.Latin, epubFonts.LatinItalic, epubFonts.Kai)
 	if err != nil {
 		return err
 	}
-	opt := epub.Options{
+	eopt := epub.Options{
 		Fonts:      epubFonts,
+		Stylesheet: string(sheet),
 		Licenses:   licenses,
 		Modified:   date,
 		Generator:  Generator,
@@ -253,7 +259,7 @@ func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*
 		PageBreaks: pageBreaks(paged),
 		PageSource: fmt.Sprintf("《%s》印刷版 PDF（%s 版式）", d.Meta.Title, pageStyle),
 	}
-	return epub.Write(w, d, opt)
+	return epub.Write(w, d, eopt)
 }
 
 // pageBreaks are where the pages of a laid-out book begin in the text;

@@ -58,28 +58,52 @@ func BenchmarkStage(b *testing.B) {
 	}
 	date := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, bk := range benchBooks(b) {
+		// Later stages start from the earlier ones' output, made once, so
+		// that any stage can be benchmarked alone (-bench Stage/PDF/).
 		var d *doc.Document
+		var res *layout.Result
+		parse := func(b *testing.B) *doc.Document {
+			var err error
+			if d, err = markdown.ParseFile(bk.path); err != nil {
+				b.Fatal(err)
+			}
+			return d
+		}
+		lay := func(b *testing.B) *layout.Result {
+			if d == nil {
+				parse(b)
+			}
+			var err error
+			res, err = layout.Layout(d, layout.Options{Style: st, Faces: faces, Creator: Generator, Date: date})
+			if err != nil {
+				b.Fatal(err)
+			}
+			return res
+		}
+		laidOut := func(b *testing.B) *layout.Book {
+			if res == nil {
+				lay(b)
+			}
+			return res.Book
+		}
 		b.Run("Parse/"+bk.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				if d, err = markdown.ParseFile(bk.path); err != nil {
-					b.Fatal(err)
-				}
+				parse(b)
 			}
 		})
-		var res *layout.Result
 		b.Run("Layout/"+bk.name, func(b *testing.B) {
+			if d == nil {
+				parse(b)
+			}
 			b.ReportAllocs()
 			for b.Loop() {
-				res, err = layout.Layout(d, layout.Options{Style: st, Faces: faces, Creator: Generator, Date: date})
-				if err != nil {
-					b.Fatal(err)
-				}
+				lay(b)
 			}
 			b.ReportMetric(float64(len(res.Book.Pages)), "pages")
 		})
 		b.Run("Subset/"+bk.name, func(b *testing.B) {
-			runes := usedRunes(res.Book, faces[st.Fonts.Serif])
+			runes := usedRunes(laidOut(b), faces[st.Fonts.Serif])
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := fonts.Subset(faces[st.Fonts.Serif], runes, fonts.SubsetOptions{}); err != nil {
@@ -90,20 +114,22 @@ func BenchmarkStage(b *testing.B) {
 		})
 		var buf bytes.Buffer
 		b.Run("PDF/"+bk.name, func(b *testing.B) {
+			book := laidOut(b)
 			b.ReportAllocs()
 			for b.Loop() {
 				buf.Reset()
-				if err := pdf.Write(&buf, res.Book); err != nil {
+				if err := pdf.Write(&buf, book); err != nil {
 					b.Fatal(err)
 				}
 			}
 			b.ReportMetric(float64(buf.Len()), "bytes/file")
 		})
 		b.Run("EPUB/"+bk.name, func(b *testing.B) {
+			book := laidOut(b)
 			b.ReportAllocs()
 			for b.Loop() {
 				buf.Reset()
-				if err := writeEPUB(&buf, d, st, faces, date, "../../fonts", nil, res.Book, st.Name); err != nil {
+				if err := writeEPUB(&buf, d, st, faces, date, Options{FontsDir: "../../fonts", StylesDir: "../../styles"}, nil, book, st.Name); err != nil {
 					b.Fatal(err)
 				}
 			}

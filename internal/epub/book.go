@@ -170,7 +170,7 @@ func (b *book) prepare() error {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	b.css = stylesheet(b.fonts, b.use.classes)
+	b.css = stylesheet(b.opt.Stylesheet, b.fonts, b.use.classes)
 	return nil
 }
 

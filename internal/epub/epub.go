@@ -36,6 +36,9 @@ type Fonts struct {
 // Options configure Write.
 type Options struct {
 	Fonts Fonts
+	// Stylesheet is the style sheet (the style's epub.css) with the font
+	// stacks SERIF, SANS and KAI left for Write to fill in.
+	Stylesheet string
 	// Licenses maps a file name (e.g. OFL-NotoSerifSC.txt) to a licence
 	// text shipped beside the embedded fonts.
 	Licenses map[string][]byte
@@ -72,6 +75,9 @@ func Write(w io.Writer, d *doc.Document, opt Options) error {
 	}
 	if strings.TrimSpace(d.Meta.Title) == "" {
 		return errors.New("epub: the book has no title")
+	}
+	if strings.TrimSpace(opt.Stylesheet) == "" {
+		return errors.New("epub: Options.Stylesheet is empty (the style's epub.css)")
 	}
 	lang, err := bookLanguage(d.Meta.Language)
 	if err != nil {

@@ -82,7 +82,7 @@ func bundled(tb testing.TB) (Fonts, map[string][]byte) {
 
 func options(tb testing.TB) Options {
 	f, lic := bundled(tb)
-	return Options{Fonts: f, Licenses: lic, Modified: modified, Generator: "paiban"}
+	return Options{Fonts: f, Licenses: lic, Modified: modified, Generator: "paiban", Stylesheet: testSheet(tb)}
 }
 
 func text(s string) doc.Inline { return doc.Text(s) }
@@ -811,7 +811,7 @@ func TestNoFonts(t *testing.T) {
 	if err := png.Encode(&cover, image.NewGray(image.Rect(0, 0, 3, 4))); err != nil {
 		t.Fatal(err)
 	}
-	files, _ := epubFiles(t, write(t, sampleBook(), Options{Modified: modified, Cover: cover.Bytes()}))
+	files, _ := epubFiles(t, write(t, sampleBook(), Options{Modified: modified, Cover: cover.Bytes(), Stylesheet: testSheet(t)}))
 	for name := range files {
 		if strings.HasPrefix(name, "EPUB/fonts/") {
 			t.Errorf("%s in a book without fonts", name)
@@ -843,6 +843,7 @@ func TestErrors(t *testing.T) {
 		}, `"other.md"`},
 		{"bad licence name", func(_ *doc.Document, o *Options) { o.Licenses = map[string][]byte{"../OFL.txt": nil} }, "licence file name"},
 		{"no fonts for the cover", func(_ *doc.Document, o *Options) { o.Fonts = Fonts{} }, "no Chinese font"},
+		{"no style sheet", func(_ *doc.Document, o *Options) { o.Stylesheet = "" }, "Stylesheet is empty"},
 	} {
 		d, o := sampleBook(), opt
 		c.edit(d, &o)
@@ -922,4 +923,14 @@ func BenchmarkDrawCover(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// testSheet is the style sheet the build passes: styles/epub.css.
+func testSheet(tb testing.TB) string {
+	tb.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "styles", "epub.css"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(b)
 }

@@ -2,6 +2,7 @@ package epub
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 )
 
@@ -14,9 +15,11 @@ const (
 	kaiStack   = `"Kaiti SC", "STKaiti", "KaiTi", "楷体", "AR PL UKai CN", serif`
 )
 
-// stylesheet returns the CSS for the text, title page and colophon, with
-// only the rules for the classes the markup uses.
-func stylesheet(embedded [numRoles]*embeddedFont, classes map[string]bool) string {
+// stylesheet returns the CSS for the text, title page and colophon: the
+// @font-face rules of the embedded subsets, then the rules of sheet (the
+// style's epub.css) whose classes the markup uses, with the font stacks
+// filled in.
+func stylesheet(sheet string, embedded [numRoles]*embeddedFont, classes map[string]bool) string {
 	var b strings.Builder
 	for _, f := range embedded {
 		if f == nil {
@@ -52,207 +55,13 @@ func stylesheet(embedded [numRoles]*embeddedFont, classes map[string]bool) strin
 		kai = fmt.Sprintf("%q, %s", f.family, kai)
 	}
 	stacks := strings.NewReplacer("SERIF", serif, "SANS", sans, "KAI", kai)
-	for i, r := range cssRules {
-		if r.class == "" || classes[r.class] {
-			if i > 0 {
-				b.WriteString("\n")
-			}
-			stacks.WriteString(&b, r.css)
+	for _, rule := range cssRulesOf(sheet) {
+		if usesOnly(rule, classes) {
+			b.WriteString("\n")
+			stacks.WriteString(&b, rule)
 		}
 	}
 	return b.String()
-}
-
-// cssRules set Chinese text: 2-em indents, justified lines, strict line
-// breaking (no small kana or iteration marks at a line start), 黑体
-// headings and strong, emphasis dots instead of slanted Han, pop-up note
-// marks as superscripts. The -epub- and -webkit- forms are for Apple Books
-// and older Readium-based readers. A rule with a class is written only
-// when the markup uses the class. SERIF and SANS stand for font stacks.
-var cssRules = []struct{ class, css string }{
-	{"", `body {
-  font-family: SERIF;
-  line-height: 1.75;
-  text-align: justify;
-  -epub-line-break: strict;
-  -webkit-line-break: strict;
-  line-break: strict;
-  text-spacing-trim: trim-start;
-  text-autospace: normal;
-  hanging-punctuation: none;
-  widows: 2;
-  orphans: 2;
-}
-`},
-	{"", `p {
-  margin: 0;
-  text-indent: 2em;
-}
-`},
-	{"", `h1, h2, h3, h4, h5, h6, strong {
-  font-family: SANS;
-  font-weight: bold;
-}
-`},
-	{"", `h1, h2, h3, h4, h5, h6 {
-  line-height: 1.5;
-  text-align: left;
-  text-indent: 0;
-  page-break-after: avoid;
-  break-after: avoid;
-}
-`},
-	{"", `h1 {
-  font-size: 1.5em;
-  margin: 1.5em 0;
-  text-align: center;
-}
-`},
-	{"", `h2 {
-  font-size: 1.25em;
-  margin: 1.5em 0 1em;
-}
-`},
-	{"", `h3 {
-  font-size: 1.1em;
-  margin: 1.25em 0 0.75em;
-}
-`},
-	{"", `h4, h5, h6 {
-  font-size: 1em;
-  margin: 1em 0 0.5em;
-}
-`},
-	{"", `em {
-  font-style: normal;
-  -epub-text-emphasis-style: filled dot;
-  -webkit-text-emphasis-style: filled dot;
-  text-emphasis-style: filled dot;
-  -epub-text-emphasis-position: under;
-  -webkit-text-emphasis-position: under;
-  text-emphasis-position: under right;
-}
-`},
-	{"latn", `em .latn {
-  font-style: italic;
-  -epub-text-emphasis-style: none;
-  -webkit-text-emphasis-style: none;
-  text-emphasis-style: none;
-}
-`},
-	{"", `a {
-  color: inherit;
-}
-`},
-	{"", `a[role="doc-noteref"] {
-  font-size: 0.6em;
-  line-height: 0;
-  vertical-align: super;
-  text-decoration: none;
-}
-`},
-	{"", `blockquote {
-  margin: 1em 0 1em 2em;
-  font-family: KAI;
-}
-`},
-	{"", `ul, ol {
-  margin: 0.5em 0;
-  padding-left: 2em;
-}
-`},
-	{"", `li p {
-  text-indent: 0;
-}
-`},
-	{"", `pre {
-  margin: 1em 0;
-  font-size: 0.85em;
-  line-height: 1.5;
-  text-align: left;
-  white-space: pre-wrap;
-}
-`},
-	{"", `code {
-  font-family: monospace;
-}
-`},
-	{"", `hr {
-  width: 30%;
-  margin: 1.5em auto;
-  border: 0;
-  border-top: thin solid;
-}
-`},
-	{"footnotes", `section.footnotes {
-  margin-top: 2em;
-  padding-top: 0.5em;
-  border-top: thin solid;
-}
-`},
-	{"", `aside[role="doc-footnote"] {
-  margin: 0.5em 0;
-  font-size: 0.85em;
-  line-height: 1.6;
-}
-`},
-	{"", `aside[role="doc-footnote"] p {
-  padding-left: 1.5em;
-  text-indent: 0;
-}
-`},
-	{"", `aside[role="doc-footnote"] p:first-child {
-  text-indent: -1.5em;
-}
-`},
-	{"", `a[role="doc-backlink"] {
-  text-decoration: none;
-}
-`},
-	{"titlepage", `.titlepage {
-  margin-top: 25%;
-  text-align: center;
-}
-`},
-	{"titlepage", `.titlepage h1 {
-  font-size: 1.75em;
-  margin: 0 0 0.75em;
-}
-`},
-	{"titlepage", `.titlepage p {
-  text-align: center;
-  text-indent: 0;
-}
-`},
-	{"subtitle", `.subtitle {
-  font-size: 1.1em;
-  margin-bottom: 2.5em;
-}
-`},
-	{"author", `.author {
-  margin-top: 1.5em;
-  font-size: 1.15em;
-}
-`},
-	{"position", `.position {
-  font-size: 0.85em;
-}
-`},
-	{"source", `.source {
-  margin-top: 4em;
-  font-size: 0.9em;
-}
-`},
-	{"colophon", `.colophon h2 {
-  font-size: 1.1em;
-}
-`},
-	{"colophon", `.colophon p, .colophon li {
-  font-size: 0.85em;
-  text-align: left;
-  text-indent: 0;
-}
-`},
 }
 
 // coverCSS lets the cover image fill the page with no margins.
@@ -276,3 +85,32 @@ svg {
   height: 100%;
 }
 `
+
+// cssRulesOf splits a style sheet into its rules: blocks separated by
+// blank lines, comments dropped.
+func cssRulesOf(sheet string) []string {
+	sheet = cssComment.ReplaceAllString(sheet, "")
+	var rules []string
+	for _, block := range strings.Split(strings.ReplaceAll(sheet, "\r\n", "\n"), "\n\n") {
+		if block = strings.TrimSpace(block); block != "" {
+			rules = append(rules, block+"\n")
+		}
+	}
+	return rules
+}
+
+var (
+	cssComment = regexp.MustCompile(`(?s)/\*.*?\*/`)
+	cssClass   = regexp.MustCompile(`\.([A-Za-z][A-Za-z0-9_-]*)`)
+)
+
+// usesOnly reports whether every class the rule's selectors name is used.
+func usesOnly(rule string, classes map[string]bool) bool {
+	selectors, _, _ := strings.Cut(rule, "{")
+	for _, m := range cssClass.FindAllStringSubmatch(selectors, -1) {
+		if !classes[m[1]] {
+			return false
+		}
+	}
+	return true
+}
