@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf16"
@@ -46,12 +48,8 @@ func finish(w io.Writer, b *layout.Book, d *drawn) error {
 			return err
 		}
 	}
-	for n, body := range objs {
-		if data, ok := plainStream(body); ok {
-			if objs[n], err = z.stream(data, ""); err != nil {
-				return err
-			}
-		}
+	if err := compressStreams(objs); err != nil {
+		return err
 	}
 
 	// gopdf always writes the catalog as object 1 (its trailer says so).
@@ -186,22 +184,87 @@ func fixFont(z *compressor, f *face, objs [][]byte) error {
 		}
 	}
 	// gopdf reads the font's cmap itself and silently draws a space (or
-	// glyph 0) for what it cannot map: make sure it found every character.
+	// glyph 0) for what it cannot map: make sure it found every character,
+	// as the glyph the font program was made for.
 	for _, r := range f.runes {
-		if glyphOf[r] == 0 {
+		switch g, want := glyphOf[r], f.face.Metrics(r).Glyph; {
+		case g == 0:
 			return fmt.Errorf("pdf: font %s: gopdf finds no glyph for %q (%U)", f.face.PostScriptName, r, r)
+		case g != want:
+			return fmt.Errorf("pdf: font %s: gopdf draws glyph %d for %q (%U), the font has %d", f.face.PostScriptName, g, r, r, want)
 		}
 	}
 	slices.Sort(glyphs)
 	if objs[f.cmap], err = z.stream(toUnicode(glyphs, text), ""); err != nil {
 		return err
 	}
-	prog, err := subsetFont(f.face.Data, glyphs)
-	if err != nil {
-		return fmt.Errorf("pdf: font %s: %w", f.face.PostScriptName, err)
+	<-f.prog.done
+	if f.prog.err != nil {
+		return f.prog.err
 	}
-	objs[f.cmap+1], err = z.stream(prog, fmt.Sprintf("/Length1 %d\n", len(prog)))
-	return err
+	objs[f.cmap+1] = f.prog.body
+	return nil
+}
+
+// program is a face's font program as the body of a compressed stream
+// object. It depends only on the glyphs drawn, so it is made while gopdf
+// draws the pages; done is closed when body or err is set.
+type program struct {
+	done chan struct{}
+	body []byte
+	err  error
+}
+
+// startProgram begins making f's font program.
+func (f *face) startProgram() {
+	f.prog = &program{done: make(chan struct{})}
+	go func() {
+		defer close(f.prog.done)
+		glyphs := make([]uint16, 0, len(f.runes))
+		for _, r := range f.runes {
+			glyphs = append(glyphs, f.face.Metrics(r).Glyph)
+		}
+		slices.Sort(glyphs)
+		prog, err := subsetFont(f.face.Data, slices.Compact(glyphs))
+		if err != nil {
+			f.prog.err = fmt.Errorf("pdf: font %s: %w", f.face.PostScriptName, err)
+			return
+		}
+		var z compressor
+		f.prog.body, f.prog.err = z.stream(prog, fmt.Sprintf("/Length1 %d\n", len(prog)))
+	}()
+}
+
+// compressStreams compresses the streams gopdf wrote uncompressed (see
+// plainStream), spread over the processors: each stream is compressed on
+// its own, so the output does not depend on how they are shared out.
+func compressStreams(objs [][]byte) error {
+	var todo []int
+	for n, body := range objs {
+		if _, ok := plainStream(body); ok {
+			todo = append(todo, n)
+		}
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			var z compressor
+			for i := w; i < len(todo); i += workers {
+				n := todo[i]
+				data, _ := plainStream(objs[n])
+				body, err := z.stream(data, "")
+				if err != nil {
+					errs[w] = err
+					return
+				}
+				objs[n] = body
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // cmapChar is a character and the glyph drawn for it.

@@ -48,6 +48,9 @@ func Write(w io.Writer, b *layout.Book) error {
 	if err != nil {
 		return err
 	}
+	for _, f := range faces {
+		f.startProgram()
+	}
 	d, err := draw(b, faces)
 	if err != nil {
 		return err
@@ -126,6 +129,8 @@ type face struct {
 	width map[rune]float64
 	// cmap is the object number of the ToUnicode CMap gopdf writes.
 	cmap int
+	// prog is the font program that replaces gopdf's (see finish).
+	prog *program
 }
 
 // collectFaces lists the faces in order of first use with the characters
