@@ -8,6 +8,9 @@ command -v qpdf >/dev/null 2>&1 || need="$need qpdf"
 command -v mutool >/dev/null 2>&1 || need="$need mupdf-tools"
 dpkg -s epubcheck >/dev/null 2>&1 || need="$need epubcheck"
 command -v groff >/dev/null 2>&1 || need="$need groff-base"
+# Reading systems the EPUB tests render with.
+command -v ebook-convert >/dev/null 2>&1 || need="$need calibre"
+command -v chromium >/dev/null 2>&1 || need="$need chromium"
 [ -z "$need" ] && exit 0
 echo "installing:$need" >&2
 SUDO=""

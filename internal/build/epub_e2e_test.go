@@ -1,0 +1,257 @@
+package build
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/paiban/paiban/internal/markdown"
+	"github.com/paiban/paiban/internal/testbook"
+)
+
+// chaptersBook is a small book of two chapters (level-1 headings, so two
+// files in the EPUB) with the constructs readers handle differently:
+// notes, a quotation, emphasis, a list, code and mixed Latin.
+const chaptersBook = `---
+title: 两章小书
+author: 编者
+date: 2024-05-01
+---
+
+# 第一章 开篇
+
+这是第一章的正文，用来检查电子书在阅读器里的样子。“引号”与《书名》都在这里，还有 *着重* 和 **加粗**，以及 Go 语言与 2024 年。[^a]
+
+> 引文用楷体排，左边缩进两个字。
+
+1. 第一项
+2. 第二项
+
+# 第二章 续篇
+
+第二章也有注释。[^b]另有一段代码：
+
+` + "```" + `
+fmt.Println("你好")
+` + "```" + `
+
+[^a]: 第一章的注释。
+[^b]: 第二章的注释。
+`
+
+var (
+	testBooksOnce sync.Once
+	testBooks     map[string]*built
+	testBooksErr  error
+)
+
+// buildTestBooks builds the two-chapter book and a generated long book
+// besides the books in source/.
+func buildTestBooks(t *testing.T) map[string]*built {
+	t.Helper()
+	all := buildAll(t)
+	testBooksOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "paiban-books-")
+		if err != nil {
+			testBooksErr = err
+			return
+		}
+		long, err := testbook.Generate(testbook.Options{Chars: 30000, Chapters: 8, Seed: 1})
+		if err != nil {
+			testBooksErr = err
+			return
+		}
+		testBooks = map[string]*built{}
+		for name, src := range map[string][]byte{"chapters": []byte(chaptersBook), "generated": long} {
+			path := filepath.Join(dir, name+".md")
+			if testBooksErr = os.WriteFile(path, src, 0o644); testBooksErr != nil {
+				return
+			}
+			var stdout, stderr bytes.Buffer
+			opt := Options{OutDir: filepath.Join(dir, "out"), Formats: Formats, Style: "a4-handout",
+				FontsDir: filepath.Join(root, "fonts"), StylesDir: filepath.Join(root, "styles"), Stdout: &stdout, Stderr: &stderr}
+			if testBooksErr = Run(path, opt); testBooksErr != nil {
+				return
+			}
+			d, err := markdown.ParseFile(path)
+			if err != nil {
+				testBooksErr = err
+				return
+			}
+			testBooks[name] = &built{doc: d, pdf: filepath.Join(dir, "out", name+".pdf"), epub: filepath.Join(dir, "out", name+".epub")}
+		}
+		for name, b := range all {
+			testBooks[name] = b
+		}
+	})
+	if testBooksErr != nil {
+		t.Fatal(testBooksErr)
+	}
+	return testBooks
+}
+
+func TestEPUBCheckTestBooks(t *testing.T) {
+	jar := epubcheckJar(t)
+	for name, b := range buildTestBooks(t) {
+		out, err := exec.Command("java", "-jar", jar, "--quiet", b.epub).CombinedOutput()
+		if err != nil || strings.Contains(string(out), "WARNING") || strings.Contains(string(out), "ERROR") {
+			t.Errorf("%s: epubcheck: %v\n%s", name, err, out)
+		}
+	}
+}
+
+// TestEPUBStructure unzips every book and checks what readers depend on:
+// language on every document, each note reference paired with its note
+// (back-link first) in the same file, page-list targets that exist, and
+// nothing executable.
+func TestEPUBStructure(t *testing.T) {
+	noteref := regexp.MustCompile(`<a epub:type="noteref" role="doc-noteref" id="([^"]+)" href="#([^"]+)">[^<]+</a>`)
+	pageLink := regexp.MustCompile(`<a href="([^"#]+)#([^"]+)">`)
+	for name, b := range buildTestBooks(t) {
+		files := epubEntries(t, b.epub)
+		notes := 0
+		for fname, body := range files {
+			if !strings.HasSuffix(fname, ".xhtml") {
+				continue
+			}
+			if !strings.Contains(body, `lang="zh-CN"`) || !strings.Contains(body, `xml:lang="zh-CN"`) {
+				t.Errorf("%s: %s lacks lang and xml:lang", name, fname)
+			}
+			low := strings.ToLower(body)
+			for _, bad := range []string{"<script", "javascript:", " onload=", " onclick=", " onerror="} {
+				if strings.Contains(low, bad) {
+					t.Errorf("%s: %s contains %s", name, fname, bad)
+				}
+			}
+			for _, m := range noteref.FindAllStringSubmatch(body, -1) {
+				notes++
+				aside := regexp.MustCompile(`<aside epub:type="footnote" role="doc-footnote" id="` + regexp.QuoteMeta(m[2]) + `">\s*<p><a href="#` + regexp.QuoteMeta(m[1]) + `" role="doc-backlink">`)
+				if !aside.MatchString(body) {
+					t.Errorf("%s: %s: note %s has no aside beginning with a back-link to %s", name, fname, m[2], m[1])
+				}
+			}
+		}
+		if notes != len(b.doc.Footnotes) {
+			t.Errorf("%s: %d note references, want %d", name, notes, len(b.doc.Footnotes))
+		}
+		nav := files["EPUB/nav.xhtml"]
+		_, pageList, found := strings.Cut(nav, `epub:type="page-list"`)
+		if !found {
+			t.Errorf("%s: nav has no page-list", name)
+			continue
+		}
+		pageList, _, _ = strings.Cut(pageList, "</nav>")
+		targets := pageLink.FindAllStringSubmatch(pageList, -1)
+		if len(targets) == 0 {
+			t.Errorf("%s: the page-list is empty", name)
+		}
+		for _, m := range targets {
+			if !strings.Contains(files["EPUB/"+m[1]], `id="`+m[2]+`"`) {
+				t.Errorf("%s: page-list target %s#%s does not exist", name, m[1], m[2])
+			}
+		}
+	}
+}
+
+// TestEPUBReadingOrder converts each EPUB to text with Calibre, a reading
+// system, and checks that every paragraph of the source comes out whole
+// and in order.
+func TestEPUBReadingOrder(t *testing.T) {
+	if _, err := exec.LookPath("ebook-convert"); err != nil {
+		t.Fatal("ebook-convert not found: install the Debian package calibre (make test does)")
+	}
+	books := buildTestBooks(t)
+	for _, name := range []string{"xinzhi-shengchanli", "chapters"} {
+		b := books[name]
+		out := filepath.Join(t.TempDir(), name+".txt")
+		if msg, err := exec.Command("ebook-convert", b.epub, out).CombinedOutput(); err != nil {
+			t.Fatalf("%s: ebook-convert: %v\n%s", name, err, msg)
+		}
+		data, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text := circledMarks.ReplaceAllString(squash(string(data)), "")
+		pos := 0
+		for i, p := range paragraphs(b.doc) {
+			want := squash(p)
+			k := strings.Index(text[pos:], want)
+			if k < 0 {
+				t.Errorf("%s: paragraph %d not in Calibre's text (in order): %s", name, i+1, p)
+				continue
+			}
+			pos += k + len(want)
+		}
+	}
+}
+
+// TestEPUBScreenshots renders both chapters of the two-chapter book in
+// headless Chromium with the book's own style sheet and fonts, and checks
+// that text was drawn. The PNGs are kept in PAIBAN_SCREENSHOTS when set,
+// for a person to look at.
+func TestEPUBScreenshots(t *testing.T) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium not found: install the Debian package chromium (make test does)")
+	}
+	b := buildTestBooks(t)["chapters"]
+	dir := t.TempDir()
+	for name, body := range epubEntries(t, b.epub) {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	keep := os.Getenv("PAIBAN_SCREENSHOTS")
+	for _, ch := range []string{"chapter01.xhtml", "chapter02.xhtml"} {
+		page := filepath.Join(dir, "EPUB", "xhtml", ch)
+		if _, err := os.Stat(page); err != nil {
+			t.Fatalf("%s is not in the EPUB", ch)
+		}
+		shot := filepath.Join(dir, strings.TrimSuffix(ch, ".xhtml")+".png")
+		cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+			"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir="+filepath.Join(dir, "profile"),
+			"--window-size=600,900", "--screenshot="+shot, "file://"+page)
+		if msg, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("chromium: %v\n%s", err, msg)
+		}
+		f, err := os.Open(shot)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		dark := 0
+		bounds := img.Bounds()
+		for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+			for x := bounds.Min.X; x < bounds.Max.X; x++ {
+				if r, _, _, _ := img.At(x, y).RGBA(); r < 0x8000 {
+					dark++
+				}
+			}
+		}
+		// A few lines of Chinese text ink about half a per cent of the
+		// screen; the note rule alone inks 0.1 per cent.
+		if share := float64(dark) / float64(bounds.Dx()*bounds.Dy()); share < 0.003 {
+			t.Errorf("%s: only %.2f%% of the screenshot is inked: no text?", ch, 100*share)
+		}
+		if keep != "" {
+			data, _ := os.ReadFile(shot)
+			if err := os.WriteFile(filepath.Join(keep, filepath.Base(shot)), data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
