@@ -148,6 +148,12 @@ func Run(book string, opt Options) error {
 	if err := errors.Join(errs...); err != nil || !slices.Contains(opt.Formats, "pdf") {
 		return err
 	}
+	if len(opt.Impose) == 0 {
+		// The style's default editions; --impose overrides them.
+		for _, m := range st.Impose {
+			opt.Impose = append(opt.Impose, impose.Mode(m))
+		}
+	}
 	return writePrintEditions(filepath.Join(opt.OutDir, name+".pdf"), opt)
 }
 

@@ -118,3 +118,38 @@ func TestReproducible(t *testing.T) {
 		}
 	}
 }
+
+// TestStyleImposes checks that a style's impose option makes the booklet
+// edition without a flag.
+func TestStyleImposes(t *testing.T) {
+	dir := t.TempDir()
+	styles := filepath.Join(dir, "styles")
+	if err := os.MkdirAll(styles, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a4-handout.yaml", "a5-book.yaml", "epub.css"} {
+		data, err := os.ReadFile(filepath.Join(root, "styles", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "a5-book.yaml" {
+			data = append(data, "impose: [booklet]\n"...)
+		}
+		if err := os.WriteFile(filepath.Join(styles, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	book := filepath.Join(dir, "book.md")
+	if err := os.WriteFile(book, []byte(goodBook), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	opt := testOptions(filepath.Join(dir, "out"), &stdout, &stderr)
+	opt.StylesDir, opt.Formats = styles, []string{"pdf"}
+	if err := Run(book, opt); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "out", "book-booklet.pdf")); err != nil {
+		t.Errorf("no booklet edition: %v\n%s", err, stdout.String())
+	}
+}

@@ -56,6 +56,10 @@ type Style struct {
 	// FrontMatterPages gives the title and the contents pages of their
 	// own, numbered i, ii, …; the text then starts at page 1.
 	FrontMatterPages bool `yaml:"front_matter_pages"`
+	// Impose lists print editions made from the PDF by default: "booklet"
+	// (A4 sheets, two A5 pages each, saddle-stitch order) and "2up".
+	// paiban build --impose overrides it.
+	Impose []string `yaml:"impose"`
 
 	Fonts Fonts `yaml:"fonts"`
 }
@@ -141,6 +145,11 @@ func (s *Style) validate() error {
 	case "gb", "strict":
 	default:
 		problems = append(problems, fmt.Sprintf("line_breaking is %q: use gb or strict", s.LineBreaking))
+	}
+	for _, m := range s.Impose {
+		if m != "booklet" && m != "2up" {
+			problems = append(problems, fmt.Sprintf("impose lists %q: use booklet or 2up", m))
+		}
 	}
 	if len(s.HeadingSizes) == 0 {
 		problems = append(problems, "heading_sizes must list at least one size")

@@ -1,0 +1,49 @@
+package style
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestBundledStylesLoad(t *testing.T) {
+	for _, name := range Available("../../styles") {
+		st, err := Load("../../styles", name)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		if st.LineBreaking != "gb" && st.LineBreaking != "strict" {
+			t.Errorf("%s: line breaking %q", name, st.LineBreaking)
+		}
+	}
+	if got := Available("../../styles"); len(got) < 2 {
+		t.Errorf("styles found: %v", got)
+	}
+}
+
+func TestBadStyles(t *testing.T) {
+	base, err := os.ReadFile("../../styles/a4-handout.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ name, extra, want string }{
+		{"unknown key", "colour: red\n", "field colour not found"},
+		{"bad profile", "line_breaking: loose\n", `line_breaking is "loose": use gb or strict`},
+		{"bad imposition", "impose: [4up]\n", `impose lists "4up": use booklet or 2up`},
+	}
+	for _, c := range cases {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, "s.yaml"), append(append([]byte{}, base...), c.extra...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Load(dir, "s")
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "s.yaml") {
+			t.Errorf("%s: error %v, want one naming s.yaml and %q", c.name, err, c.want)
+		}
+	}
+	if _, err := Load("../../styles", "a4-handot"); err == nil || !strings.Contains(err.Error(), "a4-handout") {
+		t.Errorf("unknown style: error %v, want the list of styles", err)
+	}
+}
