@@ -56,6 +56,25 @@ func stub(f *Face, runes []rune) ([]byte, error) {
 	if hmtxLen > len(src["hmtx"]) {
 		return nil, fmt.Errorf("hmtx table too short (%d bytes)", len(src["hmtx"]))
 	}
+	// Metrics of glyphs not mapped are zeroed: a reader of the stub only
+	// asks for those it maps, and gopdf compresses the table with its
+	// (discarded) subset, which for real metrics costs milliseconds.
+	used := make([]bool, n)
+	used[0] = true
+	used[hmN-1] = true // its advance is that of every glyph after it
+	for _, e := range entries {
+		used[e.g] = true
+	}
+	hmtx := make([]byte, hmtxLen)
+	for g := range n {
+		at, size := 4*g, 4
+		if g >= hmN {
+			at, size = 4*hmN+2*(g-hmN), 2
+		}
+		if used[g] {
+			copy(hmtx[at:at+size], src["hmtx"][at:])
+		}
+	}
 	locaEntry := 2
 	if gs.longLoca {
 		locaEntry = 4
@@ -70,7 +89,7 @@ func stub(f *Face, runes []rune) ([]byte, error) {
 		"glyf": nil,
 		"head": patchHead(src["head"], gs.longLoca),
 		"hhea": patchU16(src["hhea"], 34, hmN),
-		"hmtx": src["hmtx"][:hmtxLen],
+		"hmtx": hmtx,
 		"loca": make([]byte, locaEntry*(n+1)), // every glyph at offset 0, empty
 		"maxp": patchU16(src["maxp"], 4, n),
 		"name": src["name"],

@@ -16,6 +16,18 @@ func TestStubKeepsGlyphIDsAndWidths(t *testing.T) {
 			if orig.Has(0x20CD0) {
 				runes = append(runes, 0x20CD0) // beyond the BMP: format 12
 			}
+			// A glyph past numberOfHMetrics takes the last advance listed.
+			src, err := readTables(orig.Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			hm := binary.BigEndian.Uint16(src["hhea"][34:])
+			for r := rune(0x2000); r < 0x10000; r++ {
+				if g := orig.Metrics(r).Glyph; g >= hm && orig.Metrics(r).Advance > 0 {
+					runes = append(runes, r)
+					break
+				}
+			}
 			data, err := Stub(orig, runes)
 			if err != nil {
 				t.Fatal(err)
