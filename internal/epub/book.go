@@ -360,12 +360,26 @@ func (b *book) assignRunes() {
 			add(roleSerif, c)
 		}
 	}
+	// Every Chinese face used also carries the full-width marks of the
+	// typesetting reference's §2, so a reader that changes or adds
+	// punctuation (quotes, say) still finds them in the book's face.
+	for _, role := range []int{roleSerif, roleSans, roleKai} {
+		if f := b.fonts[role]; f != nil && len(f.runes) > 0 {
+			for _, c := range chinesePunctuation {
+				add(role, c)
+			}
+		}
+	}
 	for i, f := range b.fonts {
 		if f != nil && len(f.runes) == 0 {
 			b.fonts[i] = nil
 		}
 	}
 }
+
+// chinesePunctuation lists the marks of the typesetting reference's §2.1.
+const chinesePunctuation = "，。、；：？！．“”‘’（）《》〈〉「」『』【】〔〕〖〗［］｛｝·—…～／"
+
 
 // renderColophon writes the last page: rights, the generator, and which
 // fonts are embedded under which names, with their licences.

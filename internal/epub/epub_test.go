@@ -628,7 +628,9 @@ func checkFonts(t *testing.T, files map[string][]byte, licenses map[string][]byt
 	}{
 		// Body text: Han and punctuation, not Latin letters; 总 is only
 		// in a heading.
-		{"PaibanSerifSC-Regular.ttf", "Paiban Serif SC", "新质生产力（）。①②", "总nG“"},
+		// The marks of the reference's §2 are always there (“ is not in
+		// the body text).
+		{"PaibanSerifSC-Regular.ttf", "Paiban Serif SC", "新质生产力（）。①②“”‘’《》——……", "总nG"},
 		// Headings, the title and strong.
 		{"PaibanSansSC-Bold.ttf", "Paiban Sans SC", "第一章总论关键测试书名<>&", "新"},
 		// Latin in body text; GDP is only in emphasis, and D is in
@@ -636,7 +638,7 @@ func checkFonts(t *testing.T, files map[string][]byte, licenses map[string][]byt
 		{"PaibanLatin-Regular.ttf", "Paiban Latin", "newqualityproductiveforces20", "D新（"},
 		{"PaibanLatin-Italic.ttf", "Paiban Latin", "GDP", "n新"},
 		// Block quotations in 楷体, renamed: LXGW and 霞鹜 are reserved.
-		{"PaibanKaiSC-Regular.ttf", "Paiban Kai SC", "引文一段。", "新总"},
+		{"PaibanKaiSC-Regular.ttf", "Paiban Kai SC", "引文一段。“”《》", "新总"},
 	} {
 		data := files["EPUB/fonts/"+c.file]
 		if data == nil {
