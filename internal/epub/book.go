@@ -380,7 +380,6 @@ func (b *book) assignRunes() {
 // chinesePunctuation lists the marks of the typesetting reference's §2.1.
 const chinesePunctuation = "，。、；：？！．“”‘’（）《》〈〉「」『』【】〔〕〖〗［］｛｝·—…～／"
 
-
 // renderColophon writes the last page: rights, the generator, and which
 // fonts are embedded under which names, with their licences.
 func (b *book) renderColophon() string {
