@@ -190,3 +190,29 @@ func TestCompletionAndManFromFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestWatchSeesCover checks that watch notices a change to the cover
+// image a one-file book names.
+func TestWatchSeesCover(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "book.md")
+	cover := filepath.Join(dir, "cover.png")
+	src := "---\ntitle: 书\ncover: cover.png\n---\n\n正文。\n"
+	if err := os.WriteFile(book, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cover, []byte("one"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	opt := build.Options{StylesDir: filepath.Join(dir, "none"), FontsDir: filepath.Join(dir, "none")}
+	before := snapshot(book, opt)
+	if _, ok := before[cover]; !ok {
+		t.Fatalf("the cover is not watched: %v", before)
+	}
+	if err := os.WriteFile(cover, []byte("changed"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if sameFiles(before, snapshot(book, opt)) {
+		t.Error("a changed cover is not seen")
+	}
+}

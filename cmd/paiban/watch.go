@@ -94,7 +94,8 @@ type fileState struct {
 }
 
 // snapshot records every file a build of book reads: the book (every file
-// in its folder, for a book.yaml book), the styles and the fonts.
+// in its folder, for a book.yaml book, else the file and its cover image),
+// the styles and the fonts.
 func snapshot(book string, opt build.Options) map[string]fileState {
 	files := map[string]fileState{}
 	add := func(path string) {
@@ -114,6 +115,11 @@ func snapshot(book string, opt build.Options) map[string]fileState {
 		walk(book)
 	} else {
 		add(book)
+		// The cover image the front matter names is read too; a book with
+		// errors names none, and the build reports the errors.
+		if d, err := markdown.ParseFile(book); err == nil && d.Meta.Cover != "" {
+			add(filepath.Join(filepath.Dir(book), d.Meta.Cover))
+		}
 	}
 	walk(opt.StylesDir)
 	walk(opt.FontsDir)
