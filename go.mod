@@ -5,6 +5,7 @@ go 1.26.8
 require (
 	github.com/go-shiori/go-epub v1.2.1
 	github.com/gofrs/uuid/v5 v5.0.0
+	github.com/klauspost/compress v1.20.4
 	github.com/signintech/gopdf v0.37.0
 	github.com/yuin/goldmark v1.8.7
 	go.abhg.dev/goldmark/frontmatter v0.2.0

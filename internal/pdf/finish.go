@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"bytes"
-	"compress/zlib"
 	"crypto/md5"
 	"errors"
 	"fmt"
@@ -14,6 +13,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf16"
+
+	"github.com/klauspost/compress/zlib"
 
 	"github.com/paiban/paiban/internal/layout"
 )
@@ -351,6 +352,11 @@ func plainStream(body []byte) ([]byte, bool) {
 	return rest[:n], true
 }
 
+// compressLevel is the zlib level streams are compressed at. With
+// klauspost/compress, level 7 takes about two thirds of the time of the
+// standard library's default level and gives slightly smaller fonts.
+const compressLevel = 7
+
 // compressor makes compressed stream objects, reusing one zlib writer.
 type compressor struct {
 	zw  *zlib.Writer
@@ -362,7 +368,11 @@ type compressor struct {
 func (c *compressor) stream(data []byte, extra string) ([]byte, error) {
 	c.buf.Reset()
 	if c.zw == nil {
-		c.zw = zlib.NewWriter(&c.buf)
+		zw, err := zlib.NewWriterLevel(&c.buf, compressLevel)
+		if err != nil {
+			return nil, err
+		}
+		c.zw = zw
 	} else {
 		c.zw.Reset(&c.buf)
 	}
