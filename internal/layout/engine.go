@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/paiban/paiban/internal/doc"
@@ -201,7 +203,9 @@ type row struct {
 	// right-hand (odd) one, leaving a blank page when needed.
 	newPage, recto bool
 	// chapter is the title of the top-level heading this row opens.
-	chapter  string
+	chapter string
+	// job, on a placeholder row, is the paragraph to be set in its place.
+	job      *paraJob
 	heading  *headingInfo
 	start    *TextPos     // where the row's body text begins, if it has any
 	toc      *headingInfo // a table-of-contents entry for this heading
@@ -464,35 +468,98 @@ func (e *engine) baseline(size float64) float64 {
 	return (e.pitch-size)/2 + emAscent*size
 }
 
-// addParagraph sets a body paragraph into rows.
-// counted says whether the paragraph is one of the document's paragraphs
-// (a code line is not) and so has a TextPos.
+// paraJob is a body paragraph waiting to be set. Paragraphs are
+// independent until pagination, so they are set in parallel after the
+// document has been walked (setParagraphs); until then a placeholder row
+// stands in the row list.
+type paraJob struct {
+	inlines                 []doc.Inline
+	f                       faceSet
+	leftIndent, firstIndent float64
+	counted                 bool // one of the document's paragraphs (a code line is not), with a TextPos
+	block                   int
+	pos                     doc.Pos
+	rows                    []*row
+	missing                 []MissingGlyph
+}
+
+// addParagraph queues a body paragraph for setting.
 func (e *engine) addParagraph(inlines []doc.Inline, f faceSet, leftIndent float64, firstIndent float64, counted bool) {
-	atoms := e.atomsOf(inlines, e.runStyle(f, e.em))
+	j := &paraJob{inlines: inlines, f: f, leftIndent: leftIndent, firstIndent: firstIndent, counted: counted, block: e.block, pos: e.pos}
+	e.rows = append(e.rows, &row{job: j})
+}
+
+// set breaks the paragraph into lines and makes its rows.
+func (e *engine) set(j *paraJob) {
+	b := &atomBuilder{fallback: e.fallback, pos: j.pos, missing: &j.missing, profile: e.profile}
+	e.addInlines(b, j.inlines, e.runStyle(j.f, e.em))
+	atoms := b.finish()
 	if len(atoms) == 0 {
 		return
 	}
-	sp := e.setText(atoms, e.measure-leftIndent, firstIndent, 0, true)
-	first := len(e.rows)
+	sp := e.setText(atoms, e.measure-j.leftIndent, j.firstIndent, 0, true)
 	for i, ln := range sp.lines {
 		r := &row{slots: 1}
-		x0 := leftIndent
+		x0 := j.leftIndent
 		if i == 0 {
-			x0 += firstIndent
+			x0 += j.firstIndent
 		}
 		e.lineGlyphs(r, sp, ln, x0, e.baseline(e.em))
-		if counted {
-			r.start = &TextPos{Block: e.block, Offset: atoms[ln.start].off}
-			e.markLine(r, i, len(sp.lines))
+		if j.counted {
+			r.start = &TextPos{Block: j.block, Offset: atoms[ln.start].off}
+			markLine(r, j.block, i, len(sp.lines))
 		}
-		e.rows = append(e.rows, r)
+		j.rows = append(j.rows, r)
 	}
 	// No lone first line at a page foot, no lone last line at a page top
 	// (clreq §3.4.4 item 2; reference §5.6).
 	if n := len(sp.lines); n >= 2 {
-		e.rows[first].noBreakAfter = true
-		e.rows[first+n-2].noBreakAfter = true
+		j.rows[0].noBreakAfter = true
+		j.rows[n-2].noBreakAfter = true
 	}
+}
+
+// setParagraphs sets every queued paragraph, in parallel, and puts their
+// rows in place of the placeholders. Whatever was drawn on a placeholder
+// (a list item's marker) goes onto the paragraph's first line.
+func (e *engine) setParagraphs() {
+	var jobs []*paraJob
+	for _, r := range e.rows {
+		if r.job != nil {
+			jobs = append(jobs, r.job)
+		}
+	}
+	next := make(chan *paraJob)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				e.set(j)
+			}
+		}()
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	rows := make([]*row, 0, len(e.rows)+len(jobs)*4)
+	for _, r := range e.rows {
+		if r.job == nil {
+			rows = append(rows, r)
+			continue
+		}
+		if len(r.job.rows) > 0 {
+			first := r.job.rows[0]
+			first.glyphs = append(first.glyphs, r.glyphs...)
+			first.rules = append(first.rules, r.rules...)
+		}
+		rows = append(rows, r.job.rows...)
+		e.missing = append(e.missing, r.job.missing...)
+	}
+	e.rows = rows
 }
 
 func (e *engine) addSpace(slots int) {
@@ -535,15 +602,15 @@ func (e *engine) addHeading(h *doc.Heading) {
 			x0 = (e.measure - ln.width) / 2
 		}
 		e.lineGlyphs(r, sp, ln, x0, e.baseline(size))
-		e.markLine(r, i, len(sp.lines))
+		markLine(r, e.block, i, len(sp.lines))
 		e.rows = append(e.rows, r)
 	}
 }
 
-// markLine records which block the row's line belongs to.
-func (e *engine) markLine(r *row, index, count int) {
+// markLine records which block the row's last line belongs to.
+func markLine(r *row, block, index, count int) {
 	l := &r.lines[len(r.lines)-1]
-	l.Block, l.Index, l.Count = e.block, index, count
+	l.Block, l.Index, l.Count = block, index, count
 }
 
 func (e *engine) buildRows(d *doc.Document) {
@@ -556,7 +623,8 @@ func (e *engine) buildRows(d *doc.Document) {
 	})
 	e.addTitleBlock(d)
 	tocAt := len(e.rows)
-	e.addBlocks(d.Blocks, e.body, 0)
+	e.addBlocks(d.Blocks, e.body, 0, e.st.Indent*e.em)
+	e.setParagraphs()
 	if d.Meta.Source != "" {
 		e.addRightAligned("（转载自" + d.Meta.Source + "）")
 	}
@@ -575,8 +643,9 @@ func (e *engine) buildRows(d *doc.Document) {
 	}
 }
 
-// addBlocks sets blocks in the faces f, indented by leftIndent.
-func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent float64) {
+// addBlocks sets blocks in the faces f, indented by leftIndent, with
+// paragraphs' first lines indented by indent more.
+func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent, indent float64) {
 	for _, b := range blocks {
 		switch n := b.(type) {
 		case *doc.Heading:
@@ -585,13 +654,13 @@ func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent float64) {
 			e.block++
 		case *doc.Paragraph:
 			e.pos = n.Pos
-			e.addParagraph(n.Content, f, leftIndent, e.st.Indent*e.em, true)
+			e.addParagraph(n.Content, f, leftIndent, indent, true)
 			e.block++
 		case *doc.BlockQuote:
 			e.pos = n.Pos
 			// Quotations in 楷体, indented two ems (clreq §2.2.3;
 			// reference §5.4).
-			e.addBlocks(n.Blocks, e.kai, leftIndent+2*e.em)
+			e.addBlocks(n.Blocks, e.kai, leftIndent+2*e.em, indent)
 		case *doc.List:
 			e.pos = n.Pos
 			e.addList(n, f, leftIndent)
@@ -617,7 +686,8 @@ func (e *engine) addList(l *doc.List, f faceSet, leftIndent float64) {
 			marker = strconv.Itoa(l.Start+i) + "."
 		}
 		first := len(e.rows)
-		e.addBlocks(item, f, leftIndent+2*e.em)
+		// Item text starts flush after its hanging marker.
+		e.addBlocks(item, f, leftIndent+2*e.em, 0)
 		if first < len(e.rows) {
 			atoms := e.atomsOf([]doc.Inline{doc.Text(marker)}, e.runStyle(e.body, e.em))
 			sp := e.setText(atoms, 2*e.em, 0, 0, false)

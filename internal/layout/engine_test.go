@@ -371,3 +371,39 @@ func TestDuplexBook(t *testing.T) {
 		}
 	}
 }
+
+// TestListMarkers checks that each list item's number hangs on the line
+// of its first paragraph, two ems left of the text.
+func TestListMarkers(t *testing.T) {
+	st, faces := testStyle(t)
+	item := func(s string) []doc.Block { return []doc.Block{&doc.Paragraph{Content: []doc.Inline{doc.Text(s)}}} }
+	d := &doc.Document{Meta: doc.Metadata{Title: "列表"}, Blocks: []doc.Block{
+		&doc.List{Ordered: true, Start: 1, Items: [][]doc.Block{item("第一项"), item("第二项")}},
+	}}
+	res, err := Layout(d, Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Book.Pages[0]
+	for _, want := range []struct{ mark, text string }{{"1", "第"}, {"2", "第"}} {
+		var mark, text *Glyph
+		for i := range p.Glyphs {
+			g := &p.Glyphs[i]
+			if g.Text == want.mark && mark == nil {
+				mark = g
+			}
+		}
+		if mark == nil {
+			t.Fatalf("marker %s not drawn", want.mark)
+		}
+		for i := range p.Glyphs {
+			g := &p.Glyphs[i]
+			if g.Text == want.text && math.Abs(g.Y-mark.Y) < 0.01 {
+				text = g
+			}
+		}
+		if text == nil || text.X-mark.X < 1.5*st.BodySize || text.X-mark.X > 2.5*st.BodySize {
+			t.Errorf("marker %s at x=%.1f: item text %v not two ems right on its line", want.mark, mark.X, text)
+		}
+	}
+}

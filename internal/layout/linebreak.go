@@ -1,6 +1,9 @@
 package layout
 
-import "unicode"
+import (
+	"sort"
+	"unicode"
+)
 
 // eps absorbs floating-point noise when comparing widths (points).
 const eps = 1e-6
@@ -57,6 +60,7 @@ const (
 	runtCost       = 50   // 孤字
 	overfullCost   = 1e4  // a unit wider than the measure
 	stretchComfort = 0.25 // em of extra space per slot that costs 1
+	lineWindow     = 8    // ems short of the measure a line is still tried at
 )
 
 // totalFit returns the [start, end) of every line minimising the summed
@@ -93,7 +97,19 @@ func totalFit(p paragraph, sums prefix) [][2]int {
 			}
 			avail := p.avail(s == 0)
 			found := false
-			for e := s + 1; e <= n; e++ {
+			// Lines with more than lineWindow ems to spare cost more than
+			// any alternative worth having (except a short last line),
+			// so the search starts near the measure: this keeps the work
+			// linear in the paragraph's length rather than its length
+			// times the measure.
+			from := s + 1
+			if end := sums.forced[s]; sums.w[end]-sums.w[s] > avail {
+				from = max(from, sort.SearchFloat64s(sums.w, sums.w[s]+avail-lineWindow*p.em))
+				if c, squeezed, ok := lineFit(p, sums, s, end, avail); ok && end < from {
+					relax(end, c, squeezed)
+				}
+			}
+			for e := from; e <= n; e++ {
 				if !canEnd(p, e) {
 					continue
 				}
@@ -153,12 +169,8 @@ func lineFit(p paragraph, sums prefix, s, e int, avail float64) (cost float64, s
 	if !p.justify || slack <= eps {
 		return 0, false, true
 	}
-	slots := 0
-	for i := s + 1; i < e; i++ {
-		if stretchSlot(p.atoms, i) {
-			slots++
-		}
-	}
+	// Slots strictly inside the line: before atoms s+1 … e-1.
+	slots := sums.slots[e] - sums.slots[s+1]
 	if slots == 0 {
 		return raggedCost, false, true
 	}
@@ -177,15 +189,31 @@ func (p paragraph) avail(first bool) float64 {
 // any span cost O(1).
 type prefix struct {
 	w, gap, shrink []float64
+	slots          []int // stretchSlot count before each atom
+	// forced[s] is where a line starting at s must end at the latest: the
+	// next hard line break or the paragraph's end.
+	forced []int
 }
 
 func newPrefix(p paragraph) prefix {
 	n := len(p.atoms)
-	s := prefix{w: make([]float64, n+1), gap: make([]float64, n+1), shrink: make([]float64, n+1)}
+	s := prefix{w: make([]float64, n+1), gap: make([]float64, n+1), shrink: make([]float64, n+1), slots: make([]int, n+1)}
 	for i, a := range p.atoms {
 		s.w[i+1] = s.w[i] + a.width
 		s.gap[i+1] = s.gap[i] + a.gap
 		s.shrink[i+1] = s.shrink[i] + atomShrink(a, p.em) + gapShrink(a, p.em)
+		s.slots[i+1] = s.slots[i]
+		if i > 0 && stretchSlot(p.atoms, i) {
+			s.slots[i+1]++
+		}
+	}
+	s.forced = make([]int, n)
+	next := n
+	for i := n - 1; i >= 0; i-- {
+		s.forced[i] = next
+		if p.atoms[i].hardBreak {
+			next = i
+		}
 	}
 	return s
 }
