@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -88,6 +89,7 @@ type atomBuilder struct {
 const missingMark = '〓'
 
 func (b *atomBuilder) addText(s string, st runStyle) {
+	b.atoms = slices.Grow(b.atoms, len(s)/3) // most characters here are 3-byte Han
 	for i, r := range s {
 		b.offset++
 		if unicode.IsSpace(r) || r == '\u3000' {
@@ -216,7 +218,7 @@ func (b *atomBuilder) finish() []atom {
 // §5.1.5), and each U+2014 gets a full 1-em cell although Noto gives it a
 // proportional advance (reference §2.1).
 func mergeRuns(in []atom) []atom {
-	out := in[:0:0]
+	out := in[:0] // merged in place: out never overtakes in
 	for i := 0; i < len(in); i++ {
 		a := in[i]
 		if a.cls == clsDash || a.cls == clsEllipsis {
