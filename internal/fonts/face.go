@@ -26,10 +26,11 @@ type Face struct {
 	// file into memory, and writing to it would crash the program.
 	Data []byte
 
-	sf   *sfnt.Font
-	upem fixed.Int26_6
+	sf    *sfnt.Font
+	upem  fixed.Int26_6
+	boxes *boxes // nil: sfnt measures every glyph
 
-	mu      sync.Mutex
+	mu      sync.RWMutex // guards buf and metrics
 	buf     sfnt.Buffer
 	metrics map[rune]GlyphMetrics
 	// synthetic, when set, answers Metrics instead of a font file.
@@ -72,7 +73,7 @@ func Parse(data []byte) (*Face, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing font: %w", err)
 	}
-	f := &Face{Data: data, sf: sf, upem: fixed.Int26_6(sf.UnitsPerEm()), metrics: map[rune]GlyphMetrics{}}
+	f := &Face{Data: data, sf: sf, upem: fixed.Int26_6(sf.UnitsPerEm()), boxes: newBoxes(data), metrics: map[rune]GlyphMetrics{}}
 	f.PostScriptName, _ = sf.Name(&f.buf, sfnt.NameIDPostScript)
 	f.Family, _ = sf.Name(&f.buf, sfnt.NameIDFamily)
 	if f.PostScriptName == "" {
@@ -109,12 +110,18 @@ func (f *Face) Has(r rune) bool { return f.Metrics(r).Glyph != 0 }
 
 // Metrics returns the glyph metrics of r (cached).
 func (f *Face) Metrics(r rune) GlyphMetrics {
+	// Layout workers read the cache concurrently; misses are rare.
+	f.mu.RLock()
+	m, ok := f.metrics[r]
+	f.mu.RUnlock()
+	if ok {
+		return m
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if m, ok := f.metrics[r]; ok {
 		return m
 	}
-	var m GlyphMetrics
 	if f.synthetic != nil {
 		m = f.synthetic(r)
 	} else {
@@ -127,13 +134,24 @@ func (f *Face) Metrics(r rune) GlyphMetrics {
 // Advance returns the advance width of r in em.
 func (f *Face) Advance(r rune) float64 { return f.Metrics(r).Advance }
 
-// measure reads r's glyph; f.mu is held. Asking for ppem = unitsPerEm makes
-// sfnt return font units (in 26.6), which we divide back to em.
+// measure reads r's glyph; f.mu is held.
 func (f *Face) measure(r rune) GlyphMetrics {
 	gi, err := f.sf.GlyphIndex(&f.buf, r)
 	if err != nil || gi == 0 {
 		return GlyphMetrics{}
 	}
+	if f.boxes != nil {
+		if m, ok := f.boxes.metrics(uint16(gi)); ok {
+			return m
+		}
+	}
+	return f.measureSFNT(gi)
+}
+
+// measureSFNT measures glyph gi by decoding its outline; f.mu is held.
+// Asking for ppem = unitsPerEm makes sfnt return font units (in 26.6),
+// which we divide back to em.
+func (f *Face) measureSFNT(gi sfnt.GlyphIndex) GlyphMetrics {
 	ppem := f.upem << 6
 	bounds, adv, err := f.sf.GlyphBounds(&f.buf, gi, ppem, font.HintingNone)
 	if err != nil {

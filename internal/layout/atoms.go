@@ -113,14 +113,14 @@ func (b *atomBuilder) addRune(r, next rune, st runStyle) {
 	if useCJK {
 		face = st.faces.cjk
 	}
-	face = b.faceFor(r, face)
+	face, m := b.faceFor(r, face)
 	if face == nil {
 		*b.missing = append(*b.missing, MissingGlyph{Pos: b.pos, Char: r})
 		r, cls = missingMark, clsHan
-		face = b.faceFor(r, st.faces.cjk)
+		face, m = b.faceFor(r, st.faces.cjk)
 	}
 	a := atom{text: string(r), r: r, cls: cls, face: face, size: st.size, link: st.link, off: b.offset - 1}
-	a.width = face.Advance(r) * st.size
+	a.width = m.Advance * st.size
 	if st.dots && cls == clsHan {
 		a.dots = true
 	}
@@ -135,17 +135,20 @@ func (b *atomBuilder) prevIsLatinLetter() bool {
 	return last.cls == clsLatin && unicode.IsLetter(last.r)
 }
 
-// faceFor returns want if it has r, else the first fallback face that has it.
-func (b *atomBuilder) faceFor(r rune, want *fonts.Face) *fonts.Face {
-	if want != nil && want.Has(r) {
-		return want
-	}
-	for _, f := range b.fallback {
-		if f.Has(r) {
-			return f
+// faceFor returns want if it has r, else the first fallback face that has
+// it, with r's metrics in that face; nil when no face has r.
+func (b *atomBuilder) faceFor(r rune, want *fonts.Face) (*fonts.Face, fonts.GlyphMetrics) {
+	if want != nil {
+		if m := want.Metrics(r); m.Glyph != 0 {
+			return want, m
 		}
 	}
-	return nil
+	for _, f := range b.fallback {
+		if m := f.Metrics(r); m.Glyph != 0 {
+			return f, m
+		}
+	}
+	return nil, fonts.GlyphMetrics{}
 }
 
 // addNoteRef adds a footnote reference mark: a superscript circled number
@@ -153,13 +156,13 @@ func (b *atomBuilder) faceFor(r rune, want *fonts.Face) *fonts.Face {
 // raised so its top stays inside the em box (reference §4.3, §5.5).
 func (b *atomBuilder) addNoteRef(n *doc.Footnote, st runStyle) {
 	const scale = 0.65
-	face := b.faceFor('①', st.faces.cjk)
+	face, m := b.faceFor('①', st.faces.cjk)
 	if face == nil {
 		*b.missing = append(*b.missing, MissingGlyph{Pos: b.pos, Char: '①'})
 		return
 	}
 	a := atom{text: "①", r: '①', cls: clsNoteRef, face: face, size: st.size * scale, note: n}
-	a.width = face.Advance('①') * a.size
+	a.width = m.Advance * a.size
 	a.rise = 0.33 * st.size
 	b.pendingSpace = false // no gap before a note mark
 	b.push(a, st)
