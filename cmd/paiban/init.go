@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -47,13 +46,8 @@ with the title, author and chapter list, a preface and one chapter. Put DIR
 under source/ and make builds it as out/DIR.pdf and out/DIR.epub.
 `)
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
-		}
-		return 2
+	if status, done := parseFlags(fs, args, stdout); done {
+		return status
 	}
 	if fs.NArg() != 1 {
 		fmt.Fprintln(stderr, "paiban init: name one folder for the new book")

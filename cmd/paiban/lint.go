@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -35,13 +34,8 @@ Flags:
 `)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
-		}
-		return 2
+	if status, done := parseFlags(fs, args, stdout); done {
+		return status
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "paiban lint: name at least one Markdown file")

@@ -118,13 +118,8 @@ Flags:
 			fmt.Fprintf(out, "\nStyles in %s/: %s\n", opt.StylesDir, strings.Join(names, ", "))
 		}
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return 0
-		}
-		return 2
+	if status, done := parseFlags(fs, args, stdout); done {
+		return status
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(stderr, "paiban build: name at least one book (a .md file)")
@@ -143,4 +138,19 @@ Flags:
 		}
 	}
 	return status
+}
+
+// parseFlags parses a command's flags. On --help it prints the command's
+// usage on stdout; done says the command should return status at once.
+func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (status int, done bool) {
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return 0, false
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(stdout)
+		fs.Usage()
+		return 0, true
+	}
+	return 2, true
 }

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -34,13 +32,8 @@ Flags (those of paiban build):
 `)
 		fset.PrintDefaults()
 	}
-	if err := fset.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fset.SetOutput(stdout)
-			fset.Usage()
-			return 0
-		}
-		return 2
+	if status, done := parseFlags(fset, args, stdout); done {
+		return status
 	}
 	if fset.NArg() != 1 {
 		fmt.Fprintln(stderr, "paiban watch: name one book")

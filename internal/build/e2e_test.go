@@ -165,17 +165,23 @@ func boolToInt(b bool) int {
 
 func TestPDFTextRoundTrip(t *testing.T) {
 	for name, b := range buildAll(t) {
-		body := bodyText(t, b)
-		pos := 0
-		for i, p := range paragraphs(b.doc) {
-			want := squash(p)
-			k := strings.Index(body[pos:], want)
-			if k < 0 {
-				t.Errorf("%s: paragraph %d not found in the PDF text (in order):\n%s", name, i+1, p)
-				continue
-			}
-			pos += k + len(want)
+		checkParagraphsInOrder(t, name+" (PDF)", bodyText(t, b), b.doc)
+	}
+}
+
+// checkParagraphsInOrder checks that text, stripped of white space, holds
+// every paragraph of d whole and in order.
+func checkParagraphsInOrder(t *testing.T, what, text string, d *doc.Document) {
+	t.Helper()
+	pos := 0
+	for i, p := range paragraphs(d) {
+		want := squash(p)
+		k := strings.Index(text[pos:], want)
+		if k < 0 {
+			t.Errorf("%s: paragraph %d not found (in order):\n%s", what, i+1, p)
+			continue
 		}
+		pos += k + len(want)
 	}
 }
 

@@ -177,17 +177,7 @@ func TestEPUBReadingOrder(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		text := circledMarks.ReplaceAllString(squash(string(data)), "")
-		pos := 0
-		for i, p := range paragraphs(b.doc) {
-			want := squash(p)
-			k := strings.Index(text[pos:], want)
-			if k < 0 {
-				t.Errorf("%s: paragraph %d not in Calibre's text (in order): %s", name, i+1, p)
-				continue
-			}
-			pos += k + len(want)
-		}
+		checkParagraphsInOrder(t, name+" (Calibre's text of the EPUB)", circledMarks.ReplaceAllString(squash(string(data)), ""), b.doc)
 	}
 }
 
