@@ -365,7 +365,7 @@ func (b *book) assignRunes() {
 	// punctuation (quotes, say) still finds them in the book's face.
 	for _, role := range []int{roleSerif, roleSans, roleKai} {
 		if f := b.fonts[role]; f != nil && len(f.runes) > 0 {
-			for _, c := range chinesePunctuation {
+			for _, c := range fonts.Punctuation {
 				add(role, c)
 			}
 		}
@@ -376,9 +376,6 @@ func (b *book) assignRunes() {
 		}
 	}
 }
-
-// chinesePunctuation lists the marks of the typesetting reference's §2.1.
-const chinesePunctuation = "，。、；：？！．“”‘’（）《》〈〉「」『』【】〔〕〖〗［］｛｝·—…～／"
 
 // renderColophon writes the last page: rights, the generator, and which
 // fonts are embedded under which names, with their licences.

@@ -79,8 +79,19 @@ func Parse(data []byte) (*Face, error) {
 	if f.PostScriptName == "" {
 		return nil, errors.New("font has no PostScript name (name ID 6)")
 	}
+	// The punctuation table (advance and ink extent of every mark, the
+	// equivalent of ctex's per-font ctexpunct.spa) is built at load:
+	// punctuation compression reads it for nearly every line.
+	for _, r := range Punctuation {
+		f.Metrics(r)
+	}
 	return f, nil
 }
+
+// Punctuation lists the full-width marks of the typesetting reference's
+// §2.1 whose widths the layout adjusts by their ink.
+const Punctuation = "，。、；：？！．“”‘’（）《》〈〉「」『』【】〔〕〖〗［］｛｝·—…～／"
+
 
 // LoadDir loads every file named in names from dir, keyed by file name.
 func LoadDir(dir string, names []string) (map[string]*Face, error) {
