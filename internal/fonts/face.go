@@ -92,7 +92,6 @@ func Parse(data []byte) (*Face, error) {
 // §2.1 whose widths the layout adjusts by their ink.
 const Punctuation = "，。、；：？！．“”‘’（）《》〈〉「」『』【】〔〕〖〗［］｛｝·—…～／"
 
-
 // LoadDir loads every file named in names from dir, keyed by file name.
 func LoadDir(dir string, names []string) (map[string]*Face, error) {
 	faces := make(map[string]*Face, len(names))
