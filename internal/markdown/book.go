@@ -45,9 +45,12 @@ func ParseBook(dir string) (*doc.Document, error) {
 	ids := map[string]bool{}
 	for _, ch := range chapters {
 		path := filepath.Join(dir, filepath.FromSlash(ch.file))
-		csrc, err := os.ReadFile(path)
+		csrc, err := openInside(dir, ch.file)
 		if err != nil {
-			all = append(all, &Error{File: name, Line: ch.line, Msg: fmt.Sprintf("chapter %s: %v", ch.file, errors.Unwrap(err))})
+			if u := errors.Unwrap(err); u != nil {
+				err = u // the reason, without the path the message gives
+			}
+			all = append(all, &Error{File: name, Line: ch.line, Msg: fmt.Sprintf("chapter %s: %v", ch.file, err)})
 			continue
 		}
 		cd, err := parseChapter(path, csrc)
@@ -142,6 +145,9 @@ func parseChapter(name string, src []byte) (*doc.Document, error) {
 	lines := newLineIndex(src)
 	if bad := firstInvalidUTF8(src); bad >= 0 {
 		errs.add(lines.line(bad), "invalid UTF-8 (byte 0x%02x): save the file as UTF-8", src[bad])
+	}
+	if n := len(errs.list); checkNesting(src, errs) > n {
+		return nil, errs.err() // too deep for goldmark to read in good time
 	}
 	ctx := parser.NewContext()
 	root := newParser().Parse(text.NewReader(src), parser.WithContext(ctx))

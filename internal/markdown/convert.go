@@ -5,6 +5,7 @@ import (
 	"bytes"
 	stdhtml "html"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -125,8 +126,11 @@ func (c *converter) checkFootnotes() {
 	}
 }
 
+// linkSchemes are the URL schemes a link may use.
+var linkSchemes = []string{"http", "https", "mailto"}
+
 // checkLinks reports links the writers cannot follow: the model allows
-// absolute URLs and #id of a heading.
+// absolute http, https and mailto URLs and #id of a heading.
 func (c *converter) checkLinks() {
 	for _, l := range c.links {
 		if id, ok := strings.CutPrefix(l.url, "#"); ok {
@@ -135,8 +139,12 @@ func (c *converter) checkLinks() {
 			}
 			continue
 		}
-		if u, err := url.Parse(l.url); err != nil || !u.IsAbs() {
+		u, err := url.Parse(l.url)
+		if err != nil || !u.IsAbs() {
 			c.errs.add(l.line, "link to %q: a relative link is not supported yet (use an absolute URL or #heading-id)", l.url)
+		} else if !slices.Contains(linkSchemes, strings.ToLower(u.Scheme)) {
+			// javascript: and data: would run or smuggle content in a reader.
+			c.errs.add(l.line, "link to %q: %s: links are not allowed (use http, https or mailto)", l.url, u.Scheme)
 		}
 	}
 }
@@ -398,6 +406,7 @@ func (c *converter) inlines(parent ast.Node) []doc.Inline {
 			if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(dest), "mailto:") {
 				dest = "mailto:" + dest
 			}
+			c.links = append(c.links, linkUse{url: dest, line: c.line(n)})
 			out = append(out, &doc.Link{URL: dest, Content: []doc.Inline{doc.Text(n.Label(c.src))}})
 		case *east.FootnoteLink:
 			out = append(out, &doc.FootnoteRef{Note: c.note(n)})

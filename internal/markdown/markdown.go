@@ -53,6 +53,9 @@ func Parse(name string, src []byte) (*doc.Document, error) {
 		errs.add(1, "front matter is not closed: add a line %s after it", fm.delim)
 		return nil, errs.err()
 	}
+	if n := len(errs.list); checkNesting(src, errs) > n {
+		return nil, errs.err() // too deep for goldmark to read in good time
+	}
 
 	ctx := parser.NewContext()
 	root := newParser().Parse(text.NewReader(src), parser.WithContext(ctx))

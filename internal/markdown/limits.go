@@ -1,0 +1,72 @@
+package markdown
+
+// MaxNesting is how deep block quotes and lists may be nested. goldmark's
+// block parser takes time quadratic in the nesting depth (20,000 levels on
+// one line take seconds, 80,000 half a minute), and no page has room for
+// more than a few levels of 2-em indents, so deeper input is refused
+// before goldmark sees it.
+const MaxNesting = 32
+
+// maxIndent is the widest indentation, in columns, a line may start with:
+// nesting by indentation alone (a list item under a list item…) costs
+// goldmark as much as nesting by markers.
+const maxIndent = 4 * MaxNesting
+
+// checkNesting reports the lines whose container prefix (indentation, >
+// and list markers) is deeper than MaxNesting or wider than maxIndent, in
+// time linear in the size of src, and returns how many problems errs
+// holds then.
+func checkNesting(src []byte, errs *errorsFor) int {
+	line := 1
+	for start := 0; start < len(src); line++ {
+		end := start
+		for end < len(src) && src[end] != '\n' {
+			end++
+		}
+		if depth, cols := containerPrefix(src[start:end]); depth > MaxNesting {
+			errs.add(line, "block quotes and lists nested %d deep: paiban nests them at most %d deep", depth, MaxNesting)
+		} else if cols > maxIndent {
+			errs.add(line, "line indented %d columns: block quotes and lists may be nested at most %d deep; indent less", cols, MaxNesting)
+		}
+		start = end + 1
+	}
+	return len(errs.list)
+}
+
+// containerPrefix counts the block quote and list markers a line starts
+// with and the columns they take with the blanks around them.
+func containerPrefix(l []byte) (depth, cols int) {
+	i := 0
+	for i < len(l) {
+		switch c := l[i]; {
+		case c == ' ':
+			cols++
+			i++
+		case c == '\t':
+			cols += 4 - cols%4
+			i++
+		case c == '>':
+			depth++
+			cols++
+			i++
+		case (c == '-' || c == '*' || c == '+') && i+1 < len(l) && (l[i+1] == ' ' || l[i+1] == '\t'):
+			depth++
+			cols++
+			i++
+		case c >= '0' && c <= '9':
+			j := i
+			for j < len(l) && j-i < 9 && l[j] >= '0' && l[j] <= '9' {
+				j++
+			}
+			if j+1 >= len(l) || (l[j] != '.' && l[j] != ')') || (l[j+1] != ' ' && l[j+1] != '\t') {
+				return depth, cols
+			}
+			depth++
+			cols += j + 1 - i
+			i = j + 1
+		default:
+			return depth, cols
+		}
+	}
+	return depth, cols
+}
