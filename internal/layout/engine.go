@@ -660,14 +660,14 @@ func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent, indent flo
 			e.pos = n.Pos
 			// Quotations in 楷体, indented two ems (clreq §2.2.3;
 			// reference §5.4).
-			e.addBlocks(n.Blocks, e.kai, leftIndent+2*e.em, indent)
+			e.addBlocks(n.Blocks, e.kai, e.nested(leftIndent), indent)
 		case *doc.List:
 			e.pos = n.Pos
 			e.addList(n, f, leftIndent)
 		case *doc.CodeBlock:
 			e.pos = n.Pos
 			for _, l := range strings.Split(strings.TrimRight(n.Text, "\n"), "\n") {
-				e.addParagraph([]doc.Inline{doc.Code(l)}, e.body, leftIndent+2*e.em, 0, false)
+				e.addParagraph([]doc.Inline{doc.Code(l)}, e.body, e.nested(leftIndent), 0, false)
 			}
 		case *doc.ThematicBreak:
 			e.addSpace(1)
@@ -678,8 +678,19 @@ func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent, indent flo
 	}
 }
 
+// minMeasure is the narrowest column, in ems, that nesting leaves for
+// text: deeper block quotes and lists keep the indent of the level that
+// reached it, rather than squeezing their text out of the page.
+const minMeasure = 10
+
+// nested returns the indent of the level inside one at leftIndent.
+func (e *engine) nested(leftIndent float64) float64 {
+	return min(leftIndent+2*e.em, max(leftIndent, e.measure-minMeasure*e.em))
+}
+
 // addList sets each item with its marker hanging in a 2-em indent.
 func (e *engine) addList(l *doc.List, f faceSet, leftIndent float64) {
+	inner := e.nested(leftIndent)
 	for i, item := range l.Items {
 		marker := "•"
 		if l.Ordered {
@@ -687,12 +698,12 @@ func (e *engine) addList(l *doc.List, f faceSet, leftIndent float64) {
 		}
 		first := len(e.rows)
 		// Item text starts flush after its hanging marker.
-		e.addBlocks(item, f, leftIndent+2*e.em, 0)
+		e.addBlocks(item, f, inner, 0)
 		if first < len(e.rows) {
 			atoms := e.atomsOf([]doc.Inline{doc.Text(marker)}, e.runStyle(e.body, e.em))
 			sp := e.setText(atoms, 2*e.em, 0, 0, false)
 			for len(sp.lines) > 0 {
-				e.lineGlyphs(e.rows[first], sp, sp.lines[0], leftIndent, e.baseline(e.em))
+				e.lineGlyphs(e.rows[first], sp, sp.lines[0], inner-2*e.em, e.baseline(e.em))
 				break
 			}
 		}
