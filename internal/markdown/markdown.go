@@ -14,6 +14,7 @@ import (
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -83,10 +84,11 @@ func Parse(name string, src []byte) (*doc.Document, error) {
 // recognised, they can be reported at their line; unrecognised, a table
 // would pass as a paragraph of pipes.
 //
-// Footnotes use the extension's parsers but not its AST transformer, which
-// only serves HTML output: it moves the definitions to the end and deletes
-// the ones never referenced, which are reported here instead. The inline
-// parser is wrapped to record references whose definition is missing.
+// Footnotes use the extension's definition parser (wrapped to index the
+// definitions) and a reference parser of paiban's, but not the extension's
+// AST transformer, which only serves HTML output: it moves the definitions
+// to the end and deletes the ones never referenced, which are reported
+// here instead.
 //
 // Headings get no automatic IDs (goldmark's drop every non-ASCII
 // character); parser.WithAttribute enables an explicit {#id}.
@@ -100,8 +102,8 @@ func newParser() parser.Parser {
 		),
 		goldmark.WithParserOptions(
 			parser.WithAttribute(),
-			parser.WithBlockParsers(util.Prioritized(extension.NewFootnoteBlockParser(), 999)),
-			parser.WithInlineParsers(util.Prioritized(footnoteRefParser{extension.NewFootnoteParser()}, 101)),
+			parser.WithBlockParsers(util.Prioritized(footnoteDefParser{extension.NewFootnoteBlockParser()}, 999)),
+			parser.WithInlineParsers(util.Prioritized(footnoteRefParser{}, 101)),
 		),
 	)
 	return md.Parser()
@@ -111,20 +113,74 @@ func newParser() parser.Parser {
 // without a definition: source offset of the '[' → label.
 var undefinedRefsKey = parser.NewContextKey()
 
+// footnoteDefsKey holds, in the parser context, the footnote definitions
+// by label, the first of each label. goldmark's reference parser finds a
+// definition by walking the list of them, in time quadratic in the number
+// of notes (100,000 notes took five minutes); this map makes it linear.
+var footnoteDefsKey = parser.NewContextKey()
+
 // footnoteRef matches a footnote reference at the start of the rest of a
 // line, after an optional '!' (the extension is triggered by both).
 var footnoteRef = regexp.MustCompile(`^!?\[\^([^\]\s]+)\]`)
 
-// footnoteRefParser records footnote references the extension turns down
-// because no definition exists; goldmark would leave them as literal text.
-// Code spans are parsed before it, so [^x] inside `code` is not a reference.
-type footnoteRefParser struct{ parser.InlineParser }
+// footnoteLabelLimit is the longest label the extension reads.
+const footnoteLabelLimit = 999
+
+// footnoteDefParser is the extension's definition parser, indexing each
+// definition by label as it is closed.
+type footnoteDefParser struct{ parser.BlockParser }
+
+// Close implements parser.BlockParser.
+func (p footnoteDefParser) Close(node ast.Node, reader text.Reader, pc parser.Context) {
+	p.BlockParser.Close(node, reader, pc)
+	defs, _ := pc.Get(footnoteDefsKey).(map[string]*east.Footnote)
+	if defs == nil {
+		defs = map[string]*east.Footnote{}
+		pc.Set(footnoteDefsKey, defs)
+	}
+	if fn, ok := node.(*east.Footnote); ok {
+		if _, dup := defs[string(fn.Ref)]; !dup {
+			defs[string(fn.Ref)] = fn
+		}
+	}
+}
+
+// footnoteRefParser reads footnote references as the extension does, but
+// finds their definitions in footnoteDefsKey, and records the references
+// without a definition, which goldmark would leave as literal text. Code
+// spans are parsed before it, so [^x] inside `code` is not a reference.
+type footnoteRefParser struct{}
+
+// Trigger implements parser.InlineParser.
+func (footnoteRefParser) Trigger() []byte { return []byte{'!', '['} }
 
 // Parse implements parser.InlineParser.
-func (p footnoteRefParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
+func (footnoteRefParser) Parse(parent ast.Node, block text.Reader, pc parser.Context) ast.Node {
 	line, seg := block.PeekLine()
-	if n := p.InlineParser.Parse(parent, block, pc); n != nil {
-		return n
+	pos := 1
+	if len(line) > 0 && line[0] == '!' {
+		pos++
+	}
+	if pos+1 >= len(line) || line[pos] != '^' {
+		return nil
+	}
+	pos++
+	closure := util.FindClosure(line[pos:min(len(line), pos+footnoteLabelLimit)], '[', ']', false, false) //nolint:staticcheck // as the extension
+	if closure < 0 {
+		return nil
+	}
+	defs, _ := pc.Get(footnoteDefsKey).(map[string]*east.Footnote)
+	if def := defs[string(line[pos:pos+closure])]; def != nil {
+		if def.Index < 0 {
+			n, _ := pc.Get(footnoteCountKey).(int)
+			def.Index = n + 1
+			pc.Set(footnoteCountKey, n+1)
+		}
+		block.Advance(pos + closure + 1)
+		if line[0] == '!' {
+			parent.AppendChild(parent, ast.NewTextSegment(text.NewSegment(seg.Start, seg.Start+1)))
+		}
+		return east.NewFootnoteLink(def.Index)
 	}
 	if m := footnoteRef.FindSubmatchIndex(line); m != nil {
 		refs, _ := pc.Get(undefinedRefsKey).(map[int]string)
@@ -138,6 +194,9 @@ func (p footnoteRefParser) Parse(parent ast.Node, block text.Reader, pc parser.C
 	}
 	return nil
 }
+
+// footnoteCountKey holds the number of footnotes referenced so far.
+var footnoteCountKey = parser.NewContextKey()
 
 // frontMatterSpan is where the front matter is.
 type frontMatterSpan struct {
