@@ -4,6 +4,7 @@ package build
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -40,6 +41,9 @@ type Options struct {
 	// NAME-booklet.pdf, NAME-2up.pdf, NAME-crop.pdf.
 	Impose    []impose.Mode
 	CropMarks bool
+	// Strict makes a character no bundled font has an error instead of
+	// a warning.
+	Strict bool
 }
 
 // Generator names the program in output metadata.
@@ -48,7 +52,8 @@ const Generator = "paiban"
 // Run builds one book: parse, load the fonts, lay out, then write the PDF
 // and the EPUB concurrently. Errors in the input come back as `file:line:
 // message` lines; outputs already present are left untouched on failure.
-func Run(book string, opt Options) error {
+func Run(book string, opt Options) (err error) {
+	defer guard(book, &err)
 	for _, f := range opt.Formats {
 		if !slices.Contains(Formats, f) {
 			return fmt.Errorf("unknown format %q: use %s", f, strings.Join(Formats, ","))
@@ -95,6 +100,7 @@ func Run(book string, opt Options) error {
 		lw.Add(1)
 		go func() {
 			defer lw.Done()
+			defer guard(book, &printErr)
 			printed, printErr = layout.Layout(d, layout.Options{Style: st, Faces: faces, Creator: Generator, Date: date})
 		}()
 	}
@@ -102,6 +108,7 @@ func Run(book string, opt Options) error {
 		lw.Add(1)
 		go func() {
 			defer lw.Done()
+			defer guard(book, &pageErr)
 			paged, pageErr = layout.Layout(d, layout.Options{Style: pageStyle, Faces: faces, Creator: Generator, Date: date})
 		}()
 	}
@@ -112,10 +119,10 @@ func Run(book string, opt Options) error {
 	if paged == nil {
 		paged = printed
 	}
-	if printed != nil {
-		for _, m := range printed.Missing {
-			fmt.Fprintf(opt.Stderr, "%s:%d: warning: no bundled font has %q (U+%04X); it is set as 〓\n", m.Pos.File, m.Pos.Line, m.Char, m.Char)
-		}
+	// The EPUB alone is laid out in the default style, which shows its
+	// missing characters as well.
+	if err := reportMissing(cmp.Or(printed, paged), opt); err != nil {
+		return err
 	}
 
 	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
@@ -129,6 +136,7 @@ func Run(book string, opt Options) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer guard(book, &errs[i])
 			var err error
 			switch format {
 			case "pdf":
@@ -155,6 +163,21 @@ func Run(book string, opt Options) error {
 		}
 	}
 	return writePrintEditions(filepath.Join(opt.OutDir, name+".pdf"), opt)
+}
+
+// reportMissing reports each character no font of its role has: a
+// warning (the layout sets it as 〓), or with opt.Strict an error listing
+// them all.
+func reportMissing(res *layout.Result, opt Options) error {
+	var errs []error
+	for _, m := range res.Missing {
+		if opt.Strict {
+			errs = append(errs, fmt.Errorf("%s:%d: no bundled font has %q (U+%04X): remove it or add a font that has it", m.Pos.File, m.Pos.Line, m.Char, m.Char))
+			continue
+		}
+		fmt.Fprintf(opt.Stderr, "%s:%d: warning: no bundled font has %q (U+%04X); it is set as 〓\n", m.Pos.File, m.Pos.Line, m.Char, m.Char)
+	}
+	return errors.Join(errs...)
 }
 
 // loadFonts loads each font file the styles name, once.

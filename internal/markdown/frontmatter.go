@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/suggest"
 )
 
 // yamlLineOffset turns a line of the YAML text into a line of the file:
@@ -123,7 +124,7 @@ func decodeMeta(data *frontmatter.Data, errs *errorsFor, meta *doc.Metadata) {
 				meta.Cover = ""
 			}
 		default:
-			errs.add(nodeLine(k), "unknown front matter key %q (did you mean %q?)", k.Value, nearest(k.Value, metaKeys))
+			errs.add(nodeLine(k), "unknown front matter key %q (did you mean %q?)", k.Value, suggest.Nearest(k.Value, metaKeys))
 		}
 	}
 	if _, ok := seen["title"]; !ok {
@@ -177,7 +178,7 @@ func author(v *yaml.Node, errs *errorsFor) (doc.Author, bool) {
 			case "position":
 				a.Position = scalar(val, "author position", errs)
 			default:
-				errs.add(nodeLine(k), "unknown author key %q (did you mean %q?)", k.Value, nearest(k.Value, authorKeys))
+				errs.add(nodeLine(k), "unknown author key %q (did you mean %q?)", k.Value, suggest.Nearest(k.Value, authorKeys))
 			}
 		}
 		if a.Name == "" {
@@ -220,37 +221,4 @@ func yamlErrorPlace(err string) (int, string) {
 // nodeLine returns the file line of a YAML node.
 func nodeLine(n *yaml.Node) int {
 	return n.Line + yamlLineOffset
-}
-
-// nearest returns the candidate with the smallest edit distance to s.
-func nearest(s string, candidates []string) string {
-	best, bestDist := "", -1
-	for _, c := range candidates {
-		if d := editDistance(s, c); bestDist < 0 || d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b, in runes.
-func editDistance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

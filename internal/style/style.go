@@ -9,10 +9,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/paiban/paiban/internal/suggest"
 )
 
 // Default is the style used when none is named: an A4 handout.
@@ -104,7 +108,10 @@ func Load(dir, name string) (*Style, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
 		avail := Available(dir)
-		return nil, fmt.Errorf("unknown style %q: the styles are %s", name, strings.Join(avail, ", "))
+		if len(avail) == 0 {
+			return nil, fmt.Errorf("unknown style %q: %s holds no styles (NAME.yaml files)", name, dir)
+		}
+		return nil, fmt.Errorf("unknown style %q: the styles are %s (did you mean %q?)", name, strings.Join(avail, ", "), suggest.Nearest(name, avail))
 	}
 	if err != nil {
 		return nil, err
@@ -113,13 +120,51 @@ func Load(dir, name string) (*Style, error) {
 	dec.KnownFields(true)
 	var s Style
 	if err := dec.Decode(&s); err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, yamlError(path, err)
 	}
 	s.Name = name
 	if err := s.validate(); err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
 	return &s, nil
+}
+
+// yamlProblem is one problem in yaml.v3's error text: "yaml: line 3:
+// msg" for a syntax error, "  line 3: msg" in a list of decoding errors.
+var yamlProblem = regexp.MustCompile(`(?m)^(?:yaml: |\s+)line (\d+): (.*)$`)
+
+// unknownField is yaml.v3's message for a key KnownFields refuses.
+var unknownField = regexp.MustCompile(`^field (\S+) not found in type`)
+
+// yamlError rewrites a yaml.v3 error as one `file:line: message` line per
+// problem, suggesting the nearest key for an unknown one.
+func yamlError(path string, err error) error {
+	ms := yamlProblem.FindAllStringSubmatch(err.Error(), -1)
+	if ms == nil {
+		return fmt.Errorf("%s: %v", path, err)
+	}
+	lines := make([]string, len(ms))
+	for i, m := range ms {
+		msg := m[2]
+		if k := unknownField.FindStringSubmatch(msg); k != nil {
+			msg = fmt.Sprintf("unknown key %q (did you mean %q?)", k[1], suggest.Nearest(k[1], keys()))
+		}
+		lines[i] = fmt.Sprintf("%s:%s: %s", path, m[1], msg)
+	}
+	return errors.New(strings.Join(lines, "\n"))
+}
+
+// keys lists the keys a style file may hold, from the yaml tags.
+func keys() []string {
+	var out []string
+	for _, t := range []reflect.Type{reflect.TypeFor[Style](), reflect.TypeFor[Fonts]()} {
+		for i := range t.NumField() {
+			if k, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ","); k != "" && k != "-" {
+				out = append(out, k)
+			}
+		}
+	}
+	return out
 }
 
 func (s *Style) validate() error {

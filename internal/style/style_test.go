@@ -1,8 +1,10 @@
 package style
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -29,7 +31,7 @@ func TestBadStyles(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases := []struct{ name, extra, want string }{
-		{"unknown key", "colour: red\n", "field colour not found"},
+		{"unknown key", "body_sise: 10\n", `s.yaml:` + strconv.Itoa(bytes.Count(base, []byte("\n"))+1) + `: unknown key "body_sise" (did you mean "body_size"?)`},
 		{"bad profile", "line_breaking: loose\n", `line_breaking is "loose": use gb or strict`},
 		{"bad imposition", "impose: [4up]\n", `impose lists "4up": use booklet or 2up`},
 	}
@@ -43,7 +45,7 @@ func TestBadStyles(t *testing.T) {
 			t.Errorf("%s: error %v, want one naming s.yaml and %q", c.name, err, c.want)
 		}
 	}
-	if _, err := Load("../../styles", "a4-handot"); err == nil || !strings.Contains(err.Error(), "a4-handout") {
+	if _, err := Load("../../styles", "a4-handot"); err == nil || !strings.Contains(err.Error(), `a4-handout, a5-book (did you mean "a4-handout"?)`) {
 		t.Errorf("unknown style: error %v, want the list of styles", err)
 	}
 }
