@@ -7,6 +7,9 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"image"
+	_ "image/jpeg" // cover images
+	_ "image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -78,7 +81,7 @@ func Run(book string, opt Options) (err error) {
 	}
 	var cover []byte
 	if wantEPUB && d.Meta.Cover != "" {
-		if cover, err = readCover(book, d.Meta.Cover); err != nil {
+		if cover, err = readCover(book, d.Meta.Cover, d.Meta.CoverPos); err != nil {
 			return err
 		}
 	}
@@ -217,7 +220,7 @@ func loadFonts(dir string, styles ...*style.Style) (map[string]*fonts.Face, erro
 // readCover reads the cover image the front matter names. The reader
 // checked that the path stays in the book's folder; a symbolic link must
 // not lead out of it either.
-func readCover(book, cover string) ([]byte, error) {
+func readCover(book, cover string, at doc.Pos) ([]byte, error) {
 	dir := filepath.Dir(book)
 	if fi, err := os.Stat(book); err == nil && fi.IsDir() {
 		dir = book // a book made of a folder
@@ -228,12 +231,20 @@ func readCover(book, cover string) ([]byte, error) {
 	}
 	p, err := filepath.EvalSymlinks(filepath.Join(dir, filepath.FromSlash(cover)))
 	if err != nil {
-		return nil, fmt.Errorf("%s: cover %q: no such file", book, cover)
+		return nil, fmt.Errorf("%s:%d: cover %q: no such file", at.File, at.Line, cover)
 	}
 	if rel, err := filepath.Rel(dir, p); err != nil || !filepath.IsLocal(rel) {
-		return nil, fmt.Errorf("%s: cover %q leads out of the book's folder", book, cover)
+		return nil, fmt.Errorf("%s:%d: cover %q leads out of the book's folder", at.File, at.Line, cover)
 	}
-	return os.ReadFile(p)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%d: cover %q: %v", at.File, at.Line, cover, errors.Unwrap(err))
+	}
+	// Checked here, before any edition is written, to report the line.
+	if _, format, err := image.DecodeConfig(bytes.NewReader(b)); err != nil || (format != "png" && format != "jpeg") {
+		return nil, fmt.Errorf("%s:%d: cover %q is not a PNG or JPEG image", at.File, at.Line, cover)
+	}
+	return b, nil
 }
 
 // bookDate is the date stamped into the outputs, so that a build is

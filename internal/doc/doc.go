@@ -34,6 +34,8 @@ type Metadata struct {
 	// Cover is the path of a cover image (PNG or JPEG) relative to the
 	// book's file, inside the book's folder; empty for a drawn cover.
 	Cover string
+	// CoverPos is where the cover is named, for errors about the file.
+	CoverPos Pos
 }
 
 // AuthorNames joins the authors' names with the Chinese enumeration comma.

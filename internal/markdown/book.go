@@ -132,6 +132,7 @@ func splitBookFile(name string, src []byte) ([]chapterRef, doc.Metadata, error) 
 	} else {
 		metaErrs.add(2, "missing title")
 	}
+	meta.CoverPos.Line = max(meta.CoverPos.Line-1, 1)
 	for _, e := range metaErrs.list {
 		errs.add(max(e.Line-1, 1), "%s", e.Msg)
 	}

@@ -117,6 +117,7 @@ func decodeMeta(data *frontmatter.Data, errs *errorsFor, meta *doc.Metadata) {
 			meta.Rights = scalar(v, k.Value, errs)
 		case "cover":
 			meta.Cover = scalar(v, k.Value, errs)
+			meta.CoverPos = doc.Pos{File: errs.file, Line: nodeLine(v)}
 			// A book may only take files from its own folder: a build
 			// must not read whatever a shared source names.
 			if meta.Cover != "" && !filepath.IsLocal(filepath.FromSlash(meta.Cover)) {
