@@ -1,6 +1,7 @@
 # make       builds every book in source/ into out/ (NAME.md or NAME/book.yaml
 #            -> NAME.pdf, NAME.epub)
 # make test  runs every test, installing the tools the tests read outputs with
+# make fuzz  runs the fuzz targets for FUZZTIME each (default 5m)
 # make bench runs the per-stage Go benchmarks, then times whole builds of
 #            generated books against Typst (scripts/bench.sh; docs/performance.md)
 
@@ -14,7 +15,7 @@ GOSRC   := $(shell find cmd internal -name '*.go' ! -name '*_test.go') go.mod go
 FONTS   := $(wildcard fonts/*)
 STYLES  := $(wildcard styles/*.yaml)
 
-.PHONY: all test bench tools clean
+.PHONY: all test fuzz bench tools clean
 
 all: $(OUTPUTS)
 
@@ -36,6 +37,18 @@ tools:
 test: tools
 	$(GO) vet ./...
 	$(GO) test ./...
+	$(MAKE) fuzz FUZZTIME=10s
+
+# The fuzz targets, each for FUZZTIME (make fuzz FUZZTIME=1h for a long
+# run). Minimizing an input is capped too: a build of one takes tens of
+# milliseconds, so the default minute would stall the run.
+FUZZTIME ?= 5m
+FUZZ     := internal/markdown:FuzzParse internal/build:FuzzBuild
+fuzz:
+	@set -e; for t in $(FUZZ); do \
+		echo "fuzz $${t#*:} for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./$${t%%:*}; \
+	done
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
