@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"go.abhg.dev/goldmark/frontmatter"
+	"golang.org/x/text/language"
 	"gopkg.in/yaml.v3"
 
 	"github.com/paiban/paiban/internal/doc"
@@ -97,7 +98,8 @@ func decodeMeta(data *frontmatter.Data, errs *errorsFor, meta *doc.Metadata) {
 			meta.Authors = authors(v, errs)
 		case "lang":
 			if s := scalar(v, k.Value, errs); s != "" {
-				if !languageTag.MatchString(s) {
+				// The shape, and what the EPUB writer will accept.
+				if _, err := language.Parse(s); !languageTag.MatchString(s) || err != nil {
 					errs.add(nodeLine(v), "lang %q is not a BCP 47 language tag such as zh-CN", s)
 				}
 				meta.Language = s
