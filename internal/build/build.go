@@ -132,32 +132,40 @@ func Run(book string, opt Options) (err error) {
 		return err
 	}
 	name := strings.TrimSuffix(filepath.Base(book), filepath.Ext(book))
+	// Both editions are made in memory first and written only when both
+	// succeeded, so that a failing one does not leave the other new.
 	var wg sync.WaitGroup
 	errs := make([]error, len(opt.Formats))
+	made := make([]bytes.Buffer, len(opt.Formats))
 	for i, format := range opt.Formats {
-		out := filepath.Join(opt.OutDir, name+"."+format)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			defer guard(book, &errs[i])
-			var err error
 			switch format {
 			case "pdf":
-				err = writeAtomic(out, func(w io.Writer) error { return pdf.Write(w, printed.Book) })
+				errs[i] = pdf.Write(&made[i], printed.Book)
 			case "epub":
-				err = writeAtomic(out, func(w io.Writer) error {
-					return writeEPUB(w, d, st, faces, date, opt, cover, paged.Book, pageStyle.Name)
-				})
+				errs[i] = writeEPUB(&made[i], d, st, faces, date, opt, cover, paged.Book, pageStyle.Name)
 			}
-			if err == nil {
-				fmt.Fprintf(opt.Stdout, "wrote %s\n", out)
+			if errs[i] != nil {
+				errs[i] = fmt.Errorf("%s: %s edition: %w", book, format, errs[i])
 			}
-			errs[i] = err
 		}()
 	}
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil || !slices.Contains(opt.Formats, "pdf") {
+	if err := errors.Join(errs...); err != nil {
 		return err
+	}
+	for i, format := range opt.Formats {
+		out := filepath.Join(opt.OutDir, name+"."+format)
+		if err := writeAtomic(out, func(w io.Writer) error { _, err := made[i].WriteTo(w); return err }); err != nil {
+			return err
+		}
+		fmt.Fprintf(opt.Stdout, "wrote %s\n", out)
+	}
+	if !slices.Contains(opt.Formats, "pdf") {
+		return nil
 	}
 	if len(opt.Impose) == 0 {
 		// The style's default editions; --impose overrides them.

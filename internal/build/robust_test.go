@@ -153,3 +153,47 @@ func TestHostileTextIsEscaped(t *testing.T) {
 		t.Errorf("PDF link URI %q, want %q", got, hostileURL)
 	}
 }
+
+// TestFailingEditionKeepsBoth checks that when one edition cannot be
+// made (here the EPUB, its style sheet missing) the other is not
+// replaced either: out/ keeps a matching pair.
+func TestFailingEditionKeepsBoth(t *testing.T) {
+	dir := t.TempDir()
+	styles := filepath.Join(dir, "styles")
+	if err := os.MkdirAll(styles, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a4-handout.yaml", "a5-book.yaml"} {
+		data, err := os.ReadFile(filepath.Join(root, "styles", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(styles, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	book := filepath.Join(dir, "book.md")
+	out := filepath.Join(dir, "out")
+	if err := os.WriteFile(book, []byte(goodBook), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"book.pdf", "book.epub"} {
+		if err := os.WriteFile(filepath.Join(out, f), []byte("earlier"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	opt := testOptions(out, &stdout, &stderr)
+	opt.StylesDir = styles
+	if err := Run(book, opt); err == nil || !strings.Contains(err.Error(), "epub edition") {
+		t.Fatalf("error %v, want the EPUB edition's", err)
+	}
+	for _, f := range []string{"book.pdf", "book.epub"} {
+		if b, err := os.ReadFile(filepath.Join(out, f)); err != nil || string(b) != "earlier" {
+			t.Errorf("%s was replaced although the build failed", f)
+		}
+	}
+}
