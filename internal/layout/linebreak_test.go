@@ -215,20 +215,10 @@ func TestNoForbiddenLineEdges(t *testing.T) {
 	text := "他说：“你好。”然后走了。（甲）、（乙）读《论语》，很好！真的吗？！这是——破折号——测试；省略……省略号。" +
 		"今年增长了50%，明年预计增长3.5‰左右。马克·吐温说：“我们用Go和Rust写了一个小工具。”"
 	for m := 4; m <= 30; m++ {
-		var missing []MissingGlyph
-		b := &atomBuilder{fallback: []*fonts.Face{serif, latin}, missing: &missing}
-		b.addText(text, runStyle{faces: faceSet{cjk: serif, latin: latin}, size: 10})
-		atoms := b.finish()
+		atoms, lines, _ := setWith(text, float64(m), 0, ProfileGB, serif, latin)
 		measure := float64(m) * 10
-		lines := breakLines(paragraph{atoms: atoms, measure: measure, justify: true, em: 10})
+		checkLineEdges(t, m, atoms, lines)
 		for i, ln := range lines {
-			first, last := atoms[ln.start], atoms[ln.end-1]
-			if i > 0 && noStart(first.cls, first.r) {
-				t.Errorf("measure %d: line %d starts with %q", m, i+1, first.text)
-			}
-			if i < len(lines)-1 && noEnd(last.cls, last.r) {
-				t.Errorf("measure %d: line %d ends with %q", m, i+1, last.text)
-			}
 			// A line without any break opportunity inside cannot be
 			// stretched and is set ragged (reference §3.2, last paragraph).
 			slots := 0
@@ -530,17 +520,26 @@ func TestDenseDocumentAllMeasures(t *testing.T) {
 		"马克·吐温说过：‘Truth is stranger than fiction.’此言不虚！"
 	for m := 8; m <= 40; m++ {
 		atoms, lines, _ := setWith(text, float64(m), 2, ProfileGB, serif, latin)
+		checkLineEdges(t, m, atoms, lines)
 		for i, ln := range lines {
-			first, last := atoms[ln.start], atoms[ln.end-1]
-			if i > 0 && noStart(first.cls, first.r) {
-				t.Errorf("measure %d: line %d starts with %q", m, i+1, first.text)
-			}
-			if i < len(lines)-1 && noEnd(last.cls, last.r) {
-				t.Errorf("measure %d: line %d ends with %q", m, i+1, last.text)
-			}
 			if ln.width+indentOf(i) > float64(m)*10+0.1 {
 				t.Errorf("measure %d: line %d overflows (%.2f em)", m, i+1, (ln.width+indentOf(i))/10)
 			}
+		}
+	}
+}
+
+// checkLineEdges reports lines that start with a NO_START mark or end
+// with a NO_END mark (reference §1.2, §1.3).
+func checkLineEdges(t *testing.T, measure int, atoms []atom, lines []line) {
+	t.Helper()
+	for i, ln := range lines {
+		first, last := atoms[ln.start], atoms[ln.end-1]
+		if i > 0 && noStart(first.cls, first.r) {
+			t.Errorf("measure %d: line %d starts with %q", measure, i+1, first.text)
+		}
+		if i < len(lines)-1 && noEnd(last.cls, last.r) {
+			t.Errorf("measure %d: line %d ends with %q", measure, i+1, last.text)
 		}
 	}
 }
