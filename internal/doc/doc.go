@@ -31,6 +31,18 @@ type Metadata struct {
 	Identifier  string // optional; the EPUB writer derives one when empty
 	Description string
 	Rights      string
+	// Editors, Publisher, ISBN and Keywords feed the colophon (版权页) and
+	// the package metadata; all optional.
+	Editors   []string
+	Publisher string
+	ISBN      string
+	Keywords  []string
+	// Numbering is the heading numbering the author asked for: "" or
+	// "none" (headings as written), or "chinese" (一、（一）1.（1）).
+	// The reader applies it to Heading.Number.
+	Numbering string
+	// ListOfFigures asks for a list of figures after the contents.
+	ListOfFigures bool
 	// Cover is the path of a cover image (PNG or JPEG) relative to the
 	// book's file, inside the book's folder; empty for a drawn cover.
 	Cover string
@@ -56,15 +68,21 @@ type Document struct {
 }
 
 // Block is a block-level element: *Heading, *Paragraph, *BlockQuote,
-// *List, *CodeBlock or *ThematicBreak.
+// *List, *CodeBlock, *ThematicBreak, *Figure, *Table or *DefinitionList.
 type Block interface{ block() }
 
 // Heading is a section heading. Level 1 is the highest level used in the
 // body (the book title is metadata, not a heading).
 type Heading struct {
 	Pos
-	Level   int
-	ID      string // unique within the document, usable as a URL fragment
+	Level int
+	// ID is unique within the document and usable as a URL fragment and
+	// an XML id: the author's {#id}, or one made from the heading's text
+	// (Chinese characters kept).
+	ID string
+	// Number is the heading's number as printed before its text, e.g.
+	// "一、" or "（二）", empty when the book's numbering is none.
+	Number  string
 	Content []Inline
 }
 
@@ -98,15 +116,75 @@ type CodeBlock struct {
 // ThematicBreak is a section break (a blank line or ornament).
 type ThematicBreak struct{ Pos }
 
-func (*Heading) block()       {}
-func (*Paragraph) block()     {}
-func (*BlockQuote) block()    {}
-func (*List) block()          {}
-func (*CodeBlock) block()     {}
-func (*ThematicBreak) block() {}
+// Image is a raster image the reader has found inside the book's folder,
+// read and checked.
+type Image struct {
+	// Path is where the image was read from, for messages; Name is a
+	// file name unique within the book, for the EPUB.
+	Path, Name string
+	Format     string // "png" or "jpeg"
+	// Width and Height are in pixels.
+	Width, Height int
+	Data          []byte
+}
 
-// Inline is an inline element: Text, *Emphasis, *Link, Code, LineBreak or
-// *FootnoteRef.
+// Figure is an image standing alone in a paragraph, with its caption
+// (the image's title, or else its alt text). Number counts figures from 1.
+type Figure struct {
+	Pos
+	Image   *Image
+	Alt     string
+	Caption []Inline
+	Number  int
+	ID      string // "fig-N", or the author's {#id}
+}
+
+// Align is a table column's alignment.
+type Align int
+
+const (
+	AlignDefault Align = iota
+	AlignLeft
+	AlignCenter
+	AlignRight
+)
+
+// Table is a GFM table. Every row has len(Align) cells. Number counts
+// tables from 1; Caption may be empty (the table is then still numbered).
+type Table struct {
+	Pos
+	Align   []Align
+	Header  [][]Inline
+	Rows    [][][]Inline
+	Caption []Inline
+	Number  int
+	ID      string // "tab-N"
+}
+
+// DefinitionList is a list of terms, each with one or more definitions.
+type DefinitionList struct {
+	Pos
+	Items []Definition
+}
+
+// Definition is one term and what defines it.
+type Definition struct {
+	Term        []Inline
+	Definitions [][]Block
+}
+
+func (*Heading) block()        {}
+func (*Paragraph) block()      {}
+func (*BlockQuote) block()     {}
+func (*List) block()           {}
+func (*CodeBlock) block()      {}
+func (*ThematicBreak) block()  {}
+func (*Figure) block()         {}
+func (*Table) block()          {}
+func (*DefinitionList) block() {}
+
+// Inline is an inline element: Text, *Emphasis, *Link, Code, LineBreak,
+// *FootnoteRef or *Ruby.
 type Inline interface{ inline() }
 
 // Text is plain text.
@@ -118,10 +196,32 @@ type Emphasis struct {
 	Content []Inline
 }
 
-// Link is a hyperlink; URL is either absolute or "#id" for a heading.
+// Link is a hyperlink; URL is either absolute or "#id" for a heading,
+// figure or table.
 type Link struct {
 	URL     string
 	Content []Inline
+	// ShowPage asks the PDF to print the target's page number after the
+	// link text (an internal link whose title is "page" or "页码").
+	ShowPage bool
+}
+
+// Ruby is a base text with its annotation (注音), written {汉字|hàn zì}.
+// When the annotation has one space-separated part per base character,
+// each part belongs to its character; otherwise it spans the whole base.
+type Ruby struct {
+	Base       string
+	Annotation string
+}
+
+// Parts returns the annotation split per base character, or nil when it
+// spans the whole base.
+func (r *Ruby) Parts() []string {
+	parts := strings.Fields(r.Annotation)
+	if len(parts) < 2 || len(parts) != len([]rune(r.Base)) {
+		return nil
+	}
+	return parts
 }
 
 // Code is inline code.
@@ -150,6 +250,7 @@ func (*Link) inline()        {}
 func (Code) inline()         {}
 func (LineBreak) inline()    {}
 func (*FootnoteRef) inline() {}
+func (*Ruby) inline()        {}
 
 // PlainText returns the text of inlines without markup or footnote marks.
 func PlainText(inlines []Inline) string {
@@ -171,12 +272,14 @@ func writePlain(b *strings.Builder, inlines []Inline) {
 			writePlain(b, n.Content)
 		case *Link:
 			writePlain(b, n.Content)
+		case *Ruby:
+			b.WriteString(n.Base)
 		}
 	}
 }
 
 // Walk calls fn for every block in blocks, depth first, including blocks
-// nested in quotes and lists (but not footnote bodies).
+// nested in quotes, lists and definitions (but not footnote bodies).
 func Walk(blocks []Block, fn func(Block)) {
 	for _, bl := range blocks {
 		fn(bl)
@@ -186,6 +289,12 @@ func Walk(blocks []Block, fn func(Block)) {
 		case *List:
 			for _, item := range n.Items {
 				Walk(item, fn)
+			}
+		case *DefinitionList:
+			for _, item := range n.Items {
+				for _, def := range item.Definitions {
+					Walk(def, fn)
+				}
 			}
 		}
 	}

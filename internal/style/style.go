@@ -76,13 +76,16 @@ type Fonts struct {
 	Latin       string `yaml:"latin"`        // Latin letters and digits in body text
 	LatinItalic string `yaml:"latin_italic"` // emphasis on Latin text
 	LatinBold   string `yaml:"latin_bold"`
+	// Mono sets code: Latin at half an em and Han at a full em, so that
+	// columns of code line up even with Chinese comments.
+	Mono string `yaml:"mono"`
 }
 
 // Files lists the distinct font files the style uses.
 func (f Fonts) Files() []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, n := range []string{f.Serif, f.Sans, f.Kai, f.Latin, f.LatinItalic, f.LatinBold} {
+	for _, n := range []string{f.Serif, f.Sans, f.Kai, f.Latin, f.LatinItalic, f.LatinBold, f.Mono} {
 		if n != "" && !seen[n] {
 			seen[n] = true
 			out = append(out, n)
