@@ -63,6 +63,7 @@ type buildArgs struct {
 	opt     build.Options
 	formats string
 	impose  string
+	quiet   bool
 }
 
 // buildFlags defines the flags of build (and watch): the one definition
@@ -79,6 +80,8 @@ func buildFlags(name string) (*flag.FlagSet, *buildArgs) {
 	fs.StringVar(&a.impose, "impose", "", "also write the PDF two pages to an A4 landscape sheet, by `scheme`: booklet (NAME-booklet.pdf, saddle-stitch order), 2up (NAME-2up.pdf) or booklet,2up")
 	fs.BoolVar(&opt.Strict, "strict", false, "fail when a character is in no bundled font, instead of warning and setting it as a geta mark (U+3013)")
 	fs.BoolVar(&opt.CropMarks, "crop-marks", false, "also write NAME-crop.pdf: each page with 3 mm bleed, crop marks, TrimBox and BleedBox, for print shops")
+	fs.StringVar(&opt.DumpLayout, "dump-layout", "", "also write the PDF's layout to `file` as JSON Lines: every set line with each glyph's character, font, cell and origin")
+	fs.BoolVar(&a.quiet, "q", false, "quiet: print only warnings and errors, no progress line and no list of files written")
 	return fs, a
 }
 
@@ -86,6 +89,9 @@ func buildFlags(name string) (*flag.FlagSet, *buildArgs) {
 func (a *buildArgs) options(stdout, stderr io.Writer) (build.Options, error) {
 	opt := a.opt
 	opt.Stdout, opt.Stderr = stdout, stderr
+	if a.quiet {
+		opt.Stdout = io.Discard
+	}
 	opt.Formats = strings.Split(a.formats, ",")
 	if a.impose != "" {
 		for _, s := range strings.Split(a.impose, ",") {
@@ -126,14 +132,30 @@ Flags:
 		fmt.Fprintln(stderr, "paiban build: name at least one book (a .md file)")
 		return 2
 	}
+	if opt.DumpLayout != "" && fs.NArg() > 1 {
+		fmt.Fprintln(stderr, "paiban build: --dump-layout takes one book; build the others separately")
+		return 2
+	}
 	bopt, err := a.options(stdout, stderr)
 	if err != nil {
 		fmt.Fprintln(stderr, "paiban build:", err)
 		return 2
 	}
+	// Long books show a progress line, but only to a person watching:
+	// never with -q or when stderr is a file or a pipe.
+	var line *progressLine
+	if !a.quiet && isTerminal(stderr) {
+		line = newProgressLine(stderr)
+		bopt.Stdout, bopt.Stderr = line.through(bopt.Stdout), line.through(stderr)
+		bopt.Progress = line.update
+	}
 	status := 0
 	for _, book := range fs.Args() {
-		if err := build.Run(book, bopt); err != nil {
+		err := build.Run(book, bopt)
+		if line != nil {
+			line.done()
+		}
+		if err != nil {
 			fmt.Fprintln(stderr, err)
 			status = 1
 		}

@@ -47,6 +47,20 @@ type Options struct {
 	// Strict makes a character no bundled font has an error instead of
 	// a warning.
 	Strict bool
+	// DumpLayout, when set, names a file that receives the PDF's layout
+	// as JSON Lines: one line per set line, with every glyph's place.
+	DumpLayout string
+	// Progress, when set, hears what the build is doing, for a progress
+	// line; it is called from one goroutine at a time.
+	Progress func(Progress)
+}
+
+// Progress is one step of a build.
+type Progress struct {
+	Book  string
+	Stage string // "reading", "laying out" or "writing"
+	// Layout is how far the layout is, while laying out.
+	Layout layout.Progress
 }
 
 // Generator names the program in output metadata.
@@ -75,6 +89,13 @@ func Run(book string, opt Options) (err error) {
 			return err
 		}
 	}
+	progress := func(p Progress) {
+		if opt.Progress != nil {
+			p.Book = book
+			opt.Progress(p)
+		}
+	}
+	progress(Progress{Stage: "reading"})
 	d, err := parseBook(book)
 	if err != nil {
 		return err
@@ -99,20 +120,29 @@ func Run(book string, opt Options) (err error) {
 	var printed, paged *layout.Result
 	var printErr, pageErr error
 	var lw sync.WaitGroup
+	// Only one of the two layouts reports its pages, so that the count
+	// does not jump between them.
+	pageProgress := func(p layout.Progress) {
+		progress(Progress{Stage: "laying out", Layout: p})
+	}
 	if wantPDF {
 		lw.Add(1)
 		go func() {
 			defer lw.Done()
 			defer guard(book, &printErr)
-			printed, printErr = layout.Layout(d, layout.Options{Style: st, Faces: faces, Creator: Generator, Date: date})
+			printed, printErr = layout.Layout(d, layout.Options{Style: st, Faces: faces, Creator: Generator, Date: date, Progress: pageProgress})
 		}()
 	}
 	if wantEPUB && (!wantPDF || pageStyle != st) {
+		var report func(layout.Progress)
+		if !wantPDF {
+			report = pageProgress
+		}
 		lw.Add(1)
 		go func() {
 			defer lw.Done()
 			defer guard(book, &pageErr)
-			paged, pageErr = layout.Layout(d, layout.Options{Style: pageStyle, Faces: faces, Creator: Generator, Date: date})
+			paged, pageErr = layout.Layout(d, layout.Options{Style: pageStyle, Faces: faces, Creator: Generator, Date: date, Progress: report})
 		}()
 	}
 	lw.Wait()
@@ -128,9 +158,15 @@ func Run(book string, opt Options) (err error) {
 		return err
 	}
 
+	if opt.DumpLayout != "" {
+		if err := writeAtomic(opt.DumpLayout, cmp.Or(printed, paged).Book.Dump); err != nil {
+			return err
+		}
+	}
 	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
 		return err
 	}
+	progress(Progress{Stage: "writing"})
 	name := strings.TrimSuffix(filepath.Base(book), filepath.Ext(book))
 	// Both editions are made in memory first and written only when both
 	// succeeded, so that a failing one does not leave the other new.

@@ -26,6 +26,17 @@ type Options struct {
 	Faces   map[string]*fonts.Face
 	Creator string
 	Date    time.Time
+	// Progress, when set, hears how far the layout is, for a progress
+	// line on long books. It is called from one goroutine at a time.
+	Progress func(Progress)
+}
+
+// Progress is how far a layout is: paragraphs are set first (in
+// parallel), then pages are made.
+type Progress struct {
+	Paragraphs, OfParagraphs int
+	Pages                    int
+	Chapter                  string // the chapter being worked on
 }
 
 // Result is a laid-out book plus what the author should hear about.
@@ -99,6 +110,7 @@ type engine struct {
 	// Running state of pagination: folio counters and the chapter whose
 	// title right-hand running heads carry.
 	frontPages, bodyPages int
+	progress              func(Progress)
 	chapter               string
 }
 
@@ -154,6 +166,7 @@ func newEngine(opt Options) (*engine, error) {
 		notePitch: st.NoteSize * st.NotePitch,
 		byID:      map[string]*headingInfo{},
 		noteLines: map[*doc.Footnote]*setPara{},
+		progress:  opt.Progress,
 	}
 	if st.LineBreaking == "strict" {
 		e.profile = ProfileStrict
@@ -522,6 +535,9 @@ func (e *engine) set(j *paraJob) {
 // setParagraphs sets every queued paragraph, in parallel, and puts their
 // rows in place of the placeholders. Whatever was drawn on a placeholder
 // (a list item's marker) goes onto the paragraph's first line.
+// progressEvery is how many paragraphs pass between progress reports.
+const progressEvery = 32
+
 func (e *engine) setParagraphs() {
 	var jobs []*paraJob
 	for _, r := range e.rows {
@@ -540,8 +556,18 @@ func (e *engine) setParagraphs() {
 			}
 		}()
 	}
-	for _, j := range jobs {
-		next <- j
+	chapter, sent := "", 0
+	for _, r := range e.rows {
+		if r.chapter != "" {
+			chapter = r.chapter
+		}
+		if r.job == nil {
+			continue
+		}
+		next <- r.job
+		if sent++; e.progress != nil && sent%progressEvery == 0 {
+			e.progress(Progress{Paragraphs: sent, OfParagraphs: len(jobs), Chapter: chapter})
+		}
 	}
 	close(next)
 	wg.Wait()

@@ -78,6 +78,9 @@ func (e *engine) paginate() []*Page {
 		}
 		p, pl, pt, rest := e.finishPage(e.rows[start:i], len(pages), carry, start < e.bodyStart)
 		pages = append(pages, p)
+		if e.progress != nil {
+			e.progress(Progress{Pages: len(pages), Chapter: e.chapter})
+		}
 		links = append(links, pl...)
 		tocs = append(tocs, pt...)
 		carry = rest
