@@ -24,6 +24,7 @@ import (
 	"github.com/paiban/paiban/internal/fonts"
 	"github.com/paiban/paiban/internal/impose"
 	"github.com/paiban/paiban/internal/layout"
+	"github.com/paiban/paiban/internal/panics"
 	"github.com/paiban/paiban/internal/pdf"
 	"github.com/paiban/paiban/internal/style"
 )
@@ -247,6 +248,7 @@ func loadFonts(dir string, styles ...*style.Style) (map[string]*fonts.Face, erro
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer panics.Catch(&errs[i], "loading font "+name)
 			f, err := fonts.Load(filepath.Join(dir, name))
 			if err != nil {
 				errs[i] = fmt.Errorf("style %s: font %s: %w", owner[name], name, err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/paiban/paiban/internal/doc"
 	"github.com/paiban/paiban/internal/fonts"
+	"github.com/paiban/paiban/internal/panics"
 )
 
 // book is one EPUB in the making: its files planned and rendered before
@@ -149,6 +150,7 @@ func (b *book) prepare() error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer panics.Catch(&errs[i], "subsetting a font for the EPUB")
 			runes := make([]rune, 0, len(f.runes))
 			for c := range f.runes {
 				runes = append(runes, c)
@@ -164,6 +166,7 @@ func (b *book) prepare() error {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
+		defer panics.Catch(&errs[numRoles], "making the cover")
 		b.cover, errs[numRoles] = b.makeCover()
 	}()
 	wg.Wait()

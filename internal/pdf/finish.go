@@ -17,6 +17,7 @@ import (
 	"github.com/klauspost/compress/zlib"
 
 	"github.com/paiban/paiban/internal/layout"
+	"github.com/paiban/paiban/internal/panics"
 )
 
 // finish rewrites gopdf's file into w. It keeps every object gopdf wrote
@@ -221,6 +222,7 @@ func (f *face) startProgram() {
 	f.prog = &program{done: make(chan struct{})}
 	go func() {
 		defer close(f.prog.done)
+		defer panics.Catch(&f.prog.err, "subsetting font "+f.face.PostScriptName)
 		glyphs := make([]uint16, 0, len(f.runes))
 		for _, r := range f.runes {
 			glyphs = append(glyphs, f.face.Metrics(r).Glyph)
@@ -251,6 +253,7 @@ func compressStreams(objs [][]byte) error {
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
+			defer panics.Catch(&errs[w], "compressing the PDF")
 			var z compressor
 			for i := w; i < len(todo); i += workers {
 				n := todo[i]
