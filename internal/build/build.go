@@ -389,10 +389,24 @@ func fontLicenses(dir string, faces ...*fonts.Face) (map[string][]byte, error) {
 
 // writeAtomic writes to a temporary file next to path and renames it into
 // place only when complete, so a failed build leaves the old file intact.
+// globEscape quotes the characters filepath.Match treats specially.
+func globEscape(s string) string {
+	return globSpecial.Replace(s)
+}
+
+var globSpecial = strings.NewReplacer(`*`, `\*`, `?`, `\?`, `[`, `\[`, `\`, `\\`)
+
 func writeAtomic(path string, write func(io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := write(&buf); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
+	}
+	// A build killed between writing its temporary file and renaming it
+	// (SIGKILL runs no deferred code) leaves the file behind; the next
+	// build of the same output removes it.
+	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+globEscape(filepath.Base(path))+".*"))
+	for _, f := range stale {
+		os.Remove(f)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
