@@ -26,9 +26,9 @@ bin/paiban: $(GOSRC)
 out/%.pdf out/%.epub: source/%.md bin/paiban $(FONTS) $(STYLES)
 	bin/paiban build -o out $<
 
-# A folder book depends on every file in its folder.
+# A folder book depends on every file in its folder, images in subfolders too.
 .SECONDEXPANSION:
-out/%.pdf out/%.epub: source/%/book.yaml $$(wildcard source/%/*) bin/paiban $(FONTS) $(STYLES)
+out/%.pdf out/%.epub: source/%/book.yaml $$(shell find source/$$* -type f) bin/paiban $(FONTS) $(STYLES)
 	bin/paiban build -o out source/$*
 
 tools:
