@@ -1,40 +1,15 @@
 package build
 
 import (
-	"bytes"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
-
-	"github.com/paiban/paiban/internal/layout"
-	"github.com/paiban/paiban/internal/markdown"
-	"github.com/paiban/paiban/internal/style"
 )
 
 // TestEllipsisDots is reference T12 in print: …… is six dots, evenly
 // spaced across its two ems, centred on the em box. The PDF page is
 // rasterised at 600 dpi and the dots are found in the pixels.
 func TestEllipsisDots(t *testing.T) {
-	dir := t.TempDir()
-	book := filepath.Join(dir, "ellipsis.md")
-	src := "---\ntitle: 省略号\n---\n\n还要大……过去哪一个世纪料想到。\n"
-	if err := os.WriteFile(book, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var stdout, stderr bytes.Buffer
-	opt := testOptions(filepath.Join(dir, "out"), &stdout, &stderr)
-	opt.Formats, opt.Style = []string{"pdf"}, "a4-handout"
-	if err := Run(book, opt); err != nil {
-		t.Fatal(err)
-	}
-	st, _ := style.Load(filepath.Join(root, "styles"), "a4-handout")
-	faces, _ := loadFonts(filepath.Join(root, "fonts"), st)
-	d, _ := markdown.ParseFile(book)
-	res, err := layout.Layout(d, layout.Options{Style: st, Faces: faces})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, _, _, pgm := rasterOneParagraph(t, "还要大……过去哪一个世纪料想到。")
 	// The ellipsis's cell on its line.
 	var cellX, baseline, size float64
 	found := false
@@ -54,12 +29,7 @@ func TestEllipsisDots(t *testing.T) {
 	if !found {
 		t.Fatal("no ellipsis on page 1")
 	}
-	tool(t, "poppler-utils", "pdftoppm", "-r", "600", "-gray", "-f", "1", "-l", "1", filepath.Join(dir, "out", "ellipsis.pdf"), filepath.Join(dir, "page"))
-	pgm, err := filepath.Glob(filepath.Join(dir, "page*.pgm"))
-	if err != nil || len(pgm) != 1 {
-		t.Fatalf("rasterised page not found: %v", pgm)
-	}
-	w, pix := readPGM(t, pgm[0])
+	w, pix := readPGM(t, pgm)
 	scale := 600.0 / 72
 	dark := func(x, y int) bool { return pix[y*w+x] < 128 }
 	// The darkest row within the em box over the cell is the dots' row.

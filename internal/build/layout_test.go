@@ -14,6 +14,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/paiban/paiban/internal/fonts"
 	"github.com/paiban/paiban/internal/layout"
 	"github.com/paiban/paiban/internal/markdown"
 	"github.com/paiban/paiban/internal/style"
@@ -195,26 +196,7 @@ func TestPDFGlyphPositions(t *testing.T) {
 // unbroken stroke about two ems long, although the font's U+2014 is 0.89
 // em. The PDF page is rasterised at 600 dpi and the stroke's row scanned.
 func TestDashIsContinuous(t *testing.T) {
-	dir := t.TempDir()
-	book := filepath.Join(dir, "dash.md")
-	src := "---\ntitle: 破折号\n---\n\n这是——破折号的测试。\n"
-	if err := os.WriteFile(book, []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var stdout, stderr bytes.Buffer
-	opt := testOptions(filepath.Join(dir, "out"), &stdout, &stderr)
-	opt.Formats, opt.Style = []string{"pdf"}, "a4-handout"
-	if err := Run(book, opt); err != nil {
-		t.Fatal(err)
-	}
-	// Where the layout put the dash.
-	st, _ := style.Load(filepath.Join(root, "styles"), "a4-handout")
-	faces, _ := loadFonts(filepath.Join(root, "fonts"), st)
-	d, _ := markdown.ParseFile(book)
-	res, err := layout.Layout(d, layout.Options{Style: st, Faces: faces})
-	if err != nil {
-		t.Fatal(err)
-	}
+	res, st, faces, pgm := rasterOneParagraph(t, "这是——破折号的测试。")
 	var dashes []layout.Glyph
 	for _, g := range res.Book.Pages[0].Glyphs {
 		if g.Text == "—" {
@@ -227,12 +209,7 @@ func TestDashIsContinuous(t *testing.T) {
 	if gap := dashes[1].X - dashes[0].X; math.Abs(gap-dashes[0].Size) > 0.01 {
 		t.Errorf("dash glyphs %.2f pt apart, want one em (%.2f)", gap, dashes[0].Size)
 	}
-	tool(t, "poppler-utils", "pdftoppm", "-r", "600", "-gray", "-f", "1", "-l", "1", filepath.Join(dir, "out", "dash.pdf"), filepath.Join(dir, "page"))
-	pgm, err := filepath.Glob(filepath.Join(dir, "page*.pgm"))
-	if err != nil || len(pgm) != 1 {
-		t.Fatalf("rasterised page not found: %v", pgm)
-	}
-	w, pix := readPGM(t, pgm[0])
+	w, pix := readPGM(t, pgm)
 	scale := 600.0 / 72
 	m := faces[st.Fonts.Serif].Metrics('—')
 	size := dashes[0].Size
@@ -249,6 +226,46 @@ func TestDashIsContinuous(t *testing.T) {
 	if got := float64(x1-x0+1) / scale / size; got < 1.85 || got > 2.0 {
 		t.Errorf("the dash is one stroke %.2f em long, want 1.85–2.0", got)
 	}
+}
+
+// rasterOneParagraph builds a book of one paragraph as a PDF in the
+// default style, rasterises its first page at 600 dpi and returns the
+// layout the PDF was made from, the style and fonts, and the grey map.
+func rasterOneParagraph(t *testing.T, text string) (*layout.Result, *style.Style, map[string]*fonts.Face, string) {
+	t.Helper()
+	dir := t.TempDir()
+	book := filepath.Join(dir, "one.md")
+	if err := os.WriteFile(book, []byte("---\ntitle: 测试\n---\n\n"+text+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	opt := testOptions(filepath.Join(dir, "out"), &stdout, &stderr)
+	opt.Formats, opt.Style = []string{"pdf"}, style.Default
+	if err := Run(book, opt); err != nil {
+		t.Fatal(err)
+	}
+	st, err := style.Load(filepath.Join(root, "styles"), style.Default)
+	if err != nil {
+		t.Fatal(err)
+	}
+	faces, err := loadFonts(filepath.Join(root, "fonts"), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := markdown.ParseFile(book)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := layout.Layout(d, layout.Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tool(t, "poppler-utils", "pdftoppm", "-r", "600", "-gray", "-f", "1", "-l", "1", filepath.Join(dir, "out", "one.pdf"), filepath.Join(dir, "page"))
+	pgm, err := filepath.Glob(filepath.Join(dir, "page*.pgm"))
+	if err != nil || len(pgm) != 1 {
+		t.Fatalf("rasterised page not found: %v", pgm)
+	}
+	return res, st, faces, pgm[0]
 }
 
 // readPGM reads a binary (P5) grey map.
