@@ -50,6 +50,10 @@ type atom struct {
 	link string
 	dots bool // emphasis dots under the character (着重号)
 	dash bool // draw a continuous rule across the cell
+	// ruby, on the first atom of a ruby group, is its annotation; the
+	// group's other atoms have rubyCont, so no line breaks inside it.
+	ruby     *rubyAnn
+	rubyCont bool
 }
 
 // faceSet is the faces one kind of text is set in.
@@ -213,6 +217,11 @@ func (b *atomBuilder) finish() []atom {
 	}
 	compressAdjacent(atoms)
 	markBreaks(atoms, b.profile)
+	for i := range atoms {
+		if atoms[i].rubyCont {
+			atoms[i].breakBefore = false
+		}
+	}
 	return atoms
 }
 

@@ -86,6 +86,9 @@ type Glyph struct {
 type Rule struct {
 	X, Y, W, H float64 // Y is the top edge
 	Gray       float64 // 0 black … 1 white
+	// Round fills the ellipse inscribed in the rectangle instead: the
+	// emphasis dots (着重号) are round.
+	Round bool
 }
 
 // Link is a clickable area. Exactly one of URL and (DestPage, DestY) is set:

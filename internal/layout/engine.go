@@ -7,9 +7,9 @@ package layout
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -59,22 +59,36 @@ func Layout(d *doc.Document, opt Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	e.buildRows(d)
-	pages := e.paginate()
-	book := &Book{
-		Info: Info{
-			Title:    d.Meta.Title,
-			Author:   d.Meta.AuthorNames(),
-			Subject:  d.Meta.Source,
-			Keywords: d.Meta.Description,
-			Language: d.Meta.Language,
-			Creator:  opt.Creator,
-			Date:     opt.Date,
-		},
-		Pages: pages,
+	// A cross-reference that prints its target's page needs the pages
+	// first: the book is laid out again with the folios found until they
+	// no longer change (a number's width can move a target).
+	refs := map[string]string{}
+	for pass := 1; ; pass++ {
+		e.pageRefs = refs
+		e.buildRows(d)
+		pages := e.paginate()
+		book := &Book{
+			Info: Info{
+				Title:    d.Meta.Title,
+				Author:   d.Meta.AuthorNames(),
+				Subject:  d.Meta.Description,
+				Keywords: strings.Join(d.Meta.Keywords, ", "),
+				Language: d.Meta.Language,
+				Creator:  opt.Creator,
+				Date:     opt.Date,
+			},
+			Pages: pages,
+		}
+		e.resolve(book)
+		found := e.targetFolios()
+		if !showsPages(d) || maps.Equal(found, refs) || pass == maxRefPasses {
+			return &Result{Book: book, Missing: e.missing}, nil
+		}
+		refs = found
+		if e, err = newEngine(opt); err != nil {
+			return nil, err
+		}
 	}
-	e.resolve(book)
-	return &Result{Book: book, Missing: e.missing}, nil
 }
 
 type engine struct {
@@ -82,6 +96,8 @@ type engine struct {
 	body, strong, headingF, kai faceSet
 	emLatin                     *fonts.Face
 	fallback                    []*fonts.Face
+	// mono sets code, inline and in blocks.
+	mono faceSet
 
 	em, pitch                    float64 // body size and line pitch, pt
 	pageW, pageH                 float64
@@ -112,6 +128,11 @@ type engine struct {
 	frontPages, bodyPages int
 	progress              func(Progress)
 	chapter               string
+	// pageRefs holds the folio of each heading, figure or table id from
+	// the previous pass, for cross-references that print it.
+	pageRefs map[string]string
+	// listDepth is how many lists enclose the blocks being added.
+	listDepth int
 }
 
 func newEngine(opt Options) (*engine, error) {
@@ -136,7 +157,7 @@ func newEngine(opt Options) (*engine, error) {
 		return f
 	}
 	serif, sans, latin := must(st.Fonts.Serif), must(st.Fonts.Sans), must(st.Fonts.Latin)
-	kai := must(st.Fonts.Kai)
+	kai, mono := must(st.Fonts.Kai), must(st.Fonts.Mono)
 	latinItalic, latinBold := must(st.Fonts.LatinItalic), must(st.Fonts.LatinBold)
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -150,12 +171,16 @@ func newEngine(opt Options) (*engine, error) {
 	if kai == nil {
 		kai = serif
 	}
+	if mono == nil {
+		mono = serif
+	}
 	e := &engine{
 		st:        st,
 		body:      faceSet{cjk: serif, latin: latin},
 		strong:    faceSet{cjk: sans, latin: latinBold},
 		headingF:  faceSet{cjk: sans, latin: sans},
 		kai:       faceSet{cjk: kai, latin: latin},
+		mono:      faceSet{cjk: mono, latin: mono},
 		emLatin:   latinItalic,
 		fallback:  []*fonts.Face{serif, sans, latin},
 		em:        st.BodySize,
@@ -262,7 +287,11 @@ func (e *engine) addInlines(b *atomBuilder, inlines []doc.Inline, st runStyle) {
 		case doc.Text:
 			b.addText(string(n), st)
 		case doc.Code:
-			b.addText(string(n), st)
+			inner := st
+			inner.faces = e.mono
+			b.addText(string(n), inner)
+		case *doc.Ruby:
+			e.addRuby(b, n, st)
 		case doc.LineBreak:
 			b.lineBreak()
 		case *doc.Emphasis:
@@ -280,6 +309,9 @@ func (e *engine) addInlines(b *atomBuilder, inlines []doc.Inline, st runStyle) {
 			inner := st
 			inner.link = n.URL
 			e.addInlines(b, n.Content, inner)
+			if n.ShowPage {
+				e.addPageRef(b, n.URL, inner)
+			}
 		case *doc.FootnoteRef:
 			b.addNoteRef(n.Note, st)
 		}
@@ -448,11 +480,18 @@ func (e *engine) lineGlyphs(r *row, sp *setPara, ln line, x0, y float64) {
 			// 着重号: a dot centred under the character's cell.
 			d := 0.14 * a.size
 			cx := x0 + ln.x[i] + ln.w[i]/2
-			r.rules = append(r.rules, Rule{X: cx - d/2, Y: y + (emDescent+0.06)*a.size, W: d, H: d})
+			r.rules = append(r.rules, Rule{X: cx - d/2, Y: y + (emDescent+0.06)*a.size, W: d, H: d, Round: true})
 		}
 	}
 	flushLink(ln.end - ln.start)
 	r.lines = append(r.lines, rec)
+	// Annotations go after the line's own glyphs, so that the base text
+	// is drawn, and extracted, in one run.
+	for i := range ln.end - ln.start {
+		if sp.atoms[ln.start+i].ruby != nil {
+			e.drawRuby(r, sp, ln, i, x0, y)
+		}
+	}
 }
 
 // drawRun draws a dash or ellipsis run one glyph per 1-em cell. A dash run
@@ -517,7 +556,14 @@ func (e *engine) set(j *paraJob) {
 		if i == 0 {
 			x0 += j.firstIndent
 		}
-		e.lineGlyphs(r, sp, ln, x0, e.baseline(e.em))
+		y := e.baseline(e.em)
+		if lineHasRuby(sp, ln) && rubyHeight(e.em) > e.pitch-e.em+eps {
+			// The annotation does not fit between the lines: this line
+			// alone takes a second grid line above it.
+			r.slots++
+			y += e.pitch
+		}
+		e.lineGlyphs(r, sp, ln, x0, y)
 		if j.counted {
 			r.start = &TextPos{Block: j.block, Offset: atoms[ln.start].off}
 			markLine(r, j.block, i, len(sp.lines))
@@ -600,11 +646,11 @@ func (e *engine) addSpace(slots int) {
 func (e *engine) addHeading(h *doc.Heading) {
 	level := h.Level - e.minLevel + 1
 	size := e.st.HeadingSize(level)
-	atoms := e.atomsOf(h.Content, e.runStyle(e.headingF, size))
+	atoms := e.headingAtoms(h, e.runStyle(e.headingF, size))
 	if len(atoms) == 0 {
 		return
 	}
-	info := &headingInfo{title: doc.PlainText(h.Content), level: level, id: h.ID}
+	info := &headingInfo{title: h.Number + doc.PlainText(h.Content), level: level, id: h.ID}
 	e.headings = append(e.headings, info)
 	if h.ID != "" {
 		e.byID[h.ID] = info
@@ -648,11 +694,18 @@ func (e *engine) buildRows(d *doc.Document) {
 		}
 	})
 	e.addTitleBlock(d)
+	if e.st.FrontMatterPages {
+		// On the verso of the title page.
+		e.addColophon(d.Meta)
+	}
 	tocAt := len(e.rows)
 	e.addBlocks(d.Blocks, e.body, 0, e.st.Indent*e.em)
 	e.setParagraphs()
 	if d.Meta.Source != "" {
 		e.addRightAligned("（转载自" + d.Meta.Source + "）")
+	}
+	if !e.st.FrontMatterPages {
+		e.addColophon(d.Meta)
 	}
 	inserted := e.insertTOC(tocAt)
 	if e.st.FrontMatterPages {
@@ -692,9 +745,10 @@ func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent, indent flo
 			e.addList(n, f, leftIndent)
 		case *doc.CodeBlock:
 			e.pos = n.Pos
-			for _, l := range strings.Split(strings.TrimRight(n.Text, "\n"), "\n") {
-				e.addParagraph([]doc.Inline{doc.Code(l)}, e.body, e.nested(leftIndent), 0, false)
-			}
+			e.addCodeBlock(n, leftIndent)
+		case *doc.DefinitionList:
+			e.pos = n.Pos
+			e.addDefinitions(n, f, leftIndent)
 		case *doc.ThematicBreak:
 			e.addSpace(1)
 			r := &row{slots: 1}
@@ -714,24 +768,28 @@ func (e *engine) nested(leftIndent float64) float64 {
 	return min(leftIndent+2*e.em, max(leftIndent, e.measure-minMeasure*e.em))
 }
 
-// addList sets each item with its marker hanging in a 2-em indent.
+// addList sets each item with its marker hanging in the indent, wide
+// enough for the widest marker, so that wrapped lines align with the
+// item's text, not with its marker.
 func (e *engine) addList(l *doc.List, f faceSet, leftIndent float64) {
-	inner := e.nested(leftIndent)
-	for i, item := range l.Items {
-		marker := "•"
-		if l.Ordered {
-			marker = strconv.Itoa(l.Start+i) + "."
+	markers := make([]*setPara, len(l.Items))
+	hang := 2 * e.em
+	for i := range l.Items {
+		atoms := e.atomsOf([]doc.Inline{doc.Text(listMarker(l, i, e.listDepth))}, e.runStyle(e.body, e.em))
+		markers[i] = e.setText(atoms, math.Inf(1), 0, 0, false)
+		if len(markers[i].lines) > 0 {
+			// Half an em between the marker and the text, in half-em steps.
+			hang = max(hang, math.Ceil((markers[i].lines[0].width+e.em/2)/(e.em/2)-eps)*e.em/2)
 		}
+	}
+	inner := min(leftIndent+hang, max(leftIndent, e.measure-minMeasure*e.em))
+	e.listDepth++
+	defer func() { e.listDepth-- }()
+	for i, item := range l.Items {
 		first := len(e.rows)
-		// Item text starts flush after its hanging marker.
 		e.addBlocks(item, f, inner, 0)
-		if first < len(e.rows) {
-			atoms := e.atomsOf([]doc.Inline{doc.Text(marker)}, e.runStyle(e.body, e.em))
-			sp := e.setText(atoms, 2*e.em, 0, 0, false)
-			for len(sp.lines) > 0 {
-				e.lineGlyphs(e.rows[first], sp, sp.lines[0], inner-2*e.em, e.baseline(e.em))
-				break
-			}
+		if first < len(e.rows) && len(markers[i].lines) > 0 {
+			e.lineGlyphs(e.rows[first], markers[i], markers[i].lines[0], leftIndent, e.baseline(e.em))
 		}
 	}
 }

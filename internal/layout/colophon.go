@@ -1,0 +1,72 @@
+package layout
+
+import (
+	"strings"
+
+	"github.com/paiban/paiban/internal/doc"
+)
+
+// colophonFields lists the colophon's (版权页) entries that the metadata
+// gives, label and text, in the order Chinese copyright pages print them.
+func colophonFields(m doc.Metadata) [][2]string {
+	title := m.Title
+	if m.Subtitle != "" {
+		title += "——" + m.Subtitle
+	}
+	all := [][2]string{
+		{"书名", title},
+		{"著者", m.AuthorNames()},
+		{"编者", strings.Join(m.Editors, "、")},
+		{"出版", m.Publisher},
+		{"日期", m.Date},
+		{"ISBN", m.ISBN},
+		{"版权", m.Rights},
+		{"关键词", strings.Join(m.Keywords, "；")},
+	}
+	var out [][2]string
+	for _, f := range all {
+		if f[1] != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// hasColophon reports whether the book gives something only a colophon
+// shows; a reprinted article with a title and authors says it all in
+// its title block and gets none.
+func hasColophon(m doc.Metadata) bool {
+	return len(m.Editors) > 0 || m.Publisher != "" || m.ISBN != "" || m.Rights != "" || len(m.Keywords) > 0
+}
+
+// addColophon adds the colophon on a page of its own: one entry per
+// field, the label in the 黑 face with the text hanging after it, the
+// block at the foot of the page below a rule, as copyright pages are set.
+func (e *engine) addColophon(m doc.Metadata) {
+	if !hasColophon(m) {
+		return
+	}
+	var rows []*row
+	for _, f := range colophonFields(m) {
+		label := []doc.Inline{&doc.Emphasis{Strong: true, Content: []doc.Inline{doc.Text(f[0] + "：")}}}
+		la := e.atomsOf(label, e.runStyle(e.body, e.em))
+		hang := e.setText(la, e.measure, 0, 0, false).lines[0].width
+		atoms := e.atomsOf(append(label, doc.Text(f[1])), e.runStyle(e.body, e.em))
+		sp := e.setText(atoms, e.measure, 0, hang, false)
+		for i, ln := range sp.lines {
+			r := &row{slots: 1, noBreakAfter: true}
+			x0 := 0.0
+			if i > 0 {
+				x0 = hang
+			}
+			e.lineGlyphs(r, sp, ln, x0, e.baseline(e.em))
+			rows = append(rows, r)
+		}
+	}
+	rows[0].rules = append(rows[0].rules, Rule{X: 0, Y: 0, W: e.measure, H: 0.5})
+	rows[len(rows)-1].noBreakAfter = false
+	room := int(e.bodyH/e.pitch+eps) - len(rows)
+	lead := &row{slots: max(room, 0), newPage: true, noBreakAfter: true}
+	e.rows = append(e.rows, lead)
+	e.rows = append(e.rows, rows...)
+}

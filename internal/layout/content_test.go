@@ -1,0 +1,552 @@
+package layout
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/style"
+)
+
+func layoutDoc(t *testing.T, st *style.Style, d *doc.Document) *Book {
+	t.Helper()
+	_, faces := testStyle(t)
+	res, err := Layout(d, Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Missing) != 0 {
+		t.Errorf("missing glyphs: %v", res.Missing)
+	}
+	return res.Book
+}
+
+func para(in ...doc.Inline) *doc.Paragraph { return &doc.Paragraph{Content: in} }
+
+// lineText is the text of a set line.
+func lineText(p *Page, l Line) string {
+	var b strings.Builder
+	for _, c := range l.Cells {
+		b.WriteString(p.Glyphs[c.Glyph].Text)
+	}
+	return b.String()
+}
+
+// findLine returns the first line on any page whose text contains s.
+func findLine(b *Book, s string) (*Page, *Line) {
+	for _, p := range b.Pages {
+		for i := range p.Lines {
+			if strings.Contains(lineText(p, p.Lines[i]), s) {
+				return p, &p.Lines[i]
+			}
+		}
+	}
+	return nil, nil
+}
+
+// TestEmphasisDots: *…* puts one round dot under each Han character,
+// centred under its cell, none under punctuation; Latin is italic.
+func TestEmphasisDots(t *testing.T) {
+	st, _ := testStyle(t)
+	d := &doc.Document{Meta: doc.Metadata{Title: "测试"}, Blocks: []doc.Block{
+		para(doc.Text("这是"), &doc.Emphasis{Content: []doc.Inline{doc.Text("着重，“号”and italic")}}, doc.Text("与**加粗**"),
+			&doc.Emphasis{Strong: true, Content: []doc.Inline{doc.Text("黑体")}}),
+	}}
+	b := layoutDoc(t, st, d)
+	p, l := findLine(b, "着重")
+	if l == nil {
+		t.Fatal("line not found")
+	}
+	var dots []Rule
+	for _, r := range p.Rules {
+		if r.Round {
+			dots = append(dots, r)
+		}
+	}
+	em := st.BodySize
+	want := map[string]bool{"着": true, "重": true, "号": true}
+	matched := 0
+	for _, c := range l.Cells {
+		g := p.Glyphs[c.Glyph]
+		centre := c.Start + c.Width/2
+		var under []Rule
+		for _, r := range dots {
+			if r.X < c.Start+c.Width && r.X+r.W > c.Start {
+				under = append(under, r)
+			}
+		}
+		switch {
+		case want[g.Text]:
+			if len(under) != 1 {
+				t.Errorf("%s has %d dots under it, want 1", g.Text, len(under))
+				continue
+			}
+			r := under[0]
+			if off := (r.X + r.W/2 - centre) / em; math.Abs(off) > 0.01 {
+				t.Errorf("the dot under %s is %.3f em off the cell's centre", g.Text, off)
+			}
+			if math.Abs(r.W-r.H) > 1e-9 || r.Y < g.Y+emDescent*em-eps {
+				t.Errorf("the dot under %s is not a round dot below the em box: %+v", g.Text, r)
+			}
+			matched++
+		case len(under) > 0:
+			t.Errorf("%q has a dot under it", g.Text)
+		}
+		if strings.ContainsAny(g.Text, "anditlc") && !strings.Contains(g.Face.PostScriptName, "Italic") {
+			t.Errorf("emphasised Latin %q is set in %s, want italic", g.Text, g.Face.PostScriptName)
+		}
+		if g.Text == "黑" && !strings.Contains(g.Face.PostScriptName, "Sans") {
+			t.Errorf("strong 黑 is set in %s, want the sans face", g.Face.PostScriptName)
+		}
+	}
+	if matched != 3 || len(dots) != 3 {
+		t.Errorf("%d dots, %d under emphasised Han; want 3 and 3", len(dots), matched)
+	}
+}
+
+// rubyGlyphs returns the glyphs of the page at the annotation size.
+func rubyGlyphs(p *Page, size float64) []Glyph {
+	var out []Glyph
+	for _, g := range p.Glyphs {
+		if math.Abs(g.Size-size*rubyScale) < 1e-9 {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// TestRuby: annotations at half size, centred over each base character
+// (or over the group), above the base; base characters stay together on
+// a line; the line pitch grows only for a line whose ruby does not fit.
+func TestRuby(t *testing.T) {
+	st, _ := testStyle(t)
+	em := st.BodySize
+	d := &doc.Document{Meta: doc.Metadata{Title: "测试"}, Blocks: []doc.Block{
+		para(doc.Text("认识"), &doc.Ruby{Base: "汉字", Annotation: "hàn zì"}, doc.Text("和"), &doc.Ruby{Base: "東京", Annotation: "Tokyo Metropolis"}, doc.Text("。")),
+	}}
+	b := layoutDoc(t, st, d)
+	p, l := findLine(b, "汉字")
+	ann := rubyGlyphs(p, em)
+	// Group the annotation glyphs into words by gaps.
+	word := func(text string) (x0, x1, y float64) {
+		x0 = math.Inf(1)
+		var s strings.Builder
+		for _, g := range ann {
+			if s.Len() < len(text) && strings.HasPrefix(text[s.Len():], g.Text) {
+				s.WriteString(g.Text)
+				x0 = min(x0, g.X)
+				x1 = g.X + g.Face.Advance([]rune(g.Text)[0])*g.Size
+				y = g.Y
+			} else if s.Len() < len(text) {
+				s.Reset()
+				x0 = math.Inf(1)
+			}
+		}
+		if s.String() != text {
+			t.Fatalf("annotation %q not drawn", text)
+		}
+		return
+	}
+	cell := func(ch string) Cell {
+		for _, c := range l.Cells {
+			if p.Glyphs[c.Glyph].Text == ch {
+				return c
+			}
+		}
+		t.Fatalf("%s not on the line", ch)
+		return Cell{}
+	}
+	for _, c := range []struct{ base, ann string }{{"汉", "hàn"}, {"字", "zì"}} {
+		x0, x1, y := word(c.ann)
+		bc := cell(c.base)
+		if off := ((x0+x1)/2 - (bc.Start + bc.Width/2)) / em; math.Abs(off) > 0.01 {
+			t.Errorf("%s is %.3f em off the centre of %s", c.ann, off, c.base)
+		}
+		if y > l.Y-emAscent*em {
+			t.Errorf("%s at y=%.1f is not above the em box of its base (top %.1f)", c.ann, y, l.Y-emAscent*em)
+		}
+	}
+	// A spanning annotation wider than its base: the base is spaced out
+	// to its width and the annotation centred over the group.
+	x0, x1, _ := word("Tokyo")
+	_, y1, _ := word("Metropolis")
+	dong, jing := cell("東"), cell("京")
+	if (x1+y1)/2-x0 < 0 || y1-x0 > jing.Start+jing.Width-dong.Start+0.01*em {
+		t.Errorf("annotation %.1f..%.1f overhangs its base %.1f..%.1f", x0, y1, dong.Start, jing.Start+jing.Width)
+	}
+	if off := ((x0+y1)/2 - (dong.Start+jing.Start+jing.Width)/2) / em; math.Abs(off) > 0.01 {
+		t.Errorf("spanning annotation is %.3f em off its group's centre", off)
+	}
+
+	// No break inside a group, and the pitch unchanged in a roomy style.
+	var in []doc.Inline
+	for range 30 {
+		in = append(in, doc.Text("新质发展路径，"), &doc.Ruby{Base: "生产力", Annotation: "shēng chǎn lì"})
+	}
+	d = &doc.Document{Meta: doc.Metadata{Title: "测试"}, Blocks: []doc.Block{para(in...)}}
+	b = layoutDoc(t, st, d)
+	checkRubyLines(t, b, st.BodySize*st.LinePitch, false)
+
+	// A tight style: only the lines with ruby take an extra grid line.
+	tight := *st
+	tight.LinePitch = 1.3
+	in = append([]doc.Inline{doc.Text(strings.Repeat("新质是创新起主导作用的先进质态。", 8))}, in...)
+	d = &doc.Document{Meta: doc.Metadata{Title: "测试"}, Blocks: []doc.Block{para(in...)}}
+	b = layoutDoc(t, &tight, d)
+	checkRubyLines(t, b, tight.BodySize*tight.LinePitch, true)
+}
+
+// checkRubyLines checks every body line: ruby groups 生产力 whole, and the
+// distance to the previous line one pitch, or two for a line with ruby
+// when grow is set.
+func checkRubyLines(t *testing.T, b *Book, pitch float64, grow bool) {
+	t.Helper()
+	grew := 0
+	for _, p := range b.Pages {
+		prev := math.NaN()
+		for _, l := range p.Lines {
+			if l.Block != 0 {
+				continue
+			}
+			text := lineText(p, l)
+			if strings.HasSuffix(text, "生") || strings.HasSuffix(text, "生产") || strings.HasPrefix(text, "产") || strings.HasPrefix(text, "力") {
+				t.Errorf("a ruby group is broken across lines: %q", text)
+			}
+			hasRuby := false
+			for _, g := range p.Glyphs {
+				if g.Size < l.Cells[0].Width && math.Abs(g.Y-l.Y) < 2*pitch && g.Y < l.Y-pitch/2 && g.Y > l.Y-pitch {
+					hasRuby = true
+				}
+			}
+			want := pitch
+			if grow && hasRuby {
+				want = 2 * pitch
+			}
+			if !math.IsNaN(prev) {
+				if math.Abs(l.Y-prev-want) > 1e-6 {
+					t.Errorf("line %q is %.2f below the previous, want %.2f", text, l.Y-prev, want)
+				}
+				if want > pitch {
+					grew++
+				}
+			}
+			prev = l.Y
+		}
+	}
+	if grow && grew == 0 {
+		t.Error("no line grew in the tight style")
+	}
+}
+
+// TestCodeBlock: code in the mono face, smaller, on a gray band, leading
+// spaces kept, a long line wrapped at the band's edge with a continuation
+// mark, and no TextPos for code lines.
+func TestCodeBlock(t *testing.T) {
+	st, _ := testStyle(t)
+	long := "    x := " + strings.Repeat("abcdefghij", 12) + " // 注释"
+	d := &doc.Document{Meta: doc.Metadata{Title: "测试"}, Blocks: []doc.Block{
+		para(doc.Text("正文用"), doc.Code("fmt.Println"), doc.Text("打印。")),
+		&doc.CodeBlock{Language: "go", Text: "func main() {\n" + long + "\n}\n"},
+		para(doc.Text("后文。")),
+	}}
+	b := layoutDoc(t, st, d)
+	p := b.Pages[0]
+	em := st.BodySize
+	_, inl := findLine(b, "fmt.Println")
+	for _, c := range inl.Cells {
+		if g := p.Glyphs[c.Glyph]; strings.Contains("fmt.Println", g.Text) && !strings.Contains(g.Face.PostScriptName, "Mono") {
+			t.Errorf("inline code %q in %s, want the mono face", g.Text, g.Face.PostScriptName)
+		}
+	}
+	var code []Line
+	for _, l := range p.Lines {
+		if l.Block < 0 && len(l.Cells) > 0 && p.Glyphs[l.Cells[0].Glyph].Size < em {
+			code = append(code, l)
+		}
+	}
+	if len(code) < 4 {
+		t.Fatalf("%d code lines, want func, two or more for the long one, }", len(code))
+	}
+	left := code[0].X0
+	_, after := findLine(b, "后文")
+	if got := (left - after.X0) / em; math.Abs(got) > 0.01 {
+		// The paragraph's first line is indented 2 em, as code is.
+		t.Errorf("code starts %.2f em off the paragraph indent, want 2 em in", got)
+	}
+	var text strings.Builder
+	right := 0.0
+	last := len(code) - 1
+	for k, l := range code {
+		for ci, c := range l.Cells {
+			g := p.Glyphs[c.Glyph]
+			if !strings.Contains(g.Face.PostScriptName, "Mono") {
+				t.Errorf("code %q in %s, want the mono face", g.Text, g.Face.PostScriptName)
+			}
+			right = max(right, c.Start+c.Width)
+			if k >= 2 && k < last && ci == 0 {
+				if g.Text != string(contMark) {
+					t.Errorf("continuation line %d starts with %q, want %q", k, g.Text, string(contMark))
+				}
+				continue
+			}
+			if k >= 1 && k < last {
+				text.WriteString(g.Text)
+			}
+		}
+	}
+	size := p.Glyphs[code[0].Cells[0].Glyph].Size
+	if size >= em {
+		t.Errorf("code size %.1f, want smaller than the body's %.1f", size, em)
+	}
+	// Four leading spaces of half an em each.
+	if got := (code[1].Cells[0].Start - left) / size; math.Abs(got-2) > 0.01 {
+		t.Errorf("the indented line starts %.2f em in, want 2", got)
+	}
+	if want := strings.ReplaceAll(long, " ", ""); text.String() != want {
+		t.Errorf("wrapped code reads %q, want %q", text.String(), want)
+	}
+	// The band: gray rules from half an em before the text to the
+	// measure's right edge, and no code past it.
+	bands := 0
+	for _, r := range p.Rules {
+		if r.Gray > 0 && r.Gray < 1 {
+			bands++
+			if r.X > left || r.X+r.W < right {
+				t.Errorf("band %.1f..%.1f does not cover code %.1f..%.1f", r.X, r.X+r.W, left, right)
+			}
+		}
+	}
+	if bands != len(code) {
+		t.Errorf("%d band rules for %d code lines", bands, len(code))
+	}
+	if right > p.Width-st.MarginRightMM*style.PointsPerMM+eps {
+		t.Errorf("code reaches %.1f, past the right margin", right)
+	}
+	if _, l := findLine(b, "后文"); l.Block != 1 {
+		t.Errorf("the paragraph after the code is block %d, want 1: code is not counted", l.Block)
+	}
+}
+
+// TestDefinitionList: the term in the 黑 face, flush with the text, its
+// definition two ems in below it; the term is not counted in TextPos, the
+// definition's paragraph is, in doc.Walk's order.
+func TestDefinitionList(t *testing.T) {
+	st, _ := testStyle(t)
+	d := &doc.Document{Meta: doc.Metadata{Title: "测试"}, Blocks: []doc.Block{
+		para(doc.Text("前文。")),
+		&doc.DefinitionList{Items: []doc.Definition{{
+			Term:        []doc.Inline{doc.Text("新质生产力")},
+			Definitions: [][]doc.Block{{para(doc.Text("创新起主导作用的先进生产力质态。"))}},
+		}}},
+		para(doc.Text("后文。")),
+	}}
+	b := layoutDoc(t, st, d)
+	p, term := findLine(b, "新质生产力")
+	_, def := findLine(b, "创新起主导")
+	_, before := findLine(b, "前文")
+	_, after := findLine(b, "后文")
+	if g := p.Glyphs[term.Cells[0].Glyph]; !strings.Contains(g.Face.PostScriptName, "Sans") {
+		t.Errorf("term in %s, want the sans (黑) face", g.Face.PostScriptName)
+	}
+	em := st.BodySize
+	if got := (before.X0 - term.X0) / em; math.Abs(got-2) > 0.01 {
+		t.Errorf("term %.2f em left of a paragraph's indented first line, want 2 (flush with the text)", got)
+	}
+	if got := (def.X0 - term.X0) / em; math.Abs(got-2) > 0.01 {
+		t.Errorf("definition %.2f em right of its term, want 2", got)
+	}
+	if def.Y <= term.Y {
+		t.Error("definition not below its term")
+	}
+	if term.Block != -1 || before.Block != 0 || def.Block != 1 || after.Block != 2 {
+		t.Errorf("blocks: before %d, term %d, definition %d, after %d; want 0, -1, 1, 2", before.Block, term.Block, def.Block, after.Block)
+	}
+}
+
+// TestNestedLists: 1. （1） ① by depth, • then ◦, and wrapped lines of an
+// item aligned with its text, not its marker.
+func TestNestedLists(t *testing.T) {
+	st, _ := testStyle(t)
+	long := strings.Repeat("加快发展新质生产力，", 8)
+	item := func(s string, more ...doc.Block) []doc.Block { return append([]doc.Block{para(doc.Text(s))}, more...) }
+	third := &doc.List{Ordered: true, Start: 1, Items: [][]doc.Block{item("丙" + long)}}
+	second := &doc.List{Ordered: true, Start: 1, Items: [][]doc.Block{item("乙", third)}}
+	bullets := &doc.List{Items: [][]doc.Block{item("丁", &doc.List{Items: [][]doc.Block{item("戊")}})}}
+	d := &doc.Document{Meta: doc.Metadata{Title: "测试"}, Blocks: []doc.Block{
+		&doc.List{Ordered: true, Start: 1, Items: [][]doc.Block{item("甲", second)}}, bullets,
+	}}
+	b := layoutDoc(t, st, d)
+	p := b.Pages[0]
+	marker := func(text string) (Glyph, Line) {
+		_, l := findLine(b, text)
+		if l == nil {
+			t.Fatalf("%s not set", text)
+		}
+		// The marker is drawn on the item's first line, left of it.
+		var first *Glyph
+		for i, g := range p.Glyphs {
+			if math.Abs(g.Y-l.Y) < 0.01 && g.X < l.X0-0.01 && (first == nil || g.X < first.X) {
+				first = &p.Glyphs[i]
+			}
+		}
+		if first == nil {
+			t.Fatalf("no marker left of %s", text)
+		}
+		return *first, *l
+	}
+	for _, c := range []struct{ text, mark string }{{"甲", "1"}, {"乙", "（"}, {"丙", "①"}, {"丁", "•"}, {"戊", "◦"}} {
+		g, l := marker(c.text)
+		if g.Text != c.mark {
+			t.Errorf("item %s: marker starts %q, want %q", c.text, g.Text, c.mark)
+		}
+		if l.X0-g.X < 0.5*st.BodySize-0.01 {
+			t.Errorf("item %s: text %.1f pt after its marker", c.text, l.X0-g.X)
+		}
+	}
+	_, first := findLine(b, "丙")
+	n := 0
+	for _, l := range p.Lines {
+		if l.Block == first.Block && l.Index > 0 {
+			n++
+			if math.Abs(l.X0-first.X0) > 0.01 {
+				t.Errorf("wrapped line of an item at %.1f, its text at %.1f", l.X0, first.X0)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("the long item did not wrap")
+	}
+	if got := listMarker(&doc.List{Ordered: true, Start: 21}, 0, 2); got != "21." {
+		t.Errorf("21st item at depth 2: %q, want 21.", got)
+	}
+}
+
+// TestHeadingNumbers: Heading.Number is printed before the heading in the
+// body, the contents, the outline and the running heads.
+func TestHeadingNumbers(t *testing.T) {
+	st, _ := testStyle(t)
+	d := testDoc(3, 8)
+	for i, bl := range d.Blocks {
+		if h, ok := bl.(*doc.Heading); ok {
+			h.Level, h.Number = 1, []string{"一、", "二、", "三、"}[i/9]
+		}
+	}
+	b := layoutDoc(t, st, d)
+	body, toc := 0, 0
+	for _, p := range b.Pages {
+		for _, l := range p.Lines {
+			if strings.HasPrefix(lineText(p, l), "二、第02部分") {
+				if l.Block >= 0 {
+					body++
+				} else {
+					toc++
+				}
+			}
+		}
+	}
+	if body != 1 || toc != 1 {
+		t.Errorf("二、第02部分 set %d times in the body, %d in the contents; want 1 and 1", body, toc)
+	}
+	if len(b.Outline) != 3 || b.Outline[1].Title != "二、第02部分的标题" {
+		t.Errorf("outline %+v", b.Outline)
+	}
+}
+
+// TestPageReference: a link with ShowPage prints （第N页） with the folio
+// of the page its target heading lands on.
+func TestPageReference(t *testing.T) {
+	st, _ := testStyle(t)
+	d := testDoc(6, 8)
+	d.Blocks = append([]doc.Block{para(doc.Text("参见"), &doc.Link{URL: "#sec-05", ShowPage: true, Content: []doc.Inline{doc.Text("第五部分")}}, doc.Text("。"))}, d.Blocks...)
+	b := layoutDoc(t, st, d)
+	p, l := findLine(b, "参见第五部分")
+	if l == nil {
+		t.Fatal("reference not set")
+	}
+	text := lineText(p, *l)
+	want := ""
+	for _, pg := range b.Pages {
+		for _, pl := range pg.Lines {
+			if pl.Block >= 0 && strings.HasPrefix(lineText(pg, pl), "第05部分") {
+				want = pg.Folio
+			}
+		}
+	}
+	if want == "" || want == "1" {
+		t.Fatalf("target on page %q; the test needs it past page 1", want)
+	}
+	if !strings.Contains(text, "第五部分（第"+want+"页）。") {
+		t.Errorf("reference reads %q, want the page %s", text, want)
+	}
+	if !strings.HasPrefix(text, "参见") || l.Block != 0 {
+		t.Errorf("reference line %q is block %d", text, l.Block)
+	}
+	// The page text is not part of the paragraph's plain text: the next
+	// block's offsets are unaffected, and the link covers it.
+	covered := false
+	for _, lk := range p.Links {
+		if lk.URL == "" && lk.Y < l.Y && lk.Y+lk.H > l.Y-1 && lk.X+lk.W >= l.X1-st.BodySize*1.01 {
+			covered = true
+		}
+	}
+	if !covered {
+		t.Error("the page number is not inside the link")
+	}
+}
+
+// TestColophon: the colophon holds the fields given, on a page of its own
+// at the end (A4 handout) or on the verso of the title page (a style with
+// front-matter pages); the document information has the keywords and the
+// description.
+func TestColophon(t *testing.T) {
+	st, _ := testStyle(t)
+	d := testDoc(2, 4)
+	d.Meta.Publisher = "测试出版社"
+	d.Meta.ISBN = "978-7-01-000000-0"
+	d.Meta.Keywords = []string{"排版", "生产力"}
+	d.Meta.Description = "一本测试书。"
+	d.Meta.Editors = []string{"甲", "乙"}
+	b := layoutDoc(t, st, d)
+	last := b.Pages[len(b.Pages)-1]
+	var got []string
+	for _, l := range last.Lines {
+		got = append(got, lineText(last, l))
+	}
+	want := []string{"书名：测试文档", "著者：作者", "编者：甲、乙", "出版：测试出版社", "ISBN：978-7-01-000000-0", "关键词：排版；生产力"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("last page reads %q, want the colophon %q", got, want)
+	}
+	if b.Info.Keywords != "排版, 生产力" || b.Info.Subject != "一本测试书。" {
+		t.Errorf("info keywords %q subject %q", b.Info.Keywords, b.Info.Subject)
+	}
+	for _, e := range b.Outline {
+		if strings.Contains(e.Title, "书名") {
+			t.Error("colophon in the outline")
+		}
+	}
+
+	book, err := style.Load("../../styles", "a5-book")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = layoutDoc(t, book, d)
+	if len(b.Pages) < 3 {
+		t.Fatal("too few pages")
+	}
+	ii := b.Pages[1]
+	if ii.Folio != "ii" || len(ii.Lines) != len(want) || lineText(ii, ii.Lines[0]) != "书名：测试文档" {
+		t.Errorf("page %s does not hold the colophon", ii.Folio)
+	}
+	// At the foot of the page.
+	if l := ii.Lines[len(ii.Lines)-1]; l.Y < ii.Height-book.MarginBotMM*style.PointsPerMM-2*book.BodySize*book.LinePitch {
+		t.Errorf("the colophon ends at y=%.1f, not at the foot of the page", l.Y)
+	}
+	// Without the fields only a colophon shows, none.
+	b = layoutDoc(t, st, testDoc(2, 4))
+	for _, p := range b.Pages {
+		if l, _ := findLine(&Book{Pages: []*Page{p}}, "书名："); l != nil {
+			t.Error("a colophon in a book without publisher, editors, ISBN, rights or keywords")
+		}
+	}
+}

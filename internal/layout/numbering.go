@@ -1,0 +1,68 @@
+package layout
+
+import (
+	"strconv"
+
+	"github.com/paiban/paiban/internal/doc"
+)
+
+// headingAtoms sets a heading's number (一、) before its text. The number
+// is not in the heading's plain text, so TextPos offsets count from the
+// text, as the EPUB's page markers do.
+func (e *engine) headingAtoms(h *doc.Heading, st runStyle) []atom {
+	b := &atomBuilder{fallback: e.fallback, pos: e.pos, missing: &e.missing, profile: e.profile}
+	if h.Number != "" {
+		b.addText(h.Number, st)
+		b.offset = 0
+	}
+	e.addInlines(b, h.Content, st)
+	return b.finish()
+}
+
+// listMarker is the marker of item i of l at nesting depth (0 outermost):
+// ordered lists number 1.  （1）  ① by depth, as Chinese documents do
+// (GB/T 9704 §7.3.3 numbers the levels of a text likewise), bullets are
+// • then ◦.
+func listMarker(l *doc.List, i, depth int) string {
+	if !l.Ordered {
+		if depth%2 == 0 {
+			return "•"
+		}
+		return "◦"
+	}
+	n := l.Start + i
+	s := strconv.Itoa(n)
+	switch depth % 3 {
+	case 1:
+		return "（" + s + "）"
+	case 2:
+		if n >= 1 && n <= 20 {
+			return string(rune('①' + n - 1))
+		}
+		// Past ⑳ circled numbers are rare in fonts and hard to read.
+		return s + "."
+	}
+	return s + "."
+}
+
+// addDefinitions sets each term on a line of its own in the 黑 face, kept
+// with what follows, and its definitions below it indented two ems. Terms
+// are not among the document's paragraphs (no TextPos); the definitions'
+// paragraphs are, in the order doc.Walk visits them.
+func (e *engine) addDefinitions(dl *doc.DefinitionList, f faceSet, leftIndent float64) {
+	inner := e.nested(leftIndent)
+	for _, item := range dl.Items {
+		atoms := e.atomsOf(item.Term, e.runStyle(e.strong, e.em))
+		if len(atoms) > 0 {
+			sp := e.setText(atoms, e.measure-leftIndent, 0, 0, false)
+			for _, ln := range sp.lines {
+				r := &row{slots: 1, noBreakAfter: true}
+				e.lineGlyphs(r, sp, ln, leftIndent, e.baseline(e.em))
+				e.rows = append(e.rows, r)
+			}
+		}
+		for _, def := range item.Definitions {
+			e.addBlocks(def, f, inner, 0)
+		}
+	}
+}

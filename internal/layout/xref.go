@@ -1,0 +1,96 @@
+package layout
+
+import (
+	"strings"
+
+	"github.com/paiban/paiban/internal/doc"
+)
+
+// maxRefPasses bounds the layouts of a book whose cross-references print
+// page numbers. The second pass has the real folios; a third is needed
+// only when a number's width moved a target to another page.
+const maxRefPasses = 3
+
+// addPageRef prints the page of a cross-reference's target after its
+// text, "（第3页）". Before the pages are known (first pass) a one-digit
+// stand-in keeps the width close; an id that names nothing prints nothing.
+func (e *engine) addPageRef(b *atomBuilder, url string, st runStyle) {
+	id, ok := strings.CutPrefix(url, "#")
+	if !ok {
+		return
+	}
+	folio := "0"
+	if len(e.pageRefs) > 0 {
+		if folio, ok = e.pageRefs[id]; !ok {
+			return
+		}
+	}
+	// The page text is not part of the document's plain text: TextPos
+	// offsets stay those of the source.
+	off := b.offset
+	b.addText("（第"+folio+"页）", st)
+	b.offset = off
+}
+
+// targetFolios returns the printed page of every id a link can jump to.
+// Headings register in byID; so do figures and tables, through the row
+// that carries them.
+func (e *engine) targetFolios() map[string]string {
+	out := make(map[string]string, len(e.byID))
+	for id, h := range e.byID {
+		if h.folio != "" {
+			out[id] = h.folio
+		}
+	}
+	return out
+}
+
+// showsPages reports whether any link in the document prints its
+// target's page.
+func showsPages(d *doc.Document) bool {
+	found := false
+	var inlines func([]doc.Inline)
+	inlines = func(in []doc.Inline) {
+		for _, n := range in {
+			switch n := n.(type) {
+			case *doc.Link:
+				found = found || n.ShowPage
+				inlines(n.Content)
+			case *doc.Emphasis:
+				inlines(n.Content)
+			}
+		}
+	}
+	var blocks func([]doc.Block)
+	blocks = func(bs []doc.Block) {
+		doc.Walk(bs, func(b doc.Block) {
+			switch n := b.(type) {
+			case *doc.Heading:
+				inlines(n.Content)
+			case *doc.Paragraph:
+				inlines(n.Content)
+			case *doc.Table:
+				inlines(n.Caption)
+				for _, c := range n.Header {
+					inlines(c)
+				}
+				for _, r := range n.Rows {
+					for _, c := range r {
+						inlines(c)
+					}
+				}
+			case *doc.Figure:
+				inlines(n.Caption)
+			case *doc.DefinitionList:
+				for _, it := range n.Items {
+					inlines(it.Term)
+				}
+			}
+		})
+	}
+	blocks(d.Blocks)
+	for _, n := range d.Footnotes {
+		blocks(n.Blocks)
+	}
+	return found
+}
