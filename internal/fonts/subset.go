@@ -119,10 +119,29 @@ func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, error) {
 	return writeSFNT(out), nil
 }
 
-// readTables indexes the table directory of a TrueType sfnt (OpenType
-// spec, "Organization of an OpenType Font") and checks that the tables
-// Subset reads are present and long enough. The slices alias data.
+// readTables indexes the table directory of a TrueType sfnt and checks
+// that the tables Subset reads are present and long enough. The slices
+// alias data.
 func readTables(data []byte) (map[string][]byte, error) {
+	tables, err := tableDirectory(data)
+	if err != nil {
+		return nil, err
+	}
+	for _, req := range requiredTables {
+		t, ok := tables[req.tag]
+		if !ok {
+			return nil, fmt.Errorf("missing %s table", req.tag)
+		}
+		if len(t) < req.minLen {
+			return nil, fmt.Errorf("%s table too short (%d bytes)", req.tag, len(t))
+		}
+	}
+	return tables, nil
+}
+
+// tableDirectory indexes the table directory of a TrueType sfnt (OpenType
+// spec, "Organization of an OpenType Font"). The slices alias data.
+func tableDirectory(data []byte) (map[string][]byte, error) {
 	if len(data) < 12 {
 		return nil, errors.New("font too short for an sfnt header")
 	}
@@ -145,15 +164,6 @@ func readTables(data []byte) (map[string][]byte, error) {
 			return nil, fmt.Errorf("table %q listed twice", tag)
 		}
 		tables[tag] = data[off : off+length : off+length]
-	}
-	for _, req := range requiredTables {
-		t, ok := tables[req.tag]
-		if !ok {
-			return nil, fmt.Errorf("missing %s table", req.tag)
-		}
-		if len(t) < req.minLen {
-			return nil, fmt.Errorf("%s table too short (%d bytes)", req.tag, len(t))
-		}
 	}
 	return tables, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/klauspost/compress/zlib"
 
+	"github.com/paiban/paiban/internal/fonts"
 	"github.com/paiban/paiban/internal/layout"
 	"github.com/paiban/paiban/internal/panics"
 )
@@ -29,7 +30,7 @@ import (
 //     as five or six hex digits instead of UTF-16 surrogate pairs, which
 //     breaks text extraction;
 //   - replaces the font programs: gopdf's subsets lack the parts of nested
-//     composite glyphs (see subsetFont);
+//     composite glyphs (see fonts.Program);
 //   - compresses the page contents (see plainStream);
 //   - writes the document information itself: gopdf has no /Keywords or
 //     /ModDate and also mis-encodes characters outside the BMP there;
@@ -228,9 +229,9 @@ func (f *face) startProgram() {
 			glyphs = append(glyphs, f.face.Metrics(r).Glyph)
 		}
 		slices.Sort(glyphs)
-		prog, err := subsetFont(f.face.Data, slices.Compact(glyphs))
+		prog, err := fonts.Program(f.face, slices.Compact(glyphs))
 		if err != nil {
-			f.prog.err = fmt.Errorf("pdf: font %s: %w", f.face.PostScriptName, err)
+			f.prog.err = fmt.Errorf("pdf: %w", err)
 			return
 		}
 		var z compressor

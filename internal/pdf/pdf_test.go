@@ -2,7 +2,6 @@ package pdf
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -426,62 +425,6 @@ func TestInfo(t *testing.T) {
 	}
 	if !found {
 		t.Error("no CreationDate")
-	}
-}
-
-// TestSubsetNested checks that the font program keeps the components of
-// components: ệ is built from ẹ, itself built from e and a dot below.
-func TestSubsetNested(t *testing.T) {
-	_, _, latin, _ := faces(t)
-	g := latin.Metrics('ệ').Glyph
-	prog, err := subsetFont(latin.Data, []uint16{g})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if s := checksum(prog); s != 0xB1B0AFBA {
-		t.Errorf("font checksum %#x, want 0xB1B0AFBA", s)
-	}
-	tables, err := tableDirectory(prog)
-	if err != nil {
-		t.Fatal(err)
-	}
-	long := binary.BigEndian.Uint16(tables["head"][50:]) != 0
-	width := 2
-	if long {
-		width = 4
-	}
-	loca, err := readLoca(tables["loca"], len(tables["loca"])/width-1, long, len(tables["glyf"]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	depth := map[int]int{int(g): 0}
-	todo := []int{int(g)}
-	deepest := 0
-	for len(todo) > 0 {
-		c := todo[0]
-		todo = todo[1:]
-		data := tables["glyf"][loca[c]:loca[c+1]]
-		if len(data) == 0 {
-			t.Errorf("glyph %d (depth %d) missing from the subset", c, depth[c])
-			continue
-		}
-		cs, err := components(data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, k := range cs {
-			if _, seen := depth[k]; !seen {
-				depth[k] = depth[c] + 1
-				deepest = max(deepest, depth[k])
-				todo = append(todo, k)
-			}
-		}
-	}
-	if deepest < 2 {
-		t.Errorf("ệ is only %d level(s) deep; the test needs a nested composite", deepest)
-	}
-	if len(tables["glyf"]) > 2000 {
-		t.Errorf("subset glyf is %d bytes for a handful of glyphs", len(tables["glyf"]))
 	}
 }
 

@@ -1,0 +1,101 @@
+package fonts
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// programTables are the TrueType tables a font program embedded in a PDF
+// needs (ISO 32000-1, 9.9): the PDF carries the cmap and widths itself.
+var programTables = []string{"cvt ", "fpgm", "glyf", "head", "hhea", "hmtx", "loca", "maxp", "prep"}
+
+// Program returns a font program for a PDF: the face's glyphs in used,
+// glyph 0 and every glyph they are built from (to any depth: in Source
+// Serif 4, ệ is built from ẹ, itself built from e and a dot), at their
+// original glyph ids; every other glyph is empty. Keeping the ids lets the
+// PDF's content refer to glyphs as the face numbers them.
+func Program(f *Face, used []uint16) ([]byte, error) {
+	if f == nil {
+		return nil, errors.New("fonts: Program needs a face")
+	}
+	out, err := program(f.Data, used)
+	if err != nil {
+		return nil, fmt.Errorf("font program of %s: %w", f.PostScriptName, err)
+	}
+	return out, nil
+}
+
+func program(data []byte, used []uint16) ([]byte, error) {
+	src, err := readTables(data)
+	if err != nil {
+		return nil, err
+	}
+	gs, err := newGlyphSource(src)
+	if err != nil {
+		return nil, err
+	}
+	entries := make([]cmapEntry, len(used))
+	for i, g := range used {
+		entries[i].g = g
+	}
+	ids, err := gs.closure(entries)
+	if err != nil {
+		return nil, err
+	}
+	// Glyph data stays aligned so that short loca offsets (halved) work.
+	align := gs.locaEntrySize()
+	var glyf []byte
+	offsets := make([]uint32, gs.numGlyphs+1)
+	next := 0 // index into ids
+	for g := range gs.numGlyphs {
+		offsets[g] = uint32(len(glyf))
+		if next < len(ids) && int(ids[next]) == g {
+			next++
+			data, err := gs.glyph(uint16(g))
+			if err != nil {
+				return nil, err
+			}
+			glyf = append(glyf, data...)
+			for len(glyf)%align != 0 {
+				glyf = append(glyf, 0)
+			}
+		}
+	}
+	offsets[gs.numGlyphs] = uint32(len(glyf))
+	loca := make([]byte, 0, align*len(offsets))
+	for _, off := range offsets {
+		if gs.longLoca {
+			loca = append(loca, byte(off>>24), byte(off>>16), byte(off>>8), byte(off))
+		} else {
+			loca = append(loca, byte(off>>9), byte(off>>1))
+		}
+	}
+	// The metrics of glyphs left out are never used (the PDF carries its
+	// own widths); zeroing them lets the table compress to almost nothing.
+	hmtx := slices.Clone(src["hmtx"])
+	hm := int(u16(src["hhea"][34:]))
+	next = 0
+	for g := range gs.numGlyphs {
+		if next < len(ids) && int(ids[next]) == g {
+			next++
+			continue
+		}
+		at, size := 4*g, 4
+		if g >= hm {
+			at, size = 4*hm+2*(g-hm), 2
+		}
+		if at+size <= len(hmtx) {
+			clear(hmtx[at : at+size])
+		}
+	}
+	head := slices.Clone(src["head"])
+	clear(head[8:12]) // checkSumAdjustment, set by writeSFNT
+	out := map[string][]byte{"glyf": glyf, "loca": loca, "hmtx": hmtx, "head": head}
+	for _, tag := range programTables {
+		if out[tag] == nil && src[tag] != nil {
+			out[tag] = src[tag]
+		}
+	}
+	return writeSFNT(out), nil
+}
