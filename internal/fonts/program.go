@@ -27,11 +27,7 @@ func Program(f *Face, used []uint16) ([]byte, error) {
 }
 
 func program(data []byte, used []uint16) ([]byte, error) {
-	src, err := readTables(data)
-	if err != nil {
-		return nil, err
-	}
-	gs, err := newGlyphSource(src)
+	src, gs, err := readSource(data)
 	if err != nil {
 		return nil, err
 	}

@@ -26,11 +26,7 @@ func Stub(f *Face, runes []rune) ([]byte, error) {
 }
 
 func stub(f *Face, runes []rune) ([]byte, error) {
-	src, err := readTables(f.Data)
-	if err != nil {
-		return nil, err
-	}
-	gs, err := newGlyphSource(src)
+	src, gs, err := readSource(f.Data)
 	if err != nil {
 		return nil, err
 	}

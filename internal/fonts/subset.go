@@ -61,11 +61,7 @@ type cmapEntry struct {
 }
 
 func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, error) {
-	src, err := readTables(f.Data)
-	if err != nil {
-		return nil, err
-	}
-	gs, err := newGlyphSource(src)
+	src, gs, err := readSource(f.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +113,20 @@ func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, error) {
 		}
 	}
 	return writeSFNT(out), nil
+}
+
+// readSource reads a face's tables and glyph outlines, which every font
+// this package writes is made from.
+func readSource(data []byte) (map[string][]byte, *glyphSource, error) {
+	src, err := readTables(data)
+	if err != nil {
+		return nil, nil, err
+	}
+	gs, err := newGlyphSource(src)
+	if err != nil {
+		return nil, nil, err
+	}
+	return src, gs, nil
 }
 
 // readTables indexes the table directory of a TrueType sfnt and checks
