@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	pathpkg "path"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/yuin/goldmark/parser"
@@ -42,7 +42,12 @@ func ParseBook(dir string) (*doc.Document, error) {
 	}
 	d := &doc.Document{Meta: meta}
 	var all ErrorList
-	ids := map[string]bool{}
+	book := newBookState(dir, meta)
+	type chapter struct {
+		d    *doc.Document
+		errs *errorsFor
+	}
+	var read []chapter
 	for _, ch := range chapters {
 		path := filepath.Join(dir, filepath.FromSlash(ch.file))
 		csrc, err := openInside(dir, ch.file)
@@ -53,16 +58,18 @@ func ParseBook(dir string) (*doc.Document, error) {
 			all = append(all, &Error{File: name, Line: ch.line, Msg: fmt.Sprintf("chapter %s: %v", ch.file, err)})
 			continue
 		}
-		cd, err := parseChapter(path, csrc)
-		if err != nil {
-			var l ErrorList
-			if errors.As(err, &l) {
-				all = append(all, l...)
-				continue
-			}
-			return nil, err
+		cd, errs := parseChapter(path, csrc, book, pathpkg.Dir(ch.file))
+		read = append(read, chapter{cd, errs})
+	}
+	// Links may point into a later chapter, and ids made from headings
+	// give way to every {#id} in the book.
+	book.finish()
+	for _, ch := range read {
+		if err := ch.errs.err(); err != nil {
+			all = append(all, ch.errs.list...)
+			continue
 		}
-		merge(d, cd, ids)
+		merge(d, ch.d)
 	}
 	if len(all) > 0 {
 		return nil, all
@@ -139,16 +146,21 @@ func splitBookFile(name string, src []byte) ([]chapterRef, doc.Metadata, error) 
 	return chapters, meta, errs.err()
 }
 
-// parseChapter reads one chapter: Markdown without front matter.
-func parseChapter(name string, src []byte) (*doc.Document, error) {
+// parseChapter reads one chapter, Markdown without front matter, whose
+// folder is dir inside the book's; its problems are in the returned
+// errorsFor, to which book.finish may add some.
+func parseChapter(name string, src []byte, book *bookState, dir string) (*doc.Document, *errorsFor) {
 	errs := &errorsFor{file: name}
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
 	lines := newLineIndex(src)
 	if bad := firstInvalidUTF8(src); bad >= 0 {
 		errs.add(lines.line(bad), "invalid UTF-8 (byte 0x%02x): save the file as UTF-8", src[bad])
 	}
-	if n := len(errs.list); checkNesting(src, errs) > n {
-		return nil, errs.err() // too deep for goldmark to read in good time
+	n := len(errs.list)
+	checkNesting(src, errs)
+	checkTables(src, errs)
+	if len(errs.list) > n {
+		return nil, errs // too costly for goldmark to read
 	}
 	ctx := parser.NewContext()
 	root := newParser().Parse(text.NewReader(src), parser.WithContext(ctx))
@@ -156,35 +168,19 @@ func parseChapter(name string, src []byte) (*doc.Document, error) {
 		errs.add(1, "a chapter has no front matter: put title and the other keys in %s", BookFile)
 	}
 	d := &doc.Document{}
-	c := newConverter(src, lines, errs, ctx)
+	c := newConverter(src, lines, errs, ctx, book, dir)
 	c.convert(root, d)
 	if len(d.Blocks) == 0 && !c.sawUnsupported {
 		errs.add(1, "empty chapter")
 	}
-	if err := errs.err(); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return d, errs
 }
 
-// merge appends chapter c to d: footnotes keep counting from d's, and a
-// heading ID already used by an earlier chapter gets a number.
-func merge(d, c *doc.Document, ids map[string]bool) {
+// merge appends chapter c to d; footnotes keep counting from d's.
+func merge(d, c *doc.Document) {
 	for _, n := range c.Footnotes {
 		n.Number += len(d.Footnotes)
 	}
 	d.Footnotes = append(d.Footnotes, c.Footnotes...)
-	doc.Walk(c.Blocks, func(b doc.Block) {
-		h, ok := b.(*doc.Heading)
-		if !ok || h.ID == "" {
-			return
-		}
-		id := h.ID
-		for k := 2; ids[id]; k++ {
-			id = h.ID + "-" + strconv.Itoa(k)
-		}
-		h.ID = id
-		ids[id] = true
-	})
 	d.Blocks = append(d.Blocks, c.Blocks...)
 }

@@ -4,10 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	stdhtml "html"
-	"net/url"
-	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -39,25 +36,20 @@ type converter struct {
 	notes    map[*east.Footnote]*doc.Footnote
 	noteDefs []*east.Footnote
 
-	// minLevel is the highest heading level in the book, where section
-	// numbers start; counters is the current section number path.
+	// book is what the chapters of the book share; dir is the folder of
+	// the file being read, as a slash path inside the book's folder.
+	book *bookState
+	dir  string
+	// minLevel is the highest heading level in the file, where heading
+	// numbers start.
 	minLevel int
-	counters []int
-	ids      map[string]int // heading ID → line of its heading
-	links    []linkUse
 
 	// sawUnsupported is set once a construct has been reported as not
 	// supported, which also explains a body left without blocks.
 	sawUnsupported bool
 }
 
-// linkUse is a link destination, checked once all heading IDs are known.
-type linkUse struct {
-	url  string
-	line int
-}
-
-func newConverter(src []byte, lines lineIndex, errs *errorsFor, ctx parser.Context) *converter {
+func newConverter(src []byte, lines lineIndex, errs *errorsFor, ctx parser.Context, book *bookState, dir string) *converter {
 	refs, _ := ctx.Get(undefinedRefsKey).(map[int]string)
 	return &converter{
 		src:           src,
@@ -66,7 +58,8 @@ func newConverter(src []byte, lines lineIndex, errs *errorsFor, ctx parser.Conte
 		undefinedRefs: refs,
 		byIndex:       map[int]*east.Footnote{},
 		notes:         map[*east.Footnote]*doc.Footnote{},
-		ids:           map[string]int{},
+		book:          book,
+		dir:           dir,
 	}
 }
 
@@ -98,7 +91,6 @@ func (c *converter) convert(root ast.Node, d *doc.Document) {
 		d.Footnotes[i].Blocks = c.blocks(c.noteDefs[i])
 	}
 	c.checkFootnotes()
-	c.checkLinks()
 }
 
 // checkFootnotes reports definitions defined twice or never referenced and
@@ -126,29 +118,6 @@ func (c *converter) checkFootnotes() {
 	}
 }
 
-// linkSchemes are the URL schemes a link may use.
-var linkSchemes = []string{"http", "https", "mailto"}
-
-// checkLinks reports links the writers cannot follow: the model allows
-// absolute http, https and mailto URLs and #id of a heading.
-func (c *converter) checkLinks() {
-	for _, l := range c.links {
-		if id, ok := strings.CutPrefix(l.url, "#"); ok {
-			if _, found := c.ids[id]; !found {
-				c.errs.add(l.line, "link to %q: no heading has the id %q", l.url, id)
-			}
-			continue
-		}
-		u, err := url.Parse(l.url)
-		if err != nil || !u.IsAbs() {
-			c.errs.add(l.line, "link to %q: a relative link is not supported yet (use an absolute URL or #heading-id)", l.url)
-		} else if !slices.Contains(linkSchemes, strings.ToLower(u.Scheme)) {
-			// javascript: and data: would run or smuggle content in a reader.
-			c.errs.add(l.line, "link to %q: %s: links are not allowed (use http, https or mailto)", l.url, u.Scheme)
-		}
-	}
-}
-
 // blocks converts the block children of parent.
 func (c *converter) blocks(parent ast.Node) []doc.Block {
 	var out []doc.Block
@@ -157,6 +126,10 @@ func (c *converter) blocks(parent ast.Node) []doc.Block {
 		case *ast.Heading:
 			out = append(out, c.heading(n))
 		case *ast.Paragraph, *ast.TextBlock:
+			if img, ok := n.FirstChild().(*ast.Image); ok && n.ChildCount() == 1 {
+				out = append(out, c.figure(n, img))
+				continue
+			}
 			content := c.inlineContent(n, true)
 			if len(content) > 0 { // a paragraph of indentation only
 				out = append(out, &doc.Paragraph{Pos: c.pos(n), Content: content})
@@ -180,9 +153,14 @@ func (c *converter) blocks(parent ast.Node) []doc.Block {
 		case *ast.HTMLBlock:
 			c.unsupported(n, "raw HTML")
 		case *east.Table:
-			c.unsupported(n, "table")
+			t := c.table(n)
+			if p, ok := n.NextSibling().(*ast.Paragraph); ok && isCaption(p, c.src) {
+				t.Caption = c.caption(p)
+				n.Parent().RemoveChild(n.Parent(), p) // read as the caption
+			}
+			out = append(out, t)
 		case *east.DefinitionList:
-			c.unsupported(n, "definition list")
+			out = append(out, c.definitionList(n))
 		default:
 			c.unsupported(n, n.Kind().String())
 		}
@@ -190,37 +168,53 @@ func (c *converter) blocks(parent ast.Node) []doc.Block {
 	return out
 }
 
-// heading converts a heading and gives it its ID.
+// maxHeadingLevel is the deepest heading level: four levels have
+// numbering styles (一、（一）1.（1）) and sizes.
+const maxHeadingLevel = 4
+
+// heading converts a heading and numbers it; its ID is the author's
+// {#id}, or else one made from its text once the whole book is read.
 func (c *converter) heading(n *ast.Heading) *doc.Heading {
 	h := &doc.Heading{Pos: c.pos(n), Level: n.Level, Content: c.inlineContent(n, false)}
+	if n.Level > maxHeadingLevel {
+		c.errs.add(h.Line, "heading level %d: paiban sets headings of up to %d levels (# to ####)", n.Level, maxHeadingLevel)
+	}
 
-	// Number every heading, with or without {#id}, so that adding an
-	// explicit ID to one heading does not renumber the others.
+	// Every heading counts, with or without a number printed, so that
+	// switching numbering on does not change which heading is which.
 	depth := n.Level - c.minLevel
-	for len(c.counters) <= depth {
-		c.counters = append(c.counters, 0)
+	b := c.book
+	for len(b.counters) <= depth {
+		b.counters = append(b.counters, 0)
 	}
-	c.counters = c.counters[:depth+1]
-	c.counters[depth]++
-	path := make([]string, len(c.counters))
-	for i, k := range c.counters {
-		path[i] = strconv.Itoa(k)
+	b.counters = b.counters[:depth+1]
+	b.counters[depth]++
+	if b.numbering == "chinese" {
+		h.Number = headingNumber(depth, b.counters[depth])
 	}
-	h.ID = "sec-" + strings.Join(path, "-")
 
 	for _, a := range n.Attributes() {
 		if string(a.Name) != "id" {
-			c.errs.add(h.Line, "heading attribute %q is not supported yet (only {#id} is)", a.Name)
+			c.errs.add(h.Line, "heading attribute %q is not supported (only {#id} is)", a.Name)
 			continue
 		}
-		if v, ok := a.Value.([]byte); ok && len(v) > 0 {
+		if v, ok := a.Value.([]byte); ok {
 			h.ID = string(v)
 		}
 	}
-	if at, dup := c.ids[h.ID]; dup {
-		c.errs.add(h.Line, "heading id %q is already used by the heading at line %d", h.ID, at)
-	} else {
-		c.ids[h.ID] = h.Line
+	switch {
+	case h.ID == "":
+		b.pending = append(b.pending, h)
+	case !validID(h.ID):
+		c.errs.add(h.Line, "heading id %q: an id starts with a letter or _ and holds only letters, digits, -, _ and .", h.ID)
+	case reservedID.MatchString(h.ID):
+		c.errs.add(h.Line, "heading id %q: ids fig-N and tab-N are kept for figures and tables", h.ID)
+	default:
+		if owner, dup := b.ids[h.ID]; dup {
+			c.errs.add(h.Line, "heading id %q is already used by the %s", h.ID, owner.describe(c.errs.file))
+		} else {
+			b.ids[h.ID] = idOwner{"heading", h.Pos}
+		}
 	}
 	return h
 }
@@ -323,6 +317,9 @@ func lastRune(leaves []*doc.Inline) rune {
 			if r, _ := utf8.DecodeLastRuneInString(string(n)); n != "" {
 				return r
 			}
+		case *doc.Ruby:
+			r, _ := utf8.DecodeLastRuneInString(n.Base)
+			return r
 		case doc.LineBreak:
 			return 0
 		}
@@ -342,6 +339,9 @@ func firstRune(leaves []*doc.Inline) rune {
 			if r, _ := utf8.DecodeRuneInString(string(n)); n != "" {
 				return r
 			}
+		case *doc.Ruby:
+			r, _ := utf8.DecodeRuneInString(n.Base)
+			return r
 		case doc.LineBreak:
 			return 0
 		}
@@ -398,20 +398,23 @@ func (c *converter) inlines(parent ast.Node) []doc.Inline {
 		case *ast.Emphasis:
 			out = append(out, &doc.Emphasis{Strong: n.Level >= 2, Content: c.inlines(n)})
 		case *ast.Link:
-			dest := literal(n.Destination)
-			c.links = append(c.links, linkUse{url: dest, line: c.line(n)})
-			out = append(out, &doc.Link{URL: dest, Content: c.inlines(n)})
+			l := &doc.Link{URL: literal(n.Destination), Content: c.inlines(n)}
+			c.book.links = append(c.book.links, linkUse{url: l.URL, title: literal(n.Title), line: c.line(n), errs: c.errs, link: l})
+			out = append(out, l)
 		case *ast.AutoLink:
 			dest := string(n.URL(c.src))
 			if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(dest), "mailto:") {
 				dest = "mailto:" + dest
 			}
-			c.links = append(c.links, linkUse{url: dest, line: c.line(n)})
-			out = append(out, &doc.Link{URL: dest, Content: []doc.Inline{doc.Text(n.Label(c.src))}})
+			l := &doc.Link{URL: dest, Content: []doc.Inline{doc.Text(n.Label(c.src))}}
+			c.book.links = append(c.book.links, linkUse{url: dest, line: c.line(n), errs: c.errs, link: l})
+			out = append(out, l)
 		case *east.FootnoteLink:
 			out = append(out, &doc.FootnoteRef{Note: c.note(n)})
+		case *rubyNode:
+			out = append(out, &doc.Ruby{Base: n.Base, Annotation: n.Annotation})
 		case *ast.Image:
-			c.unsupported(n, "image")
+			c.errs.add(c.line(n), "image in running text: put it in a paragraph of its own to make it a figure")
 		case *ast.RawHTML:
 			c.unsupported(n, "raw HTML")
 		case *east.Strikethrough:

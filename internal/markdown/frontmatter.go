@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"fmt"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -24,7 +25,11 @@ const yamlLineOffset = 1
 const defaultLanguage = "zh-CN"
 
 // metaKeys are the front matter keys, in the order the README lists them.
-var metaKeys = []string{"title", "subtitle", "author", "lang", "source", "date", "identifier", "description", "rights", "cover"}
+var metaKeys = []string{"title", "subtitle", "author", "editor", "publisher", "lang", "source", "date",
+	"identifier", "isbn", "description", "keywords", "rights", "cover", "numbering", "list_of_figures"}
+
+// numberings are the values of numbering.
+var numberings = []string{"none", "chinese"}
 
 // authorKeys are the keys of an author given as a mapping.
 var authorKeys = []string{"name", "position"}
@@ -113,6 +118,31 @@ func decodeMeta(data *frontmatter.Data, errs *errorsFor, meta *doc.Metadata) {
 			}
 		case "identifier":
 			meta.Identifier = scalar(v, k.Value, errs)
+		case "editor":
+			meta.Editors = stringList(v, k.Value, errs, false)
+		case "publisher":
+			meta.Publisher = scalar(v, k.Value, errs)
+		case "isbn":
+			meta.ISBN = scalar(v, k.Value, errs)
+			if meta.ISBN != "" {
+				if msg := checkISBN(meta.ISBN); msg != "" {
+					errs.add(nodeLine(v), "isbn %q: %s", meta.ISBN, msg)
+				}
+			}
+		case "keywords":
+			meta.Keywords = stringList(v, k.Value, errs, true)
+		case "numbering":
+			meta.Numbering = scalar(v, k.Value, errs)
+			if meta.Numbering != "" && !slices.Contains(numberings, meta.Numbering) {
+				errs.add(nodeLine(v), "numbering %q: use none or chinese (did you mean %q?)", meta.Numbering, suggest.Nearest(meta.Numbering, numberings))
+				meta.Numbering = ""
+			}
+		case "list_of_figures":
+			if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!bool" {
+				errs.add(nodeLine(v), "list_of_figures must be true or false")
+			} else {
+				meta.ListOfFigures = v.Value == "true"
+			}
 		case "description":
 			meta.Description = scalar(v, k.Value, errs)
 		case "rights":
@@ -224,4 +254,82 @@ func yamlErrorPlace(err string) (int, string) {
 // nodeLine returns the file line of a YAML node.
 func nodeLine(n *yaml.Node) int {
 	return n.Line + yamlLineOffset
+}
+
+// stringList reads a value that is a string or a list of strings (editor,
+// keywords). With split, one string may also list several, separated by
+// commas or the enumeration comma: 新质生产力，高质量发展、科技创新.
+func stringList(v *yaml.Node, what string, errs *errorsFor, split bool) []string {
+	var items []string
+	switch v.Kind {
+	case yaml.ScalarNode:
+		s := scalar(v, what, errs)
+		if split {
+			items = strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '，' || r == '、' })
+		} else {
+			items = []string{s}
+		}
+	case yaml.SequenceNode:
+		for _, item := range v.Content {
+			if item.Kind != yaml.ScalarNode {
+				errs.add(nodeLine(item), "%s must be a list of text items", what)
+				continue
+			}
+			items = append(items, scalar(item, what, errs))
+		}
+	default:
+		errs.add(nodeLine(v), "%s must be text or a list of text items", what)
+	}
+	var out []string
+	for _, s := range items {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// checkISBN checks an ISBN-10 or ISBN-13, written with or without
+// hyphens or spaces, and says what is wrong; "" when it is right.
+func checkISBN(isbn string) string {
+	digits := strings.Map(func(r rune) rune {
+		if r == '-' || r == ' ' {
+			return -1
+		}
+		return r
+	}, strings.ToUpper(isbn))
+	digits = strings.TrimPrefix(strings.TrimPrefix(digits, "ISBN"), ":")
+	switch len(digits) {
+	case 13:
+		sum := 0
+		for i, r := range digits[:12] {
+			if r < '0' || r > '9' {
+				return "an ISBN-13 has only digits"
+			}
+			sum += int(r-'0') * (1 + 2*(i%2))
+		}
+		want := byte('0' + (10-sum%10)%10)
+		if digits[12] != want {
+			return fmt.Sprintf("wrong check digit %c: it should be %c", digits[12], want)
+		}
+	case 10:
+		sum := 0
+		for i, r := range digits[:9] {
+			if r < '0' || r > '9' {
+				return "an ISBN-10 has only digits (and X last)"
+			}
+			sum += int(r-'0') * (10 - i)
+		}
+		c := (11 - sum%11) % 11
+		want := byte('0' + c)
+		if c == 10 {
+			want = 'X'
+		}
+		if digits[9] != want {
+			return fmt.Sprintf("wrong check digit %c: it should be %c", digits[9], want)
+		}
+	default:
+		return "an ISBN has 10 or 13 digits"
+	}
+	return ""
 }

@@ -17,7 +17,7 @@ func TestHostileInput(t *testing.T) {
 		{"data link", "[点](data:text/html,x)\n", "4: link to \"data:text/html,x\": data: links"},
 		{"script block", "<script>alert(1)</script>\n", "4: raw HTML is not supported yet"},
 		{"event handler", "文<b onclick=\"x()\">字</b>\n", "4: raw HTML is not supported yet"},
-		{"image", "![图](../../etc/passwd)\n", "4: image is not supported yet"},
+		{"image", "![图](../../etc/passwd)\n", `4: image "../../etc/passwd": not a path inside the book's folder`},
 		{"deep quotes", strings.Repeat(">", 20000) + " 文\n", "4: block quotes and lists nested 20000 deep: paiban nests them at most 32 deep"},
 		{"deep list", strings.Repeat("- ", 20000) + "文\n", "4: block quotes and lists nested 20000 deep"},
 		{"deep ordered list", strings.Repeat("1. ", 33) + "文\n", "4: block quotes and lists nested 33 deep"},

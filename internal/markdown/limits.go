@@ -70,3 +70,47 @@ func containerPrefix(l []byte) (depth, cols int) {
 	}
 	return depth, cols
 }
+
+// checkTables reports the delimiter rows of tables wider than
+// maxTableColumns, in time linear in the size of src, and returns how
+// many problems errs holds then.
+func checkTables(src []byte, errs *errorsFor) int {
+	line := 1
+	for start := 0; start < len(src); line++ {
+		end := start
+		for end < len(src) && src[end] != '\n' {
+			end++
+		}
+		if cols := delimiterRowColumns(src[start:end]); cols > maxTableColumns {
+			errs.add(line, "table with %d columns: paiban sets tables of at most %d columns", cols, maxTableColumns)
+		}
+		start = end + 1
+	}
+	return len(errs.list)
+}
+
+// delimiterRowColumns returns how many columns a line would give a table
+// if it were its delimiter row (| :--- | ---: |), or 0 when it cannot be
+// one. It may count a line inside a code block; a code block that wide
+// is refused too, which costs no real book anything.
+func delimiterRowColumns(l []byte) int {
+	cols, cell := 0, false
+	for _, c := range l {
+		switch c {
+		case '|':
+			if cell {
+				cols++
+			}
+			cell = false
+		case '-', ':':
+			cell = true
+		case ' ', '\t', '\r', '>':
+		default:
+			return 0
+		}
+	}
+	if cell {
+		cols++
+	}
+	return cols
+}

@@ -7,6 +7,7 @@ package markdown
 import (
 	"bytes"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"unicode/utf8"
@@ -54,8 +55,11 @@ func Parse(name string, src []byte) (*doc.Document, error) {
 		errs.add(1, "front matter is not closed: add a line %s after it", fm.delim)
 		return nil, errs.err()
 	}
-	if n := len(errs.list); checkNesting(src, errs) > n {
-		return nil, errs.err() // too deep for goldmark to read in good time
+	n := len(errs.list)
+	checkNesting(src, errs)
+	checkTables(src, errs)
+	if len(errs.list) > n {
+		return nil, errs.err() // too costly for goldmark to read
 	}
 
 	ctx := parser.NewContext()
@@ -68,8 +72,10 @@ func Parse(name string, src []byte) (*doc.Document, error) {
 		errs.add(1, "missing title: the file has no front matter (start it with ---, title: …, ---)")
 	}
 
-	c := newConverter(src, lines, errs, ctx)
+	book := newBookState(filepath.Dir(name), d.Meta)
+	c := newConverter(src, lines, errs, ctx, book, ".")
 	c.convert(root, d)
+	book.finish()
 	if len(d.Blocks) == 0 && !c.sawUnsupported {
 		errs.add(min(fm.bodyLine, lines.count()), "empty body: the book has no text after its front matter")
 	}
@@ -93,7 +99,22 @@ func Parse(name string, src []byte) (*doc.Document, error) {
 // Headings get no automatic IDs (goldmark's drop every non-ASCII
 // character); parser.WithAttribute enables an explicit {#id}.
 func newParser() parser.Parser {
+	// goldmark's emphasis parser is left out of the defaults rather than
+	// outranked, so that only the CJK-friendly one ever sees * and _.
+	var inlines []util.PrioritizedValue
+	for _, p := range parser.DefaultInlineParsers() {
+		if p.Value == parser.NewEmphasisParser() { // a shared instance
+			p.Value = cjkEmphasisParser{}
+		}
+		inlines = append(inlines, p)
+	}
+	base := parser.NewParser(
+		parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+		parser.WithInlineParsers(inlines...),
+		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
+	)
 	md := goldmark.New(
+		goldmark.WithParser(base),
 		goldmark.WithExtensions(
 			extension.Table,
 			extension.Strikethrough,
@@ -103,7 +124,10 @@ func newParser() parser.Parser {
 		goldmark.WithParserOptions(
 			parser.WithAttribute(),
 			parser.WithBlockParsers(util.Prioritized(footnoteDefParser{extension.NewFootnoteBlockParser()}, 999)),
-			parser.WithInlineParsers(util.Prioritized(footnoteRefParser{}, 101)),
+			parser.WithInlineParsers(
+				util.Prioritized(footnoteRefParser{}, 101),
+				util.Prioritized(rubyParser{}, 600),
+			),
 		),
 	)
 	return md.Parser()

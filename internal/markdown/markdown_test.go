@@ -86,15 +86,18 @@ func TestMapping(t *testing.T) {
 		body string // after fm
 		want string
 	}{
-		{"headings and section numbers",
+		{"heading ids from the text",
 			"# 第一章\n\n## 第一节\n\n## 第二节 {#two}\n\n# 第二章\n\n### 深一层\n",
-			"h1 sec-1 @4: 第一章\nh2 sec-1-1 @6: 第一节\nh2 two @8: 第二节\nh1 sec-2 @10: 第二章\nh3 sec-2-0-1 @12: 深一层\n"},
-		{"numbers start at the highest level used",
+			"h1 第一章 @4: 第一章\nh2 第一节 @6: 第一节\nh2 two @8: 第二节\nh1 第二章 @10: 第二章\nh3 深一层 @12: 深一层\n"},
+		{"heading ids drop punctuation",
 			"## 一、甲\n\n### 子\n\n## 二、乙\n",
-			"h2 sec-1 @4: 一、甲\nh3 sec-1-1 @6: 子\nh2 sec-2 @8: 二、乙\n"},
+			"h2 一甲 @4: 一、甲\nh3 子 @6: 子\nh2 二乙 @8: 二、乙\n"},
+		{"an explicit id wins over one made from the text",
+			"## 甲\n\n## 乙 {#甲}\n",
+			"h2 甲-2 @4: 甲\nh2 甲 @6: 乙\n"},
 		{"setext heading",
 			"标题\n===\n\n正文\n",
-			"h1 sec-1 @4: 标题\np @7: 正文\n"},
+			"h1 标题 @4: 标题\np @7: 正文\n"},
 		{"soft break between Han characters disappears",
 			"第一行\n第二行\n",
 			"p @4: 第一行第二行\n"},
@@ -123,8 +126,8 @@ func TestMapping(t *testing.T) {
 			"*着重*与**黑体**和`x := 1`\n",
 			"p @4: *着重*与**黑体**和`x := 1`\n"},
 		{"links",
-			"# 甲\n\n见[上文](#sec-1)与[网站](https://example.org/a)，<https://example.org>、<a@example.org>\n",
-			"h1 sec-1 @4: 甲\np @6: 见[上文](#sec-1)与[网站](https://example.org/a)，[https://example.org](https://example.org)、[a@example.org](mailto:a@example.org)\n"},
+			"# 甲\n\n见[上文](#甲)与[网站](https://example.org/a)，<https://example.org>、<a@example.org>\n",
+			"h1 甲 @4: 甲\np @6: 见[上文](#甲)与[网站](https://example.org/a)，[https://example.org](https://example.org)、[a@example.org](mailto:a@example.org)\n"},
 		{"escapes and entities",
 			"\\*不是强调\\* &amp; &#x4E2D; \\&amp;\n",
 			"p @4: *不是强调* & 中 &amp;\n"},
@@ -289,31 +292,25 @@ func TestErrors(t *testing.T) {
 			[]string{"book.md:6: footnote [^a] is never referenced"}},
 		{"footnote defined twice", fm + "甲[^a]\n\n[^a]: 注\n\n[^a]: 又\n",
 			[]string{"book.md:8: footnote [^a] is defined twice (first at line 6)"}},
-		{"table", fm + "甲\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
-			[]string{"book.md:6: table is not supported yet"}},
 		{"raw HTML block", fm + "<div>\n甲\n</div>\n",
 			[]string{"book.md:4: raw HTML is not supported yet"}},
 		{"inline raw HTML", fm + "甲\n乙<span>丙</span>\n",
 			[]string{"book.md:5: raw HTML is not supported yet"}},
-		{"image", fm + "甲\n\n![图](a.png)\n",
-			[]string{"book.md:6: image is not supported yet"}},
-		{"definition list", fm + "术语\n: 定义\n",
-			[]string{"book.md:4: definition list is not supported yet"}},
+		{"image in running text", fm + "甲\n\n见![图](a.png)\n",
+			[]string{"book.md:6: image in running text: put it in a paragraph of its own to make it a figure"}},
 		{"strikethrough", fm + "甲\n~~删~~\n",
 			[]string{"book.md:5: strikethrough is not supported yet"}},
 		{"duplicate heading id", fm + "## 甲 {#a}\n\n## 乙 {#a}\n",
 			[]string{`book.md:6: heading id "a" is already used by the heading at line 4`}},
-		{"explicit id taking a generated one", fm + "## 甲\n\n## 乙 {#sec-1}\n",
-			[]string{`book.md:6: heading id "sec-1" is already used by the heading at line 4`}},
 		{"heading class", fm + "## 甲 {.big}\n",
-			[]string{`book.md:4: heading attribute "class" is not supported yet (only {#id} is)`}},
+			[]string{`book.md:4: heading attribute "class" is not supported (only {#id} is)`}},
 		{"link to a missing heading", fm + "## 甲\n\n见[乙](#nope)\n",
-			[]string{`book.md:6: link to "#nope": no heading has the id "nope"`}},
+			[]string{`book.md:6: link to "#nope": no heading, figure or table has the id "nope"`}},
 		{"relative link", fm + "见\n[乙](other.md)\n",
-			[]string{`book.md:5: link to "other.md": a relative link is not supported yet (use an absolute URL or #heading-id)`}},
-		{"every problem at once", "---\ntitle: T\nauther: X\n---\n| a |\n|---|\n\n甲[^x]\n\n[^y]: 注\n",
+			[]string{`book.md:5: link to "other.md": a relative link is not supported yet (use an absolute URL or #id)`}},
+		{"every problem at once", "---\ntitle: T\nauther: X\n---\n文![图](a.png)\n\n\n甲[^x]\n\n[^y]: 注\n",
 			[]string{`book.md:3: unknown front matter key "auther" (did you mean "author"?)`,
-				"book.md:5: table is not supported yet",
+				"book.md:5: image in running text: put it in a paragraph of its own to make it a figure",
 				"book.md:8: footnote reference [^x] has no definition",
 				"book.md:10: footnote [^y] is never referenced"}},
 	}
@@ -354,7 +351,7 @@ func TestParseFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "h2 sec-1 @7: 第一部分\np @9: 正文段落，一段一行。引文之后加注释。^1\nnote 1 [^1] @11\n  p @11: 注释文字。\n"
+	want := "h2 第一部分 @7: 第一部分\np @9: 正文段落，一段一行。引文之后加注释。^1\nnote 1 [^1] @11\n  p @11: 注释文字。\n"
 	if got := dump(d); got != want {
 		t.Errorf("got:\n%s\nwant:\n%s", got, want)
 	}
@@ -364,7 +361,7 @@ func TestParseFile(t *testing.T) {
 
 	path := filepath.Join("testdata", "broken.md")
 	_, err = ParseFile(path)
-	if want := path + ":5: image is not supported yet"; err == nil || err.Error() != want {
+	if want := path + `:5: image "a.png": no such file`; err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}
 

@@ -1,0 +1,223 @@
+package markdown
+
+import (
+	"net/url"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/paiban/paiban/internal/doc"
+)
+
+// bookState is what the chapters of one book share while they are read:
+// figure and table numbers, heading numbers, ids and images run through
+// the whole book, and links may point into any chapter.
+type bookState struct {
+	// root is the book's folder: files a book names must be inside it.
+	root      string
+	numbering string
+
+	figures, tables int
+	// counters is the current heading number path, by depth.
+	counters []int
+
+	// ids are the ids given so far: the authors' {#id}, fig-N and tab-N.
+	// Headings without {#id} get theirs in finish, once every explicit id
+	// of the book is known, so that an explicit one never has to give way.
+	ids     map[string]idOwner
+	pending []*doc.Heading
+	links   []linkUse
+
+	images map[string]*doc.Image // by path inside root
+	names  map[string]bool       // Image.Name values given
+}
+
+// linkUse is a link destination, checked once all ids are known.
+type linkUse struct {
+	url, title string
+	line       int
+	errs       *errorsFor
+	link       *doc.Link
+}
+
+func newBookState(root string, meta doc.Metadata) *bookState {
+	return &bookState{
+		root:      root,
+		numbering: meta.Numbering,
+		ids:       map[string]idOwner{},
+		images:    map[string]*doc.Image{},
+		names:     map[string]bool{},
+	}
+}
+
+// idOwner is what has an id, for messages.
+type idOwner struct {
+	what string
+	pos  doc.Pos
+}
+
+// describe names the owner for a message about file: "heading at line
+// 4", with the file's name when it is another chapter's.
+func (o idOwner) describe(file string) string {
+	if o.pos.File == file {
+		return o.what + " at line " + strconv.Itoa(o.pos.Line)
+	}
+	return o.what + " at " + o.pos.File + ":" + strconv.Itoa(o.pos.Line)
+}
+
+func (s *bookState) taken(id string) bool {
+	_, ok := s.ids[id]
+	return ok
+}
+
+// reservedID matches the ids kept for figures and tables.
+var reservedID = regexp.MustCompile(`^(fig|tab)-[0-9]+$`)
+
+// finish gives headings without {#id} their ids and checks the links.
+func (s *bookState) finish() {
+	for _, h := range s.pending {
+		base := headingID(doc.PlainText(h.Content))
+		id := base
+		for k := 2; s.taken(id); k++ {
+			id = base + "-" + strconv.Itoa(k)
+		}
+		h.ID = id
+		s.ids[id] = idOwner{"heading", h.Pos}
+	}
+	s.pending = nil
+	for _, l := range s.links {
+		s.checkLink(l)
+	}
+	s.links = nil
+}
+
+// linkSchemes are the URL schemes a link may use.
+var linkSchemes = []string{"http", "https", "mailto"}
+
+// pageTitles are the link titles that ask the PDF for the target's page.
+var pageTitles = []string{"page", "页码"}
+
+// checkLink reports a link the writers cannot follow: the model allows
+// absolute http, https and mailto URLs and #id of a heading, figure or
+// table.
+func (s *bookState) checkLink(l linkUse) {
+	showPage := slices.Contains(pageTitles, strings.TrimSpace(l.title))
+	if id, ok := strings.CutPrefix(l.url, "#"); ok {
+		if !s.taken(id) {
+			l.errs.add(l.line, "link to %q: no heading, figure or table has the id %q", l.url, id)
+		}
+		l.link.ShowPage = showPage
+		return
+	}
+	if showPage {
+		l.errs.add(l.line, "link to %q: the title %q asks for the page of the target, which only a link to #id in the book has", l.url, l.title)
+	}
+	u, err := url.Parse(l.url)
+	if err != nil || !u.IsAbs() {
+		l.errs.add(l.line, "link to %q: a relative link is not supported yet (use an absolute URL or #id)", l.url)
+	} else if !slices.Contains(linkSchemes, strings.ToLower(u.Scheme)) {
+		// javascript: and data: would run or smuggle content in a reader.
+		l.errs.add(l.line, "link to %q: %s: links are not allowed (use http, https or mailto)", l.url, u.Scheme)
+	}
+}
+
+// headingID makes a readable id from a heading's text: Han characters,
+// letters and digits are kept (Latin in lower case), spaces become '-',
+// punctuation is dropped. An id must be an XML NCName, which cannot start
+// with a digit, so one that would is prefixed with "sec-", as is an
+// empty one.
+func headingID(text string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range text {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			dash = false
+			b.WriteRune(unicode.ToLower(r))
+		case unicode.IsSpace(r):
+			dash = true
+		}
+	}
+	id := b.String()
+	if id == "" {
+		return "sec"
+	}
+	if r, _ := utf8.DecodeRuneInString(id); !isNameStart(r) {
+		return "sec-" + id
+	}
+	return id
+}
+
+// isNameStart and isNameChar follow the NCName production of XML
+// Namespaces closely enough for ids: letters (Han included) or '_' first,
+// then also digits, '-', '.', '·' and combining marks.
+func isNameStart(r rune) bool { return unicode.IsLetter(r) || r == '_' }
+
+func isNameChar(r rune) bool {
+	return isNameStart(r) || unicode.IsDigit(r) || r == '-' || r == '.' || r == '\u00B7' ||
+		unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Mc, r)
+}
+
+// validID reports whether id is an NCName.
+func validID(id string) bool {
+	for i, r := range id {
+		if (i == 0 && !isNameStart(r)) || !isNameChar(r) {
+			return false
+		}
+	}
+	return id != ""
+}
+
+// chineseNumber writes n (1 ≤ n ≤ 9999) in Chinese numerals as headings
+// are numbered: 一 … 十, 十一, 二十, 一百零五.
+func chineseNumber(n int) string {
+	digits := []rune("零一二三四五六七八九")
+	units := []string{"", "十", "百", "千"}
+	if n >= 10 && n < 20 {
+		return "十" + strings.TrimPrefix(chineseNumber(n-10), "零")
+	}
+	var out []string
+	zero := false
+	for i := 3; i >= 0; i-- {
+		p := 1
+		for range i {
+			p *= 10
+		}
+		d := n / p % 10
+		switch {
+		case d != 0:
+			if zero {
+				out = append(out, "零")
+			}
+			out = append(out, string(digits[d])+units[i])
+			zero = false
+		case len(out) > 0:
+			zero = true
+		}
+	}
+	if len(out) == 0 {
+		return "零"
+	}
+	return strings.Join(out, "")
+}
+
+// headingNumber returns the printed number of a heading at depth (0 for
+// the book's highest level) numbered k: 一、（一）1.（1）.
+func headingNumber(depth, k int) string {
+	switch depth {
+	case 0:
+		return chineseNumber(k) + "、"
+	case 1:
+		return "（" + chineseNumber(k) + "）"
+	case 2:
+		return strconv.Itoa(k) + "."
+	default:
+		return "（" + strconv.Itoa(k) + "）"
+	}
+}
