@@ -67,6 +67,11 @@ func (e *engine) addColophon(m doc.Metadata) {
 	rows[len(rows)-1].noBreakAfter = false
 	room := int(e.bodyH/e.pitch+eps) - len(rows)
 	lead := &row{slots: max(room, 0), newPage: true, noBreakAfter: true}
+	if !e.st.FrontMatterPages {
+		// Like a chapter's first page, the colophon's has no running
+		// head (front-matter pages have none anyway).
+		lead.chapter = m.Title
+	}
 	e.rows = append(e.rows, lead)
 	e.rows = append(e.rows, rows...)
 }

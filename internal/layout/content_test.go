@@ -123,7 +123,7 @@ func TestRuby(t *testing.T) {
 	st, _ := testStyle(t)
 	em := st.BodySize
 	d := &doc.Document{Meta: doc.Metadata{Title: "测试"}, Blocks: []doc.Block{
-		para(doc.Text("认识"), &doc.Ruby{Base: "汉字", Annotation: "hàn zì"}, doc.Text("和"), &doc.Ruby{Base: "東京", Annotation: "Tokyo Metropolis"}, doc.Text("。")),
+		para(doc.Text("认识"), &doc.Ruby{Base: "汉字", Annotation: "hàn zì"}, doc.Text("和"), &doc.Ruby{Base: "東京", Annotation: "Tōkyō Metropolis Area"}, doc.Text("。")),
 	}}
 	b := layoutDoc(t, st, d)
 	p, l := findLine(b, "汉字")
@@ -169,8 +169,8 @@ func TestRuby(t *testing.T) {
 	}
 	// A spanning annotation wider than its base: the base is spaced out
 	// to its width and the annotation centred over the group.
-	x0, x1, _ := word("Tokyo")
-	_, y1, _ := word("Metropolis")
+	x0, x1, _ := word("Tōkyō")
+	_, y1, _ := word("Area")
 	dong, jing := cell("東"), cell("京")
 	if (x1+y1)/2-x0 < 0 || y1-x0 > jing.Start+jing.Width-dong.Start+0.01*em {
 		t.Errorf("annotation %.1f..%.1f overhangs its base %.1f..%.1f", x0, y1, dong.Start, jing.Start+jing.Width)
@@ -187,6 +187,16 @@ func TestRuby(t *testing.T) {
 	d = &doc.Document{Meta: doc.Metadata{Title: "测试"}, Blocks: []doc.Block{para(in...)}}
 	b = layoutDoc(t, st, d)
 	checkRubyLines(t, b, st.BodySize*st.LinePitch, false)
+
+	// Ruby under a line with emphasis dots needs room for both.
+	d = &doc.Document{Meta: doc.Metadata{Title: "测试"}, Blocks: []doc.Block{para(
+		&doc.Emphasis{Content: []doc.Inline{doc.Text(strings.Repeat("着重", 30))}}, &doc.Ruby{Base: "汉字", Annotation: "hàn zì"})}}
+	b = layoutDoc(t, st, d)
+	_, l1 := findLine(b, "着重")
+	_, l2 := findLine(b, "汉字")
+	if got := (l2.Y - l1.Y) / (st.BodySize * st.LinePitch); math.Abs(got-2) > 1e-6 {
+		t.Errorf("ruby under emphasis dots is %.2f lines down, want 2", got)
+	}
 
 	// A tight style: only the lines with ruby take an extra grid line.
 	tight := *st

@@ -478,9 +478,9 @@ func (e *engine) lineGlyphs(r *row, sp *setPara, ln line, x0, y float64) {
 		}
 		if a.dots {
 			// 着重号: a dot centred under the character's cell.
-			d := 0.14 * a.size
+			d := dotSize * a.size
 			cx := x0 + ln.x[i] + ln.w[i]/2
-			r.rules = append(r.rules, Rule{X: cx - d/2, Y: y + (emDescent+0.06)*a.size, W: d, H: d, Round: true})
+			r.rules = append(r.rules, Rule{X: cx - d/2, Y: y + (emDescent+dotGap)*a.size, W: d, H: d, Round: true})
 		}
 	}
 	flushLink(ln.end - ln.start)
@@ -557,7 +557,7 @@ func (e *engine) set(j *paraJob) {
 			x0 += j.firstIndent
 		}
 		y := e.baseline(e.em)
-		if lineHasRuby(sp, ln) && rubyHeight(e.em) > e.pitch-e.em+eps {
+		if lineHasRuby(sp, ln) && rubyRoom(sp, i, e.em) > e.pitch-e.em+eps {
 			// The annotation does not fit between the lines: this line
 			// alone takes a second grid line above it.
 			r.slots++

@@ -109,9 +109,20 @@ func (e *engine) drawRuby(r *row, sp *setPara, ln line, i int, x0, y float64) {
 	put(0, i, last)
 }
 
-// rubyHeight is how far a line's annotations reach above its em box.
-func rubyHeight(size float64) float64 {
-	return (rubyGap + rubyScale*emAscent) * size
+// rubyRoom is the room line i of sp needs between its em box and the
+// previous line's for its annotations: their height, plus the depth of
+// the emphasis dots under the previous line if it has any.
+func rubyRoom(sp *setPara, i int, size float64) float64 {
+	h := (rubyGap + rubyScale*emAscent) * size
+	if i > 0 {
+		prev := sp.lines[i-1]
+		for _, a := range sp.atoms[prev.start:prev.end] {
+			if a.dots {
+				return h + (dotGap+dotSize)*size
+			}
+		}
+	}
+	return h
 }
 
 // lineHasRuby reports whether the line carries an annotation.
