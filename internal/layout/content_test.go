@@ -1,6 +1,8 @@
 package layout
 
 import (
+	"bytes"
+	"encoding/json"
 	"math"
 	"strings"
 	"testing"
@@ -102,6 +104,31 @@ func TestEmphasisDots(t *testing.T) {
 	}
 	if matched != 3 || len(dots) != 3 {
 		t.Errorf("%d dots, %d under emphasised Han; want 3 and 3", len(dots), matched)
+	}
+
+	// The layout dump shows the same: a dot under 着, 重 and 号 only.
+	var out bytes.Buffer
+	if err := b.Dump(&out); err != nil {
+		t.Fatal(err)
+	}
+	var dotted strings.Builder
+	for _, js := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var dl DumpLine
+		if err := json.Unmarshal([]byte(js), &dl); err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range dl.Glyphs {
+			if g.Dot == nil {
+				continue
+			}
+			dotted.WriteString(g.Char)
+			if off := (g.Dot.X - (g.CellStart + g.CellWidth/2)) / g.Size; math.Abs(off) > 0.01 {
+				t.Errorf("dump: the dot under %s is %.3f em off centre", g.Char, off)
+			}
+		}
+	}
+	if dotted.String() != "着重号" {
+		t.Errorf("dump: dots under %q, want 着重号", dotted.String())
 	}
 }
 

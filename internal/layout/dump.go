@@ -18,6 +18,15 @@ type DumpGlyph struct {
 	OriginX   float64 `json:"originX"`
 	OriginY   float64 `json:"originY"`
 	Size      float64 `json:"size"`
+	// Dot is the emphasis dot (着重号) under the character, if any.
+	Dot *DumpDot `json:"dot,omitempty"`
+}
+
+// DumpDot is an emphasis dot: its centre and diameter, in points.
+type DumpDot struct {
+	X float64 `json:"x"`
+	Y float64 `json:"y"`
+	D float64 `json:"d"`
 }
 
 // DumpLine is one line of the layout dump.
@@ -43,6 +52,7 @@ func (b *Book) Dump(w io.Writer) error {
 					Char: g.Text, Font: g.Face.PostScriptName,
 					CellStart: round2(c.Start), CellWidth: round2(c.Width),
 					OriginX: round2(g.X), OriginY: round2(g.Y), Size: g.Size,
+					Dot: dotUnder(p, c, g),
 				})
 			}
 			if err := enc.Encode(d); err != nil {
@@ -68,6 +78,18 @@ func (b *Book) Summary() string {
 		}
 	}
 	return sb.String()
+}
+
+// dotUnder finds the emphasis dot drawn under a character's cell: a round
+// rule centred within the cell, below the baseline and within an em.
+func dotUnder(p *Page, c Cell, g Glyph) *DumpDot {
+	for _, r := range p.Rules {
+		x, y := r.X+r.W/2, r.Y+r.H/2
+		if r.Round && x > c.Start && x < c.Start+c.Width && y > g.Y && y < g.Y+g.Size {
+			return &DumpDot{X: round2(x), Y: round2(y), D: round2(r.W)}
+		}
+	}
+	return nil
 }
 
 func round2(v float64) float64 { return math.Round(v*100) / 100 }

@@ -1,6 +1,10 @@
 package pdf
 
 import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -74,4 +78,64 @@ func TestContentText(t *testing.T) {
 			t.Errorf("pdfinfo lacks %q:\n%s", want, info)
 		}
 	}
+}
+
+// TestEmphasisDotsRound rasterises an emphasis dot at 1200 dpi: its centre
+// is black and the corners of its bounding square are white, so the dot
+// is drawn round, not as a square.
+func TestEmphasisDotsRound(t *testing.T) {
+	b := contentBook(t)
+	var dot *layout.Rule
+	for i, r := range b.Pages[0].Rules {
+		if r.Round {
+			dot = &b.Pages[0].Rules[i]
+			break
+		}
+	}
+	if dot == nil {
+		t.Fatal("no emphasis dot on page 1")
+	}
+	path := writeBook(t, b)
+	const dpi = 1200
+	px := func(v float64) int { return int(v * dpi / 72) }
+	x0, y0, n := px(dot.X)-4, px(dot.Y)-4, px(dot.W)+8
+	prefix := filepath.Join(t.TempDir(), "dot")
+	tool(t, "poppler-utils", "pdftoppm", "-f", "1", "-l", "1", "-r", fmt.Sprint(dpi), "-gray", "-singlefile",
+		"-x", fmt.Sprint(x0), "-y", fmt.Sprint(y0), "-W", fmt.Sprint(n), "-H", fmt.Sprint(n), path, prefix)
+	img := readPGM(t, prefix+".pgm")
+	at := func(x, y float64) byte { return img.pix[(px(y)-y0)*img.w+px(x)-x0] }
+	cx, cy, r := dot.X+dot.W/2, dot.Y+dot.H/2, dot.W/2
+	if v := at(cx, cy); v > 64 {
+		t.Errorf("the dot's centre is %d, want black", v)
+	}
+	for _, c := range [][2]float64{{-1, -1}, {1, -1}, {-1, 1}, {1, 1}} {
+		if v := at(cx+c[0]*0.85*r, cy+c[1]*0.85*r); v < 192 {
+			t.Errorf("the corner (%v) of the dot's square is %d, want white: the dot is not round", c, v)
+		}
+	}
+}
+
+type pgm struct {
+	w, h int
+	pix  []byte
+}
+
+// readPGM reads a binary grey-scale PGM as pdftoppm -gray writes it.
+func readPGM(t *testing.T, path string) pgm {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var img pgm
+	var maxv int
+	r := bytes.NewReader(data)
+	if _, err := fmt.Fscanf(r, "P5\n%d %d\n%d\n", &img.w, &img.h, &maxv); err != nil || maxv != 255 {
+		t.Fatalf("%s: not an 8-bit PGM: %v", path, err)
+	}
+	img.pix = data[len(data)-r.Len():]
+	if len(img.pix) != img.w*img.h {
+		t.Fatalf("%s: %d pixels for %d×%d", path, len(img.pix), img.w, img.h)
+	}
+	return img
 }
