@@ -326,12 +326,13 @@ func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*
 		Latin:       faces[st.Fonts.Latin],
 		LatinItalic: faces[st.Fonts.LatinItalic],
 		Kai:         faces[st.Fonts.Kai],
+		Mono:        faces[st.Fonts.Mono],
 	}
 	sheet, err := os.ReadFile(filepath.Join(opt.StylesDir, "epub.css"))
 	if err != nil {
 		return fmt.Errorf("the EPUB style sheet: %w", err)
 	}
-	licenses, err := fontLicenses(opt.FontsDir, epubFonts.Serif, epubFonts.Sans, epubFonts.Latin, epubFonts.LatinItalic, epubFonts.Kai)
+	licenses, err := fontLicenses(opt.FontsDir, epubFonts.Serif, epubFonts.Sans, epubFonts.Latin, epubFonts.LatinItalic, epubFonts.Kai, epubFonts.Mono)
 	if err != nil {
 		return err
 	}

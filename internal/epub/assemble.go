@@ -60,11 +60,24 @@ func (b *book) assemble() ([]byte, error) {
 	if err != nil {
 		return nil, goepubError(b.cover.file, err)
 	}
+	for _, f := range b.images {
+		got, err := e.AddImage(dataURL(f.data), f.name)
+		if err != nil {
+			return nil, goepubError(f.name, err)
+		}
+		// The text was written with the path go-epub is expected to give.
+		if want := "../images/" + f.name; got != want {
+			return nil, fmt.Errorf("epub: go-epub put %s at %s, not %s", f.name, got, want)
+		}
+	}
 
 	type section struct{ body, title, file, css string }
 	sections := []section{
 		{b.coverBody(img), m.Title, coverFile, coverStyle},
 		{b.titlePage, m.Title, titlePageFile, css},
+	}
+	if b.figureList != "" {
+		sections = append(sections, section{b.figureList, figuresTitle, figuresFile, css})
 	}
 	for _, f := range b.texts {
 		sections = append(sections, section{f.body, f.title, f.name, css})

@@ -1,11 +1,13 @@
 package epub
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -23,17 +25,21 @@ type book struct {
 	lang string
 	id   string
 
-	texts     []*textFile       // the text split into chapters, in reading order
-	fileOf    map[string]string // heading ID → name of the file holding it
-	toc       []*navEntry       // every heading, nested by level
-	titlePage string            // rendered bodies
-	colophon  string
-	licenses  []string // licence file names, sorted
-	use       usage
-	fonts     [numRoles]*embeddedFont // nil where a face is absent or unused
-	css       string
-	cover     *coverImage
-	pages     *pageMarks // nil when the book has no print page breaks
+	texts      []*textFile           // the text split into chapters, in reading order
+	fileOf     map[string]string     // heading, figure and table ID → name of the file holding it
+	figures    []figureEntry         // for the list of figures
+	images     []*imageFile          // figure images, each stored once
+	imageOf    map[*doc.Image]string // an image's path from a text file
+	toc        []*navEntry           // every heading, nested by level
+	titlePage  string                // rendered bodies
+	figureList string                // empty when the book asks for none or has no figures
+	colophon   string
+	licenses   []string // licence file names, sorted
+	use        usage
+	fonts      [numRoles]*embeddedFont // nil where a face is absent or unused
+	css        string
+	cover      *coverImage
+	pages      *pageMarks // nil when the book has no print page breaks
 }
 
 // textFile is one content document of the text.
@@ -42,6 +48,18 @@ type textFile struct {
 	title  string
 	blocks []doc.Block
 	body   string // rendered XHTML
+}
+
+// figureEntry is a figure and the file that holds it.
+type figureEntry struct {
+	fig  *doc.Figure
+	file string
+}
+
+// imageFile is a figure image as stored in the images folder.
+type imageFile struct {
+	name string
+	data []byte
 }
 
 // navEntry is one heading in the table of contents.
@@ -59,6 +77,7 @@ const (
 	roleLatin
 	roleItalic
 	roleKai
+	roleMono
 	numRoles
 )
 
@@ -81,6 +100,8 @@ const (
 	titlePageFile = "titlepage.xhtml"
 	colophonFile  = "colophon.xhtml"
 	colophonTitle = "版本信息"
+	figuresFile   = "figures.xhtml"
+	figuresTitle  = "插图目录"
 )
 
 // reservedID matches the IDs given to footnotes and their references.
@@ -119,6 +140,7 @@ func (b *book) prepare() error {
 	var badLinks []string
 	for _, f := range b.texts {
 		r := newRenderer(f.name, b.fileOf, b.use)
+		r.images = b.imageOf
 		r.marks = b.pages
 		if h, ok := f.blocks[0].(*doc.Heading); ok && h.Level == 1 {
 			r.raw("<section epub:type=\"chapter\" role=\"doc-chapter\">\n")
@@ -135,6 +157,9 @@ func (b *book) prepare() error {
 		return fmt.Errorf("epub: links to %q lead nowhere: link to a heading (#id) or an absolute URL", badLinks)
 	}
 	b.titlePage = b.renderTitlePage()
+	if b.hasFigureList() {
+		b.figureList = b.renderFigureList()
+	}
 	b.planFonts()
 	b.colophon = b.renderColophon()
 	b.assignRunes()
@@ -186,7 +211,7 @@ func (b *book) split() {
 			cur = &textFile{title: b.doc.Meta.Title}
 			if ok && h.Level == 1 {
 				if t := label(h.Content); t != "" {
-					cur.title = t
+					cur.title = h.Number + t
 				}
 			}
 			b.texts = append(b.texts, cur)
@@ -201,43 +226,112 @@ func (b *book) split() {
 	}
 }
 
-// index records which file holds each heading and builds the table of
-// contents, checking that every heading ID can serve as a link target.
+// index records which file holds each heading, figure and table, builds
+// the table of contents, checking that every ID can serve as a link
+// target, and names the figure images.
 func (b *book) index() error {
 	b.fileOf = map[string]string{}
+	b.imageOf = map[*doc.Image]string{}
+	byData := map[[sha256.Size]byte]string{}
 	var errs []error
 	var flat []*navEntry
+	target := func(p doc.Pos, what, id, file string) {
+		switch {
+		case id == "" || strings.ContainsFunc(id, unicode.IsSpace):
+			errs = append(errs, posErrorf(p, "%s id %q is not usable as a link target", what, id))
+		case reservedID.MatchString(id):
+			errs = append(errs, posErrorf(p, "%s id %q is reserved for footnotes in the EPUB", what, id))
+		case b.fileOf[id] != "":
+			errs = append(errs, posErrorf(p, "%s id %q is used twice", what, id))
+		default:
+			b.fileOf[id] = file
+		}
+	}
 	for _, f := range b.texts {
 		doc.Walk(f.blocks, func(bl doc.Block) {
-			h, ok := bl.(*doc.Heading)
-			if !ok {
-				return
-			}
-			switch {
-			case h.ID == "" || strings.ContainsFunc(h.ID, unicode.IsSpace):
-				errs = append(errs, posErrorf(h.Pos, "heading id %q is not usable as a link target", h.ID))
-			case reservedID.MatchString(h.ID):
-				errs = append(errs, posErrorf(h.Pos, "heading id %q is reserved for footnotes in the EPUB", h.ID))
-			case b.fileOf[h.ID] != "":
-				errs = append(errs, posErrorf(h.Pos, "heading id %q is used twice", h.ID))
-			default:
-				b.fileOf[h.ID] = f.name
-			}
-			// A heading without text cannot be listed; its subheadings
-			// then nest under the heading before it.
-			if t := label(h.Content); t != "" {
-				flat = append(flat, &navEntry{level: h.Level, label: t, href: "xhtml/" + f.name + "#" + h.ID})
+			switch n := bl.(type) {
+			case *doc.Heading:
+				target(n.Pos, "heading", n.ID, f.name)
+				// A heading without text cannot be listed; its
+				// subheadings then nest under the heading before it.
+				if t := label(n.Content); t != "" {
+					flat = append(flat, &navEntry{level: n.Level, label: n.Number + t, href: "xhtml/" + f.name + "#" + n.ID})
+				}
+			case *doc.Table:
+				target(n.Pos, "table", n.ID, f.name)
+			case *doc.Figure:
+				target(n.Pos, "figure", n.ID, f.name)
+				b.figures = append(b.figures, figureEntry{n, f.name})
+				if err := b.addImage(n, byData); err != nil {
+					errs = append(errs, err)
+				}
 			}
 		})
 	}
 	// The cover, title page and colophon are listed too, so that every
 	// file of the reading order can be reached from the contents.
-	b.toc = append([]*navEntry{
+	b.toc = []*navEntry{
 		{label: "封面", href: "xhtml/" + coverFile},
 		{label: b.doc.Meta.Title, href: "xhtml/" + titlePageFile},
-	}, nest(flat)...)
+	}
+	if b.hasFigureList() {
+		b.toc = append(b.toc, &navEntry{label: figuresTitle, href: "xhtml/" + figuresFile})
+	}
+	b.toc = append(b.toc, nest(flat)...)
 	b.toc = append(b.toc, &navEntry{label: colophonTitle, href: "xhtml/" + colophonFile})
 	return errors.Join(errs...)
+}
+
+// addImage stores a figure's image under a name of its own, once for
+// identical images. The names are made here, not taken from the book,
+// so that they are safe in a URL and cannot clash with the cover's.
+func (b *book) addImage(f *doc.Figure, byData map[[sha256.Size]byte]string) error {
+	img := f.Image
+	if img == nil || len(img.Data) == 0 {
+		return posErrorf(f.Pos, "figure %d has no image", f.Number)
+	}
+	ext, ok := imageExt[img.Format]
+	if !ok {
+		return posErrorf(f.Pos, "image %s is %q: use PNG or JPEG", img.Path, img.Format)
+	}
+	sum := sha256.Sum256(img.Data)
+	name, ok := byData[sum]
+	if !ok {
+		name = fmt.Sprintf("figure-%d%s", len(b.images)+1, ext)
+		byData[sum] = name
+		b.images = append(b.images, &imageFile{name: name, data: img.Data})
+	}
+	// go-epub puts images here, relative to the text files.
+	b.imageOf[img] = "../images/" + name
+	return nil
+}
+
+var imageExt = map[string]string{"png": ".png", "jpeg": ".jpg"}
+
+// hasFigureList reports whether the book gets a list of figures.
+func (b *book) hasFigureList() bool { return b.doc.Meta.ListOfFigures && len(b.figures) > 0 }
+
+// renderFigureList writes the list of figures (插图目录), each linked.
+func (b *book) renderFigureList() string {
+	r := newRenderer(figuresFile, b.fileOf, b.use)
+	r.open("nav", "figures")
+	r.raw(" epub:type=\"loi\" aria-labelledby=\"loi-title\">\n<h1 id=\"loi-title\">")
+	r.sans = true
+	r.text(figuresTitle)
+	r.sans = false
+	r.raw("</h1>\n<ol>\n")
+	for _, e := range b.figures {
+		r.raw("<li><a")
+		r.attr("href", e.file+"#"+e.fig.ID)
+		r.raw(">")
+		r.plain("图" + strconv.Itoa(e.fig.Number))
+		if t := label(e.fig.Caption); t != "" {
+			r.plain("\u3000" + t)
+		}
+		r.raw("</a></li>\n")
+	}
+	r.raw("</ol>\n</nav>\n")
+	return r.out.String()
 }
 
 // label is a heading's text on one line.
@@ -331,6 +425,8 @@ func (b *book) planFonts() {
 	// LXGW WenKai reserves the names "LXGW" and "霞鹜": its subset must
 	// carry another.
 	add(roleKai, f.Kai, embeddedFont{family: "Paiban Kai SC", file: "PaibanKaiSC-Regular.ttf", sets: "引文"})
+	// LXGW WenKai Mono reserves the same names.
+	add(roleMono, f.Mono, embeddedFont{family: "Paiban Mono SC", file: "PaibanMonoSC-Regular.ttf", sets: "代码"})
 }
 
 // assignRunes gives each character the book sets to the face that the
@@ -363,6 +459,11 @@ func (b *book) assignRunes() {
 			add(roleSerif, c)
 		}
 	}
+	// What the monospace face lacks falls to the reader's monospace font:
+	// proportional faces would break the alignment of code.
+	for c := range b.use.mono {
+		add(roleMono, c)
+	}
 	// Every Chinese face used also carries the full-width marks of the
 	// typesetting reference's §2, so a reader that changes or adds
 	// punctuation (quotes, say) still finds them in the book's face.
@@ -391,10 +492,25 @@ func (b *book) renderColophon() string {
 	r.text(colophonTitle)
 	r.sans = false
 	r.raw("</h2>\n")
-	if m.Rights != "" {
+	line := func(s string) {
 		r.raw("<p>")
-		r.text(m.Rights)
+		r.text(s)
 		r.raw("</p>\n")
+	}
+	if len(m.Editors) > 0 {
+		line("责任编辑：" + strings.Join(m.Editors, "、"))
+	}
+	if m.Publisher != "" {
+		line("出版：" + m.Publisher)
+	}
+	if m.ISBN != "" {
+		line("ISBN " + m.ISBN)
+	}
+	if len(m.Keywords) > 0 {
+		line("关键词：" + strings.Join(m.Keywords, "；"))
+	}
+	if m.Rights != "" {
+		line(m.Rights)
 	}
 	if b.opt.Generator != "" {
 		t := b.opt.Modified.UTC()

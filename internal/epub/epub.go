@@ -31,13 +31,14 @@ type Fonts struct {
 	Latin       *fonts.Face // Latin letters and digits in body text
 	LatinItalic *fonts.Face // Latin letters and digits in emphasised text
 	Kai         *fonts.Face // 楷: block quotations
+	Mono        *fonts.Face // code: Latin half an em, Han a full em
 }
 
 // Options configure Write.
 type Options struct {
 	Fonts Fonts
 	// Stylesheet is the style sheet (the style's epub.css) with the font
-	// stacks SERIF, SANS and KAI left for Write to fill in.
+	// stacks SERIF, SANS, KAI and MONO left for Write to fill in.
 	Stylesheet string
 	// Licenses maps a file name (e.g. OFL-NotoSerifSC.txt) to a licence
 	// text shipped beside the embedded fonts.

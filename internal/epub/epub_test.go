@@ -60,6 +60,7 @@ func bundled(tb testing.TB) (Fonts, map[string][]byte) {
 			Latin:       load("SourceSerif4-Regular.ttf"),
 			LatinItalic: load("SourceSerif4-Italic.ttf"),
 			Kai:         load("LXGWWenKai-Regular.ttf"),
+			Mono:        load("LXGWWenKaiMono-Regular.ttf"),
 		}
 		bundledLic = map[string][]byte{}
 		paths, _ := filepath.Glob(filepath.Join(dir, "OFL-*.txt"))

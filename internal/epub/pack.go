@@ -169,6 +169,9 @@ func (b *book) expectedFiles() []string {
 	for _, l := range b.licenses {
 		names = append(names, contentDir+"fonts/"+l)
 	}
+	for _, f := range b.images {
+		names = append(names, contentDir+"images/"+f.name)
+	}
 	for _, s := range b.spine() {
 		names = append(names, xhtmlDir+s)
 	}
@@ -178,6 +181,9 @@ func (b *book) expectedFiles() []string {
 // spine is the reading order of the content documents.
 func (b *book) spine() []string {
 	s := []string{coverFile, titlePageFile}
+	if b.figureList != "" {
+		s = append(s, figuresFile)
+	}
 	for _, f := range b.texts {
 		s = append(s, f.name)
 	}
@@ -236,6 +242,12 @@ func (b *book) packageDocument(goItems []manifestItem) ([]byte, error) {
 	w.attr("xml:lang", b.lang)
 	w.raw(">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n")
 	w.element("dc:identifier", b.id, "id", "pub-id")
+	if isbn := strings.TrimSpace(m.ISBN); isbn != "" {
+		// The book keeps its identity (pub-id) when an ISBN is added
+		// later; the ISBN is a second identifier, typed as ONIX does.
+		w.element("dc:identifier", "urn:isbn:"+isbn, "id", "isbn")
+		w.element("meta", "15", "refines", "#isbn", "property", "identifier-type", "scheme", "onix:codelist5")
+	}
 	w.element("dc:title", m.Title, "id", "title")
 	if m.Subtitle != "" {
 		w.element("meta", "main", "refines", "#title", "property", "title-type")
@@ -249,6 +261,22 @@ func (b *book) packageDocument(goItems []manifestItem) ([]byte, error) {
 		id := "creator" + strconv.Itoa(i+1)
 		w.element("dc:creator", a.Name, "id", id)
 		w.element("meta", "aut", "refines", "#"+id, "property", "role", "scheme", "marc:relators")
+	}
+	for i, name := range m.Editors {
+		if strings.TrimSpace(name) == "" {
+			continue
+		}
+		id := "editor" + strconv.Itoa(i+1)
+		w.element("dc:contributor", name, "id", id)
+		w.element("meta", "edt", "refines", "#"+id, "property", "role", "scheme", "marc:relators")
+	}
+	if m.Publisher != "" {
+		w.element("dc:publisher", m.Publisher)
+	}
+	for _, k := range m.Keywords {
+		if strings.TrimSpace(k) != "" {
+			w.element("dc:subject", k)
+		}
 	}
 	w.element("dc:language", b.lang)
 	if m.Source != "" {

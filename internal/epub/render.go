@@ -20,11 +20,12 @@ type usage struct {
 	italic  map[rune]bool // Latin runs in emphasised body text
 	sans    map[rune]bool // headings, strong, the title
 	kai     map[rune]bool // Han and marks in block quotations
+	mono    map[rune]bool // code
 	classes map[string]bool
 }
 
 func newUsage() usage {
-	return usage{body: map[rune]bool{}, italic: map[rune]bool{}, sans: map[rune]bool{}, kai: map[rune]bool{}, classes: map[string]bool{}}
+	return usage{body: map[rune]bool{}, italic: map[rune]bool{}, sans: map[rune]bool{}, kai: map[rune]bool{}, mono: map[rune]bool{}, classes: map[string]bool{}}
 }
 
 // renderer writes XHTML body content. Every piece of text and every
@@ -33,11 +34,13 @@ func newUsage() usage {
 type renderer struct {
 	out    strings.Builder
 	use    usage
-	fileOf map[string]string // heading ID → file, for #id links
-	file   string            // the file being written
+	fileOf map[string]string     // heading, figure and table ID → file, for #id links
+	file   string                // the file being written
+	images map[*doc.Image]string // figure images → their path from a text file
 
 	sans, em bool // inside a heading or strong; inside emphasis
 	quote    int  // depth of block quotations (set in 楷体)
+	lists    int  // depth of lists, which picks the item markers
 	// inLink holds back footnote references met inside a link, because
 	// a noteref is itself a link and links cannot nest.
 	inLink  bool
@@ -232,12 +235,21 @@ func (r *renderer) block(bl doc.Block) {
 		r.attr("id", n.ID)
 		r.raw(">")
 		r.sans = true
-		r.textBlock(n.Content)
+		r.textBlock(n.Content, func() {
+			// The number is not in the heading's plain text: the print
+			// edition's page offsets count from the text after it.
+			if n.Number != "" {
+				r.open("span", "num")
+				r.raw(">")
+				r.plain(n.Number)
+				r.raw("</span>")
+			}
+		})
 		r.sans = false
 		r.raw("</" + tag + ">\n")
 	case *doc.Paragraph:
 		r.raw("<p>")
-		r.textBlock(n.Content)
+		r.textBlock(n.Content, nil)
 		r.raw("</p>\n")
 	case *doc.BlockQuote:
 		r.raw("<blockquote>\n")
@@ -246,31 +258,199 @@ func (r *renderer) block(bl doc.Block) {
 		r.quote--
 		r.raw("</blockquote>\n")
 	case *doc.List:
-		tag := "ul"
-		if n.Ordered {
-			tag = "ol"
-		}
-		r.raw("<" + tag)
-		if n.Ordered && n.Start != 1 {
-			r.attr("start", strconv.Itoa(n.Start))
-		}
-		r.raw(">\n")
-		for _, item := range n.Items {
-			r.raw("<li>")
-			r.blocks(item)
-			r.raw("</li>\n")
-		}
-		r.raw("</" + tag + ">\n")
+		r.list(n)
 	case *doc.CodeBlock:
-		// Code is set in the reader's monospace font, so its characters
-		// are not recorded for the subsets.
-		r.raw("<pre><code>")
-		escape(&r.out, n.Text)
-		r.raw("</code></pre>\n")
+		r.codeBlock(n)
 	case *doc.ThematicBreak:
 		r.raw("<hr/>\n")
+	case *doc.Figure:
+		r.figure(n)
+	case *doc.Table:
+		r.table(n)
+	case *doc.DefinitionList:
+		r.raw("<dl>\n")
+		for _, item := range n.Items {
+			// Terms are set in 黑体, like strong text.
+			r.raw("<dt>")
+			sans := r.sans
+			r.sans = true
+			r.inlines(item.Term)
+			r.sans = sans
+			r.raw("</dt>\n")
+			for _, def := range item.Definitions {
+				r.raw("<dd>")
+				r.blocks(def)
+				r.raw("</dd>\n")
+			}
+		}
+		r.raw("</dl>\n")
 	}
 }
+
+// list writes a list with its markers as text: ordered lists number
+// 1.  （1）  ① by depth and bullets are • then ◦, as the print edition
+// does, which no list-style-type gives in every reader. The marker goes
+// into the item's first paragraph, so the style sheet can hang it.
+func (r *renderer) list(l *doc.List) {
+	tag, class := "ul", "bullets"
+	if l.Ordered {
+		tag, class = "ol", "numbered"
+	}
+	r.open(tag, class)
+	if l.Ordered && l.Start != 1 {
+		r.attr("start", strconv.Itoa(l.Start))
+	}
+	r.raw(">\n")
+	depth := r.lists
+	r.lists++
+	for i, item := range l.Items {
+		mark := func() {
+			r.open("span", "marker")
+			r.raw(">")
+			r.plain(listMarker(l, i, depth))
+			r.raw("</span>")
+		}
+		r.raw("<li>")
+		if len(item) > 0 {
+			if p, ok := item[0].(*doc.Paragraph); ok {
+				r.raw("<p>")
+				r.textBlock(p.Content, mark)
+				r.raw("</p>\n")
+				r.blocks(item[1:])
+				r.raw("</li>\n")
+				continue
+			}
+		}
+		mark()
+		r.blocks(item)
+		r.raw("</li>\n")
+	}
+	r.lists--
+	r.raw("</" + tag + ">\n")
+}
+
+// listMarker is the marker of item i of l at nesting depth (0 outermost),
+// the same as the print edition's.
+func listMarker(l *doc.List, i, depth int) string {
+	if !l.Ordered {
+		if depth%2 == 0 {
+			return "•"
+		}
+		return "◦"
+	}
+	n := l.Start + i
+	s := strconv.Itoa(n)
+	switch depth % 3 {
+	case 1:
+		return "（" + s + "）"
+	case 2:
+		if n >= 1 && n <= 20 {
+			return string(rune('①' + n - 1))
+		}
+		return s + "."
+	}
+	return s + "."
+}
+
+// codeBlock writes a code block one code element per line, so that the
+// style sheet can indent the continuation of a line wrapped on a small
+// screen (the visible mark that a line goes on). Each line ends in its
+// newline, so the text reads right without the style sheet.
+func (r *renderer) codeBlock(c *doc.CodeBlock) {
+	r.raw("<pre>")
+	for _, line := range strings.Split(strings.TrimSuffix(c.Text, "\n"), "\n") {
+		r.open("code", "line")
+		r.raw(">")
+		r.code(line + "\n")
+		r.raw("</code>")
+	}
+	r.raw("</pre>\n")
+}
+
+// code writes text set in the monospace face.
+func (r *renderer) code(s string) {
+	for _, c := range s {
+		if c > ' ' {
+			r.use.mono[c] = true
+		}
+	}
+	escape(&r.out, s)
+}
+
+// figure writes an image with its numbered caption. The caption is not
+// among the print edition's numbered paragraphs.
+func (r *renderer) figure(f *doc.Figure) {
+	r.raw("<figure")
+	r.attr("id", f.ID)
+	r.raw(">\n<img")
+	r.attr("src", r.images[f.Image])
+	alt := f.Alt
+	if strings.TrimSpace(alt) == "" {
+		alt = doc.PlainText(f.Caption)
+	}
+	r.attr("alt", alt)
+	if f.Image.Width > 0 && f.Image.Height > 0 {
+		r.attr("width", strconv.Itoa(f.Image.Width))
+		r.attr("height", strconv.Itoa(f.Image.Height))
+	}
+	r.raw("/>\n<figcaption>")
+	r.caption("图", f.Number, f.Caption)
+	r.raw("</figcaption>\n</figure>\n")
+}
+
+// caption writes 图1 or 表1 and the caption after an ideographic space.
+func (r *renderer) caption(kind string, number int, content []doc.Inline) {
+	r.plain(kind + strconv.Itoa(number))
+	if len(content) > 0 {
+		r.plain("\u3000")
+		r.inlines(content)
+	}
+}
+
+// table writes a table in a box that scrolls sideways when the table is
+// wider than the screen, instead of squeezing every column.
+func (r *renderer) table(t *doc.Table) {
+	r.open("div", "table")
+	r.raw(">\n<table")
+	r.attr("id", t.ID)
+	r.raw(">\n<caption>")
+	r.caption("表", t.Number, t.Caption)
+	r.raw("</caption>\n")
+	row := func(cells [][]doc.Inline, tag string) {
+		r.raw("<tr>")
+		for i, cell := range cells {
+			r.raw("<" + tag)
+			if tag == "th" {
+				r.raw(` scope="col"`)
+			}
+			if i < len(t.Align) {
+				if class := alignClass[t.Align[i]]; class != "" {
+					r.use.classes[class] = true
+					r.raw(` class="` + class + `"`)
+				}
+			}
+			r.raw(">")
+			r.inlines(cell)
+			r.raw("</" + tag + ">")
+		}
+		r.raw("</tr>\n")
+	}
+	if len(t.Header) > 0 {
+		r.raw("<thead>\n")
+		sans := r.sans
+		r.sans = true
+		row(t.Header, "th")
+		r.sans = sans
+		r.raw("</thead>\n")
+	}
+	r.raw("<tbody>\n")
+	for _, cells := range t.Rows {
+		row(cells, "td")
+	}
+	r.raw("</tbody>\n</table>\n</div>\n")
+}
+
+var alignClass = map[doc.Align]string{doc.AlignLeft: "left", doc.AlignCenter: "center", doc.AlignRight: "right"}
 
 func (r *renderer) inlines(xs []doc.Inline) {
 	for _, x := range xs {
@@ -284,8 +464,10 @@ func (r *renderer) inline(x doc.Inline) {
 		r.marked(string(n), true, r.text)
 	case doc.Code:
 		r.raw("<code>")
-		r.marked(string(n), false, func(s string) { escape(&r.out, s) })
+		r.marked(string(n), false, r.code)
 		r.raw("</code>")
+	case *doc.Ruby:
+		r.ruby(n)
 	case doc.LineBreak:
 		r.marked("\n", false, func(string) { r.raw("<br/>") })
 	case *doc.Emphasis:
@@ -330,8 +512,30 @@ func (r *renderer) inline(x doc.Inline) {
 	}
 }
 
-// href resolves a link: #id of a heading points into the file that holds
-// the heading; anything else must be an absolute URL. Other links are
+// ruby writes an annotated base: one ruby group per character when the
+// annotation has a part for each, else one group for the whole base.
+// The rp parentheses show the annotation in readers without ruby.
+func (r *renderer) ruby(n *doc.Ruby) {
+	rt := func(s string) {
+		r.raw("<rp>(</rp><rt>")
+		r.plain(s)
+		r.raw("</rt><rp>)</rp>")
+	}
+	r.raw("<ruby>")
+	if parts := n.Parts(); parts != nil {
+		for i, c := range []rune(n.Base) {
+			r.marked(string(c), false, r.text)
+			rt(parts[i])
+		}
+	} else {
+		r.marked(n.Base, false, r.text)
+		rt(n.Annotation)
+	}
+	r.raw("</ruby>")
+}
+
+// href resolves a link: #id of a heading, figure or table points into the
+// file that holds it; anything else must be an absolute URL. Other links are
 // noted, since they would be broken in the EPUB.
 func (r *renderer) href(link string) string {
 	if id, ok := strings.CutPrefix(link, "#"); ok {
@@ -425,14 +629,26 @@ func noteMark(k int) string {
 }
 
 // textBlock writes the content of a heading or paragraph: the blocks the
-// print edition's page positions count, as doc.Walk visits them.
-func (r *renderer) textBlock(content []doc.Inline) {
+// print edition's page positions count, as doc.Walk visits them. lead,
+// if any, writes what comes before the text (a number or a list marker),
+// after a page break at the very start.
+func (r *renderer) textBlock(content []doc.Inline, lead func()) {
 	if r.marks == nil || r.inNotes {
+		if lead != nil {
+			lead()
+		}
 		r.inlines(content)
 		return
 	}
 	r.breaks, r.off = r.marks.byBlock[r.marks.next], 0
 	r.marks.next++
+	for len(r.breaks) > 0 && r.marks.breaks[r.breaks[0]].Offset == 0 {
+		r.pageBreak(r.breaks[0])
+		r.breaks = r.breaks[1:]
+	}
+	if lead != nil {
+		lead()
+	}
 	r.inlines(content)
 	// Only a break at the very end of the text is left (pages are checked
 	// to lie inside their block).

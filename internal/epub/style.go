@@ -13,6 +13,7 @@ const (
 	serifStack = `"Songti SC", "SimSun", "Noto Serif CJK SC", serif`
 	sansStack  = `"PingFang SC", "Heiti SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif`
 	kaiStack   = `"Kaiti SC", "STKaiti", "KaiTi", "楷体", "AR PL UKai CN", serif`
+	monoStack  = `"Sarasa Mono SC", "Noto Sans Mono CJK SC", "Menlo", "Consolas", monospace`
 )
 
 // stylesheet returns the CSS for the text, title page and colophon: the
@@ -36,7 +37,7 @@ func stylesheet(sheet string, embedded [numRoles]*embeddedFont, classes map[stri
 		}
 		fmt.Fprintf(&b, "@font-face {\n  font-family: %q;\n  font-style: %s;\n  font-weight: %s;\n  src: url(../fonts/%s);\n}\n\n", f.family, style, weight, f.file)
 	}
-	serif, sans, kai := serifStack, sansStack, kaiStack
+	serif, sans, kai, mono := serifStack, sansStack, kaiStack, monoStack
 	if f := embedded[roleSerif]; f != nil {
 		serif = fmt.Sprintf("%q, %s", f.family, serif)
 	}
@@ -54,7 +55,10 @@ func stylesheet(sheet string, embedded [numRoles]*embeddedFont, classes map[stri
 	if f := embedded[roleLatin]; f != nil {
 		kai = fmt.Sprintf("%q, %s", f.family, kai)
 	}
-	stacks := strings.NewReplacer("SERIF", serif, "SANS", sans, "KAI", kai)
+	if f := embedded[roleMono]; f != nil {
+		mono = fmt.Sprintf("%q, %s", f.family, mono)
+	}
+	stacks := strings.NewReplacer("SERIF", serif, "SANS", sans, "KAI", kai, "MONO", mono)
 	for _, rule := range cssRulesOf(sheet) {
 		if usesOnly(rule, classes) {
 			b.WriteString("\n")
