@@ -86,10 +86,11 @@ func TestMessage(t *testing.T) {
 // editors: a correct manuscript comes back byte for byte.
 func TestFixLeavesCorrectTextAlone(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join("..", "..", "source", "*.md"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no books in source/: %v", err)
+	chapters, _ := filepath.Glob(filepath.Join("..", "..", "source", "*", "*.md"))
+	if err != nil || len(paths) == 0 || len(chapters) == 0 {
+		t.Fatalf("no books or no folder books in source/: %v", err)
 	}
-	for _, p := range paths {
+	for _, p := range append(paths, chapters...) {
 		src, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
@@ -104,5 +105,17 @@ func TestFixLeavesCorrectTextAlone(t *testing.T) {
 	crlf := []byte("中文，句子。\r\n“引文”……——\r\n")
 	if fixed := Fix(crlf); !bytes.Equal(fixed, crlf) {
 		t.Errorf("Fix changed %q into %q", crlf, fixed)
+	}
+}
+
+// TestBookSyntaxIsClean checks that the Markdown paiban reads for
+// definitions, table captions, ruby, heading ids and page references is
+// not taken for half-width punctuation or straight quotes.
+func TestBookSyntaxIsClean(t *testing.T) {
+	src := "新质生产力\n: 创新起主导作用的先进生产力质态。\n\n| 指标 | 数值 |\n|:---|---:|\n| 增长 | 5 |\n\n: 主要指标\n\n" +
+		"读作{汉字|hàn zì}，{新质|xīn zhì}生产力。\n\n## 第二部分 {#part-2}\n\n见[第二部分](#part-2 \"page\")与[图](#fig-1 \"页码\")。\n\n" +
+		"![增长趋势图](images/a.png \"近五年增长\")\n"
+	if ps := Check("a.md", []byte(src)); len(ps) > 0 {
+		t.Errorf("problems in clean syntax: %v", found(ps))
 	}
 }
