@@ -587,3 +587,39 @@ func TestColophon(t *testing.T) {
 		}
 	}
 }
+
+// TestContentExtremes: odd input for the new features sets without
+// panicking and keeps every glyph on its page.
+func TestContentExtremes(t *testing.T) {
+	st, _ := testStyle(t)
+	huge := strings.Repeat("zhōngguó ", 40)
+	d := &doc.Document{Meta: doc.Metadata{Title: "测试", Keywords: strings.Fields(strings.Repeat("关键词 ", 400))}, Blocks: []doc.Block{
+		&doc.Heading{Level: 1, Number: "一、", Content: []doc.Inline{&doc.Ruby{Base: "标题", Annotation: "biāo tí"}}},
+		para(&doc.Ruby{Base: "长", Annotation: huge}, &doc.Ruby{Base: "", Annotation: "x"}, &doc.Ruby{Base: "空", Annotation: ""},
+			&doc.Ruby{Base: strings.Repeat("很", 80), Annotation: "hěn"},
+			&doc.Link{URL: "#nowhere", ShowPage: true, Content: []doc.Inline{doc.Text("无处")}}),
+		&doc.CodeBlock{Text: "\t\t\n\n" + strings.Repeat("长", 200) + "\n" + strings.Repeat(" ", 300) + "x"},
+		&doc.DefinitionList{Items: []doc.Definition{{Term: nil, Definitions: [][]doc.Block{nil}}}},
+		&doc.List{Ordered: true, Start: 99, Items: [][]doc.Block{{&doc.List{Ordered: true, Start: 19, Items: [][]doc.Block{{&doc.List{Ordered: true, Start: 19, Items: [][]doc.Block{{para(doc.Text("甲"))}, {para(doc.Text("乙"))}, {para(doc.Text("丙"))}}}}}}}}},
+	}}
+	for _, name := range []string{style.Default, "a5-book"} {
+		s, err := style.Load("../../styles", name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == style.Default {
+			s = st
+		}
+		b := layoutDoc(t, s, d)
+		for pi, p := range b.Pages {
+			for _, g := range p.Glyphs {
+				if g.X < 0 || g.X > p.Width || g.Y < 0 || g.Y > p.Height {
+					t.Errorf("%s page %d: %q at (%.0f, %.0f) is off the page", name, pi+1, g.Text, g.X, g.Y)
+				}
+			}
+		}
+		if _, l := findLine(b, "无处（"); l != nil {
+			t.Errorf("%s: a page printed for a link to nothing", name)
+		}
+	}
+}

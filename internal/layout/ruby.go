@@ -14,13 +14,19 @@ const rubyScale = 0.5
 // baseline, in ems of the base: room for descenders of pinyin (yī, gè).
 const rubyGap = 0.12
 
+// rubySpread is the most, in ems of the base, that an annotation may
+// widen its base to; a longer one is set smaller to fit.
+const rubySpread = 8
+
 // rubyAnn is the annotation of a ruby group: one set part per base
-// character, or a single part spanning the whole group.
+// character, or a single part spanning the whole group, each drawn at
+// scale times its set size.
 type rubyAnn struct {
 	n       int // atoms in the group
 	perChar bool
 	parts   []*setPara
 	widths  []float64
+	scale   []float64
 }
 
 // addRuby adds the base characters of r as one unbreakable group and
@@ -52,8 +58,13 @@ func (e *engine) addRuby(b *atomBuilder, r *doc.Ruby, st runStyle) {
 			ln := setLine(p, 0, len(atoms), p.measure, false)
 			sp.lines, w = []line{ln}, ln.width
 		}
+		scale := 1.0
+		if most := rubySpread * st.size; w > most {
+			scale, w = most/w, most
+		}
 		ann.parts = append(ann.parts, sp)
 		ann.widths = append(ann.widths, w)
+		ann.scale = append(ann.scale, scale)
 	}
 	widen := func(a *atom, extra float64) {
 		if extra > 0 {
@@ -93,11 +104,11 @@ func (e *engine) drawRuby(r *row, sp *setPara, ln line, i int, x0, y float64) {
 			return
 		}
 		centre := x0 + (ln.x[from]+ln.x[to]+ln.w[to])/2
-		pl := ps.lines[0]
-		left := centre - pl.width/2
+		pl, s := ps.lines[0], ann.scale[part]
+		left := centre - pl.width*s/2
 		for k := range pl.end - pl.start {
 			pa := ps.atoms[pl.start+k]
-			r.glyphs = append(r.glyphs, Glyph{Text: pa.text, Face: pa.face, Size: pa.size, X: left + pl.x[k] + pl.shift[k], Y: base})
+			r.glyphs = append(r.glyphs, Glyph{Text: pa.text, Face: pa.face, Size: pa.size * s, X: left + (pl.x[k]+pl.shift[k])*s, Y: base})
 		}
 	}
 	if ann.perChar {

@@ -20,7 +20,7 @@ func (e *engine) addPageRef(b *atomBuilder, url string, st runStyle) {
 		return
 	}
 	folio := "0"
-	if len(e.pageRefs) > 0 {
+	if e.pageRefs != nil {
 		if folio, ok = e.pageRefs[id]; !ok {
 			return
 		}
