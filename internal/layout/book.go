@@ -49,6 +49,7 @@ type Page struct {
 	Start  TextPos
 	Glyphs []Glyph
 	Rules  []Rule
+	Images []Image // drawn below the rules and glyphs
 	Links  []Link
 	// Lines records every set line of text (body, headings, notes, not
 	// the running head or folio), for tests and the layout dump.

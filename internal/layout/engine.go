@@ -62,7 +62,7 @@ func Layout(d *doc.Document, opt Options) (*Result, error) {
 	// A cross-reference that prints its target's page needs the pages
 	// first: the book is laid out again with the folios found until they
 	// no longer change (a number's width can move a target).
-	var refs map[string]string // none known in the first pass
+	refs := map[string]string{}
 	for pass := 1; ; pass++ {
 		e.pageRefs = refs
 		e.buildRows(d)
@@ -81,7 +81,7 @@ func Layout(d *doc.Document, opt Options) (*Result, error) {
 		}
 		e.resolve(book)
 		found := e.targetFolios()
-		if !showsPages(d) || (refs != nil && maps.Equal(found, refs)) || pass == maxRefPasses {
+		if !showsPages(d) || maps.Equal(found, refs) || pass == maxRefPasses {
 			return &Result{Book: book, Missing: e.missing}, nil
 		}
 		refs = found
@@ -114,6 +114,8 @@ type engine struct {
 	// per page, the text does not change).
 	noteLines map[*doc.Footnote]*setPara
 	minLevel  int
+	// figures are the list-of-figures entries, in order.
+	figures []figureEntry
 
 	pendingLinks []pendingLink
 	tocPlaced    []tocPlacement
@@ -248,6 +250,10 @@ type row struct {
 	start    *TextPos     // where the row's body text begins, if it has any
 	toc      *headingInfo // a table-of-contents entry for this heading
 	tocWidth float64      // where the entry's text ends
+	images   []Image
+	// repeat, on a table's body row, is the table's header row, set again
+	// above this row when it starts a page.
+	repeat *row
 }
 
 type rowLink struct {
@@ -708,6 +714,9 @@ func (e *engine) buildRows(d *doc.Document) {
 		e.addColophon(d.Meta)
 	}
 	inserted := e.insertTOC(tocAt)
+	if d.Meta.ListOfFigures {
+		inserted += e.insertLOF(tocAt + inserted)
+	}
 	if e.st.FrontMatterPages {
 		// The contents and then the text each begin a page; the text on
 		// a right-hand one when printing on both sides.
@@ -749,6 +758,12 @@ func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent, indent flo
 		case *doc.DefinitionList:
 			e.pos = n.Pos
 			e.addDefinitions(n, f, leftIndent)
+		case *doc.Figure:
+			e.pos = n.Pos
+			e.addFigure(n, leftIndent)
+		case *doc.Table:
+			e.pos = n.Pos
+			e.addTable(n, leftIndent)
 		case *doc.ThematicBreak:
 			e.addSpace(1)
 			r := &row{slots: 1}

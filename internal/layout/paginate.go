@@ -46,7 +46,7 @@ func (e *engine) paginate() []*Page {
 		if i == len(e.rows) && len(carry) == 0 {
 			break
 		}
-		start, used := i, 0
+		start, used := i, e.repeatSlots(i)
 		// A right-hand start after a right-hand page leaves a blank
 		// left-hand page (pages with an even index are right-hand).
 		if i < len(e.rows) && e.rows[i].recto && len(pages)%2 == 1 && len(carry) == 0 {
@@ -76,7 +76,7 @@ func (e *engine) paginate() []*Page {
 				i = cut
 			}
 		}
-		p, pl, pt, rest := e.finishPage(e.rows[start:i], len(pages), carry, start < e.bodyStart)
+		p, pl, pt, rest := e.finishPage(e.tablePage(start, i), len(pages), carry, start < e.bodyStart)
 		pages = append(pages, p)
 		if e.progress != nil {
 			e.progress(Progress{Pages: len(pages), Chapter: e.chapter})
@@ -274,6 +274,11 @@ func (e *engine) placeRow(p *Page, r *row, y float64) int {
 		ru.X += e.left
 		ru.Y += y
 		p.Rules = append(p.Rules, ru)
+	}
+	for _, im := range r.images {
+		im.X += e.left
+		im.Y += y
+		p.Images = append(p.Images, im)
 	}
 	for _, l := range r.lines {
 		l.Y += y

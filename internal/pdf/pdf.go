@@ -79,6 +79,9 @@ func validate(b *layout.Book) error {
 				return fmt.Errorf("pdf: page %d: glyph %q: bad size or position", i+1, g.Text)
 			}
 		}
+		if err := validateImages(p, i+1); err != nil {
+			return err
+		}
 		for _, r := range p.Rules {
 			if !finite(r.X, r.Y, r.W, r.H, r.Gray) {
 				return fmt.Errorf("pdf: page %d: rule with bad geometry", i+1)
@@ -257,12 +260,19 @@ func draw(b *layout.Book, faces []*face) (d *drawn, err error) {
 		byFace[f.face] = f
 	}
 	anchors := anchorTargets(b)
+	images, err := printImages(b)
+	if err != nil {
+		return nil, err
+	}
 	d = &drawn{faces: faces, pages: make([]int, len(b.Pages))}
 	for i, p := range b.Pages {
 		// The page object is the first one AddPage creates.
 		d.pages[i] = gp.GetNextObjectID()
 		gp.AddPageWithOption(gopdf.PageOption{PageSize: &gopdf.Rect{W: p.Width, H: p.Height}})
 		addAnchors(gp, first.Height, p, i, anchors[i])
+		if err := drawImages(gp, p, images); err != nil {
+			return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
+		}
 		if err := drawRules(gp, p); err != nil {
 			return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
 		}

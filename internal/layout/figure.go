@@ -1,0 +1,167 @@
+package layout
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/paiban/paiban/internal/doc"
+)
+
+// Image is a raster image placed on a page, scaled to W×H points with its
+// top-left corner at (X, Y).
+type Image struct {
+	X, Y, W, H float64
+	Image      *ImageData
+}
+
+// ImageData is an image file as the reader found and checked it: the PDF
+// writer embeds it without reading the document model.
+type ImageData = doc.Image
+
+// figureEntry is a figure as the list of figures shows it.
+type figureEntry struct {
+	info    *headingInfo // where the figure is, once paginated
+	number  int
+	caption []doc.Inline
+}
+
+// figureDPI is the resolution at which an image is shown at its natural
+// size: a figure is never enlarged past it, so that pixels never show
+// (150 dpi is the least a halftone print of a screenshot needs).
+const figureDPI = 150
+
+// maxFigureShare is the largest part of the body height an image may take,
+// so that a figure leaves room for its caption and some text on its page.
+const maxFigureShare = 2.0 / 3
+
+// captionSize is the size of figure and table captions: between the body
+// and the note sizes (五号 under a 小四 body).
+func (e *engine) captionSize() float64 { return (e.em + e.noteSize) / 2 }
+
+// figureSize scales an image of w×h pixels to fit width points and
+// maxFigureShare of the body height, never past its natural size.
+func (e *engine) figureSize(w, h int, width float64) (float64, float64) {
+	if w <= 0 || h <= 0 {
+		return 0, 0
+	}
+	nw, nh := float64(w)*72/figureDPI, float64(h)*72/figureDPI
+	s := min(1, width/nw, maxFigureShare*e.bodyH/nh)
+	return nw * s, nh * s
+}
+
+// addFigure sets a figure centred in the measure (less leftIndent) with
+// its caption below it, as one row: a whole number of grid lines, so the
+// text below stays on the grid, with the space left over shared above and
+// below; a row is never split, so the figure is kept on one page.
+func (e *engine) addFigure(f *doc.Figure, leftIndent float64) {
+	info := &headingInfo{title: captionText("图", f.Number, f.Caption), id: f.ID}
+	if f.ID != "" {
+		if _, taken := e.byID[f.ID]; !taken {
+			e.byID[f.ID] = info
+		}
+	}
+	e.figures = append(e.figures, figureEntry{info: info, number: f.Number, caption: f.Caption})
+	avail := e.measure - leftIndent
+	var w, h float64
+	if f.Image != nil {
+		w, h = e.figureSize(f.Image.Width, f.Image.Height, avail)
+	}
+	size := e.captionSize()
+	capPitch := 1.5 * size
+	gap := 0.4 * size // between the image and its caption
+	sp := e.balanced(e.captionAtoms("图", f.Number, f.Caption, e.headingF, size), avail)
+	content := h + gap + float64(len(sp.lines))*capPitch
+	// At least half a line above and below.
+	r := &row{heading: info, slots: int(math.Ceil((content+e.pitch)/e.pitch - eps))}
+	top := (float64(r.slots)*e.pitch - content) / 2
+	if f.Image != nil {
+		r.images = append(r.images, Image{X: leftIndent + (avail-w)/2, Y: top, W: w, H: h, Image: f.Image})
+	}
+	y := top + h + gap + (capPitch-size)/2 + emAscent*size
+	for _, ln := range sp.lines {
+		e.lineGlyphs(r, sp, ln, leftIndent+(avail-ln.width)/2, y)
+		y += capPitch
+	}
+	e.rows = append(e.rows, r)
+}
+
+// captionText is a caption as the list of figures shows it: "图1　text".
+func captionText(label string, n int, caption []doc.Inline) string {
+	s := label + strconv.Itoa(n)
+	if t := doc.PlainText(caption); t != "" {
+		s += "　" + t
+	}
+	return s
+}
+
+// captionAtoms sets "图1　caption": the label in faces f, an em's space
+// (typed U+3000 would be taken for a word space), the caption in the body
+// face.
+func (e *engine) captionAtoms(label string, n int, caption []doc.Inline, f faceSet, size float64) []atom {
+	b := &atomBuilder{fallback: e.fallback, pos: e.pos, missing: &e.missing, profile: e.profile}
+	b.addText(label+strconv.Itoa(n), e.runStyle(f, size))
+	k := len(b.atoms)
+	e.addInlines(b, caption, e.runStyle(e.body, size))
+	atoms := b.finish()
+	if k < len(atoms) {
+		atoms[k].gap, atoms[k].gapKind = size, gapNone
+	}
+	return atoms
+}
+
+// captionRows sets a table's caption "表1　caption" centred in the measure
+// less leftIndent, one row per line, kept with the table. It returns the
+// first row.
+func (e *engine) captionRows(label string, n int, caption []doc.Inline, leftIndent float64) *row {
+	size := e.captionSize()
+	atoms := e.captionAtoms(label, n, caption, e.headingF, size)
+	avail := e.measure - leftIndent
+	sp := e.balanced(atoms, avail)
+	var first *row
+	for _, ln := range sp.lines {
+		r := &row{slots: 1, noBreakAfter: true}
+		e.lineGlyphs(r, sp, ln, leftIndent+(avail-ln.width)/2, e.baseline(size))
+		e.rows = append(e.rows, r)
+		if first == nil {
+			first = r
+		}
+	}
+	return first
+}
+
+// insertLOF inserts a list of figures (插图目录) at row index at, laid out
+// like the table of contents: dot leaders and page numbers are filled in
+// after pagination (fillTOCEntry). It returns the number of rows inserted.
+func (e *engine) insertLOF(at int) int {
+	if len(e.figures) == 0 {
+		return 0
+	}
+	var lof []*row
+	lof = append(lof, &row{slots: 1, discardable: true})
+	size := e.st.HeadingSize(2)
+	label := e.atomsOf([]doc.Inline{doc.Text("插图目录")}, e.runStyle(e.headingF, size))
+	lsp := e.setText(label, e.measure, 0, 0, false)
+	lr := &row{slots: 1, noBreakAfter: true, newPage: e.st.FrontMatterPages}
+	e.lineGlyphs(lr, lsp, lsp.lines[0], (e.measure-lsp.lines[0].width)/2, e.baseline(size))
+	lof = append(lof, lr)
+	numCol := 3 * e.em // as in the table of contents
+	for _, f := range e.figures {
+		atoms := e.captionAtoms("图", f.number, f.caption, e.body, e.em)
+		sp := e.setText(atoms, e.measure-numCol-e.em, 0, 2*e.em, false)
+		for i, ln := range sp.lines {
+			r := &row{slots: 1, noBreakAfter: i < len(sp.lines)-1}
+			x0 := 0.0
+			if i > 0 {
+				x0 = 2 * e.em
+			}
+			e.lineGlyphs(r, sp, ln, x0, e.baseline(e.em))
+			if i == len(sp.lines)-1 {
+				r.toc, r.tocWidth = f.info, x0+ln.width
+			}
+			lof = append(lof, r)
+		}
+	}
+	lof = append(lof, &row{slots: 1, discardable: true})
+	e.rows = append(e.rows[:at], append(lof, e.rows[at:]...)...)
+	return len(lof)
+}

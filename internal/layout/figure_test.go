@@ -1,0 +1,236 @@
+package layout
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/paiban/paiban/internal/doc"
+)
+
+// figureDoc is paragraphs with figures between them: a small image (shown
+// at its natural size), a huge one (scaled down) and one placed where it
+// does not fit on the page, plus a cross-reference to the second.
+func figureDoc() (*doc.Document, []*doc.Figure) {
+	text := strings.Repeat("新质生产力是创新起主导作用，摆脱传统经济增长方式、生产力发展路径的先进生产力质态。", 3)
+	p := func() *doc.Paragraph { return &doc.Paragraph{Content: []doc.Inline{doc.Text(text)}} }
+	figs := []*doc.Figure{
+		{Image: &doc.Image{Path: "small.png", Format: "png", Width: 300, Height: 150}, Caption: []doc.Inline{doc.Text("小图")}, Number: 1, ID: "fig-1"},
+		{Image: &doc.Image{Path: "huge.png", Format: "png", Width: 3000, Height: 4000}, Caption: []doc.Inline{doc.Text("大图")}, Number: 2, ID: "fig-2"},
+		{Image: &doc.Image{Path: "wide.jpg", Format: "jpeg", Width: 2000, Height: 1000}, Number: 3, ID: "fig-3"},
+	}
+	d := &doc.Document{Meta: doc.Metadata{Title: "插图", Language: "zh-CN", ListOfFigures: true}}
+	d.Blocks = append(d.Blocks, &doc.Heading{Level: 1, ID: "a", Content: []doc.Inline{doc.Text("第一节")}},
+		&doc.Paragraph{Content: []doc.Inline{doc.Text("见"), &doc.Link{URL: "#fig-2", Content: []doc.Inline{doc.Text("图2")}}, doc.Text("。")}},
+		p(), figs[0], p(), figs[1])
+	for range 6 {
+		d.Blocks = append(d.Blocks, p())
+	}
+	d.Blocks = append(d.Blocks, figs[2], p())
+	return d, figs
+}
+
+func TestFigures(t *testing.T) {
+	st, faces := testStyle(t)
+	d, figs := figureDoc()
+	res, err := Layout(d, Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := res.Book
+	e, _ := newEngine(Options{Style: st, Faces: faces})
+	type placed struct {
+		page int
+		im   Image
+	}
+	var got []placed
+	for pi, p := range b.Pages {
+		for _, im := range p.Images {
+			got = append(got, placed{pi, im})
+		}
+	}
+	if len(got) != len(figs) {
+		t.Fatalf("%d images placed, want %d", len(got), len(figs))
+	}
+	// Sizes: natural at 150 dpi, else scaled to the measure or to two
+	// thirds of the body height, the aspect ratio kept.
+	want := [][2]float64{{144, 72}, {e.bodyH * 2 / 3 * 3 / 4, e.bodyH * 2 / 3}, {e.measure, e.measure / 2}}
+	for i, g := range got {
+		if math.Abs(g.im.W-want[i][0]) > 0.01 || math.Abs(g.im.H-want[i][1]) > 0.01 {
+			t.Errorf("figure %d: %.2f×%.2f pt, want %.2f×%.2f", i+1, g.im.W, g.im.H, want[i][0], want[i][1])
+		}
+		p := b.Pages[g.page]
+		left := e.leftFor(g.page)
+		if mid := g.im.X + g.im.W/2; math.Abs(mid-(left+e.measure/2)) > 0.01 {
+			t.Errorf("figure %d centred at %.2f, want %.2f", i+1, mid, left+e.measure/2)
+		}
+		if g.im.Y < e.top-eps || g.im.Y+g.im.H > e.top+e.bodyH+eps {
+			t.Errorf("figure %d at y %.2f–%.2f, outside the body %.2f–%.2f", i+1, g.im.Y, g.im.Y+g.im.H, e.top, e.top+e.bodyH)
+		}
+		// The caption is the next line below the image, on the same page,
+		// centred, in the caption size.
+		caption := "图" + string(rune('0'+i+1)) + doc.PlainText(figs[i].Caption)
+		var cap *Line
+		for k := range p.Lines {
+			if textOfLine(p, p.Lines[k]) == caption {
+				cap = &p.Lines[k]
+			}
+		}
+		if cap == nil {
+			t.Errorf("figure %d: no caption %q on its page %d", i+1, caption, g.page+1)
+			continue
+		}
+		if top := cap.Y - emAscent*e.captionSize(); top < g.im.Y+g.im.H || top > g.im.Y+g.im.H+e.pitch {
+			t.Errorf("figure %d: caption at y=%.2f, not right below the image ending at %.2f", i+1, cap.Y, g.im.Y+g.im.H)
+		}
+		if mid := (cap.X0 + cap.X1) / 2; math.Abs(mid-(left+e.measure/2)) > 0.01 {
+			t.Errorf("figure %d: caption centred at %.2f", i+1, mid)
+		}
+		if s := p.Glyphs[cap.Cells[0].Glyph].Size; s != e.captionSize() {
+			t.Errorf("figure %d: caption size %g, want %g", i+1, s, e.captionSize())
+		}
+		// Text keeps its grid: every body line on the page sits on a
+		// grid line.
+		for _, l := range p.Lines {
+			if l.Block < 0 || p.Glyphs[l.Cells[0].Glyph].Size != e.em {
+				continue
+			}
+			k := (l.Y - e.top - e.baseline(e.em)) / e.pitch
+			if math.Abs(k-math.Round(k)) > 1e-6 {
+				t.Errorf("page %d: line at y=%.2f is off the grid", g.page+1, l.Y)
+			}
+		}
+	}
+	// The cross-reference jumps to the figure.
+	found := false
+	for _, p := range b.Pages {
+		for _, l := range p.Links {
+			if l.URL == "" && l.DestPage == got[1].page && l.DestY <= got[1].im.Y && l.DestY > got[1].im.Y-e.pitch*2 {
+				found = true
+			}
+		}
+	}
+	if !found {
+		t.Error("no link to figure 2")
+	}
+}
+
+// findText returns the index and the line of p whose text is s.
+func findText(p *Page, s string) (int, *Line) {
+	for i := range p.Lines {
+		if textOfLine(p, p.Lines[i]) == s {
+			return i, &p.Lines[i]
+		}
+	}
+	return -1, nil
+}
+
+// TestFigureMoves puts a figure after more and more lines: when it does
+// not fit below the text, it goes whole to the top of the next page and
+// the text after it fills the space left.
+func TestFigureMoves(t *testing.T) {
+	st, faces := testStyle(t)
+	e, _ := newEngine(Options{Style: st, Faces: faces})
+	text := strings.Repeat("新质生产力是创新起主导作用，摆脱传统经济增长方式、生产力发展路径的先进生产力质态。", 3)
+	moved := false
+	// One-line paragraphs move the figure down a line at a time, through
+	// every position on the first page and onto the second.
+	for k := 1; k < int(e.bodyH/e.pitch)+2; k++ {
+		d := &doc.Document{Meta: doc.Metadata{Title: "插图"}}
+		for range k {
+			d.Blocks = append(d.Blocks, &doc.Paragraph{Content: []doc.Inline{doc.Text("一行。")}})
+		}
+		d.Blocks = append(d.Blocks, &doc.Figure{Image: &doc.Image{Format: "png", Width: 2000, Height: 1000}, Number: 1})
+		for range 3 {
+			d.Blocks = append(d.Blocks, &doc.Paragraph{Content: []doc.Inline{doc.Text(text)}})
+		}
+		res, err := Layout(d, Options{Style: st, Faces: faces})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for pi, p := range res.Book.Pages {
+			if len(p.Images) == 0 {
+				continue
+			}
+			im := p.Images[0]
+			if im.Y+im.H > e.top+e.bodyH+eps {
+				t.Errorf("%d paragraphs: the figure overflows page %d", k, pi+1)
+			}
+			// Its caption is on the same page, inside the body.
+			if _, l := findText(p, "图1"); l == nil || l.Y > e.top+e.bodyH {
+				t.Errorf("%d paragraphs: the caption is not on page %d with its image", k, pi+1)
+			}
+			if pi == 0 || im.Y > e.top+1.5*e.pitch {
+				continue
+			}
+			// At the top of a page: the previous page had no room for it,
+			// its caption and the space above it (less than 1.5 lines).
+			prev := res.Book.Pages[pi-1]
+			last := prev.Lines[len(prev.Lines)-1]
+			if free := e.top + e.bodyH - (last.Y - e.baseline(e.em) + e.pitch); free >= im.H+2.5*e.pitch {
+				t.Errorf("%d paragraphs: the figure went to page %d although page %d had room", k, pi+1, pi)
+			}
+			moved = true
+		}
+	}
+	if !moved {
+		t.Error("the figure never moved to a new page; the test needs it to")
+	}
+}
+
+// TestListOfFigures checks the 插图目录: after the contents, one entry
+// per figure with its page number, each a link to the figure.
+func TestListOfFigures(t *testing.T) {
+	st, faces := testStyle(t)
+	d, _ := figureDoc()
+	res, err := Layout(d, Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := res.Book
+	figPage := map[int]string{} // figure number → folio
+	n := 0
+	for _, p := range b.Pages {
+		for range p.Images {
+			n++
+			figPage[n] = p.Folio
+		}
+	}
+	var order []string
+	entries := 0
+	for _, p := range b.Pages {
+		for _, l := range p.Lines {
+			s := textOfLine(p, l)
+			switch {
+			case s == "目录" || s == "插图目录":
+				order = append(order, s)
+			case strings.HasPrefix(s, "图") && len(order) == 2 && entries < 3:
+				entries++
+				// The page number is the last glyph on the entry's baseline.
+				var num string
+				for _, g := range p.Glyphs {
+					if g.Y == l.Y && g.X > l.X1 && g.Text >= "0" && g.Text <= "9" {
+						num += g.Text
+					}
+				}
+				if num != figPage[entries] {
+					t.Errorf("entry %q shows page %q, the figure is on page %q", s, num, figPage[entries])
+				}
+			}
+		}
+	}
+	if strings.Join(order, ",") != "目录,插图目录" {
+		t.Errorf("front matter headings %v, want the contents then the list of figures", order)
+	}
+	if entries != 3 {
+		t.Errorf("%d list-of-figures entries, want 3", entries)
+	}
+	d.Meta.ListOfFigures = false
+	res, err = Layout(d, Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(res.Book.Summary(), "插图目录") {
+		t.Error("a list of figures without list_of_figures")
+	}
+}
