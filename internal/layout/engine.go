@@ -62,7 +62,7 @@ func Layout(d *doc.Document, opt Options) (*Result, error) {
 	// A cross-reference that prints its target's page needs the pages
 	// first: the book is laid out again with the folios found until they
 	// no longer change (a number's width can move a target).
-	refs := map[string]string{}
+	var refs map[string]string // none known in the first pass
 	for pass := 1; ; pass++ {
 		e.pageRefs = refs
 		e.buildRows(d)
@@ -81,7 +81,7 @@ func Layout(d *doc.Document, opt Options) (*Result, error) {
 		}
 		e.resolve(book)
 		found := e.targetFolios()
-		if !showsPages(d) || maps.Equal(found, refs) || pass == maxRefPasses {
+		if !showsPages(d) || (refs != nil && maps.Equal(found, refs)) || pass == maxRefPasses {
 			return &Result{Book: book, Missing: e.missing}, nil
 		}
 		refs = found
