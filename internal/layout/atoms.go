@@ -20,6 +20,7 @@ const (
 	gapNone      gapKind = iota
 	gapWordSpace         // a space typed between words
 	gapHanLatin          // the quarter em between Han and Latin (reference §4.1)
+	gapCode              // a space inside inline code: kept as typed
 )
 
 // atom is the smallest unit the line breaker moves: one character, or a
@@ -54,6 +55,7 @@ type atom struct {
 	// group's other atoms have rubyCont, so no line breaks inside it.
 	ruby     *rubyAnn
 	rubyCont bool
+	code     bool // inline code: never stretched or squeezed inside
 }
 
 // faceSet is the faces one kind of text is set in.
@@ -67,6 +69,7 @@ type runStyle struct {
 	size  float64
 	link  string
 	dots  bool
+	code  bool
 }
 
 // MissingGlyph reports a character no bundled font can draw.
@@ -125,6 +128,7 @@ func (b *atomBuilder) addRune(r, next rune, st runStyle) {
 	}
 	a := atom{text: string(r), r: r, cls: cls, face: face, size: st.size, link: st.link, off: b.offset - 1}
 	a.width = m.Advance * st.size
+	a.code = st.code
 	if st.dots && cls == clsHan {
 		a.dots = true
 	}
@@ -182,13 +186,18 @@ func (b *atomBuilder) lineBreak() {
 func (b *atomBuilder) push(a atom, st runStyle) {
 	if n := len(b.atoms); n > 0 {
 		prev := &b.atoms[n-1]
+		inCode := prev.code && a.code
 		if b.pendingSpace && a.cls != clsNoteRef {
 			a.gapKind = gapWordSpace
+			if inCode {
+				a.gapKind = gapCode
+			}
 			a.gap = st.faces.latin.Advance(' ') * st.size
 		}
 		// Spaces typed between Han and Latin are replaced by the standard
-		// quarter-em gap, not added to it (reference §4.1).
-		if hanLatinPair(prev, &a) {
+		// quarter-em gap, not added to it (reference §4.1). Code keeps
+		// its own spacing.
+		if hanLatinPair(prev, &a) && !inCode {
 			a.gapKind = gapHanLatin
 			a.gap = 0.25 * st.size
 		}
@@ -386,7 +395,7 @@ func uaxBreaks(atoms []atom) []bool {
 	var text strings.Builder
 	starts := make([]int, len(atoms)) // byte offset of each atom in text
 	for i, a := range atoms {
-		if a.gapKind == gapWordSpace {
+		if a.gapKind == gapWordSpace || a.gapKind == gapCode {
 			text.WriteByte(' ')
 		}
 		starts[i] = text.Len()

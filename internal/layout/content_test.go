@@ -623,3 +623,38 @@ func TestContentExtremes(t *testing.T) {
 		}
 	}
 }
+
+// TestInlineCodeNotJustified: justification spreads the text around
+// inline code but never the code itself: its spaces keep the mono face's
+// half em and its characters stay side by side.
+func TestInlineCodeNotJustified(t *testing.T) {
+	st, _ := testStyle(t)
+	var in []doc.Inline
+	for range 12 {
+		in = append(in, doc.Text("新质生产力，"), doc.Code("go test 中文 ./..."), doc.Text("是"))
+	}
+	b := layoutDoc(t, st, &doc.Document{Meta: doc.Metadata{Title: "测试"}, Blocks: []doc.Block{para(in...)}})
+	p := b.Pages[0]
+	space := 0.5 * st.BodySize
+	checked := 0
+	for _, l := range p.Lines {
+		if l.Block != 0 || l.Index == l.Count-1 {
+			continue
+		}
+		for k := 1; k < len(l.Cells); k++ {
+			a, c := l.Cells[k-1], l.Cells[k]
+			ga, gc := p.Glyphs[a.Glyph], p.Glyphs[c.Glyph]
+			if !strings.Contains(ga.Face.PostScriptName, "Mono") || !strings.Contains(gc.Face.PostScriptName, "Mono") {
+				continue
+			}
+			gap := c.Start - a.Start - a.Width
+			if math.Abs(gap) > 1e-6 && math.Abs(gap-space) > 1e-6 {
+				t.Errorf("%s|%s: %.3f pt apart inside inline code, want 0 or a half-em space", ga.Text, gc.Text, gap)
+			}
+			checked++
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no inline code on a justified line")
+	}
+}

@@ -294,7 +294,7 @@ func (e *engine) addInlines(b *atomBuilder, inlines []doc.Inline, st runStyle) {
 			b.addText(string(n), st)
 		case doc.Code:
 			inner := st
-			inner.faces = e.mono
+			inner.faces, inner.code = e.mono, true
 			b.addText(string(n), inner)
 		case *doc.Ruby:
 			e.addRuby(b, n, st)

@@ -430,8 +430,8 @@ func stretch(p paragraph, s int, gaps []float64, amount float64) {
 
 // stretchSlot reports whether justification may add space before atom i:
 // where a line may break, except inside a Latin run such as a URL, which
-// is never letter-spaced (reference §3.6).
+// is never letter-spaced (reference §3.6), and inside inline code.
 func stretchSlot(atoms []atom, i int) bool {
 	a, b := atoms[i-1], atoms[i]
-	return b.breakBefore && !(a.cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone)
+	return b.breakBefore && !(a.cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone) && !(a.code && b.code)
 }
