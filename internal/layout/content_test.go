@@ -488,6 +488,25 @@ func TestHeadingNumbers(t *testing.T) {
 	if len(b.Outline) != 3 || b.Outline[1].Title != "二、第02部分的标题" {
 		t.Errorf("outline %+v", b.Outline)
 	}
+	// Right-hand running heads of a duplex book carry the chapter.
+	book, err := style.Load("../../styles", "a5-book")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = layoutDoc(t, book, d)
+	heads := map[string]bool{}
+	for _, p := range b.Pages {
+		var head strings.Builder
+		for _, g := range p.Glyphs {
+			if g.Size == book.HeaderSize && g.Y < book.MarginTopMM*style.PointsPerMM {
+				head.WriteString(g.Text)
+			}
+		}
+		heads[head.String()] = true
+	}
+	if !heads["二、第02部分的标题"] {
+		t.Errorf("no running head 二、第02部分的标题 among %v", heads)
+	}
 }
 
 // TestPageReference: a link with ShowPage prints （第N页） with the folio
@@ -656,5 +675,42 @@ func TestInlineCodeNotJustified(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("no inline code on a justified line")
+	}
+}
+
+// TestPageReferenceToFigureAndTable: page references reach figures and
+// tables too, through the same id lookup as headings.
+func TestPageReferenceToFigureAndTable(t *testing.T) {
+	st, _ := testStyle(t)
+	d := testDoc(6, 8)
+	fig := &doc.Figure{Image: &doc.Image{Name: "a.png", Format: "png", Width: 400, Height: 300},
+		Caption: []doc.Inline{doc.Text("示意")}, Number: 1, ID: "fig-1"}
+	tab := &doc.Table{Align: []doc.Align{doc.AlignLeft}, Header: [][]doc.Inline{{doc.Text("项")}},
+		Rows: [][][]doc.Inline{{{doc.Text("甲")}}}, Caption: []doc.Inline{doc.Text("指标")}, Number: 1, ID: "tab-1"}
+	n := len(d.Blocks)
+	d.Blocks = append(d.Blocks[:n/2], append([]doc.Block{fig}, d.Blocks[n/2:]...)...)
+	d.Blocks = append(d.Blocks, tab)
+	d.Blocks = append([]doc.Block{para(doc.Text("见"),
+		&doc.Link{URL: "#fig-1", ShowPage: true, Content: []doc.Inline{doc.Text("图")}}, doc.Text("和"),
+		&doc.Link{URL: "#tab-1", ShowPage: true, Content: []doc.Inline{doc.Text("表")}}, doc.Text("。"))}, d.Blocks...)
+	b := layoutDoc(t, st, d)
+	pageOf := func(caption string) string {
+		for _, p := range b.Pages {
+			for _, l := range p.Lines {
+				if strings.HasPrefix(lineText(p, l), caption) {
+					return p.Folio
+				}
+			}
+		}
+		t.Fatalf("caption %s not set", caption)
+		return ""
+	}
+	fp, tp := pageOf("图1"), pageOf("表1")
+	p, l := findLine(b, "见图")
+	if want := "见图（第" + fp + "页）和表（第" + tp + "页）。"; lineText(p, *l) != want {
+		t.Errorf("reference reads %q, want %q", lineText(p, *l), want)
+	}
+	if fp == "1" || tp == fp {
+		t.Errorf("figure on %s, table on %s: the test wants them on different pages past the first", fp, tp)
 	}
 }
