@@ -268,6 +268,17 @@ func (b *book) index() error {
 			}
 		})
 	}
+	// A figure in a note is written wherever the note is; its image is
+	// stored like the others, but it is no link target.
+	for _, fn := range b.doc.Footnotes {
+		doc.Walk(fn.Blocks, func(bl doc.Block) {
+			if f, ok := bl.(*doc.Figure); ok {
+				if err := b.addImage(f, byData); err != nil {
+					errs = append(errs, err)
+				}
+			}
+		})
+	}
 	// The cover, title page and colophon are listed too, so that every
 	// file of the reading order can be reached from the contents.
 	b.toc = []*navEntry{
@@ -425,8 +436,11 @@ func (b *book) planFonts() {
 	// LXGW WenKai reserves the names "LXGW" and "霞鹜": its subset must
 	// carry another.
 	add(roleKai, f.Kai, embeddedFont{family: "Paiban Kai SC", file: "PaibanKaiSC-Regular.ttf", sets: "引文"})
-	// LXGW WenKai Mono reserves the same names.
-	add(roleMono, f.Mono, embeddedFont{family: "Paiban Mono SC", file: "PaibanMonoSC-Regular.ttf", sets: "代码"})
+	// LXGW WenKai Mono reserves the same names. Only a book with code
+	// gets it, so that the colophon names no face the book lacks.
+	if len(b.use.mono) > 0 {
+		add(roleMono, f.Mono, embeddedFont{family: "Paiban Mono SC", file: "PaibanMonoSC-Regular.ttf", sets: "代码"})
+	}
 }
 
 // assignRunes gives each character the book sets to the face that the

@@ -672,6 +672,33 @@ func TestFeatureErrors(t *testing.T) {
 	}
 }
 
+// TestNoCode checks that a book without code gets no monospace face, and
+// its colophon names none.
+func TestNoCode(t *testing.T) {
+	d := &doc.Document{Meta: doc.Metadata{Title: "无代码"}, Blocks: []doc.Block{para(1, text("正文。"))}}
+	files, _ := epubFiles(t, write(t, d, options(t)))
+	if files["EPUB/fonts/PaibanMonoSC-Regular.ttf"] != nil || strings.Contains(string(files["EPUB/xhtml/colophon.xhtml"]), "Paiban Mono SC") {
+		t.Error("a book without code has the monospace face")
+	}
+}
+
+// TestFigureInNote checks that a figure in a footnote shows its image.
+func TestFigureInNote(t *testing.T) {
+	img := testImage(t, "png", 20, 10, 0x40)
+	n := &doc.Footnote{Number: 1, Label: "1", Blocks: []doc.Block{
+		para(5, text("注文。")),
+		&doc.Figure{Pos: doc.Pos{File: "book.md", Line: 6}, Image: img, Alt: "注中图", Number: 1, ID: "fig-1"},
+	}}
+	d := &doc.Document{Meta: doc.Metadata{Title: "注中图"}, Footnotes: []*doc.Footnote{n},
+		Blocks: []doc.Block{para(1, text("正文。"), &doc.FootnoteRef{Note: n})}}
+	files, _ := epubFiles(t, write(t, d, options(t)))
+	body := parseXHTML(t, "text.xhtml", files["EPUB/xhtml/text.xhtml"])
+	imgs := body.all("img")
+	if len(imgs) != 1 || imgs[0].attr["src"] != "../images/figure-1.png" || !bytes.Equal(files["EPUB/images/figure-1.png"], img.Data) {
+		t.Errorf("figure in a note: %d images, src %v", len(imgs), imgs)
+	}
+}
+
 // TestNoFigureList checks that the list of figures is made only on request.
 func TestNoFigureList(t *testing.T) {
 	d := featureBook(t)
