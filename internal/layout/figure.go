@@ -74,7 +74,7 @@ func (e *engine) addFigure(f *doc.Figure, leftIndent float64) {
 	// At least half a line above and below.
 	r := &row{heading: info, slots: int(math.Ceil((content+e.pitch)/e.pitch - eps))}
 	top := (float64(r.slots)*e.pitch - content) / 2
-	if f.Image != nil {
+	if w > 0 && h > 0 {
 		r.images = append(r.images, Image{X: leftIndent + (avail-w)/2, Y: top, W: w, H: h, Image: f.Image})
 	}
 	y := top + h + gap + (capPitch-size)/2 + emAscent*size

@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"math"
 	"sort"
 
 	"github.com/paiban/paiban/internal/doc"
@@ -54,7 +55,8 @@ func (e *engine) measureCell(content []doc.Inline, f faceSet) tableCell {
 // centred in the measure less leftIndent. Column widths follow CSS's
 // automatic table layout: every column gets its unbreakable minimum and
 // the rest of the measure goes to the columns in proportion to how much
-// more they would take unbroken. Each row is kept whole on its page and
+// more they would take unbroken. Each row is kept whole on its page (one
+// taller than a page is cut) and
 // the header row is repeated at the top of every page the table continues
 // on (see tablePage). A table that does not fit even with every column at
 // its minimum is set in parts of consecutive columns, one below the other.
@@ -106,17 +108,19 @@ func (e *engine) addTable(t *doc.Table, leftIndent float64) {
 			total += w + pad
 		}
 		x0 := leftIndent + (avail-total)/2
-		hr := e.tableRow(head[g[0]:g[1]], t.Align[g[0]:g[1]], widths, x0)
+		hr := e.tableRows(head[g[0]:g[1]], t.Align[g[0]:g[1]], widths, x0, math.MaxInt)[0]
 		hr.noBreakAfter = true
 		// The top rule comes first: closingRule copies its extent.
 		hr.rules = append([]Rule{{X: x0, Y: 0, W: total, H: thickRule}}, hr.rules...)
 		e.rows = append(e.rows, hr)
 		last := hr
+		limit := max(1, int(e.bodyH/e.pitch+eps)-hr.slots)
 		for _, cells := range body {
-			r := e.tableRow(cells[g[0]:g[1]], t.Align[g[0]:g[1]], widths, x0)
-			r.repeat = hr
-			e.rows = append(e.rows, r)
-			last = r
+			for _, r := range e.tableRows(cells[g[0]:g[1]], t.Align[g[0]:g[1]], widths, x0, limit) {
+				r.repeat = hr
+				e.rows = append(e.rows, r)
+				last = r
+			}
 		}
 		if last == hr {
 			hr.rules = append(hr.rules, Rule{X: x0, Y: float64(hr.slots)*e.pitch - thickRule, W: total, H: thickRule})
@@ -228,33 +232,48 @@ func sum(v []float64) float64 {
 	return t
 }
 
-// tableRow sets one row of cells in columns of the given text widths
+// tableRows sets one row of cells in columns of the given text widths
 // starting at x0: each cell's text wrapped in its column (ragged, with the
 // body text's line-breaking rules), aligned as its column asks, top
-// aligned; the row is as many grid lines tall as its tallest cell.
-func (e *engine) tableRow(cells []tableCell, align []doc.Align, widths []float64, x0 float64) *row {
-	r := &row{slots: 1}
+// aligned; the row is as many grid lines tall as its tallest cell. A row
+// taller than limit lines, which no page could hold, is cut into rows of
+// limit lines.
+func (e *engine) tableRows(cells []tableCell, align []doc.Align, widths []float64, x0 float64, limit int) []*row {
+	type setCell struct {
+		sp    *setPara
+		x, w  float64
+		align doc.Align
+	}
 	pad := cellPad * e.em
-	x := x0
+	var set []setCell
+	n, x := 1, x0
 	for j, c := range cells {
-		w := widths[j]
 		if len(c.atoms) > 0 {
-			sp := e.setText(c.atoms, w, 0, 0, false)
-			r.slots = max(r.slots, len(sp.lines))
-			for k, ln := range sp.lines {
-				lx := x + pad
-				switch align[j] {
+			sp := e.setText(c.atoms, widths[j], 0, 0, false)
+			set = append(set, setCell{sp, x + pad, widths[j], align[j]})
+			n = max(n, len(sp.lines))
+		}
+		x += widths[j] + 2*pad
+	}
+	var rows []*row
+	for from := 0; from < n; from += limit {
+		r := &row{slots: min(limit, n-from)}
+		for _, c := range set {
+			for k := from; k < min(from+limit, len(c.sp.lines)); k++ {
+				ln := c.sp.lines[k]
+				lx := c.x
+				switch c.align {
 				case doc.AlignCenter:
-					lx += (w - ln.width) / 2
+					lx += (c.w - ln.width) / 2
 				case doc.AlignRight:
-					lx += w - ln.width
+					lx += c.w - ln.width
 				}
-				e.lineGlyphs(r, sp, ln, lx, float64(k)*e.pitch+e.baseline(e.em))
+				e.lineGlyphs(r, c.sp, ln, lx, float64(k-from)*e.pitch+e.baseline(e.em))
 			}
 		}
-		x += w + 2*pad
+		rows = append(rows, r)
 	}
-	return r
+	return rows
 }
 
 // repeatSlots is the height of the table header repeated above row i when

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/fonts"
+	"github.com/paiban/paiban/internal/style"
 )
 
 func cellText(s string) []doc.Inline { return []doc.Inline{doc.Text(s)} }
@@ -304,5 +306,78 @@ func TestTableWide(t *testing.T) {
 	}
 	if header < n {
 		t.Errorf("%d header cells set, want all %d", header, n)
+	}
+}
+
+// TestTableTallRow sets a row whose cell is longer than a page: it is cut
+// into pieces that each fit a page under the repeated header, and no
+// character is lost.
+func TestTableTallRow(t *testing.T) {
+	st, faces := testStyle(t)
+	text := strings.Repeat("以科技创新推动产业创新，发展新质生产力。", 150)
+	tb := &doc.Table{Number: 1, Align: make([]doc.Align, 2),
+		Header: [][]doc.Inline{cellText("甲"), cellText("乙")},
+		Rows:   [][][]doc.Inline{{cellText("一"), cellText(text)}, {cellText("二"), cellText("短")}}}
+	d := &doc.Document{Meta: doc.Metadata{Title: "长单元格"}, Blocks: []doc.Block{tb}}
+	res, err := Layout(d, Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := newEngine(Options{Style: st, Faces: faces})
+	var got strings.Builder
+	started := false // the table has begun on an earlier page
+	for pi, p := range res.Book.Pages {
+		for i, l := range p.Lines {
+			s := textOfLine(p, l)
+			if l.Y > e.top+e.bodyH {
+				t.Errorf("page %d: line %q below the body", pi+1, s)
+			}
+			if started && i == 0 && s != "甲" {
+				t.Errorf("page %d starts with %q, not the header", pi+1, s)
+			}
+			if strings.HasPrefix(s, "以") || (got.Len() > 0 && len(s) > 3*4) {
+				got.WriteString(s)
+			}
+		}
+		started = started || got.Len() > 0
+	}
+	if len(res.Book.Pages) < 2 {
+		t.Fatal("the long cell fits one page; the test needs more text")
+	}
+	if got.String() != text {
+		t.Errorf("the long cell's text comes out as %d bytes, want %d", got.Len(), len(text))
+	}
+}
+
+// BenchmarkTableColumns lays out tables of 2 rows and n columns: the time
+// per column should stay flat as n grows (no quadratic step).
+func BenchmarkTableColumns(b *testing.B) {
+	st, err := style.Load("../../styles", style.Default)
+	if err != nil {
+		b.Fatal(err)
+	}
+	faces := map[string]*fonts.Face{}
+	for _, name := range st.Fonts.Files() {
+		if faces[name], err = fonts.Load("../../fonts/" + name); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, n := range []int{250, 1000, 4000} {
+		tb := &doc.Table{Number: 1, Align: make([]doc.Align, n), Header: make([][]doc.Inline, n)}
+		row := make([][]doc.Inline, n)
+		for j := range n {
+			tb.Header[j] = cellText(fmt.Sprint("列", j))
+			row[j] = cellText("internationalisation 国际化")
+		}
+		tb.Rows = [][][]doc.Inline{row, row}
+		d := &doc.Document{Meta: doc.Metadata{Title: "宽表"}, Blocks: []doc.Block{tb}}
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := Layout(d, Options{Style: st, Faces: faces}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N)/float64(n), "µs/column")
+		})
 	}
 }
