@@ -78,7 +78,7 @@ func isCaption(p *ast.Paragraph, src []byte) bool {
 // caption converts a caption paragraph without its ": ".
 func (c *converter) caption(p *ast.Paragraph) []doc.Inline {
 	content := c.inlineContent(p, false)
-	if t, ok := content[0].(doc.Text); ok {
+	if t, ok := content[0].(doc.Text); ok { // isCaption saw ": "
 		content[0] = doc.Text(strings.TrimLeft(strings.TrimPrefix(string(t), ":"), " \t"))
 	}
 	return tidy(content)

@@ -73,13 +73,17 @@ func (s *bookState) taken(id string) bool {
 	return ok
 }
 
-// reservedID matches the ids kept for figures and tables.
-var reservedID = regexp.MustCompile(`^(fig|tab)-[0-9]+$`)
+// reservedID matches the ids kept for figures and tables and those the
+// EPUB writer gives notes (fn1, nr1-2) and page markers (page-…).
+var reservedID = regexp.MustCompile(`^(fig|tab)-[0-9]+$|^(fn|nr)[0-9]+(-[0-9]+)?$|^page-`)
 
 // finish gives headings without {#id} their ids and checks the links.
 func (s *bookState) finish() {
 	for _, h := range s.pending {
 		base := headingID(doc.PlainText(h.Content))
+		if reservedID.MatchString(base) {
+			base = "sec-" + base
+		}
 		id := base
 		for k := 2; s.taken(id); k++ {
 			id = base + "-" + strconv.Itoa(k)

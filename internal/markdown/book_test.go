@@ -1,8 +1,10 @@
 package markdown
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -65,5 +67,55 @@ func TestParseBookErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%v: got %v, want %q", c.files, err, c.want)
 		}
+	}
+}
+
+// TestBookSharesNumbersAndIDs checks that figures and tables number
+// through the chapters, that heading numbers and ids do too, that a link
+// may point into a later chapter, and that a chapter in a subfolder names
+// its images relative to itself.
+func TestBookSharesNumbersAndIDs(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"book.yaml": "title: 书\nnumbering: chinese\nchapters:\n  - a.md\n  - part/b.md\n",
+		"a.md":      "# 前言\n\n见[后文](#后记 \"page\")与[图二](#fig-2)。\n\n![一](a.png)\n\n| x |\n|---|\n",
+	})
+	os.Mkdir(filepath.Join(dir, "part"), 0o755)
+	os.WriteFile(filepath.Join(dir, "a.png"), pngBytes(t, 3, 3), 0o644)
+	os.WriteFile(filepath.Join(dir, "part", "a.png"), pngBytes(t, 5, 5), 0o644)
+	os.WriteFile(filepath.Join(dir, "part", "b.md"), []byte("# 前言\n\n![二](a.png)\n\n| y |\n|---|\n\n# 后记\n"), 0o644)
+	d, err := ParseBook(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	doc.Walk(d.Blocks, func(b doc.Block) {
+		switch n := b.(type) {
+		case *doc.Heading:
+			got = append(got, n.Number+n.ID)
+		case *doc.Figure:
+			got = append(got, fmt.Sprintf("%s %d %s %dpx", n.ID, n.Number, n.Image.Name, n.Image.Width))
+		case *doc.Table:
+			got = append(got, fmt.Sprintf("%s %d", n.ID, n.Number))
+		}
+	})
+	want := []string{"一、前言", "fig-1 1 images/a.png 3px", "tab-1 1", "二、前言-2", "fig-2 2 images/a-2.png 5px", "tab-2 2", "三、后记"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if l := d.Blocks[1].(*doc.Paragraph).Content[1].(*doc.Link); !l.ShowPage {
+		t.Error("link into a later chapter lost its page request")
+	}
+
+	// Errors name the chapter they are in, and a duplicate id the other
+	// chapter's file.
+	os.WriteFile(filepath.Join(dir, "part", "b.md"), []byte("# 甲 {#x}\n\n![缺](none.png)\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "a.md"), []byte("# 乙 {#x}\n\n[无](#nowhere)\n"), 0o644)
+	_, err = ParseBook(dir)
+	a, b := filepath.Join(dir, "a.md"), filepath.Join(dir, "part", "b.md")
+	wantErr := a + `:3: link to "#nowhere": no heading, figure or table has the id "nowhere"` + "\n" +
+		b + `:1: heading id "x" is already used by the heading at ` + a + ":1\n" +
+		b + `:3: image "none.png": no such file`
+	if err == nil || err.Error() != wantErr {
+		t.Errorf("errors:\n%v\nwant:\n%s", err, wantErr)
 	}
 }

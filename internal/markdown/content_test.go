@@ -69,7 +69,7 @@ func TestHeadingNumbersAndIDs(t *testing.T) {
 	for i := 1; i <= 21; i++ {
 		body.WriteString("## 部分\n\n")
 	}
-	body.WriteString("### 甲\n\n### 乙\n\n#### 子\n\n##### 深\n\n#### 丑\n\n#### 寅\n\n### 丙\n\n#### 子\n\n## Go 1.22 的 New Features!\n\n## 2024年展望\n\n## “”\n")
+	body.WriteString("### 甲\n\n### 乙\n\n#### 子\n\n##### 深\n\n#### 丑\n\n#### 寅\n\n### 丙\n\n#### 子\n\n## Go 1.22 的 New Features!\n\n## 2024年展望\n\n## “”\n\n## Page 3\n\n## FN1\n\n## fig 1\n")
 	src := "---\ntitle: T\nnumbering: chinese\n---\n" + body.String()
 	_, err := Parse("b.md", []byte(src))
 	if err == nil || !strings.Contains(err.Error(), "heading level 5: paiban sets headings of up to 4 levels") {
@@ -91,6 +91,9 @@ func TestHeadingNumbersAndIDs(t *testing.T) {
 		"二十三、|go-122-的-new-features|Go 1.22 的 New Features!",
 		"二十四、|sec-2024年展望|2024年展望",
 		"二十五、|sec|“”",
+		"二十六、|sec-page-3|Page 3",
+		"二十七、|sec-fn1|FN1",
+		"二十八、|sec-fig-1|fig 1",
 	}
 	if !reflect.DeepEqual(got[21:], want) {
 		t.Errorf("headings\n got %q\nwant %q", got[21:], want)
@@ -120,7 +123,9 @@ func TestHeadingIDErrors(t *testing.T) {
 	for _, c := range []struct{ body, want string }{
 		{"## 甲 {#1a}\n", `b.md:4: heading id "1a": an id starts with a letter or _`},
 		{"## 甲 {#a:b}\n", `b.md:4: heading id "a:b": an id starts with a letter or _`},
-		{"## 甲 {#fig-1}\n", `b.md:4: heading id "fig-1": ids fig-N and tab-N are kept for figures and tables`},
+		{"## 甲 {#fig-1}\n", `b.md:4: heading id "fig-1": ids fig-N, tab-N, fnN, nrN and page-… are kept for figures, tables, notes and page markers`},
+		{"## 甲 {#fn2}\n", `b.md:4: heading id "fn2": ids fig-N`},
+		{"## 甲 {#page-3}\n", `b.md:4: heading id "page-3": ids fig-N`},
 		{"## 甲 {#x}\n\n## 乙 {#x}\n", `b.md:6: heading id "x" is already used by the heading at line 4`},
 		{"## 甲 {#x .big}\n", `b.md:4: heading attribute "class" is not supported (only {#id} is)`},
 		{"## 甲 {#x lang=en}\n", `b.md:4: heading attribute "lang" is not supported (only {#id} is)`},

@@ -208,7 +208,7 @@ func (c *converter) heading(n *ast.Heading) *doc.Heading {
 	case !validID(h.ID):
 		c.errs.add(h.Line, "heading id %q: an id starts with a letter or _ and holds only letters, digits, -, _ and .", h.ID)
 	case reservedID.MatchString(h.ID):
-		c.errs.add(h.Line, "heading id %q: ids fig-N and tab-N are kept for figures and tables", h.ID)
+		c.errs.add(h.Line, "heading id %q: ids fig-N, tab-N, fnN, nrN and page-… are kept for figures, tables, notes and page markers", h.ID)
 	default:
 		if owner, dup := b.ids[h.ID]; dup {
 			c.errs.add(h.Line, "heading id %q is already used by the %s", h.ID, owner.describe(c.errs.file))

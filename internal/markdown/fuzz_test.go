@@ -32,6 +32,17 @@ func FuzzParse(f *testing.F) {
 	for _, s := range seedFiles(f) {
 		f.Add(s)
 	}
+	// The syntax of figures, tables, definition lists, ruby, heading ids
+	// and CJK-friendly emphasis, and its malformed neighbours.
+	for _, body := range []string{
+		"**“新质生产力”**是，**注意：**正文，*强调*文字__下划__。\n",
+		"{汉字|hàn zì}\\{不是|注音}{汉字|}{汉字|hàn\n",
+		"## 甲 {#a}\n\n### 乙 {.c}\n\n##### 深\n\n[甲](#a \"page\")[乙](#乙 \"页码\")[丙](#fig-1)\n",
+		"| a | b |\n|:-|-:|\n| 1 |\n\n: 标题\n\n![图](testdata/images/chart.png \"题\")\n\n文![图](x.png)\n",
+		"术语\n: 定义\n\n    二段\n: 又一\n",
+	} {
+		f.Add([]byte("---\ntitle: T\nnumbering: chinese\n---\n" + body))
+	}
 	f.Fuzz(func(t *testing.T, src []byte) {
 		d, err := Parse("fuzz.md", src)
 		if err != nil {

@@ -31,7 +31,7 @@ func dumpBlocks(b *strings.Builder, blocks []doc.Block, indent string) {
 	for _, bl := range blocks {
 		switch n := bl.(type) {
 		case *doc.Heading:
-			fmt.Fprintf(b, "%sh%d %s @%d: %s\n", indent, n.Level, n.ID, n.Line, dumpInlines(n.Content))
+			fmt.Fprintf(b, "%sh%d %s @%d: %s%s\n", indent, n.Level, n.ID, n.Line, n.Number, dumpInlines(n.Content))
 		case *doc.Paragraph:
 			fmt.Fprintf(b, "%sp @%d: %s\n", indent, n.Line, dumpInlines(n.Content))
 		case *doc.BlockQuote:
@@ -47,6 +47,26 @@ func dumpBlocks(b *strings.Builder, blocks []doc.Block, indent string) {
 			fmt.Fprintf(b, "%scode %q @%d: %q\n", indent, n.Language, n.Line, n.Text)
 		case *doc.ThematicBreak:
 			fmt.Fprintf(b, "%shr @%d\n", indent, n.Line)
+		case *doc.Figure:
+			fmt.Fprintf(b, "%sfigure %d %s @%d: %s [%s %s %dx%d] alt=%s\n", indent, n.Number, n.ID, n.Line,
+				dumpInlines(n.Caption), n.Image.Name, n.Image.Format, n.Image.Width, n.Image.Height, n.Alt)
+		case *doc.Table:
+			fmt.Fprintf(b, "%stable %d %s @%d: %s %v\n", indent, n.Number, n.ID, n.Line, dumpInlines(n.Caption), n.Align)
+			for _, row := range append([][][]doc.Inline{n.Header}, n.Rows...) {
+				var cells []string
+				for _, c := range row {
+					cells = append(cells, dumpInlines(c))
+				}
+				fmt.Fprintf(b, "%s  | %s |\n", indent, strings.Join(cells, " | "))
+			}
+		case *doc.DefinitionList:
+			fmt.Fprintf(b, "%sdl @%d\n", indent, n.Line)
+			for _, item := range n.Items {
+				fmt.Fprintf(b, "%s  term %s\n", indent, dumpInlines(item.Term))
+				for _, def := range item.Definitions {
+					dumpBlocks(b, def, indent+"    ")
+				}
+			}
 		default:
 			fmt.Fprintf(b, "%s%T\n", indent, bl)
 		}
@@ -70,7 +90,13 @@ func dumpInlines(xs []doc.Inline) string {
 			}
 			b.WriteString(mark + dumpInlines(n.Content) + mark)
 		case *doc.Link:
-			b.WriteString("[" + dumpInlines(n.Content) + "](" + n.URL + ")")
+			page := ""
+			if n.ShowPage {
+				page = " page"
+			}
+			b.WriteString("[" + dumpInlines(n.Content) + "](" + n.URL + page + ")")
+		case *doc.Ruby:
+			b.WriteString("{" + n.Base + "|" + n.Annotation + "}")
 		case *doc.FootnoteRef:
 			fmt.Fprintf(&b, "^%d", n.Note.Number)
 		default:
@@ -357,6 +383,35 @@ func TestParseFile(t *testing.T) {
 	}
 	if d.Blocks[0].(*doc.Heading).File != filepath.Join("testdata", "book.md") {
 		t.Errorf("block file %q", d.Blocks[0].(*doc.Heading).File)
+	}
+
+	d, err = ParseFile(filepath.Join("testdata", "features.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = `h1 overview @11: 一、概述
+p @13: **“新质生产力”**是*创新*起主导作用的先进生产力，读作{新质|xīn zhì}。
+h2 指标 @15: （一）指标
+table 1 tab-1 @17: 主要指标 [1 3]
+  | 指标 | 数值 |
+  | 增长 | 5.2% |
+figure 1 fig-1 @23: 增长趋势 [images/chart.png png 8x6] alt=近五年增长
+p @25: 见[表](#tab-1 page)与[图](#fig-1 page)，及[概述](#overview)。
+dl @27
+  term 新质生产力
+    p @28: 创新起主导作用的先进生产力质态。
+list ordered=true start=1 @30
+  item
+    p @30: 甲
+    list ordered=true start=1 @31
+      item
+        p @31: 子
+`
+	if got := dump(d); got != want {
+		t.Errorf("features.md:\n%s\nwant:\n%s", got, want)
+	}
+	if m := d.Meta; m.Numbering != "chinese" || !m.ListOfFigures || len(m.Keywords) != 2 || m.ISBN == "" || len(m.Editors) != 2 {
+		t.Errorf("features.md meta %+v", m)
 	}
 
 	path := filepath.Join("testdata", "broken.md")
