@@ -29,6 +29,10 @@ func (e *engine) addCodeBlock(c *doc.CodeBlock, leftIndent float64) {
 	right := e.measure - pad
 	y := e.baseline(size)
 	b := &atomBuilder{fallback: e.fallback, missing: &e.missing, profile: e.profile}
+	// A blank grid line on either side keeps the band off the text
+	// around it (it vanishes at a page's top or foot).
+	e.addSpace(1)
+	defer e.addSpace(1)
 	for k, text := range strings.Split(strings.TrimRight(c.Text, "\n"), "\n") {
 		b.pos = doc.Pos{File: c.File, Line: c.Line + 1 + k}
 		r := e.codeRow(inner, pad)

@@ -360,6 +360,14 @@ func TestCodeBlock(t *testing.T) {
 	if right > p.Width-st.MarginRightMM*style.PointsPerMM+eps {
 		t.Errorf("code reaches %.1f, past the right margin", right)
 	}
+	// Code's smaller size sits a little higher in its grid line.
+	pitch := st.BodySize * st.LinePitch
+	if gap := (code[0].Y - inl.Y) / pitch; math.Round(gap) != 2 {
+		t.Errorf("code starts %.2f lines below the text before it, want 2 (a blank line)", gap)
+	}
+	if gap := (after.Y - code[last].Y) / pitch; math.Round(gap) != 2 {
+		t.Errorf("the text after code is %.2f lines below it, want 2 (a blank line)", gap)
+	}
 	if _, l := findLine(b, "后文"); l.Block != 1 {
 		t.Errorf("the paragraph after the code is block %d, want 1: code is not counted", l.Block)
 	}
