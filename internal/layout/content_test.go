@@ -722,3 +722,28 @@ func TestPageReferenceToFigureAndTable(t *testing.T) {
 		t.Errorf("figure on %s, table on %s: the test wants them on different pages past the first", fp, tp)
 	}
 }
+
+// TestListMarkerWithRuby: an item whose first line is lowered for its
+// ruby (in a tight style) takes its marker down with it.
+func TestListMarkerWithRuby(t *testing.T) {
+	st, _ := testStyle(t)
+	tight := *st
+	tight.LinePitch = 1.3
+	d := &doc.Document{Meta: doc.Metadata{Title: "测试"}, Blocks: []doc.Block{
+		&doc.List{Ordered: true, Start: 1, Items: [][]doc.Block{{para(&doc.Ruby{Base: "汉字", Annotation: "hàn zì"})}}},
+	}}
+	b := layoutDoc(t, &tight, d)
+	p, l := findLine(b, "汉字")
+	found := false
+	for _, g := range p.Glyphs {
+		if g.Text == "1" && g.X < l.X0 { // not the folio
+			found = true
+			if math.Abs(g.Y-l.Y) > 0.01 {
+				t.Errorf("marker at y=%.1f, its item's line at %.1f", g.Y, l.Y)
+			}
+		}
+	}
+	if !found {
+		t.Error("no marker")
+	}
+}

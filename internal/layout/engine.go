@@ -631,8 +631,17 @@ func (e *engine) setParagraphs() {
 		}
 		if len(r.job.rows) > 0 {
 			first := r.job.rows[0]
-			first.glyphs = append(first.glyphs, r.glyphs...)
-			first.rules = append(first.rules, r.rules...)
+			// A first line lowered to make room for ruby takes its
+			// marker down with it.
+			dy := float64(first.slots-1) * e.pitch
+			for _, g := range r.glyphs {
+				g.Y += dy
+				first.glyphs = append(first.glyphs, g)
+			}
+			for _, ru := range r.rules {
+				ru.Y += dy
+				first.rules = append(first.rules, ru)
+			}
 		}
 		rows = append(rows, r.job.rows...)
 		e.missing = append(e.missing, r.job.missing...)
