@@ -338,6 +338,10 @@ func TestFeatures(t *testing.T) {
 				t.Errorf("text lacks %s", want)
 			}
 		}
+		// A group is not broken across lines.
+		if rule := cssRule(t, css, "ruby {"); !strings.Contains(rule, "white-space: nowrap") {
+			t.Errorf("ruby groups may break:\n%s", rule)
+		}
 	})
 
 	t.Run("figures", func(t *testing.T) {
