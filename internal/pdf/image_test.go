@@ -169,3 +169,69 @@ func TestBadImage(t *testing.T) {
 		t.Errorf("broken image: got %v, want an error naming the file", err)
 	}
 }
+
+// plain hides an image's concrete type, so toGrey takes its general path.
+type plain struct{ image.Image }
+
+// TestToGreyPaths checks toGrey's shortcuts for decoded JPEGs and PNGs
+// against its general path: within 2 levels of 255 on every pixel. (The
+// JPEG is smooth, as photos are: where YCbCr to RGB clips, the shortcut,
+// which keeps the luminance, is the more faithful one.)
+func TestToGreyPaths(t *testing.T) {
+	nrgba := image.NewNRGBA(image.Rect(3, 5, 67, 41))
+	for i := range nrgba.Pix {
+		nrgba.Pix[i] = uint8(i*37 + i/5)
+	}
+	smooth := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for y := range 48 {
+		for x := range 64 {
+			smooth.Set(x, y, color.RGBA{uint8(60 + 2*x), uint8(50 + 3*y), uint8(200 - x - y), 255})
+		}
+	}
+	var jb bytes.Buffer
+	if err := jpeg.Encode(&jb, smooth, nil); err != nil {
+		t.Fatal(err)
+	}
+	ycc, err := jpeg.Decode(&jb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := ycc.(*image.YCbCr); !ok {
+		t.Fatalf("decoded JPEG is %T, not YCbCr", ycc)
+	}
+	for _, src := range []image.Image{nrgba, ycc} {
+		fast, slow := toGrey(src), toGrey(plain{src})
+		for i := range fast.Pix {
+			if d := int(fast.Pix[i]) - int(slow.Pix[i]); d > 2 || d < -2 {
+				t.Fatalf("%T: pixel %d is %d, the general path gives %d", src, i, fast.Pix[i], slow.Pix[i])
+			}
+		}
+	}
+}
+
+// TestImageKinds writes PNGs gopdf cannot embed as they are (16 bits per
+// channel, a palette with a transparent entry): they come out as 8-bit
+// grey images.
+func TestImageKinds(t *testing.T) {
+	deep := image.NewNRGBA64(image.Rect(0, 0, 8, 8))
+	for i := range deep.Pix {
+		deep.Pix[i] = uint8(i * 13)
+	}
+	pal := image.NewPaletted(image.Rect(0, 0, 8, 8), color.Palette{color.NRGBA{}, color.NRGBA{R: 255, A: 255}, color.NRGBA{G: 90, A: 128}})
+	for i := range pal.Pix {
+		pal.Pix[i] = uint8(i % 3)
+	}
+	for _, src := range []image.Image{deep, pal} {
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, src); err != nil {
+			t.Fatal(err)
+		}
+		im := &layout.ImageData{Path: "x.png", Format: "png", Width: 8, Height: 8, Data: buf.Bytes()}
+		b := &layout.Book{Pages: []*layout.Page{{Width: 100, Height: 100, Images: []layout.Image{{X: 10, Y: 10, W: 20, H: 20, Image: im}}}}}
+		out, _ := tool(t, "poppler-utils", "pdfimages", "-list", writeBook(t, b))
+		f := strings.Fields(strings.Split(strings.TrimSpace(out), "\n")[2])
+		if color, bpc := f[5], f[7]; color != "gray" || bpc != "8" {
+			t.Errorf("%T: embedded as %s, %s bits", src, color, bpc)
+		}
+	}
+}
