@@ -42,7 +42,7 @@ func ParseBook(dir string) (*doc.Document, error) {
 	}
 	d := &doc.Document{Meta: meta}
 	var all ErrorList
-	book := newBookState(dir, meta)
+	book := newBookState(dir)
 	type chapter struct {
 		d    *doc.Document
 		errs *errorsFor
@@ -74,6 +74,7 @@ func ParseBook(dir string) (*doc.Document, error) {
 	if len(all) > 0 {
 		return nil, all
 	}
+	numberHeadings(d.Blocks, meta.Numbering)
 	return d, nil
 }
 

@@ -17,12 +17,9 @@ import (
 // the whole book, and links may point into any chapter.
 type bookState struct {
 	// root is the book's folder: files a book names must be inside it.
-	root      string
-	numbering string
+	root string
 
 	figures, tables int
-	// counters is the current heading number path, by depth.
-	counters []int
 
 	// ids are the ids given so far: the authors' {#id}, fig-N and tab-N.
 	// Headings without {#id} get theirs in finish, once every explicit id
@@ -43,13 +40,12 @@ type linkUse struct {
 	link       *doc.Link
 }
 
-func newBookState(root string, meta doc.Metadata) *bookState {
+func newBookState(root string) *bookState {
 	return &bookState{
-		root:      root,
-		numbering: meta.Numbering,
-		ids:       map[string]idOwner{},
-		images:    map[string]*doc.Image{},
-		names:     map[string]bool{},
+		root:   root,
+		ids:    map[string]idOwner{},
+		images: map[string]*doc.Image{},
+		names:  map[string]bool{},
 	}
 }
 
@@ -176,6 +172,37 @@ func validID(id string) bool {
 		}
 	}
 	return id != ""
+}
+
+// numberHeadings gives the headings of the book's text (not of its
+// notes) their printed numbers when numbering is chinese. Numbers start
+// at the highest level the book uses, so an article whose sections are
+// ## gets 一、 there; every heading counts whether or not its number is
+// printed.
+func numberHeadings(blocks []doc.Block, numbering string) {
+	if numbering != "chinese" {
+		return
+	}
+	minLevel := 0
+	doc.Walk(blocks, func(b doc.Block) {
+		if h, ok := b.(*doc.Heading); ok && (minLevel == 0 || h.Level < minLevel) {
+			minLevel = h.Level
+		}
+	})
+	var counters []int
+	doc.Walk(blocks, func(b doc.Block) {
+		h, ok := b.(*doc.Heading)
+		if !ok {
+			return
+		}
+		depth := h.Level - minLevel
+		for len(counters) <= depth {
+			counters = append(counters, 0)
+		}
+		counters = counters[:depth+1]
+		counters[depth]++
+		h.Number = headingNumber(depth, counters[depth])
+	})
 }
 
 // chineseNumber writes n (1 ≤ n ≤ 9999) in Chinese numerals as headings

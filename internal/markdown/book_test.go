@@ -119,3 +119,25 @@ func TestBookSharesNumbersAndIDs(t *testing.T) {
 		t.Errorf("errors:\n%v\nwant:\n%s", err, wantErr)
 	}
 }
+
+// TestBookHeadingLevels checks that heading numbers start at the highest
+// level of the whole book, not of each chapter, and that headings in
+// notes are not numbered.
+func TestBookHeadingLevels(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"book.yaml": "title: 书\nnumbering: chinese\nchapters: [a.md, b.md]\n",
+		"a.md":      "# 甲\n\n正文。[^n]\n\n[^n]: 注。\n\n    ## 注里的标题\n",
+		"b.md":      "## 乙\n\n### 丙\n",
+	})
+	d, err := ParseBook(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := dumpHeadings(d), []string{"一、|甲|甲", "（一）|乙|乙", "1.|丙|丙"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	note := d.Footnotes[0].Blocks[1].(*doc.Heading)
+	if note.Number != "" || note.ID == "" {
+		t.Errorf("heading in a note: number %q, id %q", note.Number, note.ID)
+	}
+}

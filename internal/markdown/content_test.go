@@ -195,7 +195,7 @@ func TestFigures(t *testing.T) {
 	})
 	os.Mkdir(filepath.Join(dir, "images"), 0o755)
 	os.WriteFile(filepath.Join(dir, "images", "a.png"), pngBytes(t, 2, 2), 0o644)
-	src := fm + "![增长 *趋势*](a.png \"图题：近五年\")\n\n![照片](<photo 1.jpeg>)\n\n> ![引文里的图](images/a.png)\n\n![再一次](a.png)\n"
+	src := fm + "![增长 *趋势*](a.png \"图题：近五年\")\n\n![照片](photo%201.jpeg)\n\n> ![引文里的图](images/a.png)\n\n![再一次](a.png)\n"
 	d, err := Parse(filepath.Join(dir, "b.md"), []byte(src))
 	if err != nil {
 		t.Fatal(err)
@@ -251,7 +251,7 @@ func TestFigureErrors(t *testing.T) {
 		"gif.png": "GIF89a\x01\x00\x01\x00\x00\x00\x00;",
 	})
 	os.Symlink(outside, filepath.Join(dir, "link.png"))
-	src := fm + "![a](a.svg)\n\n![b](svg.png)\n\n![c](t.png)\n\n![d](none.png)\n\n![e](../secret.png)\n\n![f](/etc/passwd)\n\n![g](link.png)\n\n![h](https://example.org/a.png)\n\n文![i](a.png)字\n"
+	src := fm + "![a](a.svg)\n\n![b](svg.png)\n\n![c](t.png)\n\n![d](none.png)\n\n![e](../secret.png)\n\n![f](/etc/passwd)\n\n![g](link.png)\n\n![h](https://example.org/a.png)\n\n文![i](a.png)字\n\n![j](%2e%2e/secret.png)\n"
 	_, err := Parse(filepath.Join(dir, "b.md"), []byte(src))
 	var list ErrorList
 	if !errors.As(err, &list) {
@@ -271,6 +271,7 @@ func TestFigureErrors(t *testing.T) {
 		`16: image "link.png": a symbolic link out of the book's folder`,
 		`18: image "https://example.org/a.png": a figure must be a file inside the book's folder, not a URL`,
 		`20: image in running text: put it in a paragraph of its own to make it a figure`,
+		`22: image "%2e%2e/secret.png": not a path inside the book's folder`,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("errors\n got %q\nwant %q", got, want)

@@ -40,10 +40,6 @@ type converter struct {
 	// the file being read, as a slash path inside the book's folder.
 	book *bookState
 	dir  string
-	// minLevel is the highest heading level in the file, where heading
-	// numbers start.
-	minLevel int
-
 	// sawUnsupported is set once a construct has been reported as not
 	// supported, which also explains a body left without blocks.
 	sawUnsupported bool
@@ -71,10 +67,6 @@ func (c *converter) convert(root ast.Node, d *doc.Document) {
 			return ast.WalkContinue, nil
 		}
 		switch n := n.(type) {
-		case *ast.Heading:
-			if c.minLevel == 0 || n.Level < c.minLevel {
-				c.minLevel = n.Level
-			}
 		case *east.Footnote:
 			c.defs = append(c.defs, n)
 			if n.Index > 0 {
@@ -172,27 +164,16 @@ func (c *converter) blocks(parent ast.Node) []doc.Block {
 // numbering styles (一、（一）1.（1）) and sizes.
 const maxHeadingLevel = 4
 
-// heading converts a heading and numbers it; its ID is the author's
-// {#id}, or else one made from its text once the whole book is read.
+// heading converts a heading; its ID is the author's {#id}, or else one
+// made from its text once the whole book is read, when numberHeadings
+// also numbers it.
 func (c *converter) heading(n *ast.Heading) *doc.Heading {
 	h := &doc.Heading{Pos: c.pos(n), Level: n.Level, Content: c.inlineContent(n, false)}
 	if n.Level > maxHeadingLevel {
 		c.errs.add(h.Line, "heading level %d: paiban sets headings of up to %d levels (# to ####)", n.Level, maxHeadingLevel)
 	}
 
-	// Every heading counts, with or without a number printed, so that
-	// switching numbering on does not change which heading is which.
-	depth := n.Level - c.minLevel
 	b := c.book
-	for len(b.counters) <= depth {
-		b.counters = append(b.counters, 0)
-	}
-	b.counters = b.counters[:depth+1]
-	b.counters[depth]++
-	if b.numbering == "chinese" {
-		h.Number = headingNumber(depth, b.counters[depth])
-	}
-
 	for _, a := range n.Attributes() {
 		if string(a.Name) != "id" {
 			c.errs.add(h.Line, "heading attribute %q is not supported (only {#id} is)", a.Name)

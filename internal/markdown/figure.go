@@ -26,15 +26,20 @@ func (c *converter) image(dest string, line int) *doc.Image {
 		c.errs.add(line, "image %q: a figure must be a file inside the book's folder, not a URL", dest)
 		return nil
 	}
-	if strings.EqualFold(path.Ext(dest), ".svg") {
+	// A destination is a URL path: editors write images/photo%201.png.
+	file := dest
+	if u, err := url.PathUnescape(dest); err == nil {
+		file = u
+	}
+	if strings.EqualFold(path.Ext(file), ".svg") {
 		c.errs.add(line, "image %q: SVG is not supported: convert it to PNG or JPEG", dest)
 		return nil
 	}
-	if strings.HasPrefix(dest, "/") || strings.HasPrefix(dest, `\`) {
+	if strings.HasPrefix(file, "/") || strings.HasPrefix(file, `\`) {
 		c.errs.add(line, "image %q must be a path inside the book's folder, such as images/a.png", dest)
 		return nil
 	}
-	rel := path.Join(c.dir, dest)
+	rel := path.Join(c.dir, file)
 	if img, ok := c.book.images[rel]; ok {
 		return img
 	}

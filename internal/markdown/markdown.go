@@ -72,10 +72,11 @@ func Parse(name string, src []byte) (*doc.Document, error) {
 		errs.add(1, "missing title: the file has no front matter (start it with ---, title: …, ---)")
 	}
 
-	book := newBookState(filepath.Dir(name), d.Meta)
+	book := newBookState(filepath.Dir(name))
 	c := newConverter(src, lines, errs, ctx, book, ".")
 	c.convert(root, d)
 	book.finish()
+	numberHeadings(d.Blocks, d.Meta.Numbering)
 	if len(d.Blocks) == 0 && !c.sawUnsupported {
 		errs.add(min(fm.bodyLine, lines.count()), "empty body: the book has no text after its front matter")
 	}
@@ -85,10 +86,10 @@ func Parse(name string, src []byte) (*doc.Document, error) {
 	return d, nil
 }
 
-// newParser builds the goldmark parser. Tables, strikethrough and
-// definition lists are enabled although the writers cannot render them:
-// recognised, they can be reported at their line; unrecognised, a table
-// would pass as a paragraph of pipes.
+// newParser builds the goldmark parser: GFM tables, definition lists,
+// ruby and CJK-friendly emphasis. Strikethrough is enabled although the
+// writers cannot render it: recognised, it is reported at its line
+// instead of passing as text with tildes.
 //
 // Footnotes use the extension's definition parser (wrapped to index the
 // definitions) and a reference parser of paiban's, but not the extension's
@@ -97,7 +98,8 @@ func Parse(name string, src []byte) (*doc.Document, error) {
 // here instead.
 //
 // Headings get no automatic IDs (goldmark's drop every non-ASCII
-// character); parser.WithAttribute enables an explicit {#id}.
+// character; bookState makes readable ones); parser.WithAttribute
+// enables an explicit {#id}.
 func newParser() parser.Parser {
 	// goldmark's emphasis parser is left out of the defaults rather than
 	// outranked, so that only the CJK-friendly one ever sees * and _.
