@@ -70,7 +70,14 @@ func (e *engine) addFigure(f *doc.Figure, leftIndent float64) {
 	capPitch := 1.5 * size
 	gap := 0.4 * size // between the image and its caption
 	sp := e.balanced(e.captionAtoms("图", f.Number, f.Caption, e.headingF, size), avail)
-	content := h + gap + float64(len(sp.lines))*capPitch
+	capH := float64(len(sp.lines)) * capPitch
+	// A long caption takes room from the image, so that the figure still
+	// fits a page.
+	if room := e.bodyH - e.pitch - gap - capH; h > room {
+		s := max(0, room) / h
+		w, h = w*s, h*s
+	}
+	content := h + gap + capH
 	// At least half a line above and below.
 	r := &row{heading: info, slots: int(math.Ceil((content+e.pitch)/e.pitch - eps))}
 	top := (float64(r.slots)*e.pitch - content) / 2

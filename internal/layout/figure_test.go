@@ -234,3 +234,38 @@ func TestListOfFigures(t *testing.T) {
 		t.Error("a list of figures without list_of_figures")
 	}
 }
+
+// TestFigureLongCaption gives a tall image a caption of many lines: the
+// image shrinks so that it and its caption fit on a page.
+func TestFigureLongCaption(t *testing.T) {
+	st, faces := testStyle(t)
+	e, _ := newEngine(Options{Style: st, Faces: faces})
+	caption := strings.Repeat("图题很长，", 120)
+	d := &doc.Document{Meta: doc.Metadata{Title: "插图"}, Blocks: []doc.Block{
+		&doc.Figure{Image: &doc.Image{Format: "png", Width: 1000, Height: 4000}, Caption: []doc.Inline{doc.Text(caption)}, Number: 1},
+	}}
+	res, err := Layout(d, Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, images := 0, 0
+	for pi, p := range res.Book.Pages {
+		for _, im := range p.Images {
+			images++
+			if im.Y < e.top || im.Y+im.H > e.top+e.bodyH {
+				t.Errorf("page %d: image at %.2f–%.2f, outside the body", pi+1, im.Y, im.Y+im.H)
+			}
+		}
+		for _, l := range p.Lines {
+			if l.Block < 0 && strings.Contains(textOfLine(p, l), "图题") {
+				lines++
+				if l.Y > e.top+e.bodyH {
+					t.Errorf("page %d: caption line at y=%.2f below the body", pi+1, l.Y)
+				}
+			}
+		}
+	}
+	if images != 1 || lines < 10 {
+		t.Errorf("%d images and %d caption lines; the test wants 1 and a caption of at least 10 lines", images, lines)
+	}
+}
