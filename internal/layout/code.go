@@ -19,23 +19,36 @@ const (
 	contMark = '→'
 )
 
-// addCodeBlock sets a fenced or indented code block line by line. A line
-// longer than the band wraps at whatever character reaches the edge, and
-// the rest goes on the next line after contMark; leading spaces are kept.
+// Code lines are set closer than body lines: three to two grid lines
+// when that leaves them at least codeLeading of their size apart,
+// otherwise one to a grid line. The block still takes whole grid lines,
+// so the text after it stays on the grid.
+const (
+	codeLinesPerRow = 3
+	codeSlotsPerRow = 2
+	codeLeading     = 1.2
+)
+
+// codeGlyphAt is one character of a code line, placed along it.
+type codeGlyphAt struct {
+	face *fonts.Face
+	text string
+	x, w float64
+}
+
+// addCodeBlock sets a fenced or indented code block. A line longer than
+// the band wraps at whatever character reaches the edge, and the rest
+// goes on the next line after contMark; leading spaces are kept.
 func (e *engine) addCodeBlock(c *doc.CodeBlock, leftIndent float64) {
 	size := math.Round(e.em*codeScale*2) / 2
 	inner := e.nested(leftIndent)
 	pad := size / 2
 	right := e.measure - pad
-	y := e.baseline(size)
 	b := &atomBuilder{fallback: e.fallback, missing: &e.missing, profile: e.profile}
-	// A blank grid line on either side keeps the band off the text
-	// around it (it vanishes at a page's top or foot).
-	e.addSpace(1)
-	defer e.addSpace(1)
+	var lines [][]codeGlyphAt
 	for k, text := range strings.Split(strings.TrimRight(c.Text, "\n"), "\n") {
 		b.pos = doc.Pos{File: c.File, Line: c.Line + 1 + k}
-		r := e.codeRow(inner, pad)
+		var line []codeGlyphAt
 		x := inner
 		for _, ch := range expandTabs(text) {
 			if ch == ' ' {
@@ -50,46 +63,50 @@ func (e *engine) addCodeBlock(c *doc.CodeBlock, leftIndent float64) {
 			}
 			w := m.Advance * size
 			if x+w > right+eps && x > inner {
-				e.addCodeRow(r)
-				r = e.codeRow(inner, pad)
-				x = inner
-				mf, mm := b.faceFor(contMark, e.mono.cjk)
-				if mf != nil {
-					codeGlyph(r, mf, string(contMark), size, x, y, mm.Advance*size)
+				lines = append(lines, line)
+				line, x = nil, inner
+				if mf, mm := b.faceFor(contMark, e.mono.cjk); mf != nil {
+					line = append(line, codeGlyphAt{mf, string(contMark), x, mm.Advance * size})
 					x += mm.Advance * size
 				}
 			}
-			codeGlyph(r, face, string(ch), size, x, y, w)
+			line = append(line, codeGlyphAt{face, string(ch), x, w})
 			x += w
 		}
-		e.addCodeRow(r)
+		lines = append(lines, line)
 	}
-}
-
-// addCodeRow adds a row of a code block; an empty source line keeps its
-// band but records no line of text.
-func (e *engine) addCodeRow(r *row) {
-	if len(r.lines[0].Cells) == 0 {
-		r.lines = nil
+	perRow, slots := codeLinesPerRow, codeSlotsPerRow
+	if float64(codeSlotsPerRow)*e.pitch/codeLinesPerRow < codeLeading*size {
+		perRow, slots = 1, 1
 	}
-	e.rows = append(e.rows, r)
-}
-
-// codeRow is an empty row of a code block: the band, and a line whose
-// cells codeGlyph fills.
-func (e *engine) codeRow(inner, pad float64) *row {
-	r := &row{slots: 1}
-	r.rules = append(r.rules, Rule{X: inner - pad, Y: 0, W: e.measure - inner + pad, H: e.pitch, Gray: codeGray})
-	r.lines = append(r.lines, Line{Y: e.baseline(e.em), X0: inner, X1: inner, Block: -1})
-	return r
-}
-
-func codeGlyph(r *row, face *fonts.Face, text string, size, x, y, w float64) {
-	l := &r.lines[0]
-	l.Y = y
-	l.Cells = append(l.Cells, Cell{Glyph: len(r.glyphs), Start: x, Width: w})
-	l.X1 = x + w
-	r.glyphs = append(r.glyphs, Glyph{Text: text, Face: face, Size: size, X: x, Y: y})
+	leading := float64(slots) * e.pitch / float64(perRow)
+	// A blank grid line on either side keeps the band off the text
+	// around it (it vanishes at a page's top or foot).
+	e.addSpace(1)
+	for len(lines) > 0 {
+		n := min(perRow, len(lines))
+		// The band ends with the last line; the row, on the grid, may
+		// leave white below it.
+		r := &row{slots: int(math.Ceil(float64(n)*leading/e.pitch - eps))}
+		r.rules = append(r.rules, Rule{X: inner - pad, Y: 0, W: e.measure - inner + pad, H: float64(n) * leading, Gray: codeGray})
+		for i, line := range lines[:n] {
+			// Each line's em box centred in its share of the row.
+			y := float64(i)*leading + (leading-size)/2 + emAscent*size
+			if len(line) == 0 {
+				continue // an empty source line keeps its band only
+			}
+			l := Line{Y: y, X0: inner, X1: inner, Block: -1}
+			for _, g := range line {
+				l.Cells = append(l.Cells, Cell{Glyph: len(r.glyphs), Start: g.x, Width: g.w})
+				l.X1 = g.x + g.w
+				r.glyphs = append(r.glyphs, Glyph{Text: g.text, Face: g.face, Size: size, X: g.x, Y: y})
+			}
+			r.lines = append(r.lines, l)
+		}
+		e.rows = append(e.rows, r)
+		lines = lines[n:]
+	}
+	e.addSpace(1)
 }
 
 // expandTabs replaces tabs by spaces to the next tab stop.

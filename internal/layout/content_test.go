@@ -345,17 +345,35 @@ func TestCodeBlock(t *testing.T) {
 	}
 	// The band: gray rules from half an em before the text to the
 	// measure's right edge, and no code past it.
-	bands := 0
+	var bands []Rule
 	for _, r := range p.Rules {
 		if r.Gray > 0 && r.Gray < 1 {
-			bands++
+			bands = append(bands, r)
 			if r.X > left || r.X+r.W < right {
 				t.Errorf("band %.1f..%.1f does not cover code %.1f..%.1f", r.X, r.X+r.W, left, right)
 			}
 		}
 	}
-	if bands != len(code) {
-		t.Errorf("%d band rules for %d code lines", bands, len(code))
+	for k, l := range code {
+		top, bottom := l.Y-emAscent*size, l.Y+emDescent*size
+		covered := false
+		for _, r := range bands {
+			covered = covered || r.Y <= top && bottom <= r.Y+r.H
+		}
+		if !covered {
+			t.Errorf("code line %d (%.1f..%.1f) is off the band", k, top, bottom)
+		}
+		// Code is set closer than the body, but not cramped.
+		if k > 0 {
+			if lead := (l.Y - code[k-1].Y) / size; lead < 1.2-eps || lead > st.LinePitch*em/size-eps {
+				t.Errorf("code lines %d and %d are %.2f of their size apart, want 1.2 up to less than a body line", k-1, k, lead)
+			}
+		}
+	}
+	for k := 1; k < len(bands); k++ {
+		if gap := bands[k].Y - (bands[k-1].Y + bands[k-1].H); math.Abs(gap) > eps {
+			t.Errorf("bands %d and %d are %.2f pt apart: the band is broken", k-1, k, gap)
+		}
 	}
 	if right > p.Width-st.MarginRightMM*style.PointsPerMM+eps {
 		t.Errorf("code reaches %.1f, past the right margin", right)
