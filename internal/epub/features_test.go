@@ -626,6 +626,12 @@ func TestFeatures(t *testing.T) {
 		if m.Publisher != "某某出版社" || !slices.Equal(m.Subjects, []string{"新质生产力", "高质量发展"}) || m.Description != "展示各项功能的样书。" {
 			t.Errorf("publisher %q, subjects %q, description %q", m.Publisher, m.Subjects, m.Description)
 		}
+		opf := string(files["EPUB/package.opf"])
+		for _, want := range []string{`<meta property="schema:accessibilityFeature">rubyAnnotations</meta>`, "插图附有替代文字与图题。", "注音以 ruby 标注"} {
+			if !strings.Contains(opf, want) {
+				t.Errorf("package.opf lacks %s", want)
+			}
+		}
 		colophon := html.UnescapeString(string(files["EPUB/xhtml/colophon.xhtml"]))
 		for _, want := range []string{"责任编辑：李四、王五", "出版：某某出版社", "ISBN 978-7-111-11111-1", "关键词：新质生产力；高质量发展"} {
 			if !strings.Contains(colophon, want) {
@@ -677,12 +683,16 @@ func TestFeatureErrors(t *testing.T) {
 }
 
 // TestNoCode checks that a book without code gets no monospace face, and
-// its colophon names none.
+// its colophon names none; without ruby and figures its accessibility
+// metadata claims neither.
 func TestNoCode(t *testing.T) {
 	d := &doc.Document{Meta: doc.Metadata{Title: "无代码"}, Blocks: []doc.Block{para(1, text("正文。"))}}
 	files, _ := epubFiles(t, write(t, d, options(t)))
 	if files["EPUB/fonts/PaibanMonoSC-Regular.ttf"] != nil || strings.Contains(string(files["EPUB/xhtml/colophon.xhtml"]), "Paiban Mono SC") {
 		t.Error("a book without code has the monospace face")
+	}
+	if opf := string(files["EPUB/package.opf"]); strings.Contains(opf, "rubyAnnotations") || strings.Contains(opf, "插图") {
+		t.Error("a book without ruby or figures claims them in its accessibility metadata")
 	}
 }
 

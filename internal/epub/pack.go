@@ -331,11 +331,21 @@ func (b *book) accessibility(w *xw) {
 	if b.pages != nil {
 		features = append(features, "pageBreakMarkers", "printPageNumbers", "pageNavigation")
 	}
+	ruby := slices.ContainsFunc(b.texts, func(f *textFile) bool { return strings.Contains(f.body, "<ruby>") })
+	if ruby {
+		features = append(features, "rubyAnnotations")
+	}
 	for _, f := range features {
 		meta("accessibilityFeature", f)
 	}
 	meta("accessibilityHazard", "none")
 	summary := "正文为可重排文字，字号、字体、颜色可由阅读器调整；目录列出各级标题，标题有结构层次；注释以链接互通，可弹出并返回原处；封面图片附有文字说明。"
+	if len(b.figures) > 0 {
+		summary += "插图附有替代文字与图题。"
+	}
+	if ruby {
+		summary += "注音以 ruby 标注，不支持 ruby 的阅读器在字后括注。"
+	}
 	if b.pages != nil {
 		summary += "页码标记与页码列表对应" + b.opt.PageSource + "的页码。"
 	}
