@@ -54,7 +54,7 @@ func (e *engine) figureSize(w, h int, width float64) (float64, float64) {
 // text below stays on the grid, with the space left over shared above and
 // below; a row is never split, so the figure is kept on one page.
 func (e *engine) addFigure(f *doc.Figure, leftIndent float64) {
-	info := &headingInfo{title: captionText("图", f.Number, f.Caption), id: f.ID}
+	info := &headingInfo{id: f.ID} // a link target, not a contents entry
 	if f.ID != "" {
 		if _, taken := e.byID[f.ID]; !taken {
 			e.byID[f.ID] = info
@@ -90,15 +90,6 @@ func (e *engine) addFigure(f *doc.Figure, leftIndent float64) {
 		y += capPitch
 	}
 	e.rows = append(e.rows, r)
-}
-
-// captionText is a caption as the list of figures shows it: "图1　text".
-func captionText(label string, n int, caption []doc.Inline) string {
-	s := label + strconv.Itoa(n)
-	if t := doc.PlainText(caption); t != "" {
-		s += "　" + t
-	}
-	return s
 }
 
 // captionAtoms sets "图1　caption": the label in faces f, an em's space

@@ -55,11 +55,11 @@ func (e *engine) measureCell(content []doc.Inline, f faceSet) tableCell {
 // centred in the measure less leftIndent. Column widths follow CSS's
 // automatic table layout: every column gets its unbreakable minimum and
 // the rest of the measure goes to the columns in proportion to how much
-// more they would take unbroken. Each row is kept whole on its page (one
-// taller than a page is cut) and
-// the header row is repeated at the top of every page the table continues
-// on (see tablePage). A table that does not fit even with every column at
-// its minimum is set in parts of consecutive columns, one below the other.
+// more they would take unbroken (see columnWidths). Each row is kept
+// whole on its page (one taller than a page is cut) and the header row is
+// repeated at the top of every page the table continues on (see
+// tablePage). A table too wide even at one character per column is set in
+// parts of consecutive columns, one below the other (续表).
 func (e *engine) addTable(t *doc.Table, leftIndent float64) {
 	n := len(t.Align)
 	if n == 0 {
@@ -86,7 +86,7 @@ func (e *engine) addTable(t *doc.Table, leftIndent float64) {
 	}
 	pad := 2 * cellPad * e.em
 	avail := e.measure - leftIndent
-	info := &headingInfo{title: captionText("表", t.Number, t.Caption), id: t.ID}
+	info := &headingInfo{id: t.ID} // a link target, not a contents entry
 	if t.ID != "" {
 		if _, taken := e.byID[t.ID]; !taken {
 			e.byID[t.ID] = info
