@@ -3,7 +3,10 @@
 // It holds plain data only and imports nothing from this module.
 package doc
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // Pos is a place in a source file, for error messages (1-based line).
 type Pos struct {
@@ -104,6 +107,32 @@ type List struct {
 	Ordered bool
 	Start   int // first number of an ordered list
 	Items   [][]Block
+}
+
+// Marker is the marker of item i at nesting depth (0 outermost), the same
+// in every edition: ordered lists number 1.  （1）  ① by depth, as Chinese
+// documents do (GB/T 9704 §7.3.3 numbers the levels of a text likewise);
+// bullets are • then ◦.
+func (l *List) Marker(i, depth int) string {
+	if !l.Ordered {
+		if depth%2 == 0 {
+			return "•"
+		}
+		return "◦"
+	}
+	n := l.Start + i
+	s := strconv.Itoa(n)
+	switch depth % 3 {
+	case 1:
+		return "（" + s + "）"
+	case 2:
+		if n >= 1 && n <= 20 {
+			return string(rune('①' + n - 1))
+		}
+		// Past ⑳ circled numbers are rare in fonts and hard to read.
+		return s + "."
+	}
+	return s + "."
 }
 
 // CodeBlock is preformatted text.

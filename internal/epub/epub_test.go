@@ -895,17 +895,6 @@ func TestConcurrent(t *testing.T) {
 	}
 }
 
-func TestCoverTime(t *testing.T) {
-	f, _ := bundled(t)
-	start := time.Now()
-	if _, err := drawCover(sampleBook().Meta, f); err != nil {
-		t.Fatal(err)
-	}
-	if d := time.Since(start); d > 2*time.Second {
-		t.Errorf("drawing the cover took %v", d)
-	}
-}
-
 func BenchmarkWrite(b *testing.B) {
 	opt := options(b)
 	d := sampleBook()

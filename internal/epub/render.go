@@ -307,7 +307,7 @@ func (r *renderer) list(l *doc.List) {
 		mark := func() {
 			r.open("span", "marker")
 			r.raw(">")
-			r.plain(listMarker(l, i, depth))
+			r.plain(l.Marker(i, depth))
 			r.raw("</span>")
 		}
 		r.raw("<li>")
@@ -327,29 +327,6 @@ func (r *renderer) list(l *doc.List) {
 	}
 	r.lists--
 	r.raw("</" + tag + ">\n")
-}
-
-// listMarker is the marker of item i of l at nesting depth (0 outermost),
-// the same as the print edition's.
-func listMarker(l *doc.List, i, depth int) string {
-	if !l.Ordered {
-		if depth%2 == 0 {
-			return "•"
-		}
-		return "◦"
-	}
-	n := l.Start + i
-	s := strconv.Itoa(n)
-	switch depth % 3 {
-	case 1:
-		return "（" + s + "）"
-	case 2:
-		if n >= 1 && n <= 20 {
-			return string(rune('①' + n - 1))
-		}
-		return s + "."
-	}
-	return s + "."
 }
 
 // codeBlock writes a code block one code element per line, so that the

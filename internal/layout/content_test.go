@@ -480,7 +480,7 @@ func TestNestedLists(t *testing.T) {
 	if n == 0 {
 		t.Error("the long item did not wrap")
 	}
-	if got := listMarker(&doc.List{Ordered: true, Start: 21}, 0, 2); got != "21." {
+	if got := (&doc.List{Ordered: true, Start: 21}).Marker(0, 2); got != "21." {
 		t.Errorf("21st item at depth 2: %q, want 21.", got)
 	}
 }

@@ -799,7 +799,7 @@ func (e *engine) addList(l *doc.List, f faceSet, leftIndent float64) {
 	markers := make([]*setPara, len(l.Items))
 	hang := 2 * e.em
 	for i := range l.Items {
-		atoms := e.atomsOf([]doc.Inline{doc.Text(listMarker(l, i, e.listDepth))}, e.runStyle(e.body, e.em))
+		atoms := e.atomsOf([]doc.Inline{doc.Text(l.Marker(i, e.listDepth))}, e.runStyle(e.body, e.em))
 		markers[i] = e.setText(atoms, math.Inf(1), 0, 0, false)
 		if len(markers[i].lines) > 0 {
 			// Half an em between the marker and the text, in half-em steps.

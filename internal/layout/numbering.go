@@ -1,8 +1,6 @@
 package layout
 
 import (
-	"strconv"
-
 	"github.com/paiban/paiban/internal/doc"
 )
 
@@ -17,32 +15,6 @@ func (e *engine) headingAtoms(h *doc.Heading, st runStyle) []atom {
 	}
 	e.addInlines(b, h.Content, st)
 	return b.finish()
-}
-
-// listMarker is the marker of item i of l at nesting depth (0 outermost):
-// ordered lists number 1.  （1）  ① by depth, as Chinese documents do
-// (GB/T 9704 §7.3.3 numbers the levels of a text likewise), bullets are
-// • then ◦.
-func listMarker(l *doc.List, i, depth int) string {
-	if !l.Ordered {
-		if depth%2 == 0 {
-			return "•"
-		}
-		return "◦"
-	}
-	n := l.Start + i
-	s := strconv.Itoa(n)
-	switch depth % 3 {
-	case 1:
-		return "（" + s + "）"
-	case 2:
-		if n >= 1 && n <= 20 {
-			return string(rune('①' + n - 1))
-		}
-		// Past ⑳ circled numbers are rare in fonts and hard to read.
-		return s + "."
-	}
-	return s + "."
 }
 
 // addDefinitions sets each term on a line of its own in the 黑 face, kept
