@@ -347,6 +347,16 @@ func TestWideTable(t *testing.T) {
 	if err == nil || err.Error() != "b.md:5: table with 1000 columns: paiban sets tables of at most 100 columns" {
 		t.Errorf("1000 columns: %v", err)
 	}
+	// 100 columns over rows of one cell would make 100 cells of each
+	// two bytes.
+	header = "|" + strings.Repeat(" a |", 100) + "\n|" + strings.Repeat("---|", 100) + "\n"
+	_, err = Parse("b.md", []byte(fm+"甲\n\n"+header+strings.Repeat("x\n", 2000)))
+	if err == nil || err.Error() != "b.md:6: tables with rows shorter than their header: paiban would fill in 198000 empty cells, more than it takes; write the rows out in full" {
+		t.Errorf("short rows: %v", err)
+	}
+	if _, err = Parse("b.md", []byte(fm+header+strings.Repeat("x\n", 900))); err != nil {
+		t.Errorf("900 short rows: %v", err)
+	}
 	header = "|" + strings.Repeat(" a |", 100) + "\n|" + strings.Repeat(":--|", 100) + "\n"
 	d, err := Parse("b.md", []byte(fm+header+"| 1 |\n"))
 	if err != nil {

@@ -1,5 +1,7 @@
 package markdown
 
+import "bytes"
+
 // MaxNesting is how deep block quotes and lists may be nested. goldmark's
 // block parser takes time quadratic in the nesting depth (20,000 levels on
 // one line take seconds, 80,000 half a minute), and no page has room for
@@ -71,20 +73,43 @@ func containerPrefix(l []byte) (depth, cols int) {
 	return depth, cols
 }
 
-// checkTables reports the delimiter rows of tables wider than
-// maxTableColumns, in time linear in the size of src, and returns how
-// many problems errs holds then.
+// maxTableFill is how many cells goldmark may add to table rows shorter
+// than their header, beyond one per byte of the book: each cell costs
+// some 300 bytes, and without a bound a row "x" under a header of 100
+// columns turns 2 bytes into 100 cells (100 KB of such rows took 1.4 GB).
+const maxTableFill = 100_000
+
+// checkTables reports, before goldmark reads src, the delimiter rows of
+// tables wider than maxTableColumns, and tables whose short rows would
+// make goldmark fill in more than maxTableFill+len(src) cells in all. It
+// takes time linear in the size of src and over-counts rather than
+// under-counts (a table's rows are taken to run to the next blank line).
+// It returns how many problems errs holds then.
 func checkTables(src []byte, errs *errorsFor) int {
-	line := 1
-	for start := 0; start < len(src); line++ {
-		end := start
-		for end < len(src) && src[end] != '\n' {
-			end++
+	lines := bytes.Split(src, []byte("\n"))
+	fill, firstWide := 0, 0
+	for i := 0; i < len(lines); i++ {
+		cols := delimiterRowColumns(lines[i])
+		if cols > maxTableColumns {
+			errs.add(i+1, "table with %d columns: paiban sets tables of at most %d columns", cols, maxTableColumns)
+			continue
 		}
-		if cols := delimiterRowColumns(src[start:end]); cols > maxTableColumns {
-			errs.add(line, "table with %d columns: paiban sets tables of at most %d columns", cols, maxTableColumns)
+		if cols < 2 {
+			continue
 		}
-		start = end + 1
+		at := max(i, 1) // the header's line
+		for i+1 < len(lines) && len(bytes.TrimSpace(lines[i+1])) > 0 {
+			i++
+			if short := cols - (bytes.Count(lines[i], []byte("|")) + 1); short > 0 {
+				fill += short
+			}
+		}
+		if fill > maxTableFill+len(src) && firstWide == 0 {
+			firstWide = at
+		}
+	}
+	if firstWide > 0 {
+		errs.add(firstWide, "tables with rows shorter than their header: paiban would fill in %d empty cells, more than it takes; write the rows out in full", fill)
 	}
 	return len(errs.list)
 }
