@@ -10,7 +10,6 @@ import (
 	"image/png"
 	"strings"
 
-	"golang.org/x/image/draw"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
@@ -149,79 +148,87 @@ func drawCover(m doc.Metadata, f Fonts) (data []byte, err error) {
 
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
-	if err := enc.Encode(&buf, c.paletted()); err != nil {
+	if err := enc.Encode(&buf, c.page); err != nil {
 		return nil, fmt.Errorf("epub: encoding the cover: %w", err)
 	}
 	return buf.Bytes(), nil
 }
 
-// canvas is the cover being drawn. Each ink is drawn on a transparent
-// RGBA image, whose alpha is then the ink's coverage; the rows an ink
-// took are recorded, as no two inks share a row. The page becomes an
-// 8-bit image of paper, inks and their blends without ever being painted
-// in 32-bit colour: a quarter of the bytes to filter and compress, which
-// made encoding the slowest part of writing a short book's EPUB.
+// canvas is the cover being drawn, straight into an 8-bit image of the
+// paper, the inks and 85 blends of each with the paper: a quarter of the
+// bytes of RGBA to clear, filter and compress, which made the cover the
+// slowest part of writing a short book's EPUB. Each line of text is drawn
+// on a transparent strip whose alpha is the ink's coverage, then copied
+// into the page through the ink's blends.
 type canvas struct {
-	img    *image.RGBA
-	rowInk []uint8
-}
-
-func newCanvas() *canvas {
-	return &canvas{img: image.NewRGBA(image.Rect(0, 0, coverWidth, coverHeight)), rowInk: make([]uint8, coverHeight)}
-}
-
-// centred draws s centred on the page with its baseline at y.
-func (c *canvas) centred(face font.Face, s string, y float64, ink int) {
-	d := &font.Drawer{Dst: c.img, Src: image.NewUniform(coverInks[ink]), Face: face}
-	d.Dot = fixed.Point26_6{X: (fixed.I(coverWidth) - d.MeasureString(s)) / 2, Y: fixed.Int26_6(y * 64)}
-	m := face.Metrics()
-	c.mark(int(y)-m.Ascent.Ceil(), int(y)+m.Descent.Ceil(), ink)
-	d.DrawString(s)
-}
-
-// rule fills r with an ink.
-func (c *canvas) rule(r image.Rectangle, ink int) {
-	draw.Draw(c.img, r, image.NewUniform(coverInks[ink]), image.Point{}, draw.Src)
-	c.mark(r.Min.Y, r.Max.Y, ink)
-}
-
-func (c *canvas) mark(y0, y1, ink int) {
-	for y := max(y0, 0); y < min(y1, coverHeight); y++ {
-		c.rowInk[y] = uint8(ink)
-	}
+	page  *image.Paletted
+	strip *image.RGBA
+	// index[ink][alpha] is the palette entry for that coverage of ink.
+	index [len(coverInks)][256]uint8
 }
 
 // coverLevels is how many steps of coverage each ink's blends with the
 // paper get: 3 inks × 85 + the paper fill the 256 colours of a palette.
 const coverLevels = 85
 
-// paletted returns the page as paper, inks and blends.
-func (c *canvas) paletted() *image.Paletted {
+// stripHeight bounds a line of cover text (the title is at most 100 px).
+const stripHeight = 256
+
+func newCanvas() *canvas {
 	pal := color.Palette{coverPaper}
 	for _, ink := range coverInks {
 		for l := 1; l <= coverLevels; l++ {
 			pal = append(pal, blend(coverPaper, ink, float64(l)/coverLevels))
 		}
 	}
-	// index[ink][alpha] is the palette entry for that coverage of ink.
-	var index [len(coverInks)][256]uint8
+	c := &canvas{
+		page:  image.NewPaletted(image.Rect(0, 0, coverWidth, coverHeight), pal),
+		strip: image.NewRGBA(image.Rect(0, 0, coverWidth, stripHeight)),
+	}
 	for ink := range coverInks {
 		for a := 1; a < 256; a++ {
 			if l := (a*coverLevels + 127) / 255; l > 0 {
-				index[ink][a] = uint8(1 + ink*coverLevels + l - 1)
+				c.index[ink][a] = uint8(1 + ink*coverLevels + l - 1)
 			}
 		}
 	}
-	out := image.NewPaletted(c.img.Bounds(), pal)
-	for y := range coverHeight {
-		row := c.img.Pix[y*c.img.Stride : y*c.img.Stride+4*coverWidth]
-		at := &index[c.rowInk[y]]
-		dst := out.Pix[y*out.Stride:]
+	return c
+}
+
+// centred draws s centred on the page with its baseline at y.
+func (c *canvas) centred(face font.Face, s string, y float64, ink int) {
+	m := face.Metrics()
+	top := int(y) - m.Ascent.Ceil()
+	h := min(m.Ascent.Ceil()+m.Descent.Ceil()+1, stripHeight)
+	clear(c.strip.Pix[:h*c.strip.Stride])
+	d := &font.Drawer{Dst: c.strip, Src: image.NewUniform(coverInks[ink]), Face: face}
+	d.Dot = fixed.Point26_6{X: (fixed.I(coverWidth) - d.MeasureString(s)) / 2, Y: fixed.Int26_6((y - float64(top)) * 64)}
+	d.DrawString(s)
+	at := &c.index[ink]
+	for row := range h {
+		py := top + row
+		if py < 0 || py >= coverHeight {
+			continue
+		}
+		src := c.strip.Pix[row*c.strip.Stride:]
+		dst := c.page.Pix[py*c.page.Stride:]
 		for x := range coverWidth {
-			dst[x] = at[row[4*x+3]]
+			if a := src[4*x+3]; a != 0 {
+				dst[x] = at[a]
+			}
 		}
 	}
-	return out
+}
+
+// rule fills r with an ink.
+func (c *canvas) rule(r image.Rectangle, ink int) {
+	r = r.Intersect(c.page.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		row := c.page.Pix[y*c.page.Stride:]
+		for x := r.Min.X; x < r.Max.X; x++ {
+			row[x] = c.index[ink][255]
+		}
+	}
 }
 
 // blend mixes ink into paper at coverage a (0…1).
