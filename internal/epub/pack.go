@@ -9,10 +9,14 @@ import (
 	"hash/crc32"
 	"io"
 	"path"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/klauspost/compress/flate"
 )
 
 // xw builds an XML document; text and attribute values are escaped.
@@ -143,6 +147,12 @@ func (b *book) pack(w io.Writer, container []byte) error {
 		}
 	}
 
+	for name, data := range b.binaries() {
+		if !bytes.Equal(files[name], placeholder(path.Base(name))) {
+			return fmt.Errorf("epub: go-epub did not write %s as given", name)
+		}
+		files[name] = data
+	}
 	for name, data := range files {
 		if strings.HasPrefix(name, xhtmlDir) {
 			if files[name], err = b.finishDocument(data); err != nil {
@@ -478,6 +488,7 @@ func depth(entries []*navEntry) int {
 // other entries follow sorted by name, so the output is reproducible.
 func writeZip(w io.Writer, files map[string][]byte, modified time.Time) error {
 	zw := zip.NewWriter(w)
+	date, clock := msDosTime(zipTime(modified))
 	mt := []byte(mimetype)
 	fw, err := zw.CreateRaw(&zip.FileHeader{
 		Name:               "mimetype",
@@ -487,6 +498,8 @@ func writeZip(w io.Writer, files map[string][]byte, modified time.Time) error {
 		CRC32:              crc32.ChecksumIEEE(mt),
 		CompressedSize64:   uint64(len(mt)),
 		UncompressedSize64: uint64(len(mt)),
+		ModifiedDate:       date,
+		ModifiedTime:       clock,
 	})
 	if err != nil {
 		return err
@@ -501,17 +514,98 @@ func writeZip(w io.Writer, files map[string][]byte, modified time.Time) error {
 		}
 	}
 	slices.Sort(names)
-	t := zipTime(modified)
-	for _, name := range names {
-		fw, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: t})
+	// Entries are compressed in parallel, each on its own, so the archive
+	// does not depend on how they were shared out; images, compressed
+	// already, are stored.
+	type entry struct {
+		head *zip.FileHeader
+		body []byte
+		err  error
+	}
+	entries := make([]entry, len(names))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				entries[i].head, entries[i].body, entries[i].err = zipEntry(names[i], files[names[i]], zipTime(modified))
+			}
+		})
+	}
+	for i := range names {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, e := range entries {
+		if e.err != nil {
+			return e.err
+		}
+		fw, err := zw.CreateRaw(e.head)
 		if err != nil {
 			return err
 		}
-		if _, err := fw.Write(files[name]); err != nil {
+		if _, err := fw.Write(e.body); err != nil {
 			return err
 		}
 	}
 	return zw.Close()
+}
+
+// msDosTime is t in a ZIP header's DOS date and time (2-second steps).
+func msDosTime(t time.Time) (date, tm uint16) {
+	date = uint16(t.Day() + int(t.Month())<<5 + (t.Year()-1980)<<9)
+	tm = uint16(t.Second()/2 + t.Minute()<<5 + t.Hour()<<11)
+	return date, tm
+}
+
+func isASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// storedExts are the files already compressed, kept as they are.
+var storedExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true}
+
+// zipEntry returns the header and the stored or deflated body of a file.
+func zipEntry(name string, data []byte, modified time.Time) (*zip.FileHeader, []byte, error) {
+	h := &zip.FileHeader{
+		Name:               name,
+		Method:             zip.Deflate,
+		CRC32:              crc32.ChecksumIEEE(data),
+		UncompressedSize64: uint64(len(data)),
+		// CreateRaw writes the header as given, so what CreateHeader
+		// would fill in is set here: version 2.0, the DOS time, and the
+		// UTF-8 flag for a name that needs it.
+		CreatorVersion: 20,
+		ReaderVersion:  20,
+	}
+	h.ModifiedDate, h.ModifiedTime = msDosTime(modified)
+	if !isASCII(name) {
+		h.Flags |= 0x800
+	}
+	if storedExts[strings.ToLower(path.Ext(name))] {
+		h.Method = zip.Store
+		h.CompressedSize64 = h.UncompressedSize64
+		return h, data, nil
+	}
+	var buf bytes.Buffer
+	fw, err := flate.NewWriter(&buf, flate.DefaultCompression)
+	if err != nil {
+		return nil, nil, err
+	}
+	if _, err := fw.Write(data); err != nil {
+		return nil, nil, err
+	}
+	if err := fw.Close(); err != nil {
+		return nil, nil, err
+	}
+	h.CompressedSize64 = uint64(buf.Len())
+	return h, buf.Bytes(), nil
 }
 
 // zipTime brings t into the range ZIP can record (MS-DOS dates start in
