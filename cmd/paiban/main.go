@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"strings"
 
 	"github.com/paiban/paiban/internal/build"
@@ -30,17 +29,9 @@ A BOOK is a Markdown file or a folder holding book.yaml.
 Run 'paiban COMMAND --help' for the flags.
 `
 
-// memoryLimit is a soft limit on the heap: the garbage of a long book
-// (line-breaking state, page buffers) is collected before the process
-// grows past it, while the live data of a 1,000,000-character book stays
-// well under it. Go's collector spends at most half the CPU keeping to
-// the limit, so a bigger book slows down rather than fails. GOMEMLIMIT
-// overrides it.
-const memoryLimit = 256 << 20
-
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
+		limitMemory()
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

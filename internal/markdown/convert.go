@@ -477,6 +477,12 @@ func offset(n ast.Node) int {
 // escapes and entity references are resolved by goldmark's own HTML writer
 // (goldmark has no plain-text one), then its HTML escaping is undone.
 func literal(v []byte) string {
+	// Most text has neither, and the round trip through the writer (with
+	// a 4 KB buffer per call) was most of the reader's time on books with
+	// many short segments, such as one footnote per paragraph.
+	if bytes.IndexByte(v, '\\') < 0 && bytes.IndexByte(v, '&') < 0 {
+		return string(v)
+	}
 	var b bytes.Buffer
 	w := bufio.NewWriter(&b)
 	html.DefaultWriter.Write(w, v)

@@ -424,3 +424,19 @@ list ordered=true start=1 @30
 		t.Errorf("missing file: got %v, want a not-exist error", err)
 	}
 }
+
+// TestLiteral checks the fast path for text without escapes against the
+// full resolution of escapes and entities.
+func TestLiteral(t *testing.T) {
+	for in, want := range map[string]string{
+		"新质生产力":              "新质生产力",
+		`a \* b`:             "a * b",
+		"&amp; &lt;&#x4e2d;": "& <中",
+		"<b> \"q\" 'a'":      "<b> \"q\" 'a'",
+		"":                   "",
+	} {
+		if got := literal([]byte(in)); got != want {
+			t.Errorf("literal(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
