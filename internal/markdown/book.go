@@ -155,7 +155,7 @@ func parseChapter(name string, src []byte, book *bookState, dir string) (*doc.Do
 	src = bytes.TrimPrefix(src, []byte("\uFEFF"))
 	lines := newLineIndex(src)
 	if bad := firstInvalidUTF8(src); bad >= 0 {
-		errs.add(lines.line(bad), "invalid UTF-8 (byte 0x%02x): save the file as UTF-8", src[bad])
+		errs.addAt(lines.line(bad), lines.column(src, bad), "invalid UTF-8 (byte 0x%02x): save the file as UTF-8", src[bad])
 	}
 	n := len(errs.list)
 	checkNesting(src, errs)

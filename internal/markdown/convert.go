@@ -106,7 +106,7 @@ func (c *converter) checkFootnotes() {
 	}
 	sort.Ints(offsets)
 	for _, off := range offsets {
-		c.errs.add(c.lines.line(off), "footnote reference [^%s] has no definition", c.undefinedRefs[off])
+		c.errs.addAt(c.lines.line(off), c.lines.column(c.src, off), "footnote reference [^%s] has no definition", c.undefinedRefs[off])
 	}
 }
 

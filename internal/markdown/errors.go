@@ -10,12 +10,16 @@ import (
 type Error struct {
 	File string
 	Line int // 1-based
+	Col  int // 1-based, in characters; 0 when not known
 	Msg  string
 }
 
-// Error formats the problem as `file:line: message`, the form editors and
-// the command line jump to.
+// Error formats the problem as `file:line: message`, or with the column
+// `file:line:col: message`: the forms editors and the command line jump to.
 func (e *Error) Error() string {
+	if e.Col > 0 {
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	}
 	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 }
 
@@ -51,7 +55,12 @@ type errorsFor struct {
 // add records a problem once: an inline HTML element, for one, is an
 // opening and a closing tag, but one thing to fix.
 func (c *errorsFor) add(line int, format string, args ...any) {
-	e := &Error{File: c.file, Line: line, Msg: fmt.Sprintf(format, args...)}
+	c.addAt(line, 0, format, args...)
+}
+
+// addAt records a problem at a known column.
+func (c *errorsFor) addAt(line, col int, format string, args ...any) {
+	e := &Error{File: c.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
 	for _, old := range c.list {
 		if *old == *e {
 			return
@@ -66,6 +75,9 @@ func (c *errorsFor) err() error {
 	if len(c.list) == 0 {
 		return nil
 	}
-	sort.SliceStable(c.list, func(i, j int) bool { return c.list[i].Line < c.list[j].Line })
+	sort.SliceStable(c.list, func(i, j int) bool {
+		a, b := c.list[i], c.list[j]
+		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+	})
 	return c.list
 }

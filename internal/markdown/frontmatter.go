@@ -79,7 +79,7 @@ func decodeMeta(data *frontmatter.Data, errs *errorsFor, meta *doc.Metadata) {
 		return
 	}
 	if m.Kind != yaml.MappingNode {
-		errs.add(nodeLine(m), "front matter must be a list of key: value lines")
+		errs.addNode(m, "front matter must be a list of key: value lines")
 		return
 	}
 
@@ -87,7 +87,7 @@ func decodeMeta(data *frontmatter.Data, errs *errorsFor, meta *doc.Metadata) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		if first, ok := seen[k.Value]; ok {
-			errs.add(nodeLine(k), "front matter key %q is repeated (first given at line %d)", k.Value, first)
+			errs.addNode(k, "front matter key %q is repeated (first given at line %d)", k.Value, first)
 			continue
 		}
 		seen[k.Value] = nodeLine(k)
@@ -95,7 +95,7 @@ func decodeMeta(data *frontmatter.Data, errs *errorsFor, meta *doc.Metadata) {
 		case "title":
 			meta.Title = scalar(v, k.Value, errs)
 			if meta.Title == "" && v.Kind == yaml.ScalarNode {
-				errs.add(nodeLine(k), "missing title: title is empty")
+				errs.addNode(k, "missing title: title is empty")
 			}
 		case "subtitle":
 			meta.Subtitle = scalar(v, k.Value, errs)
@@ -105,7 +105,7 @@ func decodeMeta(data *frontmatter.Data, errs *errorsFor, meta *doc.Metadata) {
 			if s := scalar(v, k.Value, errs); s != "" {
 				// The shape, and what the EPUB writer will accept.
 				if _, err := language.Parse(s); !languageTag.MatchString(s) || err != nil {
-					errs.add(nodeLine(v), "lang %q is not a BCP 47 language tag such as zh-CN", s)
+					errs.addNode(v, "lang %q is not a BCP 47 language tag such as zh-CN", s)
 				}
 				meta.Language = s
 			}
@@ -114,7 +114,7 @@ func decodeMeta(data *frontmatter.Data, errs *errorsFor, meta *doc.Metadata) {
 		case "date":
 			meta.Date = scalar(v, k.Value, errs)
 			if _, err := time.Parse(time.DateOnly, meta.Date); meta.Date != "" && err != nil {
-				errs.add(nodeLine(v), "date %q must be written YYYY-MM-DD", meta.Date)
+				errs.addNode(v, "date %q must be written YYYY-MM-DD", meta.Date)
 			}
 		case "identifier":
 			meta.Identifier = scalar(v, k.Value, errs)
@@ -126,7 +126,7 @@ func decodeMeta(data *frontmatter.Data, errs *errorsFor, meta *doc.Metadata) {
 			meta.ISBN = scalar(v, k.Value, errs)
 			if meta.ISBN != "" {
 				if msg := checkISBN(meta.ISBN); msg != "" {
-					errs.add(nodeLine(v), "isbn %q: %s", meta.ISBN, msg)
+					errs.addNode(v, "isbn %q: %s", meta.ISBN, msg)
 				}
 			}
 		case "keywords":
@@ -134,12 +134,12 @@ func decodeMeta(data *frontmatter.Data, errs *errorsFor, meta *doc.Metadata) {
 		case "numbering":
 			meta.Numbering = scalar(v, k.Value, errs)
 			if meta.Numbering != "" && !slices.Contains(numberings, meta.Numbering) {
-				errs.add(nodeLine(v), "numbering %q: use none or chinese (did you mean %q?)", meta.Numbering, suggest.Nearest(meta.Numbering, numberings))
+				errs.addNode(v, "numbering %q: use none or chinese (did you mean %q?)", meta.Numbering, suggest.Nearest(meta.Numbering, numberings))
 				meta.Numbering = ""
 			}
 		case "list_of_figures":
 			if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!bool" {
-				errs.add(nodeLine(v), "list_of_figures must be true or false")
+				errs.addNode(v, "list_of_figures must be true or false")
 			} else {
 				meta.ListOfFigures = v.Value == "true"
 			}
@@ -153,11 +153,11 @@ func decodeMeta(data *frontmatter.Data, errs *errorsFor, meta *doc.Metadata) {
 			// A book may only take files from its own folder: a build
 			// must not read whatever a shared source names.
 			if meta.Cover != "" && !filepath.IsLocal(filepath.FromSlash(meta.Cover)) {
-				errs.add(nodeLine(v), "cover %q must be a path inside the book's folder, such as images/cover.png", meta.Cover)
+				errs.addNode(v, "cover %q must be a path inside the book's folder, such as images/cover.png", meta.Cover)
 				meta.Cover = ""
 			}
 		default:
-			errs.add(nodeLine(k), "unknown front matter key %q (did you mean %q?)", k.Value, suggest.Nearest(k.Value, metaKeys))
+			errs.addNode(k, "unknown front matter key %q (did you mean %q?)", k.Value, suggest.Nearest(k.Value, metaKeys))
 		}
 	}
 	if _, ok := seen["title"]; !ok {
@@ -188,7 +188,7 @@ func authors(v *yaml.Node, errs *errorsFor) []doc.Author {
 		}
 		return list
 	}
-	errs.add(nodeLine(v), "author must be a name, a list of names or a list of name/position entries")
+	errs.addNode(v, "author must be a name, a list of names or a list of name/position entries")
 	return nil
 }
 
@@ -198,7 +198,7 @@ func author(v *yaml.Node, errs *errorsFor) (doc.Author, bool) {
 	case yaml.ScalarNode:
 		name := scalar(v, "author", errs)
 		if name == "" {
-			errs.add(nodeLine(v), "author has no name")
+			errs.addNode(v, "author has no name")
 		}
 		return doc.Author{Name: name}, name != ""
 	case yaml.MappingNode:
@@ -211,15 +211,15 @@ func author(v *yaml.Node, errs *errorsFor) (doc.Author, bool) {
 			case "position":
 				a.Position = scalar(val, "author position", errs)
 			default:
-				errs.add(nodeLine(k), "unknown author key %q (did you mean %q?)", k.Value, suggest.Nearest(k.Value, authorKeys))
+				errs.addNode(k, "unknown author key %q (did you mean %q?)", k.Value, suggest.Nearest(k.Value, authorKeys))
 			}
 		}
 		if a.Name == "" {
-			errs.add(nodeLine(v), "author has no name")
+			errs.addNode(v, "author has no name")
 		}
 		return a, a.Name != ""
 	}
-	errs.add(nodeLine(v), "author must be a name or a name/position entry")
+	errs.addNode(v, "author must be a name or a name/position entry")
 	return doc.Author{}, false
 }
 
@@ -227,7 +227,7 @@ func author(v *yaml.Node, errs *errorsFor) (doc.Author, bool) {
 // scalars (|, >) end in a newline that is not part of the value.
 func scalar(v *yaml.Node, what string, errs *errorsFor) string {
 	if v.Kind != yaml.ScalarNode {
-		errs.add(nodeLine(v), "%s must be text, not a list or mapping", what)
+		errs.addNode(v, "%s must be text, not a list or mapping", what)
 		return ""
 	}
 	if v.ShortTag() == "!!null" {
@@ -252,6 +252,11 @@ func yamlErrorPlace(err string) (int, string) {
 }
 
 // nodeLine returns the file line of a YAML node.
+// addNode records a problem at a YAML node's line and column.
+func (c *errorsFor) addNode(n *yaml.Node, format string, args ...any) {
+	c.addAt(nodeLine(n), n.Column, format, args...)
+}
+
 func nodeLine(n *yaml.Node) int {
 	return n.Line + yamlLineOffset
 }
@@ -272,13 +277,13 @@ func stringList(v *yaml.Node, what string, errs *errorsFor, split bool) []string
 	case yaml.SequenceNode:
 		for _, item := range v.Content {
 			if item.Kind != yaml.ScalarNode {
-				errs.add(nodeLine(item), "%s must be a list of text items", what)
+				errs.addNode(item, "%s must be a list of text items", what)
 				continue
 			}
 			items = append(items, scalar(item, what, errs))
 		}
 	default:
-		errs.add(nodeLine(v), "%s must be text or a list of text items", what)
+		errs.addNode(v, "%s must be text or a list of text items", what)
 	}
 	var out []string
 	for _, s := range items {

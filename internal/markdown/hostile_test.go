@@ -31,7 +31,7 @@ func TestHostileInput(t *testing.T) {
 	}
 	// Found by FuzzBuild: the shape of a tag, but one the EPUB writer
 	// refused after the PDF had been replaced.
-	if _, err := Parse("b.md", []byte("---\ntitle: T\nlang: zh-N\n---\n\n文\n")); err == nil || !strings.Contains(err.Error(), `b.md:3: lang "zh-N" is not a BCP 47 language tag`) {
+	if _, err := Parse("b.md", []byte("---\ntitle: T\nlang: zh-N\n---\n\n文\n")); err == nil || !strings.Contains(err.Error(), `b.md:3:7: lang "zh-N" is not a BCP 47 language tag`) {
 		t.Errorf("lang zh-N: error %v", err)
 	}
 	// The deepest nesting allowed is read.

@@ -45,7 +45,7 @@ func Parse(name string, src []byte) (*doc.Document, error) {
 	lines := newLineIndex(src)
 
 	if bad := firstInvalidUTF8(src); bad >= 0 {
-		errs.add(lines.line(bad), "invalid UTF-8 (byte 0x%02x): save the file as UTF-8", src[bad])
+		errs.addAt(lines.line(bad), lines.column(src, bad), "invalid UTF-8 (byte 0x%02x): save the file as UTF-8", src[bad])
 	}
 
 	fm := findFrontMatter(src)
@@ -270,6 +270,13 @@ func newLineIndex(src []byte) lineIndex {
 // line returns the line holding the byte at offset.
 func (l lineIndex) line(offset int) int {
 	return sort.Search(len(l), func(i int) bool { return l[i] > offset })
+}
+
+// column returns the 1-based column, in characters, of the byte at
+// offset; bytes that are not UTF-8 count one each.
+func (l lineIndex) column(src []byte, offset int) int {
+	start := l[l.line(offset)-1]
+	return utf8.RuneCount(src[start:offset]) + 1
 }
 
 // count is the number of lines.

@@ -277,13 +277,13 @@ func TestErrors(t *testing.T) {
 		{"empty front matter", "---\n---\n正文\n",
 			[]string{"book.md:1: missing title: the front matter has no title"}},
 		{"empty title", "---\ntitle: \"\"\n---\n正文\n",
-			[]string{"book.md:2: missing title: title is empty"}},
+			[]string{"book.md:2:1: missing title: title is empty"}},
 		{"title not text", "---\ntitle: [a, b]\n---\n正文\n",
-			[]string{"book.md:2: title must be text, not a list or mapping"}},
+			[]string{"book.md:2:8: title must be text, not a list or mapping"}},
 		{"unknown key", "---\ntitle: T\nauther: 张三\n---\n正文\n",
-			[]string{`book.md:3: unknown front matter key "auther" (did you mean "author"?)`}},
+			[]string{`book.md:3:1: unknown front matter key "auther" (did you mean "author"?)`}},
 		{"repeated key", "---\ntitle: T\ntitle: U\n---\n正文\n",
-			[]string{`book.md:3: front matter key "title" is repeated (first given at line 2)`}},
+			[]string{`book.md:3:1: front matter key "title" is repeated (first given at line 2)`}},
 		{"broken YAML", "---\ntitle: T\nsubtitle: a: b\n---\n正文\n",
 			[]string{"book.md:3: front matter: mapping values are not allowed in this context"}},
 		{"YAML parser error", "---\ntitle: T\nauthor: [a\n---\n正文\n",
@@ -295,25 +295,25 @@ func TestErrors(t *testing.T) {
 		{"YAML string not closed", "---\ntitle: \"abc\n---\n正文\n",
 			[]string{"book.md:3: front matter: found unexpected end of stream"}},
 		{"front matter not a mapping", "---\n- title\n---\n正文\n",
-			[]string{"book.md:2: front matter must be a list of key: value lines"}},
+			[]string{"book.md:2:1: front matter must be a list of key: value lines"}},
 		{"front matter not closed", "---\ntitle: T\n\n正文\n",
 			[]string{"book.md:1: front matter is not closed: add a line --- after it"}},
 		{"bad lang and date", "---\ntitle: T\nlang: zh_CN\ndate: 2024-5-1\n---\n正文\n",
-			[]string{`book.md:3: lang "zh_CN" is not a BCP 47 language tag such as zh-CN`,
-				`book.md:4: date "2024-5-1" must be written YYYY-MM-DD`}},
+			[]string{`book.md:3:7: lang "zh_CN" is not a BCP 47 language tag such as zh-CN`,
+				`book.md:4:7: date "2024-5-1" must be written YYYY-MM-DD`}},
 		{"author problems", "---\ntitle: T\nauthor:\n  - name: 甲\n    postion: 乙\n  - position: 丙\n---\n正文\n",
-			[]string{`book.md:5: unknown author key "postion" (did you mean "position"?)`,
-				"book.md:6: author has no name"}},
+			[]string{`book.md:5:5: unknown author key "postion" (did you mean "position"?)`,
+				"book.md:6:5: author has no name"}},
 		{"invalid UTF-8", fm + "好\n\n坏\xff\n",
-			[]string{"book.md:6: invalid UTF-8 (byte 0xff): save the file as UTF-8"}},
+			[]string{"book.md:6:2: invalid UTF-8 (byte 0xff): save the file as UTF-8"}},
 		{"empty body", fm + "\n",
 			[]string{"book.md:4: empty body: the book has no text after its front matter"}},
 		{"empty body at end of file", fm,
 			[]string{"book.md:3: empty body: the book has no text after its front matter"}},
 		{"footnote without definition", fm + "甲\n乙[^x]\n",
-			[]string{"book.md:5: footnote reference [^x] has no definition"}},
+			[]string{"book.md:5:2: footnote reference [^x] has no definition"}},
 		{"footnote without definition among others", fm + "甲[^a]乙[^x]\n\n[^a]: 注\n",
-			[]string{"book.md:4: footnote reference [^x] has no definition"}},
+			[]string{"book.md:4:7: footnote reference [^x] has no definition"}},
 		{"footnote never referenced", fm + "甲\n\n[^a]: 注\n",
 			[]string{"book.md:6: footnote [^a] is never referenced"}},
 		{"footnote defined twice", fm + "甲[^a]\n\n[^a]: 注\n\n[^a]: 又\n",
@@ -335,9 +335,9 @@ func TestErrors(t *testing.T) {
 		{"relative link", fm + "见\n[乙](other.md)\n",
 			[]string{`book.md:5: link to "other.md": a relative link is not supported yet (use an absolute URL or #id)`}},
 		{"every problem at once", "---\ntitle: T\nauther: X\n---\n文![图](a.png)\n\n\n甲[^x]\n\n[^y]: 注\n",
-			[]string{`book.md:3: unknown front matter key "auther" (did you mean "author"?)`,
+			[]string{`book.md:3:1: unknown front matter key "auther" (did you mean "author"?)`,
 				"book.md:5: image in running text: put it in a paragraph of its own to make it a figure",
-				"book.md:8: footnote reference [^x] has no definition",
+				"book.md:8:2: footnote reference [^x] has no definition",
 				"book.md:10: footnote [^y] is never referenced"}},
 	}
 	for _, tt := range tests {
@@ -366,7 +366,7 @@ func TestErrorFields(t *testing.T) {
 	if !errors.As(err, &e) {
 		t.Fatalf("errors.As(%v, *Error) failed", err)
 	}
-	want := Error{File: "a/book.md", Line: 4, Msg: "footnote reference [^x] has no definition"}
+	want := Error{File: "a/book.md", Line: 4, Col: 2, Msg: "footnote reference [^x] has no definition"}
 	if *e != want {
 		t.Errorf("got %+v, want %+v", *e, want)
 	}

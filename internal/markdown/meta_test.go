@@ -38,12 +38,12 @@ func TestColophonMetadataErrors(t *testing.T) {
 	front := "title: 书\nisbn: 978-7-01-012345-7\nnumbering: chinse\nlist_of_figures: yes\neditor: {name: 甲}\nkeywords: [[a]]\npublisher: [a]\n"
 	_, err := Parse("b.md", []byte("---\n"+front+"---\n正文\n"))
 	want := []string{
-		`b.md:3: isbn "978-7-01-012345-7": wrong check digit 7: it should be 5`,
-		`b.md:4: numbering "chinse": use none or chinese (did you mean "chinese"?)`,
-		`b.md:5: list_of_figures must be true or false`,
-		`b.md:6: editor must be text or a list of text items`,
-		`b.md:7: keywords must be a list of text items`,
-		`b.md:8: publisher must be text, not a list or mapping`,
+		`b.md:3:7: isbn "978-7-01-012345-7": wrong check digit 7: it should be 5`,
+		`b.md:4:12: numbering "chinse": use none or chinese (did you mean "chinese"?)`,
+		`b.md:5:18: list_of_figures must be true or false`,
+		`b.md:6:9: editor must be text or a list of text items`,
+		`b.md:7:12: keywords must be a list of text items`,
+		`b.md:8:12: publisher must be text, not a list or mapping`,
 	}
 	if err == nil || !reflect.DeepEqual(strings.Split(err.Error(), "\n"), want) {
 		t.Errorf("errors\n got %v\nwant %s", err, strings.Join(want, "\n"))
