@@ -599,12 +599,26 @@ func (e *engine) setParagraphs() {
 	}
 	next := make(chan *paraJob)
 	var wg sync.WaitGroup
+	// A panic in a worker would end the program, as no recover of the
+	// caller sees it: the first one is raised again in the caller's
+	// goroutine once all jobs are done, where the build turns it into an
+	// error naming the book.
+	var failOnce sync.Once
+	var failure any
+	setJob := func(j *paraJob) {
+		defer func() {
+			if p := recover(); p != nil {
+				failOnce.Do(func() { failure = fmt.Sprintf("%s:%d: %v", j.pos.File, j.pos.Line, p) })
+			}
+		}()
+		e.set(j)
+	}
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range next {
-				e.set(j)
+				setJob(j)
 			}
 		}()
 	}
@@ -623,6 +637,9 @@ func (e *engine) setParagraphs() {
 	}
 	close(next)
 	wg.Wait()
+	if failure != nil {
+		panic(failure)
+	}
 	rows := make([]*row, 0, len(e.rows)+len(jobs)*4)
 	for _, r := range e.rows {
 		if r.job == nil {

@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -406,4 +407,23 @@ func TestListMarkers(t *testing.T) {
 			t.Errorf("marker %s at x=%.1f: item text %v not two ems right on its line", want.mark, mark.X, text)
 		}
 	}
+}
+
+// TestParagraphPanicReachesCaller: a panic while setting a paragraph in a
+// worker goroutine comes back in the caller's goroutine, naming the
+// paragraph's place, where the build's recover turns it into an error.
+func TestParagraphPanicReachesCaller(t *testing.T) {
+	st, faces := testStyle(t)
+	var bad *doc.Emphasis // a nil node no reader makes
+	d := &doc.Document{Meta: doc.Metadata{Title: "测试"}, Blocks: []doc.Block{
+		&doc.Paragraph{Pos: doc.Pos{File: "book.md", Line: 7}, Content: []doc.Inline{doc.Text("正文"), bad}},
+	}}
+	defer func() {
+		p := recover()
+		if p == nil || !strings.Contains(fmt.Sprint(p), "book.md:7:") {
+			t.Errorf("recovered %v, want a panic naming book.md:7", p)
+		}
+	}()
+	Layout(d, Options{Style: st, Faces: faces})
+	t.Error("Layout returned although a paragraph could not be set")
 }
