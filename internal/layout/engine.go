@@ -239,6 +239,9 @@ type row struct {
 	noBreakAfter bool
 	// discardable rows (space before a heading) vanish at a page top.
 	discardable bool
+	// float lets a figure give way to the text after it when it does not
+	// fit on the page (see floatFigure).
+	float bool
 	// newPage starts a new page with this row; recto makes that page a
 	// right-hand (odd) one, leaving a blank page when needed.
 	newPage, recto bool

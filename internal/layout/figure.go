@@ -79,7 +79,7 @@ func (e *engine) addFigure(f *doc.Figure, leftIndent float64) {
 	}
 	content := h + gap + capH
 	// At least half a line above and below.
-	r := &row{heading: info, slots: int(math.Ceil((content+e.pitch)/e.pitch - eps))}
+	r := &row{heading: info, float: true, slots: int(math.Ceil((content+e.pitch)/e.pitch - eps))}
 	top := (float64(r.slots)*e.pitch - content) / 2
 	if w > 0 && h > 0 {
 		r.images = append(r.images, Image{X: leftIndent + (avail-w)/2, Y: top, W: w, H: h, Image: f.Image})
@@ -162,4 +162,32 @@ func (e *engine) insertLOF(at int) int {
 	lof = append(lof, &row{slots: 1, discardable: true})
 	e.rows = append(e.rows[:at], append(lof, e.rows[at:]...)...)
 	return len(lof)
+}
+
+// floatFigure handles a figure at row i that does not fit on the page
+// whose rows so far take used slots: as in books set by hand (and LaTeX's
+// floats), the text that follows fills the page and the figure goes to
+// the top of the next one, rather than leaving the page's foot empty. The
+// text moved up stops at the next heading, figure or forced page, so a
+// figure never leaves its section. It reports whether rows were moved.
+func (e *engine) floatFigure(i, used int, carry []noteChunk, notes []*doc.Footnote) bool {
+	j := i + 1
+	for ; j < len(e.rows); j++ {
+		r := e.rows[j]
+		if r.heading != nil || r.float || r.newPage || r.discardable {
+			break
+		}
+		withNotes := appendNew(notes, r.notes)
+		if !e.fits(used+r.slots, carry, withNotes) {
+			break
+		}
+		notes, used = withNotes, used+r.slots
+	}
+	if j == i+1 {
+		return false
+	}
+	fig := e.rows[i]
+	copy(e.rows[i:j-1], e.rows[i+1:j])
+	e.rows[j-1] = fig
+	return true
 }

@@ -269,3 +269,63 @@ func TestFigureLongCaption(t *testing.T) {
 		t.Errorf("%d images and %d caption lines; the test wants 1 and a caption of at least 10 lines", images, lines)
 	}
 }
+
+// TestFigureFloats: a figure that does not fit where it stands lets the
+// text after it fill its page and goes to the top of the next, instead of
+// leaving the foot of the page empty; text never crosses a heading.
+func TestFigureFloats(t *testing.T) {
+	st, faces := testStyle(t)
+	e, _ := newEngine(Options{Style: st, Faces: faces})
+	lines := int(e.bodyH / e.pitch)
+	floatDoc := func(heading bool) *doc.Document {
+		d := &doc.Document{Meta: doc.Metadata{Title: "插图"}}
+		for range lines - 6 {
+			d.Blocks = append(d.Blocks, &doc.Paragraph{Content: []doc.Inline{doc.Text("前文一行。")}})
+		}
+		d.Blocks = append(d.Blocks, &doc.Figure{Image: &doc.Image{Format: "png", Width: 2000, Height: 1000}, Number: 1})
+		if heading {
+			d.Blocks = append(d.Blocks, &doc.Heading{Level: 2, ID: "h", Content: []doc.Inline{doc.Text("下一节")}})
+		}
+		for range 8 {
+			d.Blocks = append(d.Blocks, &doc.Paragraph{Content: []doc.Inline{doc.Text("后文一行。")}})
+		}
+		return d
+	}
+	for _, heading := range []bool{false, true} {
+		res, err := Layout(floatDoc(heading), Options{Style: st, Faces: faces})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages := res.Book.Pages
+		figPage := -1
+		for pi, p := range pages {
+			if len(p.Images) > 0 {
+				figPage = pi
+			}
+		}
+		if figPage < 1 {
+			t.Fatalf("the figure is on page %d; the test needs it pushed past page 1", figPage+1)
+		}
+		prev := pages[figPage-1]
+		after := 0
+		for _, l := range prev.Lines {
+			if len(l.Cells) > 0 && prev.Glyphs[l.Cells[0].Glyph].Text == "后" {
+				after++
+			}
+		}
+		if im := pages[figPage].Images[0]; im.Y > e.top+1.5*e.pitch {
+			t.Errorf("the figure is %.1f pt down page %d, want it at the top", im.Y-e.top, figPage+1)
+		}
+		if heading {
+			// The section after the figure stays after it.
+			if after > 0 {
+				t.Errorf("%d lines of the next section moved above the figure of the section before", after)
+			}
+			continue
+		}
+		last := prev.Lines[len(prev.Lines)-1]
+		if free := e.top + e.bodyH - (last.Y - e.baseline(e.em) + e.pitch); after == 0 || free > eps {
+			t.Errorf("page %d ends %.1f pt above the foot with %d lines of the text after the figure: that text should fill it", figPage, free, after)
+		}
+	}
+}

@@ -62,6 +62,9 @@ func (e *engine) paginate() []*Page {
 			}
 			withNotes := appendNew(notes, r.notes)
 			if i > start && !e.fits(used+r.slots, carry, withNotes) {
+				if r.float && e.floatFigure(i, used, carry, notes) {
+					continue
+				}
 				break
 			}
 			notes, used = withNotes, used+r.slots
