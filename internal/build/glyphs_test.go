@@ -7,7 +7,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/paiban/paiban/internal/layout"
 	"github.com/paiban/paiban/internal/style"
 )
 
@@ -22,22 +21,7 @@ func TestNoMissingGlyphs(t *testing.T) {
 	}
 	for name, path := range books {
 		for _, styleName := range []string{style.Default, "a5-book"} {
-			st, err := style.Load(filepath.Join(root, "styles"), styleName)
-			if err != nil {
-				t.Fatal(err)
-			}
-			faces, err := loadFonts(filepath.Join(root, "fonts"), st)
-			if err != nil {
-				t.Fatal(err)
-			}
-			d, err := parseBook(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			res, err := layout.Layout(d, layout.Options{Style: st, Faces: faces})
-			if err != nil {
-				t.Fatal(err)
-			}
+			res := layoutBook(t, path, styleName)
 			if len(res.Missing) > 0 {
 				t.Errorf("%s, %s: characters no font has: %v", name, styleName, res.Missing)
 			}

@@ -31,6 +31,12 @@ const (
 
 func layoutArticle(t *testing.T, styleName string) *layout.Book {
 	t.Helper()
+	return layoutBook(t, filepath.Join(root, "source", "xinzhi-shengchanli.md"), styleName).Book
+}
+
+// layoutBook lays out the book at path (a file or a folder) in a style.
+func layoutBook(t *testing.T, path, styleName string) *layout.Result {
+	t.Helper()
 	st, err := style.Load(filepath.Join(root, "styles"), styleName)
 	if err != nil {
 		t.Fatal(err)
@@ -39,7 +45,7 @@ func layoutArticle(t *testing.T, styleName string) *layout.Book {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := markdown.ParseFile(filepath.Join(root, "source", "xinzhi-shengchanli.md"))
+	d, err := parseBook(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +53,7 @@ func layoutArticle(t *testing.T, styleName string) *layout.Book {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res.Book
+	return res
 }
 
 // TestArticleTypesetting counts, over the article in both page styles,

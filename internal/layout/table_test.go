@@ -271,12 +271,8 @@ func TestTableCaption(t *testing.T) {
 	t.Error("no caption line 表1　主要指标")
 }
 
-// TestTableWide sets tables far wider than the measure: 1,000 columns of
-// words. Every character stays inside the measure and no two columns
-// overlap.
-func TestTableWide(t *testing.T) {
-	st, faces := testStyle(t)
-	const n = 1000
+// wideTable is a document of one table of n columns of words, two rows.
+func wideTable(n int) *doc.Document {
 	tb := &doc.Table{Number: 1, Align: make([]doc.Align, n), Header: make([][]doc.Inline, n)}
 	row := make([][]doc.Inline, n)
 	for j := range n {
@@ -284,7 +280,16 @@ func TestTableWide(t *testing.T) {
 		row[j] = cellText("internationalisation 国际化")
 	}
 	tb.Rows = [][][]doc.Inline{row, row}
-	d := &doc.Document{Meta: doc.Metadata{Title: "宽表"}, Blocks: []doc.Block{tb}}
+	return &doc.Document{Meta: doc.Metadata{Title: "宽表"}, Blocks: []doc.Block{tb}}
+}
+
+// TestTableWide sets tables far wider than the measure: 1,000 columns of
+// words. Every character stays inside the measure and no two columns
+// overlap.
+func TestTableWide(t *testing.T) {
+	st, faces := testStyle(t)
+	const n = 1000
+	d := wideTable(n)
 	res, err := Layout(d, Options{Style: st, Faces: faces})
 	if err != nil {
 		t.Fatal(err)
@@ -363,14 +368,7 @@ func BenchmarkTableColumns(b *testing.B) {
 		}
 	}
 	for _, n := range []int{250, 1000, 4000} {
-		tb := &doc.Table{Number: 1, Align: make([]doc.Align, n), Header: make([][]doc.Inline, n)}
-		row := make([][]doc.Inline, n)
-		for j := range n {
-			tb.Header[j] = cellText(fmt.Sprint("列", j))
-			row[j] = cellText("internationalisation 国际化")
-		}
-		tb.Rows = [][][]doc.Inline{row, row}
-		d := &doc.Document{Meta: doc.Metadata{Title: "宽表"}, Blocks: []doc.Block{tb}}
+		d := wideTable(n)
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			for b.Loop() {
 				if _, err := Layout(d, Options{Style: st, Faces: faces}); err != nil {
