@@ -375,7 +375,7 @@ func fontLicenses(dir string, faces ...*fonts.Face) (map[string][]byte, error) {
 		if f == nil {
 			continue
 		}
-		name := "OFL-" + strings.ReplaceAll(f.Family, " ", "") + ".txt"
+		name := f.LicenseFile()
 		if _, ok := out[name]; ok {
 			continue
 		}

@@ -161,6 +161,7 @@ func (b *book) prepare() error {
 		b.figureList = b.renderFigureList()
 	}
 	b.planFonts()
+	b.keepLicenses()
 	b.colophon = b.renderColophon()
 	b.assignRunes()
 
@@ -417,6 +418,18 @@ func (b *book) renderTitlePage() string {
 }
 
 // planFonts decides which faces to embed and under what names.
+// keepLicenses keeps the licences of the faces the book embeds: a licence
+// file names a font, and one the book lacks would mislead.
+func (b *book) keepLicenses() {
+	used := map[string]bool{}
+	for _, f := range b.fonts {
+		if f != nil {
+			used[f.face.LicenseFile()] = true
+		}
+	}
+	b.licenses = slices.DeleteFunc(b.licenses, func(name string) bool { return !used[name] })
+}
+
 func (b *book) planFonts() {
 	f := b.opt.Fonts
 	add := func(role int, face *fonts.Face, e embeddedFont) {
@@ -434,8 +447,10 @@ func (b *book) planFonts() {
 		add(roleItalic, f.LatinItalic, embeddedFont{family: "Paiban Latin", file: "PaibanLatin-Italic.ttf", italic: true, sets: "西文着重"})
 	}
 	// LXGW WenKai reserves the names "LXGW" and "霞鹜": its subset must
-	// carry another.
-	add(roleKai, f.Kai, embeddedFont{family: "Paiban Kai SC", file: "PaibanKaiSC-Regular.ttf", sets: "引文"})
+	// carry another. Only a book with quotations gets it.
+	if len(b.use.kai) > 0 {
+		add(roleKai, f.Kai, embeddedFont{family: "Paiban Kai SC", file: "PaibanKaiSC-Regular.ttf", sets: "引文"})
+	}
 	// LXGW WenKai Mono reserves the same names. Only a book with code
 	// gets it, so that the colophon names no face the book lacks.
 	if len(b.use.mono) > 0 {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"golang.org/x/image/font"
@@ -113,6 +114,12 @@ func LoadDir(dir string, names []string) (map[string]*Face, error) {
 // centred punctuation, say). It cannot be embedded: Data is empty.
 func Synthetic(name string, fn func(rune) GlyphMetrics) *Face {
 	return &Face{PostScriptName: name, Family: name, synthetic: fn, metrics: map[rune]GlyphMetrics{}}
+}
+
+// LicenseFile is the name of the file beside the fonts that holds the
+// face's licence: OFL-<family without spaces>.txt (fonts/README.md).
+func (f *Face) LicenseFile() string {
+	return "OFL-" + strings.ReplaceAll(f.Family, " ", "") + ".txt"
 }
 
 // Has reports whether the face maps r to a real glyph.
