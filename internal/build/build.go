@@ -361,7 +361,7 @@ func pageBreaks(b *layout.Book) []epub.PageBreak {
 		if label == "" {
 			label = strconv.Itoa(i + 1)
 		}
-		out = append(out, epub.PageBreak{Block: p.Start.Block, Offset: p.Start.Offset, Label: label})
+		out = append(out, epub.PageBreak{Block: p.Start.Block, Offset: p.Start.Offset, Lead: p.Start.Lead, Label: label})
 	}
 	return out
 }

@@ -12,8 +12,13 @@ import (
 // the plain text (doc.PlainText) of the Block-th heading or paragraph,
 // counting headings and paragraphs in document order as doc.Walk visits
 // them. Label is the printed page number.
+//
+// A page that begins with figures, tables or code blocks, which are not
+// counted, begins Lead of them before the Block-th heading or paragraph
+// (Offset is then 0): Lead 1 is the one right before it.
 type PageBreak struct {
 	Block, Offset int
+	Lead          int
 	Label         string
 }
 
@@ -24,6 +29,9 @@ type pageMarks struct {
 	files   []string      // the file the marker was written to, by break
 	byBlock map[int][]int // break indices by block, in text order
 	next    int           // the number of the next heading or paragraph
+	// lead is, for each figure, table and code block, how many of them
+	// stand from it to the next heading or paragraph (itself included).
+	lead map[doc.Block]int
 }
 
 // safeLabel is a page number that can be part of an id as it is.
@@ -33,15 +41,26 @@ var safeLabel = regexp.MustCompile(`^[A-Za-z0-9]+$`)
 // the text, in reading order, with a label of its own.
 func newPageMarks(d *doc.Document, breaks []PageBreak) (*pageMarks, error) {
 	var lengths []int
+	lead := map[doc.Block]int{}
+	var uncounted []doc.Block // since the last heading or paragraph
 	doc.Walk(d.Blocks, func(bl doc.Block) {
 		switch n := bl.(type) {
 		case *doc.Heading:
 			lengths = append(lengths, utf8.RuneCountInString(doc.PlainText(n.Content)))
 		case *doc.Paragraph:
 			lengths = append(lengths, utf8.RuneCountInString(doc.PlainText(n.Content)))
+		case *doc.Figure, *doc.Table, *doc.CodeBlock:
+			uncounted = append(uncounted, bl)
+			return
+		default:
+			return
 		}
+		for i, u := range uncounted {
+			lead[u] = len(uncounted) - i
+		}
+		uncounted = uncounted[:0]
 	})
-	m := &pageMarks{breaks: breaks, ids: make([]string, len(breaks)), files: make([]string, len(breaks)), byBlock: map[int][]int{}}
+	m := &pageMarks{breaks: breaks, ids: make([]string, len(breaks)), files: make([]string, len(breaks)), byBlock: map[int][]int{}, lead: lead}
 	seen := map[string]bool{}
 	for i, pb := range breaks {
 		switch {
@@ -51,7 +70,9 @@ func newPageMarks(d *doc.Document, breaks []PageBreak) (*pageMarks, error) {
 			return nil, fmt.Errorf("epub: page %s is given twice", pb.Label)
 		case pb.Block < 0 || pb.Block >= len(lengths) || pb.Offset < 0 || pb.Offset > lengths[pb.Block]:
 			return nil, fmt.Errorf("epub: page %s begins at block %d offset %d, outside the text", pb.Label, pb.Block, pb.Offset)
-		case i > 0 && (pb.Block < breaks[i-1].Block || pb.Block == breaks[i-1].Block && pb.Offset <= breaks[i-1].Offset):
+		case pb.Lead < 0 || pb.Lead > 0 && pb.Offset != 0:
+			return nil, fmt.Errorf("epub: page %s begins %d blocks before block %d at offset %d", pb.Label, pb.Lead, pb.Block, pb.Offset)
+		case i > 0 && before(pb, breaks[i-1]):
 			return nil, fmt.Errorf("epub: page %s begins before page %s", pb.Label, breaks[i-1].Label)
 		}
 		seen[pb.Label] = true
@@ -62,4 +83,15 @@ func newPageMarks(d *doc.Document, breaks []PageBreak) (*pageMarks, error) {
 		m.byBlock[pb.Block] = append(m.byBlock[pb.Block], i)
 	}
 	return m, nil
+}
+
+// before reports whether page break a lies before b, or at the same place.
+func before(a, b PageBreak) bool {
+	switch {
+	case a.Block != b.Block:
+		return a.Block < b.Block
+	case a.Lead != b.Lead:
+		return a.Lead > b.Lead // further before the block
+	}
+	return a.Offset <= b.Offset
 }

@@ -3,6 +3,7 @@ package epub
 import (
 	"encoding/xml"
 	"html"
+	"io"
 	"regexp"
 	"slices"
 	"strings"
@@ -143,12 +144,12 @@ func TestPageBreakErrors(t *testing.T) {
 		source string
 		want   string
 	}{
-		{[]PageBreak{{0, 0, "1"}}, "", "PageSource is not set"},
-		{[]PageBreak{{0, 0, ""}}, "PDF", "has no label"},
-		{[]PageBreak{{0, 0, "1"}, {1, 0, "1"}}, "PDF", "page 1 is given twice"},
-		{[]PageBreak{{1, 0, "1"}, {0, 0, "2"}}, "PDF", "page 2 begins before page 1"},
-		{[]PageBreak{{99, 0, "1"}}, "PDF", "page 1 begins at block 99 offset 0, outside the text"},
-		{[]PageBreak{{0, 999, "1"}}, "PDF", "outside the text"},
+		{[]PageBreak{{Block: 0, Offset: 0, Label: "1"}}, "", "PageSource is not set"},
+		{[]PageBreak{{Block: 0, Offset: 0, Label: ""}}, "PDF", "has no label"},
+		{[]PageBreak{{Block: 0, Offset: 0, Label: "1"}, {Block: 1, Offset: 0, Label: "1"}}, "PDF", "page 1 is given twice"},
+		{[]PageBreak{{Block: 1, Offset: 0, Label: "1"}, {Block: 0, Offset: 0, Label: "2"}}, "PDF", "page 2 begins before page 1"},
+		{[]PageBreak{{Block: 99, Offset: 0, Label: "1"}}, "PDF", "page 1 begins at block 99 offset 0, outside the text"},
+		{[]PageBreak{{Block: 0, Offset: 999, Label: "1"}}, "PDF", "outside the text"},
 	} {
 		opt := options(t)
 		opt.PageBreaks, opt.PageSource = c.breaks, c.source
@@ -161,3 +162,42 @@ func TestPageBreakErrors(t *testing.T) {
 }
 
 type nopWriter struct{ *strings.Builder }
+
+// TestPageBreakBeforeUncountedBlocks: a print page that begins with a
+// figure, table or code block is marked before that block, Lead blocks
+// before the paragraph that follows them.
+func TestPageBreakBeforeUncountedBlocks(t *testing.T) {
+	img := testImage(t, "png", 4, 4, 128)
+	d := &doc.Document{Meta: doc.Metadata{Title: "书", Language: "zh-CN"}, Blocks: []doc.Block{
+		para(1, text("前文。")),
+		&doc.CodeBlock{Text: "x := 1\n"},
+		&doc.Figure{Image: img, Number: 1, ID: "fig-1", Caption: []doc.Inline{text("图题")}},
+		para(4, text("后文。")),
+	}}
+	opt := options(t)
+	opt.PageSource = "PDF"
+	opt.PageBreaks = []PageBreak{{Block: 0, Label: "1"}, {Block: 1, Lead: 2, Label: "2"}, {Block: 1, Lead: 1, Label: "3"}}
+	files, _ := epubFiles(t, write(t, d, opt))
+	var body string
+	for name, data := range files {
+		if strings.Contains(string(data), `id="page-2"`) {
+			body = string(data)
+			t.Logf("markers in %s", name)
+		}
+	}
+	p2, p3 := strings.Index(body, `id="page-2"`), strings.Index(body, `id="page-3"`)
+	pre, fig, after := strings.Index(body, "<pre"), strings.Index(body, "<figure"), strings.Index(body, "后文")
+	if p2 < 0 || p3 < 0 || pre < 0 || fig < 0 {
+		t.Fatalf("markers or blocks missing:\n%s", body)
+	}
+	if !(p2 < pre && pre < p3 && p3 < fig && fig < after) {
+		t.Errorf("order: page 2 at %d, code at %d, page 3 at %d, figure at %d, 后文 at %d; want page 2, code, page 3, figure, 后文", p2, pre, p3, fig, after)
+	}
+	if strings.Count(body, `role="doc-pagebreak"`) != 3 {
+		t.Errorf("%d markers, want 3 (none twice)", strings.Count(body, `role="doc-pagebreak"`))
+	}
+	opt.PageBreaks = []PageBreak{{Block: 1, Lead: 1, Label: "1"}, {Block: 1, Lead: 2, Label: "2"}}
+	if err := Write(io.Discard, d, opt); err == nil || !strings.Contains(err.Error(), "page 2 begins before page 1") {
+		t.Errorf("breaks out of order: %v", err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -260,12 +261,15 @@ func (r *renderer) block(bl doc.Block) {
 	case *doc.List:
 		r.list(n)
 	case *doc.CodeBlock:
+		r.leadBreaks(n)
 		r.codeBlock(n)
 	case *doc.ThematicBreak:
 		r.raw("<hr/>\n")
 	case *doc.Figure:
+		r.leadBreaks(n)
 		r.figure(n)
 	case *doc.Table:
+		r.leadBreaks(n)
 		r.table(n)
 	case *doc.DefinitionList:
 		r.raw("<dl>\n")
@@ -663,6 +667,27 @@ func (r *renderer) marked(s string, drop bool, write func(string)) {
 	}
 	piece(start, len(rs))
 	r.off += len(rs)
+}
+
+// leadBreaks writes, before a figure, table or code block, the markers of
+// the print pages that begin with it: breaks of the next heading or
+// paragraph whose Lead reaches back to this block. They are taken out of
+// that block's list, which would otherwise mark them at its start.
+func (r *renderer) leadBreaks(bl doc.Block) {
+	if r.marks == nil || r.inNotes {
+		return
+	}
+	lead := r.marks.lead[bl]
+	if lead == 0 {
+		return
+	}
+	list := r.marks.byBlock[r.marks.next]
+	for _, i := range list {
+		if r.marks.breaks[i].Lead == lead {
+			r.pageBreak(i)
+		}
+	}
+	r.marks.byBlock[r.marks.next] = slices.DeleteFunc(list, func(i int) bool { return r.marks.breaks[i].Lead == lead })
 }
 
 // pageBreak writes the marker of the i-th print page. It is empty, so

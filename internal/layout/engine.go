@@ -128,8 +128,12 @@ type engine struct {
 	// Running state of pagination: folio counters and the chapter whose
 	// title right-hand running heads carry.
 	frontPages, bodyPages int
-	progress              func(Progress)
-	chapter               string
+	// leads are the page positions of the uncounted blocks (figures,
+	// tables, code) since the last heading or paragraph, resolved when
+	// the next one comes (see TextPos.Lead).
+	leads    []*TextPos
+	progress func(Progress)
+	chapter  string
 	// pageRefs holds the folio of each heading, figure or table id from
 	// the previous pass, for cross-references that print it.
 	pageRefs map[string]string
@@ -248,9 +252,13 @@ type row struct {
 	// chapter is the title of the top-level heading this row opens.
 	chapter string
 	// job, on a placeholder row, is the paragraph to be set in its place.
-	job      *paraJob
-	heading  *headingInfo
-	start    *TextPos     // where the row's body text begins, if it has any
+	job     *paraJob
+	heading *headingInfo
+	start   *TextPos // where the row's body text begins, if it has any
+	// lead, on the rows of a figure, table or code block, is the page
+	// position before it; Block stays -1 when no heading or paragraph
+	// follows it.
+	lead     *TextPos
 	toc      *headingInfo // a table-of-contents entry for this heading
 	tocWidth float64      // where the entry's text ends
 	images   []Image
@@ -768,10 +776,12 @@ func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent, indent flo
 		case *doc.Heading:
 			e.pos = n.Pos
 			e.addHeading(n)
+			e.resolveLeads()
 			e.block++
 		case *doc.Paragraph:
 			e.pos = n.Pos
 			e.addParagraph(n.Content, f, leftIndent, indent, true)
+			e.resolveLeads()
 			e.block++
 		case *doc.BlockQuote:
 			e.pos = n.Pos
@@ -783,16 +793,22 @@ func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent, indent flo
 			e.addList(n, f, leftIndent)
 		case *doc.CodeBlock:
 			e.pos = n.Pos
+			from := len(e.rows)
 			e.addCodeBlock(n, leftIndent)
+			e.uncounted(from)
 		case *doc.DefinitionList:
 			e.pos = n.Pos
 			e.addDefinitions(n, f, leftIndent)
 		case *doc.Figure:
 			e.pos = n.Pos
+			from := len(e.rows)
 			e.addFigure(n, leftIndent)
+			e.uncounted(from)
 		case *doc.Table:
 			e.pos = n.Pos
+			from := len(e.rows)
 			e.addTable(n, leftIndent)
+			e.uncounted(from)
 		case *doc.ThematicBreak:
 			e.addSpace(1)
 			r := &row{slots: 1}
@@ -800,6 +816,28 @@ func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent, indent flo
 			e.rows = append(e.rows, r)
 		}
 	}
+}
+
+// uncounted gives the rows from index from on, those of a figure, table
+// or code block, the page position of that block: it is known only once
+// the heading or paragraph after it comes (resolveLeads).
+func (e *engine) uncounted(from int) {
+	pos := &TextPos{Block: -1}
+	e.leads = append(e.leads, pos)
+	for _, r := range e.rows[from:] {
+		if r.lead == nil {
+			r.lead = pos
+		}
+	}
+}
+
+// resolveLeads places the uncounted blocks since the last heading or
+// paragraph before the current one, e.block.
+func (e *engine) resolveLeads() {
+	for i, pos := range e.leads {
+		pos.Block, pos.Lead = e.block, len(e.leads)-i
+	}
+	e.leads = e.leads[:0]
 }
 
 // minMeasure is the narrowest column, in ems, that nesting leaves for

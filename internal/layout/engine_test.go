@@ -427,3 +427,33 @@ func TestParagraphPanicReachesCaller(t *testing.T) {
 	Layout(d, Options{Style: st, Faces: faces})
 	t.Error("Layout returned although a paragraph could not be set")
 }
+
+// TestPageStartsWithUncountedBlock: a page that begins inside a code
+// block starts Lead 1 before the paragraph after the block, so the EPUB
+// can put its marker before the block rather than after it.
+func TestPageStartsWithUncountedBlock(t *testing.T) {
+	st, faces := testStyle(t)
+	e, _ := newEngine(Options{Style: st, Faces: faces})
+	d := &doc.Document{Meta: doc.Metadata{Title: "代码"}}
+	for range int(e.bodyH/e.pitch) - 8 {
+		d.Blocks = append(d.Blocks, &doc.Paragraph{Content: []doc.Inline{doc.Text("前文一行。")}})
+	}
+	before := len(d.Blocks)
+	d.Blocks = append(d.Blocks, &doc.CodeBlock{Text: strings.Repeat("x := 1\n", 30)},
+		&doc.Paragraph{Content: []doc.Inline{doc.Text("后文。")}})
+	res, err := Layout(d, Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := res.Book.Pages
+	if len(pages) < 2 {
+		t.Fatalf("%d pages; the code block must run onto page 2", len(pages))
+	}
+	want := TextPos{Block: before, Offset: 0, Lead: 1}
+	if got := pages[1].Start; got != want {
+		t.Errorf("page 2 starts at %+v, want %+v (one block before paragraph %d)", got, want, before)
+	}
+	if got := pages[0].Start; got.Lead != 0 || got.Block != 0 {
+		t.Errorf("page 1 starts at %+v, want the first paragraph", got)
+	}
+}

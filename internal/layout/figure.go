@@ -189,5 +189,7 @@ func (e *engine) floatFigure(i, used int, carry []noteChunk, notes []*doc.Footno
 	fig := e.rows[i]
 	copy(e.rows[i:j-1], e.rows[i+1:j])
 	e.rows[j-1] = fig
+	// Its page position lies before text now on an earlier page.
+	fig.lead = nil
 	return true
 }

@@ -203,6 +203,9 @@ func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool)
 				e.chapter = r.chapter
 			}
 		}
+		if r.lead != nil && r.lead.Block >= 0 && p.Start.Block < 0 {
+			p.Start = *r.lead
+		}
 		if r.start != nil && p.Start.Block < 0 {
 			p.Start = *r.start
 		}
