@@ -167,14 +167,19 @@ func (e *engine) insertLOF(at int) int {
 // floatFigure handles a figure at row i that does not fit on the page
 // whose rows so far take used slots: as in books set by hand (and LaTeX's
 // floats), the text that follows fills the page and the figure goes to
-// the top of the next one, rather than leaving the page's foot empty. The
-// text moved up stops at the next heading, figure or forced page, so a
+// the top of the next one, rather than leaving the page's foot empty.
+// Figures after it wait too, in their order, while the text flows past
+// them. The text moved up stops at the next heading or forced page, so a
 // figure never leaves its section. It reports whether rows were moved.
 func (e *engine) floatFigure(i, used int, carry []noteChunk, notes []*doc.Footnote) bool {
+	moved := 0
 	j := i + 1
 	for ; j < len(e.rows); j++ {
 		r := e.rows[j]
-		if r.heading != nil || r.float || r.newPage || r.discardable {
+		if r.float {
+			continue
+		}
+		if r.heading != nil || r.newPage || r.discardable {
 			break
 		}
 		withNotes := appendNew(notes, r.notes)
@@ -182,14 +187,22 @@ func (e *engine) floatFigure(i, used int, carry []noteChunk, notes []*doc.Footno
 			break
 		}
 		notes, used = withNotes, used+r.slots
+		moved++
 	}
-	if j == i+1 {
+	if moved == 0 {
 		return false
 	}
-	fig := e.rows[i]
-	copy(e.rows[i:j-1], e.rows[i+1:j])
-	e.rows[j-1] = fig
-	// Its page position lies before text now on an earlier page.
-	fig.lead = nil
+	// The text first, then the waiting figures, each group in its order.
+	// Their page positions lie before text now on an earlier page.
+	var text, figures []*row
+	for _, r := range e.rows[i:j] {
+		if r.float {
+			r.lead = nil
+			figures = append(figures, r)
+		} else {
+			text = append(text, r)
+		}
+	}
+	copy(e.rows[i:j], append(text, figures...))
 	return true
 }

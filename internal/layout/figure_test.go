@@ -277,12 +277,17 @@ func TestFigureFloats(t *testing.T) {
 	st, faces := testStyle(t)
 	e, _ := newEngine(Options{Style: st, Faces: faces})
 	lines := int(e.bodyH / e.pitch)
-	floatDoc := func(heading bool) *doc.Document {
+	floatDoc := func(heading, second bool) *doc.Document {
 		d := &doc.Document{Meta: doc.Metadata{Title: "插图"}}
 		for range lines - 6 {
 			d.Blocks = append(d.Blocks, &doc.Paragraph{Content: []doc.Inline{doc.Text("前文一行。")}})
 		}
 		d.Blocks = append(d.Blocks, &doc.Figure{Image: &doc.Image{Format: "png", Width: 2000, Height: 1000}, Number: 1})
+		if second {
+			// The text flows past a second figure, which waits too.
+			d.Blocks = append(d.Blocks, &doc.Paragraph{Content: []doc.Inline{doc.Text("后文一行。")}},
+				&doc.Figure{Image: &doc.Image{Format: "png", Width: 1000, Height: 500}, Number: 2})
+		}
 		if heading {
 			d.Blocks = append(d.Blocks, &doc.Heading{Level: 2, ID: "h", Content: []doc.Inline{doc.Text("下一节")}})
 		}
@@ -291,15 +296,16 @@ func TestFigureFloats(t *testing.T) {
 		}
 		return d
 	}
-	for _, heading := range []bool{false, true} {
-		res, err := Layout(floatDoc(heading), Options{Style: st, Faces: faces})
+	for _, c := range []struct{ heading, second bool }{{false, false}, {true, false}, {false, true}} {
+		heading := c.heading
+		res, err := Layout(floatDoc(c.heading, c.second), Options{Style: st, Faces: faces})
 		if err != nil {
 			t.Fatal(err)
 		}
 		pages := res.Book.Pages
 		figPage := -1
 		for pi, p := range pages {
-			if len(p.Images) > 0 {
+			if len(p.Images) > 0 && figPage < 0 {
 				figPage = pi
 			}
 		}
