@@ -791,30 +791,35 @@ func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent, indent flo
 		case *doc.List:
 			e.pos = n.Pos
 			e.addList(n, f, leftIndent)
-		case *doc.CodeBlock:
-			e.pos = n.Pos
+		case *doc.CodeBlock, *doc.Figure, *doc.Table:
 			from := len(e.rows)
-			e.addCodeBlock(n, leftIndent)
+			e.addUncounted(n, leftIndent)
 			e.uncounted(from)
 		case *doc.DefinitionList:
 			e.pos = n.Pos
 			e.addDefinitions(n, f, leftIndent)
-		case *doc.Figure:
-			e.pos = n.Pos
-			from := len(e.rows)
-			e.addFigure(n, leftIndent)
-			e.uncounted(from)
-		case *doc.Table:
-			e.pos = n.Pos
-			from := len(e.rows)
-			e.addTable(n, leftIndent)
-			e.uncounted(from)
 		case *doc.ThematicBreak:
 			e.addSpace(1)
 			r := &row{slots: 1}
 			r.rules = append(r.rules, Rule{X: e.measure/2 - e.em, Y: e.pitch / 2, W: 2 * e.em, H: 0.5})
 			e.rows = append(e.rows, r)
 		}
+	}
+}
+
+// addUncounted sets a figure, table or code block: the blocks that are
+// not among the document's headings and paragraphs (TextPos).
+func (e *engine) addUncounted(b doc.Block, leftIndent float64) {
+	switch n := b.(type) {
+	case *doc.CodeBlock:
+		e.pos = n.Pos
+		e.addCodeBlock(n, leftIndent)
+	case *doc.Figure:
+		e.pos = n.Pos
+		e.addFigure(n, leftIndent)
+	case *doc.Table:
+		e.pos = n.Pos
+		e.addTable(n, leftIndent)
 	}
 }
 
