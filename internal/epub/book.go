@@ -328,9 +328,7 @@ func (b *book) renderFigureList() string {
 	r := newRenderer(figuresFile, b.fileOf, b.use)
 	r.open("nav", "figures")
 	r.raw(" epub:type=\"loi\" aria-labelledby=\"loi-title\">\n<h1 id=\"loi-title\">")
-	r.sans = true
-	r.text(figuresTitle)
-	r.sans = false
+	r.inSans(func() { r.text(figuresTitle) })
 	r.raw("</h1>\n<ol>\n")
 	for _, e := range b.figures {
 		r.raw("<li><a")
@@ -385,9 +383,7 @@ func (b *book) renderTitlePage() string {
 	r := newRenderer(titlePageFile, nil, b.use)
 	r.open("section", "titlepage")
 	r.raw(" epub:type=\"titlepage\">\n<h1>")
-	r.sans = true
-	r.text(m.Title)
-	r.sans = false
+	r.inSans(func() { r.text(m.Title) })
 	r.raw("</h1>\n")
 	if m.Subtitle != "" {
 		r.open("p", "subtitle")
@@ -517,9 +513,7 @@ func (b *book) renderColophon() string {
 	r := newRenderer(colophonFile, nil, b.use)
 	r.open("section", "colophon")
 	r.raw(" epub:type=\"colophon\">\n<h2>")
-	r.sans = true
-	r.text(colophonTitle)
-	r.sans = false
+	r.inSans(func() { r.text(colophonTitle) })
 	r.raw("</h2>\n")
 	line := func(s string) {
 		r.raw("<p>")

@@ -488,7 +488,8 @@ func depth(entries []*navEntry) int {
 // other entries follow sorted by name, so the output is reproducible.
 func writeZip(w io.Writer, files map[string][]byte, modified time.Time) error {
 	zw := zip.NewWriter(w)
-	date, clock := msDosTime(zipTime(modified))
+	modified = zipTime(modified)
+	date, clock := msDosTime(modified)
 	mt := []byte(mimetype)
 	fw, err := zw.CreateRaw(&zip.FileHeader{
 		Name:               "mimetype",
@@ -528,7 +529,7 @@ func writeZip(w io.Writer, files map[string][]byte, modified time.Time) error {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				entries[i].head, entries[i].body, entries[i].err = zipEntry(names[i], files[names[i]], zipTime(modified))
+				entries[i].head, entries[i].body, entries[i].err = zipEntry(names[i], files[names[i]], modified)
 			}
 		})
 	}

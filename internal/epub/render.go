@@ -228,6 +228,16 @@ func (r *renderer) blocks(bs []doc.Block) {
 	}
 }
 
+// inSans runs write with the characters it writes recorded for the sans
+// face (headings, strong, terms, table heads), as the style sheet sets
+// them in it.
+func (r *renderer) inSans(write func()) {
+	sans := r.sans
+	r.sans = true
+	write()
+	r.sans = sans
+}
+
 func (r *renderer) block(bl doc.Block) {
 	switch n := bl.(type) {
 	case *doc.Heading:
@@ -235,18 +245,18 @@ func (r *renderer) block(bl doc.Block) {
 		r.raw("<" + tag)
 		r.attr("id", n.ID)
 		r.raw(">")
-		r.sans = true
-		r.textBlock(n.Content, func() {
-			// The number is not in the heading's plain text: the print
-			// edition's page offsets count from the text after it.
-			if n.Number != "" {
-				r.open("span", "num")
-				r.raw(">")
-				r.plain(n.Number)
-				r.raw("</span>")
-			}
+		r.inSans(func() {
+			r.textBlock(n.Content, func() {
+				// The number is not in the heading's plain text: the print
+				// edition's page offsets count from the text after it.
+				if n.Number != "" {
+					r.open("span", "num")
+					r.raw(">")
+					r.plain(n.Number)
+					r.raw("</span>")
+				}
+			})
 		})
-		r.sans = false
 		r.raw("</" + tag + ">\n")
 	case *doc.Paragraph:
 		r.raw("<p>")
@@ -276,10 +286,7 @@ func (r *renderer) block(bl doc.Block) {
 		for _, item := range n.Items {
 			// Terms are set in 黑体, like strong text.
 			r.raw("<dt>")
-			sans := r.sans
-			r.sans = true
-			r.inlines(item.Term)
-			r.sans = sans
+			r.inSans(func() { r.inlines(item.Term) })
 			r.raw("</dt>\n")
 			for _, def := range item.Definitions {
 				r.raw("<dd>")
@@ -418,10 +425,7 @@ func (r *renderer) table(t *doc.Table) {
 	}
 	if len(t.Header) > 0 {
 		r.raw("<thead>\n")
-		sans := r.sans
-		r.sans = true
-		row(t.Header, "th")
-		r.sans = sans
+		r.inSans(func() { row(t.Header, "th") })
 		r.raw("</thead>\n")
 	}
 	r.raw("<tbody>\n")
@@ -453,11 +457,8 @@ func (r *renderer) inline(x doc.Inline) {
 		r.marked("\n", false, func(string) { r.raw("<br/>") })
 	case *doc.Emphasis:
 		if n.Strong {
-			sans := r.sans
 			r.raw("<strong>")
-			r.sans = true
-			r.inlines(n.Content)
-			r.sans = sans
+			r.inSans(func() { r.inlines(n.Content) })
 			r.raw("</strong>")
 			return
 		}

@@ -39,15 +39,18 @@ func program(data []byte, used []uint16) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Glyph data stays aligned so that short loca offsets (halved) work.
+	keep := make([]bool, gs.numGlyphs)
+	for _, g := range ids {
+		keep[g] = true
+	}
+	// Glyph data stays aligned as in the face, so that short loca offsets
+	// (halved) work.
 	align := gs.locaEntrySize()
 	var glyf []byte
 	offsets := make([]uint32, gs.numGlyphs+1)
-	next := 0 // index into ids
 	for g := range gs.numGlyphs {
 		offsets[g] = uint32(len(glyf))
-		if next < len(ids) && int(ids[next]) == g {
-			next++
+		if keep[g] {
 			data, err := gs.glyph(uint16(g))
 			if err != nil {
 				return nil, err
@@ -59,22 +62,13 @@ func program(data []byte, used []uint16) ([]byte, error) {
 		}
 	}
 	offsets[gs.numGlyphs] = uint32(len(glyf))
-	loca := make([]byte, 0, align*len(offsets))
-	for _, off := range offsets {
-		if gs.longLoca {
-			loca = append(loca, byte(off>>24), byte(off>>16), byte(off>>8), byte(off))
-		} else {
-			loca = append(loca, byte(off>>9), byte(off>>1))
-		}
-	}
+	loca, long := encodeLoca(offsets)
 	// The metrics of glyphs left out are never used (the PDF carries its
 	// own widths); zeroing them lets the table compress to almost nothing.
 	hmtx := slices.Clone(src["hmtx"])
 	hm := int(u16(src["hhea"][34:]))
-	next = 0
 	for g := range gs.numGlyphs {
-		if next < len(ids) && int(ids[next]) == g {
-			next++
+		if keep[g] {
 			continue
 		}
 		at, size := 4*g, 4
@@ -85,9 +79,7 @@ func program(data []byte, used []uint16) ([]byte, error) {
 			clear(hmtx[at : at+size])
 		}
 	}
-	head := slices.Clone(src["head"])
-	clear(head[8:12]) // checkSumAdjustment, set by writeSFNT
-	out := map[string][]byte{"glyf": glyf, "loca": loca, "hmtx": hmtx, "head": head}
+	out := map[string][]byte{"glyf": glyf, "loca": loca, "hmtx": hmtx, "head": patchHead(src["head"], long)}
 	for _, tag := range programTables {
 		if out[tag] == nil && src[tag] != nil {
 			out[tag] = src[tag]
