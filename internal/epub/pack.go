@@ -16,7 +16,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/klauspost/compress/flate"
+	"github.com/paiban/paiban/internal/deflate"
 )
 
 // xw builds an XML document; text and attribute values are escaped.
@@ -573,6 +573,9 @@ func isASCII(s string) bool {
 var storedExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true}
 
 // zipEntry returns the header and the stored or deflated body of a file.
+// zipLevel is klauspost/compress's default level.
+const zipLevel = 5
+
 func zipEntry(name string, data []byte, modified time.Time) (*zip.FileHeader, []byte, error) {
 	h := &zip.FileHeader{
 		Name:               name,
@@ -595,14 +598,7 @@ func zipEntry(name string, data []byte, modified time.Time) (*zip.FileHeader, []
 		return h, data, nil
 	}
 	var buf bytes.Buffer
-	fw, err := flate.NewWriter(&buf, flate.DefaultCompression)
-	if err != nil {
-		return nil, nil, err
-	}
-	if _, err := fw.Write(data); err != nil {
-		return nil, nil, err
-	}
-	if err := fw.Close(); err != nil {
+	if err := deflate.Raw(&buf, data, zipLevel); err != nil {
 		return nil, nil, err
 	}
 	h.CompressedSize64 = uint64(buf.Len())

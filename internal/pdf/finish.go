@@ -14,8 +14,7 @@ import (
 	"unicode"
 	"unicode/utf16"
 
-	"github.com/klauspost/compress/zlib"
-
+	"github.com/paiban/paiban/internal/deflate"
 	"github.com/paiban/paiban/internal/fonts"
 	"github.com/paiban/paiban/internal/layout"
 	"github.com/paiban/paiban/internal/panics"
@@ -361,9 +360,8 @@ func plainStream(body []byte) ([]byte, bool) {
 // standard library's default level and gives slightly smaller fonts.
 const compressLevel = 7
 
-// compressor makes compressed stream objects, reusing one zlib writer.
+// compressor makes compressed stream objects, reusing one buffer.
 type compressor struct {
-	zw  *zlib.Writer
 	buf bytes.Buffer
 }
 
@@ -371,19 +369,7 @@ type compressor struct {
 // the extra dictionary entries given.
 func (c *compressor) stream(data []byte, extra string) ([]byte, error) {
 	c.buf.Reset()
-	if c.zw == nil {
-		zw, err := zlib.NewWriterLevel(&c.buf, compressLevel)
-		if err != nil {
-			return nil, err
-		}
-		c.zw = zw
-	} else {
-		c.zw.Reset(&c.buf)
-	}
-	if _, err := c.zw.Write(data); err != nil {
-		return nil, err
-	}
-	if err := c.zw.Close(); err != nil {
+	if err := deflate.Zlib(&c.buf, data, compressLevel); err != nil {
 		return nil, err
 	}
 	s := fmt.Appendf(make([]byte, 0, c.buf.Len()+80), "<<\n/Filter /FlateDecode\n/Length %d\n%s>>\nstream\n", c.buf.Len(), extra)
