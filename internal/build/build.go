@@ -115,6 +115,20 @@ func Run(book string, opt Options) (err error) {
 	if err != nil {
 		return err
 	}
+	// A drawn cover needs only the metadata and the fonts: it is drawn
+	// while the book is laid out rather than while the editions are
+	// written, when both processors are busy.
+	coverDone := make(chan error, 1)
+	if wantEPUB && cover == nil {
+		go func() {
+			var err error
+			defer func() { coverDone <- err }()
+			defer guard(book, &err)
+			cover, err = epub.DrawCover(d.Meta, epubFonts(st, faces))
+		}()
+	} else {
+		coverDone <- nil
+	}
 
 	// Lay out once per style needed: the PDF's, and the default one for
 	// the EPUB's page breaks when it differs.
@@ -147,7 +161,7 @@ func Run(book string, opt Options) (err error) {
 		}()
 	}
 	lw.Wait()
-	if err := errors.Join(printErr, pageErr); err != nil {
+	if err := errors.Join(printErr, pageErr, <-coverDone); err != nil {
 		return err
 	}
 	if paged == nil {
@@ -320,14 +334,7 @@ func bookDate(book string, d *doc.Document) (time.Time, error) {
 
 // writeEPUB writes the EPUB edition; opt gives the fonts and styles folders.
 func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*fonts.Face, date time.Time, opt Options, cover []byte, paged *layout.Book, pageStyle string) error {
-	epubFonts := epub.Fonts{
-		Serif:       faces[st.Fonts.Serif],
-		Sans:        faces[st.Fonts.Sans],
-		Latin:       faces[st.Fonts.Latin],
-		LatinItalic: faces[st.Fonts.LatinItalic],
-		Kai:         faces[st.Fonts.Kai],
-		Mono:        faces[st.Fonts.Mono],
-	}
+	epubFonts := epubFonts(st, faces)
 	sheet, err := os.ReadFile(filepath.Join(opt.StylesDir, "epub.css"))
 	if err != nil {
 		return fmt.Errorf("the EPUB style sheet: %w", err)
@@ -347,6 +354,18 @@ func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*
 		PageSource: fmt.Sprintf("《%s》印刷版 PDF（%s 版式）", d.Meta.Title, pageStyle),
 	}
 	return epub.Write(w, d, eopt)
+}
+
+// epubFonts are the faces of st's roles.
+func epubFonts(st *style.Style, faces map[string]*fonts.Face) epub.Fonts {
+	return epub.Fonts{
+		Serif:       faces[st.Fonts.Serif],
+		Sans:        faces[st.Fonts.Sans],
+		Latin:       faces[st.Fonts.Latin],
+		LatinItalic: faces[st.Fonts.LatinItalic],
+		Kai:         faces[st.Fonts.Kai],
+		Mono:        faces[st.Fonts.Mono],
+	}
 }
 
 // pageBreaks are where the pages of a laid-out book begin in the text;

@@ -28,7 +28,7 @@ type coverImage struct {
 // makeCover returns the user's cover, checked, or draws one.
 func (b *book) makeCover() (*coverImage, error) {
 	if b.opt.Cover == nil {
-		data, err := drawCover(b.doc.Meta, b.opt.Fonts)
+		data, err := DrawCover(b.doc.Meta, b.opt.Fonts)
 		if err != nil {
 			return nil, err
 		}
@@ -75,8 +75,11 @@ const (
 	inkVermilion
 )
 
-// drawCover draws the cover as a PNG.
-func drawCover(m doc.Metadata, f Fonts) (data []byte, err error) {
+// DrawCover draws the cover Write draws when Options.Cover is nil, as a
+// PNG: it needs only the metadata and the fonts, so a caller can draw it
+// while other work (laying out the print edition) goes on, and pass it
+// as Options.Cover.
+func DrawCover(m doc.Metadata, f Fonts) (data []byte, err error) {
 	defer func() {
 		// x/image's rasteriser is not hardened against malformed fonts;
 		// a bad font must give an error, not bring the program down.

@@ -911,7 +911,7 @@ func BenchmarkDrawCover(b *testing.B) {
 	m := sampleBook().Meta
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := drawCover(m, f); err != nil {
+		if _, err := DrawCover(m, f); err != nil {
 			b.Fatal(err)
 		}
 	}
