@@ -559,3 +559,105 @@ func BenchmarkSubset(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(out)), "font-bytes")
 }
+
+// TestSubsetNested checks that a subset keeps the components of
+// components: ệ is built from ẹ, itself built from e and a dot below, and
+// a subset one level deep printed a bare e. The subset's outline of ệ must
+// be the face's.
+func TestSubsetNested(t *testing.T) {
+	f := testFace(t, serif4)
+	data, err := Subset(f, []rune("ệ"), SubsetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := sfnt.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tables, err := tableDirectory(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gs, err := newGlyphSource(tables)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Walk the composite in the subset: it must be at least two deep.
+	var depth func(g uint16) int
+	depth = func(g uint16) int {
+		data, err := gs.glyph(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		offs, err := componentOffsets(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := 0
+		for _, o := range offs {
+			d = max(d, 1+depth(u16(data[o:])))
+		}
+		return d
+	}
+	var buf sfnt.Buffer
+	g, err := sub.GlyphIndex(&buf, 'ệ')
+	if err != nil || g == 0 {
+		t.Fatalf("subset maps ệ to glyph %d (%v)", g, err)
+	}
+	if d := depth(uint16(g)); d < 2 {
+		t.Errorf("ệ is %d level(s) deep in the subset; the test needs a nested composite", d)
+	}
+	outline := func(sf *sfnt.Font, g sfnt.GlyphIndex) string {
+		segs, err := sf.LoadGlyph(&buf, g, fixed.I(1000), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(segs)
+	}
+	orig, _ := f.sf.GlyphIndex(&buf, 'ệ')
+	if got, want := outline(sub, g), outline(f.sf, orig); got != want {
+		t.Errorf("the subset's ệ differs from the face's:\n got %.200s\nwant %.200s", got, want)
+	}
+	if gs.numGlyphs > 10 {
+		t.Errorf("subset of ệ has %d glyphs", gs.numGlyphs)
+	}
+}
+
+// TestSubsetNoOutlines checks the stand-in subset: the same glyph for
+// every rune and the same advances as the full subset, and no outlines.
+func TestSubsetNoOutlines(t *testing.T) {
+	f := testFace(t, serifSC)
+	runes := []rune(cjkText + "ệ")
+	full, err := Subset(f, runes, SubsetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stub, err := Subset(f, runes, SubsetOptions{NoOutlines: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ff, err := Parse(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sf, err := Parse(stub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runes {
+		fm, sm := ff.Metrics(r), sf.Metrics(r)
+		if fm.Glyph != sm.Glyph || fm.Advance != sm.Advance {
+			t.Errorf("%q: stub has glyph %d advance %g, the subset %d %g", r, sm.Glyph, sm.Advance, fm.Glyph, fm.Advance)
+		}
+	}
+	tables, err := tableDirectory(stub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(tables["glyf"]); n != 0 {
+		t.Errorf("stub has %d bytes of outlines", n)
+	}
+	if len(stub) >= len(full)/2 {
+		t.Errorf("stub is %d bytes, the subset %d", len(stub), len(full))
+	}
+}

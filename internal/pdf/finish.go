@@ -29,7 +29,7 @@ import (
 //     as five or six hex digits instead of UTF-16 surrogate pairs, which
 //     breaks text extraction;
 //   - replaces the font programs: gopdf's subsets lack the parts of nested
-//     composite glyphs (see fonts.Program);
+//     composite glyphs (see face.stub);
 //   - compresses the page contents (see plainStream);
 //   - writes the document information itself: gopdf has no /Keywords or
 //     /ModDate and also mis-encodes characters outside the BMP there;
@@ -189,11 +189,11 @@ func fixFont(z *compressor, f *face, objs [][]byte) error {
 	// glyph 0) for what it cannot map: make sure it found every character,
 	// as the glyph the font program was made for.
 	for _, r := range f.runes {
-		switch g, want := glyphOf[r], f.face.Metrics(r).Glyph; {
+		switch g, want := glyphOf[r], f.glyph[r]; {
 		case g == 0:
 			return fmt.Errorf("pdf: font %s: gopdf finds no glyph for %q (%U)", f.face.PostScriptName, r, r)
 		case g != want:
-			return fmt.Errorf("pdf: font %s: gopdf draws glyph %d for %q (%U), the font has %d", f.face.PostScriptName, g, r, r, want)
+			return fmt.Errorf("pdf: font %s: gopdf draws glyph %d for %q (%U), the subset has %d", f.face.PostScriptName, g, r, r, want)
 		}
 	}
 	slices.Sort(glyphs)
@@ -208,27 +208,23 @@ func fixFont(z *compressor, f *face, objs [][]byte) error {
 	return nil
 }
 
-// program is a face's font program as the body of a compressed stream
-// object. It depends only on the glyphs drawn, so it is made while gopdf
-// draws the pages; done is closed when body or err is set.
+// program is a face's font program, its subset, as the body of a
+// compressed stream object. It is made while gopdf draws the pages; done
+// is closed when body or err is set.
 type program struct {
 	done chan struct{}
 	body []byte
 	err  error
 }
 
-// startProgram begins making f's font program.
+// startProgram begins making f's font program: the subset its stub
+// stands in for, glyphs numbered alike.
 func (f *face) startProgram() {
 	f.prog = &program{done: make(chan struct{})}
 	go func() {
 		defer close(f.prog.done)
 		defer panics.Catch(&f.prog.err, "subsetting font "+f.face.PostScriptName)
-		glyphs := make([]uint16, 0, len(f.runes))
-		for _, r := range f.runes {
-			glyphs = append(glyphs, f.face.Metrics(r).Glyph)
-		}
-		slices.Sort(glyphs)
-		prog, err := fonts.Program(f.face, slices.Compact(glyphs))
+		prog, err := fonts.Subset(f.face, f.runes, fonts.SubsetOptions{})
 		if err != nil {
 			f.prog.err = fmt.Errorf("pdf: %w", err)
 			return

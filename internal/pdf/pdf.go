@@ -19,10 +19,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/paiban/paiban/internal/fonts"
 	"github.com/paiban/paiban/internal/layout"
+	"github.com/paiban/paiban/internal/panics"
 	"github.com/signintech/gopdf"
 )
 
@@ -46,6 +48,9 @@ func Write(w io.Writer, b *layout.Book) error {
 	}
 	faces, err := collectFaces(b)
 	if err != nil {
+		return err
+	}
+	if err := stubFaces(faces); err != nil {
 		return err
 	}
 	for _, f := range faces {
@@ -130,10 +135,51 @@ type face struct {
 	// integer exactly as gopdf writes it in /W, so that batched runs can be
 	// checked against what a viewer will compute.
 	width map[rune]float64
+	// stub is the face cut down to runes, glyphs renumbered densely, with
+	// no outlines: the font gopdf is given. gopdf reads every table of the
+	// font it is given in full and copies and compresses every outline,
+	// which for a whole CJK face is megabytes of work thrown away (finish
+	// replaces its font program: its subsets lack the parts of nested
+	// composite glyphs). The program embedded is the same subset with
+	// outlines, numbered alike.
+	stub []byte
+	// glyph is each rune's glyph in the subset.
+	glyph map[rune]uint16
 	// cmap is the object number of the ToUnicode CMap gopdf writes.
 	cmap int
 	// prog is the font program that replaces gopdf's (see finish).
 	prog *program
+}
+
+// stubFaces makes every face's stub, in parallel.
+func stubFaces(faces []*face) error {
+	errs := make([]error, len(faces))
+	var wg sync.WaitGroup
+	for i, f := range faces {
+		wg.Go(func() {
+			defer panics.Catch(&errs[i], "subsetting font "+f.face.PostScriptName)
+			errs[i] = f.makeStub()
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (f *face) makeStub() error {
+	data, err := fonts.Subset(f.face, f.runes, fonts.SubsetOptions{NoOutlines: true})
+	if err != nil {
+		return fmt.Errorf("pdf: %w", err)
+	}
+	sub, err := fonts.Parse(data)
+	if err != nil {
+		return fmt.Errorf("pdf: subset of %s: %w", f.face.PostScriptName, err)
+	}
+	f.stub = data
+	f.glyph = make(map[rune]uint16, len(f.runes))
+	for _, r := range f.runes {
+		f.glyph[r] = sub.Metrics(r).Glyph
+	}
+	return nil
 }
 
 // collectFaces lists the faces in order of first use with the characters
@@ -242,16 +288,9 @@ func draw(b *layout.Book, faces []*face) (d *drawn, err error) {
 	gp.Start(gopdf.Config{Unit: gopdf.UnitPT, PageSize: gopdf.Rect{W: first.Width, H: first.Height}})
 	gp.SetNoCompression() // finish compresses the pages; see plainStream
 	for _, f := range faces {
-		// gopdf parses every table of the font it is given and embeds a
-		// subset of it, which finish replaces; a stub without outlines
-		// gives it the same glyph ids and widths at a fraction of the work.
-		stub, err := fonts.Stub(f.face, f.runes)
-		if err != nil {
-			return nil, fmt.Errorf("pdf: %w", err)
-		}
 		// gopdf adds the ToUnicode CMap as the font's first object.
 		f.cmap = gp.GetNextObjectID()
-		if err := gp.AddTTFFontDataWithOption(f.name, stub, gopdf.TtfOption{}); err != nil {
+		if err := gp.AddTTFFontDataWithOption(f.name, f.stub, gopdf.TtfOption{}); err != nil {
 			return nil, fmt.Errorf("pdf: font %s: %w", f.face.PostScriptName, err)
 		}
 	}
