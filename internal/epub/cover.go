@@ -240,12 +240,11 @@ func blend(paper, ink color.RGBA, a float64) color.RGBA {
 	return color.RGBA{mix(paper.R, ink.R), mix(paper.G, ink.G), mix(paper.B, ink.B), 0xff}
 }
 
-// parseFace reads a face for drawing; opentype parses lazily, so even a
-// 15 MB CJK face is quick.
+// parseFace returns the face's parsed font for drawing.
 func parseFace(f *fonts.Face) (*opentype.Font, error) {
-	ot, err := opentype.Parse(f.Data)
-	if err != nil {
-		return nil, fmt.Errorf("epub: drawing the cover with %s: %w", f.PostScriptName, err)
+	ot := f.SFNT()
+	if ot == nil {
+		return nil, fmt.Errorf("epub: drawing the cover with %s: the face has no outlines", f.PostScriptName)
 	}
 	return ot, nil
 }

@@ -122,6 +122,12 @@ func (f *Face) LicenseFile() string {
 	return "OFL-" + strings.ReplaceAll(f.Family, " ", "") + ".txt"
 }
 
+// SFNT returns the parsed font, for drawing with x/image (an
+// opentype.Font is an sfnt.Font), so that drawing does not parse the file
+// again; nil for a synthetic face. It is safe for concurrent use as long
+// as each caller passes its own sfnt.Buffer, as x/image's faces do.
+func (f *Face) SFNT() *sfnt.Font { return f.sf }
+
 // Has reports whether the face maps r to a real glyph.
 func (f *Face) Has(r rune) bool { return f.Metrics(r).Glyph != 0 }
 
