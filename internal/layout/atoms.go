@@ -401,7 +401,7 @@ func uaxBreaks(atoms []atom) []bool {
 		starts[i] = text.Len()
 		text.WriteString(a.text)
 	}
-	allowed := map[int]bool{}
+	allowed := make([]bool, text.Len()+1) // by byte offset
 	rest, state, pos := text.String(), -1, 0
 	for len(rest) > 0 {
 		var seg string

@@ -10,6 +10,7 @@ import (
 	"maps"
 	"math"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -473,6 +474,7 @@ func (e *engine) lineGlyphs(r *row, sp *setPara, ln line, x0, y float64) {
 		linkStart = -1
 	}
 	rec := Line{Y: y, X0: x0, X1: x0 + ln.width, Cells: make([]Cell, 0, ln.end-ln.start), Block: -1}
+	r.glyphs = slices.Grow(r.glyphs, ln.end-ln.start)
 	for i := 0; i < ln.end-ln.start; i++ {
 		a := sp.atoms[ln.start+i]
 		x := x0 + ln.x[i] + ln.shift[i]
@@ -558,11 +560,16 @@ func (e *engine) addParagraph(inlines []doc.Inline, f faceSet, leftIndent float6
 	e.rows = append(e.rows, &row{job: j})
 }
 
-// set breaks the paragraph into lines and makes its rows.
-func (e *engine) set(j *paraJob) {
-	b := &atomBuilder{fallback: e.fallback, pos: j.pos, missing: &j.missing, profile: e.profile}
+// set breaks the paragraph into lines and makes its rows. scratch holds
+// the atoms of the worker's previous paragraph: nothing keeps a
+// paragraph's atoms once its rows are made, so each worker reuses one
+// slice instead of allocating a paragraph's worth (over a hundred bytes
+// a character) every time.
+func (e *engine) set(j *paraJob, scratch *[]atom) {
+	b := &atomBuilder{atoms: (*scratch)[:0], fallback: e.fallback, pos: j.pos, missing: &j.missing, profile: e.profile}
 	e.addInlines(b, j.inlines, e.runStyle(j.f, e.em))
 	atoms := b.finish()
+	defer func() { *scratch = atoms[:0] }()
 	if len(atoms) == 0 {
 		return
 	}
@@ -616,20 +623,21 @@ func (e *engine) setParagraphs() {
 	// error naming the book.
 	var failOnce sync.Once
 	var failure any
-	setJob := func(j *paraJob) {
+	setJob := func(j *paraJob, scratch *[]atom) {
 		defer func() {
 			if p := recover(); p != nil {
 				failOnce.Do(func() { failure = fmt.Sprintf("%s:%d: %v", j.pos.File, j.pos.Line, p) })
 			}
 		}()
-		e.set(j)
+		e.set(j, scratch)
 	}
 	for range runtime.GOMAXPROCS(0) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var scratch []atom
 			for j := range next {
-				setJob(j)
+				setJob(j, &scratch)
 			}
 		}()
 	}

@@ -163,6 +163,15 @@ func (e *engine) note(n *doc.Footnote) *setPara {
 func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool) (*Page, []pendingLink, []tocPlacement, []noteChunk) {
 	e.left = e.leftFor(idx)
 	p := &Page{Width: e.pageW, Height: e.pageH, Folio: e.folio(front), Start: TextPos{Block: -1}}
+	// The page's glyphs and lines are the rows' plus a few of its own
+	// (notes, head, folio): sized once rather than grown by doubling.
+	glyphs, lines := 0, 0
+	for _, r := range rows {
+		glyphs += len(r.glyphs)
+		lines += len(r.lines)
+	}
+	p.Glyphs = make([]Glyph, 0, glyphs+glyphs/8+32)
+	p.Lines = make([]Line, 0, lines+lines/8+4)
 	opensChapter := false
 	var links []pendingLink
 	var tocs []tocPlacement
@@ -286,15 +295,20 @@ func (e *engine) placeRow(p *Page, r *row, y float64) int {
 		im.Y += y
 		p.Images = append(p.Images, im)
 	}
+	n := 0
+	for _, l := range r.lines {
+		n += len(l.Cells)
+	}
+	cells := make([]Cell, 0, n) // one allocation for the row's lines
 	for _, l := range r.lines {
 		l.Y += y
 		l.X0 += e.left
 		l.X1 += e.left
-		cells := make([]Cell, len(l.Cells))
-		for i, c := range l.Cells {
-			cells[i] = Cell{Glyph: c.Glyph + base, Start: c.Start + e.left, Width: c.Width}
+		from := len(cells)
+		for _, c := range l.Cells {
+			cells = append(cells, Cell{Glyph: c.Glyph + base, Start: c.Start + e.left, Width: c.Width})
 		}
-		l.Cells = cells
+		l.Cells = cells[from:len(cells):len(cells)]
 		p.Lines = append(p.Lines, l)
 	}
 	for _, l := range r.links {
