@@ -76,56 +76,60 @@ func totalFit(p paragraph, sums prefix) [][2]int {
 	best := make([][2]state, n+1)
 	best[0][0] = state{ok: true}
 	for s := 0; s < n; s++ {
-		for q := 0; q < 2; q++ {
-			if !best[s][q].ok {
-				continue
-			}
-			base := best[s][q].cost
-			relax := func(e int, c float64, squeezed bool) {
-				qq := 0
+		if !best[s][0].ok && !best[s][1].ok {
+			continue
+		}
+		// A line's fit does not depend on how the line before it was
+		// set: each candidate is measured once and offered to both
+		// states (a squeezed line after a squeezed one costs more).
+		relax := func(e int, c float64, squeezed bool) {
+			for q := range 2 {
+				if !best[s][q].ok {
+					continue
+				}
+				qq, total := 0, best[s][q].cost+c+lineCost
 				if squeezed {
 					qq = 1
 					if q == 1 {
-						c += squeezedPair
+						total += squeezedPair
 					}
 				}
-				total := base + c + lineCost
 				// Ties go to the later start, i.e. fuller earlier lines.
 				if st := &best[e][qq]; !st.ok || total <= st.cost {
 					*st = state{cost: total, from: s, fromQ: q == 1, ok: true}
 				}
 			}
-			avail := p.avail(s == 0)
-			found := false
-			// Lines with more than lineWindow ems to spare cost more than
-			// any alternative worth having (except a short last line),
-			// so the search starts near the measure: this keeps the work
-			// linear in the paragraph's length rather than its length
-			// times the measure.
-			from := s + 1
-			if end := sums.forced[s]; sums.w[end]-sums.w[s] > avail {
-				from = max(from, sort.SearchFloat64s(sums.w, sums.w[s]+avail-lineWindow*p.em))
-				if c, squeezed, ok := lineFit(p, sums, s, end, avail); ok && end < from {
-					relax(end, c, squeezed)
-				}
+		}
+		avail := p.avail(s == 0)
+		found := false
+		// Lines with more than lineWindow ems to spare cost more than
+		// any alternative worth having (except a short last line), so
+		// the search starts near the measure: this keeps the work linear
+		// in the paragraph's length rather than its length times the
+		// measure.
+		from := s + 1
+		if end := sums.forced[s]; sums.w[end]-sums.w[s] > avail {
+			from = max(from, sort.SearchFloat64s(sums.w, sums.w[s]+avail-lineWindow*p.em))
+			if c, squeezed, ok := lineFit(p, sums, s, end, avail); ok && end < from {
+				relax(end, c, squeezed)
 			}
-			for e := from; e <= n; e++ {
-				if !canEnd(p, e) {
-					continue
-				}
-				c, squeezed, ok := lineFit(p, sums, s, e, avail)
-				if !ok {
-					break
-				}
-				found = true
-				relax(e, c, squeezed)
-				if e < n && p.atoms[e].hardBreak {
-					break
-				}
+		}
+		for e := from; e <= n; e++ {
+			if !canEnd(p, e) {
+				continue
 			}
-			if !found {
-				relax(emergencyBreak(p, sums, s, avail), overfullCost, false)
+			c, squeezed, ok := lineFit(p, sums, s, e, avail)
+			if !ok {
+				break
 			}
+			found = true
+			relax(e, c, squeezed)
+			if e < n && p.atoms[e].hardBreak {
+				break
+			}
+		}
+		if !found {
+			relax(emergencyBreak(p, sums, s, avail), overfullCost, false)
 		}
 	}
 	q := 0
@@ -198,7 +202,8 @@ type prefix struct {
 func newPrefix(p paragraph) prefix {
 	n := len(p.atoms)
 	s := prefix{w: make([]float64, n+1), gap: make([]float64, n+1), shrink: make([]float64, n+1), slots: make([]int, n+1)}
-	for i, a := range p.atoms {
+	for i := range p.atoms {
+		a := &p.atoms[i]
 		s.w[i+1] = s.w[i] + a.width
 		s.gap[i+1] = s.gap[i] + a.gap
 		s.shrink[i+1] = s.shrink[i] + atomShrink(a, p.em) + gapShrink(a, p.em)
@@ -220,7 +225,7 @@ func newPrefix(p paragraph) prefix {
 
 // atomShrink is how much a mark's cell may give up when a line is squeezed
 // (clreq §3.5.3 c–e). Sentence-final 。？！ are not squeezed.
-func atomShrink(a atom, _ float64) float64 {
+func atomShrink(a *atom, _ float64) float64 {
 	switch a.cls {
 	case clsOpen:
 		return a.blankL
@@ -232,7 +237,7 @@ func atomShrink(a atom, _ float64) float64 {
 
 // gapShrink is how much the space before an atom may shrink: word spaces
 // to 0.25 em, Han–Latin gaps to 0.125 em (reference §3.3).
-func gapShrink(a atom, em float64) float64 {
+func gapShrink(a *atom, em float64) float64 {
 	switch a.gapKind {
 	case gapWordSpace:
 		return max(0, a.gap-0.25*em)
@@ -247,10 +252,12 @@ func gapShrink(a atom, em float64) float64 {
 // blank right half (reference §2.4).
 func edgeTrim(p paragraph, s, e int) float64 {
 	t := 0.0
-	if a := p.atoms[s]; a.cls == clsOpen {
+	// Pointers, not copies: atoms are large and this runs for every
+	// candidate line.
+	if a := &p.atoms[s]; a.cls == clsOpen {
 		t += a.blankL
 	}
-	if a := p.atoms[e-1]; blankRight(a.cls) {
+	if a := &p.atoms[e-1]; blankRight(a.cls) {
 		t += a.blankR
 	}
 	return t
@@ -263,11 +270,11 @@ func natural(p paragraph, sums prefix, s, e int) float64 {
 // shrinkable is the total the span can give up, excluding what the edge
 // trims already took.
 func shrinkable(p paragraph, sums prefix, s, e int) float64 {
-	t := sums.shrink[e] - sums.shrink[s] - gapShrink(p.atoms[s], p.em)
-	if a := p.atoms[s]; a.cls == clsOpen {
+	t := sums.shrink[e] - sums.shrink[s] - gapShrink(&p.atoms[s], p.em)
+	if a := &p.atoms[s]; a.cls == clsOpen {
 		t -= atomShrink(a, p.em)
 	}
-	if a := p.atoms[e-1]; blankRight(a.cls) {
+	if a := &p.atoms[e-1]; blankRight(a.cls) {
 		t -= atomShrink(a, p.em)
 	}
 	return t
@@ -351,7 +358,7 @@ func squeeze(p paragraph, s int, ln line, gaps []float64, amount float64) {
 	}
 	var steps [4][]slot
 	for i := range n {
-		a := p.atoms[s+i]
+		a := &p.atoms[s+i]
 		if i > 0 {
 			if c := gapShrink(a, p.em); c > 0 {
 				k := 0
