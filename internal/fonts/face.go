@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"unicode"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
@@ -31,9 +33,9 @@ type Face struct {
 	upem  fixed.Int26_6
 	boxes *boxes // nil: sfnt measures every glyph
 
-	mu      sync.RWMutex // guards buf and metrics
+	mu      sync.Mutex // guards buf and measuring
 	buf     sfnt.Buffer
-	metrics map[rune]GlyphMetrics
+	metrics metricsCache
 	// synthetic, when set, answers Metrics instead of a font file.
 	synthetic func(rune) GlyphMetrics
 }
@@ -74,7 +76,7 @@ func Parse(data []byte) (*Face, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parsing font: %w", err)
 	}
-	f := &Face{Data: data, sf: sf, upem: fixed.Int26_6(sf.UnitsPerEm()), boxes: newBoxes(data), metrics: map[rune]GlyphMetrics{}}
+	f := &Face{Data: data, sf: sf, upem: fixed.Int26_6(sf.UnitsPerEm()), boxes: newBoxes(data)}
 	f.PostScriptName, _ = sf.Name(&f.buf, sfnt.NameIDPostScript)
 	f.Family, _ = sf.Name(&f.buf, sfnt.NameIDFamily)
 	if f.PostScriptName == "" {
@@ -113,7 +115,7 @@ func LoadDir(dir string, names []string) (map[string]*Face, error) {
 // for testing layout rules against fonts that are not bundled (a face with
 // centred punctuation, say). It cannot be embedded: Data is empty.
 func Synthetic(name string, fn func(rune) GlyphMetrics) *Face {
-	return &Face{PostScriptName: name, Family: name, synthetic: fn, metrics: map[rune]GlyphMetrics{}}
+	return &Face{PostScriptName: name, Family: name, synthetic: fn}
 }
 
 // LicenseFile is the name of the file beside the fonts that holds the
@@ -133,25 +135,62 @@ func (f *Face) Has(r rune) bool { return f.Metrics(r).Glyph != 0 }
 
 // Metrics returns the glyph metrics of r (cached).
 func (f *Face) Metrics(r rune) GlyphMetrics {
-	// Layout workers read the cache concurrently; misses are rare.
-	f.mu.RLock()
-	m, ok := f.metrics[r]
-	f.mu.RUnlock()
-	if ok {
-		return m
+	if m := f.metrics.load(r); m != nil {
+		return *m
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if m, ok := f.metrics[r]; ok {
-		return m
+	if m := f.metrics.load(r); m != nil {
+		return *m
 	}
+	var m GlyphMetrics
 	if f.synthetic != nil {
 		m = f.synthetic(r)
 	} else {
 		m = f.measure(r)
 	}
-	f.metrics[r] = m
+	f.metrics.store(r, m)
 	return m
+}
+
+// metricsCache holds measured metrics by rune in blocks of 256, each
+// entry written once: the layout's workers ask for every character they
+// set, and reading takes two loads instead of a lock shared between
+// processors and a map lookup.
+type metricsCache struct {
+	blocks atomic.Pointer[[(unicode.MaxRune + 1) / 256]atomic.Pointer[metricsBlock]]
+}
+
+type metricsBlock [256]atomic.Pointer[GlyphMetrics]
+
+func (c *metricsCache) load(r rune) *GlyphMetrics {
+	blocks := c.blocks.Load()
+	if blocks == nil || r < 0 || r > unicode.MaxRune {
+		return nil
+	}
+	if b := blocks[r>>8].Load(); b != nil {
+		return b[r&0xff].Load()
+	}
+	return nil
+}
+
+// store caches m for r; the caller holds the face's lock. Runes outside
+// Unicode are not cached.
+func (c *metricsCache) store(r rune, m GlyphMetrics) {
+	if r < 0 || r > unicode.MaxRune {
+		return
+	}
+	blocks := c.blocks.Load()
+	if blocks == nil {
+		blocks = new([(unicode.MaxRune + 1) / 256]atomic.Pointer[metricsBlock])
+		c.blocks.Store(blocks)
+	}
+	b := blocks[r>>8].Load()
+	if b == nil {
+		b = new(metricsBlock)
+		blocks[r>>8].Store(b)
+	}
+	b[r&0xff].Store(&m)
 }
 
 // Advance returns the advance width of r in em.
