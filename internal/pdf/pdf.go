@@ -321,11 +321,27 @@ func draw(b *layout.Book, faces []*face) (d *drawn, err error) {
 		addLinks(gp, first.Height, p)
 	}
 	var buf bytes.Buffer
+	buf.Grow(rawSize(b, faces))
 	if _, err := gp.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("pdf: %w", err)
 	}
 	d.raw = buf.Bytes()
 	return d, nil
+}
+
+// rawSize estimates the size of gopdf's uncompressed file, so that it is
+// written into one buffer rather than one doubled a dozen times (a long
+// book's is tens of megabytes). gopdf writes 10 to 14 bytes a glyph, as
+// runs of hex glyph ids with their positions.
+func rawSize(b *layout.Book, faces []*face) int {
+	n := 64 << 10
+	for _, p := range b.Pages {
+		n += 2<<10 + 12*len(p.Glyphs) + 100*(len(p.Rules)+len(p.Links)+len(p.Images))
+	}
+	for _, f := range faces {
+		n += 2 * len(f.stub)
+	}
+	return n
 }
 
 // anchorTargets lists, per page, the distinct y positions internal links
