@@ -263,6 +263,9 @@ type row struct {
 	toc      *headingInfo // a table-of-contents entry for this heading
 	tocWidth float64      // where the entry's text ends
 	images   []Image
+	// tableHead marks a table's header row, which is placed again on
+	// every page its table continues on.
+	tableHead bool
 	// repeat, on a table's body row, is the table's header row, set again
 	// above this row when it starts a page.
 	repeat *row

@@ -81,6 +81,15 @@ func (e *engine) paginate() []*Page {
 		}
 		p, pl, pt, rest := e.finishPage(e.tablePage(start, i), len(pages), carry, start < e.bodyStart)
 		pages = append(pages, p)
+		// The page holds its own copy of the rows' drawing: drop the
+		// rows', which are never placed again, so that a long book does
+		// not hold its glyphs twice. A table's header row stays for the
+		// pages its table continues on.
+		for _, r := range e.rows[start:i] {
+			if !r.tableHead {
+				r.glyphs, r.lines, r.rules, r.images, r.links = nil, nil, nil, nil, nil
+			}
+		}
 		if e.progress != nil {
 			e.progress(Progress{Pages: len(pages), Chapter: e.chapter})
 		}

@@ -109,7 +109,7 @@ func (e *engine) addTable(t *doc.Table, leftIndent float64) {
 		}
 		x0 := leftIndent + (avail-total)/2
 		hr := e.tableRows(head[g[0]:g[1]], t.Align[g[0]:g[1]], widths, x0, math.MaxInt)[0]
-		hr.noBreakAfter = true
+		hr.noBreakAfter, hr.tableHead = true, true
 		// The top rule comes first: closingRule copies its extent.
 		hr.rules = append([]Rule{{X: x0, Y: 0, W: total, H: thickRule}}, hr.rules...)
 		e.rows = append(e.rows, hr)
