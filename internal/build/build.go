@@ -210,7 +210,7 @@ func Run(book string, opt Options) (err error) {
 	}
 	for i, format := range opt.Formats {
 		out := filepath.Join(opt.OutDir, name+"."+format)
-		if err := writeAtomic(out, func(w io.Writer) error { _, err := made[i].WriteTo(w); return err }); err != nil {
+		if err := replaceFile(out, made[i].Bytes()); err != nil {
 			return err
 		}
 		fmt.Fprintf(opt.Stdout, "wrote %s\n", out)
@@ -407,8 +407,6 @@ func fontLicenses(dir string, faces ...*fonts.Face) (map[string][]byte, error) {
 	return out, nil
 }
 
-// writeAtomic writes to a temporary file next to path and renames it into
-// place only when complete, so a failed build leaves the old file intact.
 // globEscape quotes the characters filepath.Match treats specially.
 func globEscape(s string) string {
 	return globSpecial.Replace(s)
@@ -416,11 +414,19 @@ func globEscape(s string) string {
 
 var globSpecial = strings.NewReplacer(`*`, `\*`, `?`, `\?`, `[`, `\[`, `\`, `\\`)
 
+// writeAtomic replaces path with what write writes, only when write
+// succeeds, so a failed build leaves the old file intact.
 func writeAtomic(path string, write func(io.Writer) error) error {
 	var buf bytes.Buffer
 	if err := write(&buf); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
+	return replaceFile(path, buf.Bytes())
+}
+
+// replaceFile writes data to a temporary file beside path and renames it
+// over path, so that path is either the old file or the whole new one.
+func replaceFile(path string, data []byte) error {
 	// A build killed between writing its temporary file and renaming it
 	// (SIGKILL runs no deferred code) leaves the file behind; the next
 	// build of the same output removes it.
@@ -433,7 +439,7 @@ func writeAtomic(path string, write func(io.Writer) error) error {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(buf.Bytes()); err != nil {
+	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
 		return err
 	}
