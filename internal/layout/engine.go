@@ -341,7 +341,12 @@ func (e *engine) addInlines(b *atomBuilder, inlines []doc.Inline, st runStyle) {
 
 // setText sets inlines as a paragraph in the given measure.
 func (e *engine) setText(atoms []atom, measure, firstIndent, indent float64, justify bool) *setPara {
-	p := paragraph{atoms: atoms, measure: measure, firstIndent: firstIndent, indent: indent, justify: justify, em: e.em}
+	return e.setTextWith(nil, atoms, measure, firstIndent, indent, justify)
+}
+
+// setTextWith is setText reusing a worker's scratch memory (nil: none).
+func (e *engine) setTextWith(scratch *breakScratch, atoms []atom, measure, firstIndent, indent float64, justify bool) *setPara {
+	p := paragraph{atoms: atoms, measure: measure, firstIndent: firstIndent, indent: indent, justify: justify, em: e.em, scratch: scratch}
 	return &setPara{atoms: atoms, lines: breakLines(p)}
 }
 
@@ -563,20 +568,25 @@ func (e *engine) addParagraph(inlines []doc.Inline, f faceSet, leftIndent float6
 	e.rows = append(e.rows, &row{job: j})
 }
 
-// set breaks the paragraph into lines and makes its rows. scratch holds
-// the atoms of the worker's previous paragraph: nothing keeps a
-// paragraph's atoms once its rows are made, so each worker reuses one
-// slice instead of allocating a paragraph's worth (over a hundred bytes
-// a character) every time.
-func (e *engine) set(j *paraJob, scratch *[]atom) {
-	b := &atomBuilder{atoms: (*scratch)[:0], fallback: e.fallback, pos: j.pos, missing: &j.missing, profile: e.profile}
+// workerScratch is the memory a line-setting worker reuses from one
+// paragraph to the next: nothing keeps a paragraph's atoms (over a
+// hundred bytes a character) or its line breaker's tables once its rows
+// are made.
+type workerScratch struct {
+	atoms  []atom
+	breaks breakScratch
+}
+
+// set breaks the paragraph into lines and makes its rows.
+func (e *engine) set(j *paraJob, scratch *workerScratch) {
+	b := &atomBuilder{atoms: scratch.atoms[:0], fallback: e.fallback, pos: j.pos, missing: &j.missing, profile: e.profile}
 	e.addInlines(b, j.inlines, e.runStyle(j.f, e.em))
 	atoms := b.finish()
-	defer func() { *scratch = atoms[:0] }()
+	defer func() { scratch.atoms = atoms[:0] }()
 	if len(atoms) == 0 {
 		return
 	}
-	sp := e.setText(atoms, e.measure-j.leftIndent, j.firstIndent, 0, true)
+	sp := e.setTextWith(&scratch.breaks, atoms, e.measure-j.leftIndent, j.firstIndent, 0, true)
 	for i, ln := range sp.lines {
 		r := &row{slots: 1}
 		x0 := j.leftIndent
@@ -626,7 +636,7 @@ func (e *engine) setParagraphs() {
 	// error naming the book.
 	var failOnce sync.Once
 	var failure any
-	setJob := func(j *paraJob, scratch *[]atom) {
+	setJob := func(j *paraJob, scratch *workerScratch) {
 		defer func() {
 			if p := recover(); p != nil {
 				failOnce.Do(func() { failure = fmt.Sprintf("%s:%d: %v", j.pos.File, j.pos.Line, p) })
@@ -638,7 +648,7 @@ func (e *engine) setParagraphs() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var scratch []atom
+			var scratch workerScratch
 			for j := range next {
 				setJob(j, &scratch)
 			}

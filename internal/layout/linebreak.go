@@ -16,6 +16,35 @@ type paragraph struct {
 	indent      float64 // pt, other lines (hanging indents)
 	justify     bool
 	em          float64 // body size, for the limits on gaps
+	// scratch, when set, is reused for the line breaker's tables instead
+	// of allocating them for every paragraph.
+	scratch *breakScratch
+}
+
+// breakScratch is one line-setting worker's memory for breaking
+// paragraphs: the prefix sums and the total-fit table, about 100 bytes
+// an atom, needed only while a paragraph's breaks are found.
+type breakScratch struct {
+	sums prefix
+	fit  [][2]fitState
+}
+
+// fitState is the best way found to set the text before an atom: its
+// summed cost and where its last line starts.
+type fitState struct {
+	cost  float64
+	from  int // start of the line ending here
+	fromQ bool
+	ok    bool
+}
+
+// grow returns s resliced to n elements, reallocated when too short.
+// The elements keep old values: callers overwrite or clear them.
+func grow[E any](s []E, n int) []E {
+	if cap(s) < n {
+		return make([]E, n, n+n/4)
+	}
+	return s[:n]
 }
 
 // line is one set line: atoms [start, end) with their cell starts and
@@ -67,14 +96,15 @@ const (
 // line costs. States are (line end, whether that line was squeezed).
 func totalFit(p paragraph, sums prefix) [][2]int {
 	n := len(p.atoms)
-	type state struct {
-		cost  float64
-		from  int // start of the line ending here
-		fromQ bool
-		ok    bool
+	var best [][2]fitState
+	if p.scratch != nil {
+		best = grow(p.scratch.fit, n+1)
+		clear(best)
+		p.scratch.fit = best
+	} else {
+		best = make([][2]fitState, n+1)
 	}
-	best := make([][2]state, n+1)
-	best[0][0] = state{ok: true}
+	best[0][0] = fitState{ok: true}
 	for s := 0; s < n; s++ {
 		if !best[s][0].ok && !best[s][1].ok {
 			continue
@@ -96,7 +126,7 @@ func totalFit(p paragraph, sums prefix) [][2]int {
 				}
 				// Ties go to the later start, i.e. fuller earlier lines.
 				if st := &best[e][qq]; !st.ok || total <= st.cost {
-					*st = state{cost: total, from: s, fromQ: q == 1, ok: true}
+					*st = fitState{cost: total, from: s, fromQ: q == 1, ok: true}
 				}
 			}
 		}
@@ -201,7 +231,16 @@ type prefix struct {
 
 func newPrefix(p paragraph) prefix {
 	n := len(p.atoms)
-	s := prefix{w: make([]float64, n+1), gap: make([]float64, n+1), shrink: make([]float64, n+1), slots: make([]int, n+1)}
+	var s prefix
+	if p.scratch != nil {
+		s = p.scratch.sums
+	}
+	// Every element is written below, from the zero at index 0.
+	s.w, s.gap, s.shrink, s.slots, s.forced = grow(s.w, n+1), grow(s.gap, n+1), grow(s.shrink, n+1), grow(s.slots, n+1), grow(s.forced, n)
+	s.w[0], s.gap[0], s.shrink[0], s.slots[0] = 0, 0, 0, 0
+	if p.scratch != nil {
+		p.scratch.sums = s
+	}
 	for i := range p.atoms {
 		a := &p.atoms[i]
 		s.w[i+1] = s.w[i] + a.width
@@ -212,7 +251,6 @@ func newPrefix(p paragraph) prefix {
 			s.slots[i+1]++
 		}
 	}
-	s.forced = make([]int, n)
 	next := n
 	for i := n - 1; i >= 0; i-- {
 		s.forced[i] = next
@@ -311,20 +349,21 @@ func countHan(atoms []atom) int {
 // stretching to the measure when justify is set (reference §3.2, §3.3).
 func setLine(p paragraph, s, e int, avail float64, justify bool) line {
 	n := e - s
-	ln := line{start: s, end: e, x: make([]float64, n), w: make([]float64, n), shift: make([]float64, n)}
-	gaps := make([]float64, n) // gap before each atom; gaps[0] unused
+	buf := make([]float64, 4*n) // one allocation for the line's four arrays
+	ln := line{start: s, end: e, x: buf[:n:n], w: buf[n : 2*n : 2*n], shift: buf[2*n : 3*n : 3*n]}
+	gaps := buf[3*n:] // gap before each atom; gaps[0] unused
 	for i := 0; i < n; i++ {
-		a := p.atoms[s+i]
+		a := &p.atoms[s+i]
 		ln.w[i], ln.shift[i] = a.width, a.shift
 		if i > 0 {
 			gaps[i] = a.gap
 		}
 	}
-	if first := p.atoms[s]; first.cls == clsOpen {
+	if first := &p.atoms[s]; first.cls == clsOpen {
 		ln.w[0] -= first.blankL
 		ln.shift[0] -= first.blankL
 	}
-	if lastA := p.atoms[e-1]; blankRight(lastA.cls) {
+	if lastA := &p.atoms[e-1]; blankRight(lastA.cls) {
 		ln.w[n-1] -= lastA.blankR
 	}
 	width := 0.0
