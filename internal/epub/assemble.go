@@ -23,10 +23,11 @@ func (noNetwork) RoundTrip(*http.Request) (*http.Response, error) {
 	return nil, errors.New("epub: no network access while writing a book")
 }
 
-// placeholder stands in for a font or image while go-epub builds the
-// container: compressing megabytes of fonts there, only to read them back
-// and compress them again in pack, took half the time of writing a short
-// book. pack puts the real bytes (binaries) in their place.
+// placeholder stands in for a font, an image or a chapter's body while
+// go-epub builds the container: compressing megabytes of fonts and text
+// there, only to read them back and compress them again in pack, took
+// half the time of writing a book. pack puts the real bytes (binaries,
+// bodies) in their place.
 func placeholder(name string) []byte { return []byte("paiban placeholder for " + name) }
 
 // binaries are the fonts and images of the book by their path in the
@@ -40,6 +41,16 @@ func (b *book) binaries() map[string][]byte {
 	}
 	for _, f := range b.images {
 		out[contentDir+"images/"+f.name] = f.data
+	}
+	return out
+}
+
+// bodies are the chapters' bodies by their path in the container, which
+// pack puts in place of their placeholders.
+func (b *book) bodies() map[string][]byte {
+	out := make(map[string][]byte, len(b.texts))
+	for _, f := range b.texts {
+		out[xhtmlDir+f.name] = []byte(f.body)
 	}
 	return out
 }
@@ -101,7 +112,7 @@ func (b *book) assemble() ([]byte, error) {
 		sections = append(sections, section{b.figureList, figuresTitle, figuresFile, css})
 	}
 	for _, f := range b.texts {
-		sections = append(sections, section{f.body, f.title, f.name, css})
+		sections = append(sections, section{string(placeholder(f.name)), f.title, f.name, css})
 	}
 	sections = append(sections, section{b.colophon, colophonTitle, colophonFile, css})
 	for _, s := range sections {

@@ -153,6 +153,13 @@ func (b *book) pack(w io.Writer, container []byte) error {
 		}
 		files[name] = data
 	}
+	for name, body := range b.bodies() {
+		ph := placeholder(path.Base(name))
+		if bytes.Count(files[name], ph) != 1 {
+			return fmt.Errorf("epub: go-epub did not write %s as given", strings.TrimPrefix(name, contentDir))
+		}
+		files[name] = bytes.Replace(files[name], ph, body, 1)
+	}
 	for name, data := range files {
 		if strings.HasPrefix(name, xhtmlDir) {
 			if files[name], err = b.finishDocument(data); err != nil {
