@@ -579,10 +579,14 @@ func isASCII(s string) bool {
 // storedExts are the files already compressed, kept as they are.
 var storedExts = map[string]bool{".png": true, ".jpg": true, ".jpeg": true}
 
-// zipEntry returns the header and the stored or deflated body of a file.
-// zipLevel is klauspost/compress's default level.
-const zipLevel = 5
+// zipLevel is the level entries are deflated at. Level 2 makes a long
+// book's EPUB about 5% larger than klauspost/compress's default (5) and
+// takes a quarter less time to write it (300,000 characters: 2.87 MB
+// against 2.72 MB, 72 ms against 97 ms); the article's, 254 KB, stays far
+// below the 600 KB its target allows.
+const zipLevel = 2
 
+// zipEntry returns the header and the stored or deflated body of a file.
 func zipEntry(name string, data []byte, modified time.Time) (*zip.FileHeader, []byte, error) {
 	h := &zip.FileHeader{
 		Name:               name,
