@@ -352,9 +352,11 @@ func plainStream(body []byte) ([]byte, bool) {
 }
 
 // compressLevel is the zlib level streams are compressed at. With
-// klauspost/compress, level 7 takes about two thirds of the time of the
-// standard library's default level and gives slightly smaller fonts.
-const compressLevel = 7
+// klauspost/compress, level 5 writes the 300,000-character book's PDF
+// about a tenth faster than level 7 for a file 2% larger (3.62 MB
+// against 3.54 MB; the article's 216 KB against 212 KB), still well
+// below Typst's for the same text (4.4 MB, 237 KB).
+const compressLevel = 5
 
 // compressor makes compressed stream objects, reusing one buffer.
 type compressor struct {
