@@ -8,6 +8,7 @@ package deflate
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"sync"
 
 	"github.com/klauspost/compress/flate"
@@ -16,54 +17,44 @@ import (
 
 // Raw appends data deflated at level (1–9) to dst, as ZIP entries hold it.
 func Raw(dst *bytes.Buffer, data []byte, level int) error {
-	p, err := pool(&raws, level)
-	if err != nil {
-		return err
-	}
-	w, _ := p.Get().(*flate.Writer)
-	if w == nil {
-		if w, err = flate.NewWriter(dst, level); err != nil {
-			return err
-		}
-	} else {
-		w.Reset(dst)
-	}
-	defer p.Put(w)
-	if _, err := w.Write(data); err != nil {
-		return err
-	}
-	return w.Close()
+	return compress(&raws, dst, data, level, flate.NewWriter)
 }
 
 // Zlib appends data compressed at level (1–9) with a zlib header and
 // checksum to dst, as PDF's FlateDecode streams hold it.
 func Zlib(dst *bytes.Buffer, data []byte, level int) error {
-	p, err := pool(&zlibs, level)
-	if err != nil {
-		return err
-	}
-	w, _ := p.Get().(*zlib.Writer)
-	if w == nil {
-		if w, err = zlib.NewWriterLevel(dst, level); err != nil {
-			return err
-		}
-	} else {
-		w.Reset(dst)
-	}
-	defer p.Put(w)
-	if _, err := w.Write(data); err != nil {
-		return err
-	}
-	return w.Close()
+	return compress(&zlibs, dst, data, level, zlib.NewWriterLevel)
 }
 
 // The idle compressors, by level. A pool keeps at most a few between
 // garbage collections, so memory stays bounded by how many run at once.
 var raws, zlibs [10]sync.Pool
 
-func pool(pools *[10]sync.Pool, level int) (*sync.Pool, error) {
+// resettable is a compressor that can be pointed at another output.
+type resettable interface {
+	io.WriteCloser
+	Reset(io.Writer)
+}
+
+// compress writes data through an idle compressor of the level from
+// pools, or a new one made by open, and returns it to the pool.
+func compress[W resettable](pools *[10]sync.Pool, dst *bytes.Buffer, data []byte, level int, open func(io.Writer, int) (W, error)) error {
 	if level < 1 || level > 9 {
-		return nil, fmt.Errorf("deflate: level %d is not 1–9", level)
+		return fmt.Errorf("deflate: level %d is not 1–9", level)
 	}
-	return &pools[level], nil
+	p := &pools[level]
+	w, ok := p.Get().(W)
+	if ok {
+		w.Reset(dst)
+	} else {
+		var err error
+		if w, err = open(dst, level); err != nil {
+			return err
+		}
+	}
+	defer p.Put(w)
+	if _, err := w.Write(data); err != nil {
+		return err
+	}
+	return w.Close()
 }
