@@ -114,7 +114,10 @@ type engine struct {
 	// noteLines caches each footnote's set lines (their number is drawn
 	// per page, the text does not change).
 	noteLines map[*doc.Footnote]*setPara
-	minLevel  int
+	// setLines caches lineOf: every page sets its running head and folio,
+	// and most heads repeat the book's or the chapter's title.
+	setLines map[lineKey]shortLine
+	minLevel int
 	// figures are the list-of-figures entries, in order.
 	figures []figureEntry
 
@@ -198,6 +201,7 @@ func newEngine(opt Options) (*engine, error) {
 		notePitch: st.NoteSize * st.NotePitch,
 		byID:      map[string]*headingInfo{},
 		noteLines: map[*doc.Footnote]*setPara{},
+		setLines:  map[lineKey]shortLine{},
 		progress:  opt.Progress,
 	}
 	if st.LineBreaking == "strict" {

@@ -289,10 +289,10 @@ func (e *engine) blankPage(idx int, front bool) *Page {
 // the page with its top at y, returning the index of its first glyph.
 func (e *engine) placeRow(p *Page, r *row, y float64) int {
 	base := len(p.Glyphs)
-	for _, g := range r.glyphs {
-		g.X += e.left
-		g.Y += y
-		p.Glyphs = append(p.Glyphs, g)
+	p.Glyphs = append(p.Glyphs, r.glyphs...)
+	for i := base; i < len(p.Glyphs); i++ {
+		p.Glyphs[i].X += e.left
+		p.Glyphs[i].Y += y
 	}
 	for _, ru := range r.rules {
 		ru.X += e.left
@@ -409,16 +409,33 @@ func (e *engine) runningHead(p *Page, idx int, front, opensChapter bool) {
 }
 
 // lineOf sets a short text on one line at the origin.
+// The glyphs it returns are shared: callers copy them before moving them.
 func (e *engine) lineOf(text string, size float64) ([]Glyph, float64) {
-	atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, e.runStyle(e.body, size))
-	if len(atoms) == 0 {
-		return nil, 0
+	key := lineKey{text, size}
+	if l, ok := e.setLines[key]; ok {
+		return l.glyphs, l.width
 	}
-	p := paragraph{atoms: atoms, measure: math.Inf(1), em: size}
-	ln := setLine(p, 0, len(atoms), p.measure, false)
-	r := &row{}
-	e.lineGlyphs(r, &setPara{atoms: atoms, lines: []line{ln}}, ln, 0, 0)
-	return r.glyphs, ln.width
+	var l shortLine
+	if atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, e.runStyle(e.body, size)); len(atoms) > 0 {
+		p := paragraph{atoms: atoms, measure: math.Inf(1), em: size}
+		ln := setLine(p, 0, len(atoms), p.measure, false)
+		r := &row{}
+		e.lineGlyphs(r, &setPara{atoms: atoms, lines: []line{ln}}, ln, 0, 0)
+		l = shortLine{r.glyphs, ln.width}
+	}
+	e.setLines[key] = l
+	return l.glyphs, l.width
+}
+
+type lineKey struct {
+	text string
+	size float64
+}
+
+// shortLine is a line lineOf set: its glyphs from the origin, its width.
+type shortLine struct {
+	glyphs []Glyph
+	width  float64
 }
 
 // resolve fills in what depends on final page numbers: internal links,
