@@ -40,15 +40,12 @@ test: tools
 	$(MAKE) fuzz FUZZTIME=10s
 
 # The fuzz targets, each for FUZZTIME (make fuzz FUZZTIME=1h for a long
-# run). Minimizing an input is capped too: a build of one takes tens of
-# milliseconds, so the default minute would stall the run.
+# run). Minimizing an input is capped too (scripts/fuzz.sh): a build of one
+# takes tens of milliseconds, so the default minute would stall the run.
 FUZZTIME ?= 5m
 FUZZ     := internal/markdown:FuzzParse internal/build:FuzzBuild
 fuzz:
-	@set -e; for t in $(FUZZ); do \
-		echo "fuzz $${t#*:} for $(FUZZTIME)"; \
-		$(GO) test -run '^$$' -fuzz "^$${t#*:}$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 5s ./$${t%%:*}; \
-	done
+	@GO=$(GO) scripts/fuzz.sh $(FUZZTIME) $(FUZZ)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
