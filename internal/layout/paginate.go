@@ -2,8 +2,11 @@ package layout
 
 import (
 	"math"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/paiban/paiban/internal/doc"
 )
@@ -39,6 +42,9 @@ func (e *engine) paginate() []*Page {
 	var links []pendingLink
 	var tocs []tocPlacement
 	var carry []noteChunk // note lines continued from the previous page
+	// Every page is filled before paginate returns, panicking or not.
+	fills, finish := startFilling()
+	defer finish()
 	for i := 0; i < len(e.rows) || len(carry) > 0; {
 		for i < len(e.rows) && e.rows[i].discardable {
 			i++
@@ -79,17 +85,9 @@ func (e *engine) paginate() []*Page {
 				i = cut
 			}
 		}
-		p, pl, pt, rest := e.finishPage(e.tablePage(start, i), len(pages), carry, start < e.bodyStart)
-		pages = append(pages, p)
-		// The page holds its own copy of the rows' drawing: drop the
-		// rows', which are never placed again, so that a long book does
-		// not hold its glyphs twice. A table's header row stays for the
-		// pages its table continues on.
-		for _, r := range e.rows[start:i] {
-			if !r.tableHead {
-				r.glyphs, r.lines, r.rules, r.images, r.links = nil, nil, nil, nil, nil
-			}
-		}
+		f, pl, pt, rest := e.finishPage(e.tablePage(start, i), len(pages), carry, start < e.bodyStart)
+		pages = append(pages, f.page)
+		fills <- f
 		if e.progress != nil {
 			e.progress(Progress{Pages: len(pages), Chapter: e.chapter})
 		}
@@ -99,6 +97,90 @@ func (e *engine) paginate() []*Page {
 	}
 	e.pendingLinks, e.tocPlaced = links, tocs
 	return pages
+}
+
+// pageFill is what finishPage decided to draw on a page, in drawing
+// order. Copying the rows' drawing onto the page is most of pagination's
+// work and depends on nothing decided for later pages, so pages are
+// filled by other goroutines while the next ones are planned.
+type pageFill struct {
+	page   *Page
+	ops    []fillOp
+	glyphs int // glyphs placed so far, the index of the next one
+	lines  int
+}
+
+// fillOp is one step of filling a page: a row placed with its left edge
+// at left and its top at y, with the text of some of its glyphs replaced
+// (note marks numbered on the page), or glyphs and rules already placed.
+type fillOp struct {
+	row     *row
+	left, y float64
+	marks   []glyphText
+	glyphs  []Glyph
+	rules   []Rule
+}
+
+// glyphText replaces the text of a row's glyph.
+type glyphText struct {
+	glyph int
+	text  string
+}
+
+// startFilling starts the goroutines that fill pages sent on fills;
+// finish returns once every page sent is filled. A panic while filling
+// is raised again by finish, in the caller's goroutine, where the build
+// turns it into an error.
+func startFilling() (fills chan<- *pageFill, finish func()) {
+	ch := make(chan *pageFill, 16)
+	var wg sync.WaitGroup
+	var failOnce sync.Once
+	var failure any
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			defer func() {
+				if p := recover(); p != nil {
+					failOnce.Do(func() { failure = p })
+					for range ch { // let the planner finish
+					}
+				}
+			}()
+			for f := range ch {
+				f.fill()
+			}
+		})
+	}
+	return ch, func() {
+		close(ch)
+		wg.Wait()
+		if failure != nil {
+			panic(failure)
+		}
+	}
+}
+
+// fill copies the page's rows and other drawing onto it. A placed row's
+// own drawing is dropped afterwards, so that a long book does not hold
+// its glyphs twice; a table's header row keeps its drawing for the pages
+// its table continues on.
+func (f *pageFill) fill() {
+	p := f.page
+	extra := 0
+	for _, op := range f.ops {
+		extra += len(op.glyphs)
+	}
+	p.Glyphs = make([]Glyph, 0, f.glyphs+extra)
+	p.Lines = make([]Line, 0, f.lines)
+	for _, op := range f.ops {
+		if op.row != nil {
+			op.row.copyTo(p, op.left, op.y, op.marks)
+			if !op.row.tableHead {
+				op.row.glyphs, op.row.lines, op.row.rules, op.row.images = nil, nil, nil, nil
+			}
+		}
+		p.Glyphs = append(p.Glyphs, op.glyphs...)
+		p.Rules = append(p.Rules, op.rules...)
+	}
 }
 
 // fits reports whether slots grid lines of body text fit on a page with
@@ -169,31 +251,25 @@ func (e *engine) note(n *doc.Footnote) *setPara {
 // footnote marks ①②③ afresh on the page and sets the notes at its foot
 // (reference §5.5), and adds the running head and folio.
 // front says the page belongs to the front matter (title, contents).
-func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool) (*Page, []pendingLink, []tocPlacement, []noteChunk) {
+// The page's drawing is copied onto it later (see pageFill); everything
+// else about the page is decided here, in page order.
+func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool) (*pageFill, []pendingLink, []tocPlacement, []noteChunk) {
 	e.left = e.leftFor(idx)
 	p := &Page{Width: e.pageW, Height: e.pageH, Folio: e.folio(front), Start: TextPos{Block: -1}}
-	// The page's glyphs and lines are the rows' plus a few of its own
-	// (notes, head, folio): sized once rather than grown by doubling.
-	glyphs, lines := 0, 0
-	for _, r := range rows {
-		glyphs += len(r.glyphs)
-		lines += len(r.lines)
-	}
-	p.Glyphs = make([]Glyph, 0, glyphs+glyphs/8+32)
-	p.Lines = make([]Line, 0, lines+lines/8+4)
+	f := &pageFill{page: p}
 	opensChapter := false
 	var links []pendingLink
 	var tocs []tocPlacement
 	var notes []*doc.Footnote
 	number := map[*doc.Footnote]int{}
-	var refGlyphs []int // indices into p.Glyphs, parallel to refNotes
+	var refGlyphs []Glyph // the note marks as placed, parallel to refNotes
 	var refNotes []*doc.Footnote
 	y := e.top
 	for k, r := range rows {
 		if r.discardable && (k == 0 || k == len(rows)-1) {
 			continue
 		}
-		base := e.placeRow(p, r, y)
+		op := e.placeRow(f, r, y)
 		for _, l := range r.links {
 			if id, ok := strings.CutPrefix(l.url, "#"); ok {
 				links = append(links, pendingLink{page: idx, link: Link{X: l.x + e.left, Y: l.y + y, W: l.w, H: l.h}, id: id})
@@ -205,8 +281,11 @@ func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool)
 				notes = append(notes, n)
 				number[n] = len(notes)
 			}
-			p.Glyphs[base+gi].Text = circled(number[n])
-			refGlyphs = append(refGlyphs, base+gi)
+			op.marks = append(op.marks, glyphText{gi, circled(number[n])})
+			g := r.glyphs[gi]
+			g.X += e.left
+			g.Y += y
+			refGlyphs = append(refGlyphs, g)
 			refNotes = append(refNotes, n)
 		}
 		if r.heading != nil {
@@ -236,12 +315,11 @@ func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool)
 	for _, n := range notes {
 		chunks = append(chunks, noteChunk{note: n, from: 0, to: len(e.note(n).lines)})
 	}
-	noteTop, rest := e.placeNotes(p, chunks, number, y)
-	for k, gi := range refGlyphs {
-		g := p.Glyphs[gi]
+	noteTop, rest := e.placeNotes(f, chunks, number, y)
+	for k, g := range refGlyphs {
 		p.Links = append(p.Links, Link{X: g.X, Y: g.Y - emAscent*g.Size, W: g.Size, H: g.Size, DestPage: idx, DestY: noteTop[refNotes[k]]})
 	}
-	e.runningHead(p, idx, front, opensChapter)
+	e.runningHead(f, idx, front, opensChapter)
 	if r := rows; len(r) > 0 {
 		// The chapter in effect at the next page's top is the last one
 		// opened on this page.
@@ -251,7 +329,7 @@ func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool)
 			}
 		}
 	}
-	return p, links, tocs, rest
+	return f, links, tocs, rest
 }
 
 // folio numbers the next page: front matter i, ii, … and the text from 1
@@ -285,22 +363,41 @@ func (e *engine) blankPage(idx int, front bool) *Page {
 	return &Page{Width: e.pageW, Height: e.pageH, Folio: e.folio(front), Start: TextPos{Block: -1}}
 }
 
-// placeRow copies a row's glyphs, rules, lines and external links onto
-// the page with its top at y, returning the index of its first glyph.
-func (e *engine) placeRow(p *Page, r *row, y float64) int {
+// placeRow places a row on the page being planned with its top at y: its
+// external links now, its drawing when the page is filled. It returns the
+// row's fill step, for marks to be added to.
+func (e *engine) placeRow(f *pageFill, r *row, y float64) *fillOp {
+	f.ops = append(f.ops, fillOp{row: r, left: e.left, y: y})
+	f.glyphs += len(r.glyphs)
+	f.lines += len(r.lines)
+	for _, l := range r.links {
+		if !strings.HasPrefix(l.url, "#") {
+			f.page.Links = append(f.page.Links, Link{X: l.x + e.left, Y: l.y + y, W: l.w, H: l.h, URL: l.url})
+		}
+	}
+	return &f.ops[len(f.ops)-1]
+}
+
+// copyTo copies the row's glyphs, rules, images and lines onto p with its
+// left edge at left and its top at y, then gives the glyphs in marks
+// their text.
+func (r *row) copyTo(p *Page, left, y float64, marks []glyphText) {
 	base := len(p.Glyphs)
 	p.Glyphs = append(p.Glyphs, r.glyphs...)
 	for i := base; i < len(p.Glyphs); i++ {
-		p.Glyphs[i].X += e.left
+		p.Glyphs[i].X += left
 		p.Glyphs[i].Y += y
 	}
+	for _, m := range marks {
+		p.Glyphs[base+m.glyph].Text = m.text
+	}
 	for _, ru := range r.rules {
-		ru.X += e.left
+		ru.X += left
 		ru.Y += y
 		p.Rules = append(p.Rules, ru)
 	}
 	for _, im := range r.images {
-		im.X += e.left
+		im.X += left
 		im.Y += y
 		p.Images = append(p.Images, im)
 	}
@@ -311,28 +408,22 @@ func (e *engine) placeRow(p *Page, r *row, y float64) int {
 	cells := make([]Cell, 0, n) // one allocation for the row's lines
 	for _, l := range r.lines {
 		l.Y += y
-		l.X0 += e.left
-		l.X1 += e.left
+		l.X0 += left
+		l.X1 += left
 		from := len(cells)
 		for _, c := range l.Cells {
-			cells = append(cells, Cell{Glyph: c.Glyph + base, Start: c.Start + e.left, Width: c.Width})
+			cells = append(cells, Cell{Glyph: c.Glyph + base, Start: c.Start + left, Width: c.Width})
 		}
 		l.Cells = cells[from:len(cells):len(cells)]
 		p.Lines = append(p.Lines, l)
 	}
-	for _, l := range r.links {
-		if !strings.HasPrefix(l.url, "#") {
-			p.Links = append(p.Links, Link{X: l.x + e.left, Y: l.y + y, W: l.w, H: l.h, URL: l.url})
-		}
-	}
-	return base
 }
 
 // placeNotes sets the page's note chunks bottom-aligned in the type
 // area below a short rule, as many lines as fit below bodyEnd; it returns
 // where each note starts and the lines left for the next page. A chunk
 // that continues a note has no number.
-func (e *engine) placeNotes(p *Page, chunks []noteChunk, number map[*doc.Footnote]int, bodyEnd float64) (map[*doc.Footnote]float64, []noteChunk) {
+func (e *engine) placeNotes(f *pageFill, chunks []noteChunk, number map[*doc.Footnote]int, bodyEnd float64) (map[*doc.Footnote]float64, []noteChunk) {
 	tops := map[*doc.Footnote]float64{}
 	if len(chunks) == 0 {
 		return tops, nil
@@ -355,7 +446,7 @@ func (e *engine) placeNotes(p *Page, chunks []noteChunk, number map[*doc.Footnot
 	}
 	y := e.top + e.bodyH - e.noteGap - float64(lines)*e.notePitch
 	// Separator: a thin rule a quarter of the measure long, flush left.
-	p.Rules = append(p.Rules, Rule{X: e.left, Y: y + e.noteGap/2, W: e.measure / 4, H: 0.5})
+	f.ops = append(f.ops, fillOp{rules: []Rule{{X: e.left, Y: y + e.noteGap/2, W: e.measure / 4, H: 0.5}}})
 	y += e.noteGap
 	base := (e.notePitch-e.noteSize)/2 + emAscent*e.noteSize
 	for _, c := range placed {
@@ -371,7 +462,7 @@ func (e *engine) placeNotes(p *Page, chunks []noteChunk, number map[*doc.Footnot
 		for k, ln := range sp.lines[c.from:c.to] {
 			e.lineGlyphs(r, sp, ln, e.noteNumberWidth(), base+float64(k)*e.notePitch)
 		}
-		e.placeRow(p, r, y)
+		e.placeRow(f, r, y)
 		y += float64(c.to-c.from) * e.notePitch
 	}
 	return tops, rest
@@ -379,7 +470,8 @@ func (e *engine) placeNotes(p *Page, chunks []noteChunk, number map[*doc.Footnot
 
 // runningHead adds the book title above the type area (not on the first
 // page) and the folio centred below it (reference §5.7).
-func (e *engine) runningHead(p *Page, idx int, front, opensChapter bool) {
+func (e *engine) runningHead(f *pageFill, idx int, front, opensChapter bool) {
+	p := f.page
 	size := e.st.HeaderSize
 	head := e.title
 	if e.st.Duplex && idx%2 == 0 && e.chapter != "" {
@@ -389,23 +481,27 @@ func (e *engine) runningHead(p *Page, idx int, front, opensChapter bool) {
 	if idx > 0 && head != "" && !front && !opensChapter {
 		g, w := e.lineOf(head, size)
 		base := e.top - 0.9*e.em
-		for _, gl := range g {
-			gl.X += e.left + (e.measure-w)/2
-			gl.Y += base
-			p.Glyphs = append(p.Glyphs, gl)
-		}
-		p.Rules = append(p.Rules, Rule{X: e.left, Y: base + 0.45*size, W: e.measure, H: 0.4})
+		f.ops = append(f.ops, fillOp{
+			glyphs: placed(g, e.left+(e.measure-w)/2, base),
+			rules:  []Rule{{X: e.left, Y: base + 0.45*size, W: e.measure, H: 0.4}},
+		})
 	}
 	if front && idx == 0 && e.st.FrontMatterPages {
 		return // the title page shows no folio
 	}
 	g, w := e.lineOf(p.Folio, size)
 	base := e.top + e.bodyH + (e.pageH-e.top-e.bodyH)/2
-	for _, gl := range g {
-		gl.X += e.left + (e.measure-w)/2
-		gl.Y += base
-		p.Glyphs = append(p.Glyphs, gl)
+	f.ops = append(f.ops, fillOp{glyphs: placed(g, e.left+(e.measure-w)/2, base)})
+}
+
+// placed returns a copy of glyphs moved by (dx, dy).
+func placed(glyphs []Glyph, dx, dy float64) []Glyph {
+	out := slices.Clone(glyphs)
+	for i := range out {
+		out[i].X += dx
+		out[i].Y += dy
 	}
+	return out
 }
 
 // lineOf sets a short text on one line at the origin.
