@@ -211,10 +211,29 @@ func isLatin(c rune) bool {
 // values alike. encoding/xml escapes; its named entities are then written
 // as character references, which EPUBCheck prefers (HTM-006).
 func escape(b *strings.Builder, s string) {
+	if plainXML(s) {
+		b.WriteString(s) // what escaping would write, without its two copies
+		return
+	}
 	var e strings.Builder
 	// EscapeText only fails when the writer does; a Builder never does.
 	_ = xml.EscapeText(&e, []byte(s))
 	_, _ = numericEntities.WriteString(b, e.String())
+}
+
+// plainXML reports whether s is XML character data as it stands: no
+// character xml.EscapeText would change (markup, quotes, tab, line ends,
+// characters outside XML's range, invalid UTF-8). Most Chinese text is.
+func plainXML(s string) bool {
+	for _, r := range s {
+		switch {
+		case r < 0x20, r == '&', r == '<', r == '>', r == '"', r == '\'':
+			return false
+		case r >= 0xD800 && r < 0xE000, r == utf8.RuneError, r == 0xFFFE, r == 0xFFFF:
+			return false
+		}
+	}
+	return true
 }
 
 // numericEntities rewrites the named entities encoding/xml writes. In
