@@ -36,14 +36,26 @@ type SubsetOptions struct {
 // vertical metrics index glyphs by the old numbering and are dropped; so
 // are per-glyph device tables (hdmx, LTSH, VDMX) and STAT.
 func Subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, error) {
+	out, _, err := SubsetGlyphs(f, runes, opt)
+	return out, err
+}
+
+// SubsetGlyphs is Subset also returning the glyph each of runes has in
+// the subset, for a caller that draws with the subset's numbering; runes
+// the face lacks are absent.
+func SubsetGlyphs(f *Face, runes []rune, opt SubsetOptions) ([]byte, map[rune]uint16, error) {
 	if f == nil || f.sf == nil {
-		return nil, errors.New("fonts: Subset needs a face from Load or Parse")
+		return nil, nil, errors.New("fonts: Subset needs a face from Load or Parse")
 	}
-	out, err := subset(f, runes, opt)
+	out, entries, err := subset(f, runes, opt)
 	if err != nil {
-		return nil, fmt.Errorf("subsetting %s: %w", f.PostScriptName, err)
+		return nil, nil, fmt.Errorf("subsetting %s: %w", f.PostScriptName, err)
 	}
-	return out, nil
+	glyph := make(map[rune]uint16, len(entries))
+	for _, e := range entries {
+		glyph[e.r] = e.g
+	}
+	return out, glyph, nil
 }
 
 // verbatimTables are copied unchanged: the TrueType hinting programs and
@@ -66,18 +78,18 @@ type cmapEntry struct {
 	g uint16
 }
 
-func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, error) {
+func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, []cmapEntry, error) {
 	src, gs, err := readSource(f.Data)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	entries, err := mapRunes(f.sf, runes)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ids, err := gs.closure(entries)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for i := range entries {
 		entries[i].g = newID(ids, entries[i].g)
@@ -86,22 +98,22 @@ func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, error) {
 	offsets := make([]uint32, len(ids)+1)
 	if !opt.NoOutlines {
 		if glyf, offsets, err = gs.buildGlyf(ids); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	loca, longLoca := encodeLoca(offsets)
 	hmtx, numHMetrics, err := buildHmtx(src["hhea"], src["hmtx"], gs.numGlyphs, ids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	cmap, err := buildCmap(entries)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	name := src["name"]
 	if opt.FamilyName != "" {
 		if name, err = renameFont(name, opt.FamilyName); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	out := map[string][]byte{
@@ -121,7 +133,7 @@ func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, error) {
 			out[tag] = t
 		}
 	}
-	return writeSFNT(out), nil
+	return writeSFNT(out), entries, nil
 }
 
 // readSource reads a face's tables and glyph outlines, which every font

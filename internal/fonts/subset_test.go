@@ -661,3 +661,26 @@ func TestSubsetNoOutlines(t *testing.T) {
 		t.Errorf("stub is %d bytes, the subset %d", len(stub), len(full))
 	}
 }
+
+// TestSubsetGlyphs checks the glyph numbers SubsetGlyphs reports against
+// the subset's own cmap, and that characters the face lacks are absent.
+func TestSubsetGlyphs(t *testing.T) {
+	f := testFace(t, serifSC)
+	runes := []rune(cjkText + "ệ\U0010FFFD")
+	data, glyph, err := SubsetGlyphs(f, runes, SubsetOptions{NoOutlines: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runes {
+		if got, want := glyph[r], sub.Metrics(r).Glyph; got != want {
+			t.Errorf("%q: SubsetGlyphs says glyph %d, the subset maps it to %d", r, got, want)
+		}
+	}
+	if _, ok := glyph['\U0010FFFD']; ok {
+		t.Errorf("a character the face lacks has a glyph")
+	}
+}

@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"slices"
 	"sort"
 	"unicode"
 )
@@ -36,15 +37,6 @@ type fitState struct {
 	from  int // start of the line ending here
 	fromQ bool
 	ok    bool
-}
-
-// grow returns s resliced to n elements, reallocated when too short.
-// The elements keep old values: callers overwrite or clear them.
-func grow[E any](s []E, n int) []E {
-	if cap(s) < n {
-		return make([]E, n, n+n/4)
-	}
-	return s[:n]
 }
 
 // line is one set line: atoms [start, end) with their cell starts and
@@ -98,7 +90,7 @@ func totalFit(p paragraph, sums prefix) [][2]int {
 	n := len(p.atoms)
 	var best [][2]fitState
 	if p.scratch != nil {
-		best = grow(p.scratch.fit, n+1)
+		best = slices.Grow(p.scratch.fit[:0], n+1)[:n+1]
 		clear(best)
 		p.scratch.fit = best
 	} else {
@@ -236,7 +228,8 @@ func newPrefix(p paragraph) prefix {
 		s = p.scratch.sums
 	}
 	// Every element is written below, from the zero at index 0.
-	s.w, s.gap, s.shrink, s.slots, s.forced = grow(s.w, n+1), grow(s.gap, n+1), grow(s.shrink, n+1), grow(s.slots, n+1), grow(s.forced, n)
+	s.w, s.gap, s.shrink = slices.Grow(s.w[:0], n+1)[:n+1], slices.Grow(s.gap[:0], n+1)[:n+1], slices.Grow(s.shrink[:0], n+1)[:n+1]
+	s.slots, s.forced = slices.Grow(s.slots[:0], n+1)[:n+1], slices.Grow(s.forced[:0], n)[:n]
 	s.w[0], s.gap[0], s.shrink[0], s.slots[0] = 0, 0, 0, 0
 	if p.scratch != nil {
 		p.scratch.sums = s

@@ -104,10 +104,8 @@ func (e *engine) paginate() []*Page {
 // work and depends on nothing decided for later pages, so pages are
 // filled by other goroutines while the next ones are planned.
 type pageFill struct {
-	page   *Page
-	ops    []fillOp
-	glyphs int // glyphs placed so far, the index of the next one
-	lines  int
+	page *Page
+	ops  []fillOp
 }
 
 // fillOp is one step of filling a page: a row placed with its left edge
@@ -165,12 +163,16 @@ func startFilling() (fills chan<- *pageFill, finish func()) {
 // its table continues on.
 func (f *pageFill) fill() {
 	p := f.page
-	extra := 0
+	glyphs, lines := 0, 0
 	for _, op := range f.ops {
-		extra += len(op.glyphs)
+		glyphs += len(op.glyphs)
+		if op.row != nil {
+			glyphs += len(op.row.glyphs)
+			lines += len(op.row.lines)
+		}
 	}
-	p.Glyphs = make([]Glyph, 0, f.glyphs+extra)
-	p.Lines = make([]Line, 0, f.lines)
+	p.Glyphs = make([]Glyph, 0, glyphs)
+	p.Lines = make([]Line, 0, lines)
 	for _, op := range f.ops {
 		if op.row != nil {
 			op.row.copyTo(p, op.left, op.y, op.marks)
@@ -368,8 +370,6 @@ func (e *engine) blankPage(idx int, front bool) *Page {
 // row's fill step, for marks to be added to.
 func (e *engine) placeRow(f *pageFill, r *row, y float64) *fillOp {
 	f.ops = append(f.ops, fillOp{row: r, left: e.left, y: y})
-	f.glyphs += len(r.glyphs)
-	f.lines += len(r.lines)
 	for _, l := range r.links {
 		if !strings.HasPrefix(l.url, "#") {
 			f.page.Links = append(f.page.Links, Link{X: l.x + e.left, Y: l.y + y, W: l.w, H: l.h, URL: l.url})

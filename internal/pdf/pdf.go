@@ -165,19 +165,9 @@ func stubFaces(faces []*face) error {
 	return errors.Join(errs...)
 }
 
-func (f *face) makeStub() error {
-	data, err := fonts.Subset(f.face, f.runes, fonts.SubsetOptions{NoOutlines: true})
-	if err != nil {
+func (f *face) makeStub() (err error) {
+	if f.stub, f.glyph, err = fonts.SubsetGlyphs(f.face, f.runes, fonts.SubsetOptions{NoOutlines: true}); err != nil {
 		return fmt.Errorf("pdf: %w", err)
-	}
-	sub, err := fonts.Parse(data)
-	if err != nil {
-		return fmt.Errorf("pdf: subset of %s: %w", f.face.PostScriptName, err)
-	}
-	f.stub = data
-	f.glyph = make(map[rune]uint16, len(f.runes))
-	for _, r := range f.runes {
-		f.glyph[r] = sub.Metrics(r).Glyph
 	}
 	return nil
 }
