@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 	"unicode"
 	"unicode/utf16"
@@ -30,7 +31,8 @@ import (
 //     breaks text extraction;
 //   - replaces the font programs: gopdf's subsets lack the parts of nested
 //     composite glyphs (see face.stub);
-//   - compresses the page contents (see plainStream);
+//   - adds the pages' text to their contents and compresses them (see
+//     streams and plainStream);
 //   - writes the document information itself: gopdf has no /Keywords or
 //     /ModDate and also mis-encodes characters outside the BMP there;
 //   - writes a new cross-reference table and a trailer with a /ID derived
@@ -50,7 +52,14 @@ func finish(w io.Writer, b *layout.Book, d *drawn) error {
 			return err
 		}
 	}
-	if err := compressStreams(objs); err != nil {
+	if err := checkFontNames(objs, d); err != nil {
+		return err
+	}
+	jobs, err := streams(b, d, &objs)
+	if err != nil {
+		return err
+	}
+	if err := compressStreams(objs, jobs, d.faces); err != nil {
 		return err
 	}
 
@@ -234,32 +243,120 @@ func (f *face) startProgram() {
 	}()
 }
 
-// compressStreams compresses the streams gopdf wrote uncompressed (see
-// plainStream), spread over the processors: each stream is compressed on
-// its own, so the output does not depend on how they are shared out.
-func compressStreams(objs [][]byte) error {
-	var todo []int
-	for n, body := range objs {
-		if _, ok := plainStream(body); ok {
-			todo = append(todo, n)
+// checkFontNames makes sure the fonts are named in the pages' resources as
+// the page text calls them (face.resource).
+func checkFontNames(objs [][]byte, d *drawn) error {
+	res, ok := reference(objs[d.pages[0]], "/Resources")
+	if !ok || res >= len(objs) {
+		return errGopdf("no resources on page 1")
+	}
+	for _, f := range d.faces {
+		// gopdf writes a font's Type0 dictionary four objects after its
+		// ToUnicode CMap.
+		if !bytes.Contains(objs[res], fmt.Appendf(nil, "\t%s %d 0 R\n", f.resource, f.cmap+4)) {
+			return errGopdf("font " + f.name + " is not " + f.resource)
 		}
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(todo))
+	return nil
+}
+
+// reference returns the object number the dictionary entry key refers to
+// ("/Key 12 0 R"); ok is false unless it is a single indirect reference on
+// a line of its own, as gopdf writes them.
+func reference(body []byte, key string) (n int, ok bool) {
+	_, rest, found := bytes.Cut(body, []byte(key+" "))
+	if !found {
+		return 0, false
+	}
+	line, _, _ := bytes.Cut(rest, []byte("\n"))
+	f := bytes.Fields(line)
+	if len(f) != 3 || string(f[1]) != "0" || string(f[2]) != "R" {
+		return 0, false
+	}
+	n, err := strconv.Atoi(string(f[0]))
+	return n, err == nil && n > 0
+}
+
+// streamJob is a stream for finish to compress: data gopdf wrote
+// uncompressed (see plainStream), then the text of page, if any.
+type streamJob struct {
+	obj  int
+	data []byte
+	page *layout.Page
+}
+
+// streams lists the streams to compress. A page's text goes at the end of
+// its content stream, after the images and rules gopdf drew; a page gopdf
+// drew nothing on gets a content stream for its text.
+func streams(b *layout.Book, d *drawn, objs *[][]byte) ([]streamJob, error) {
+	textOf := map[int]*layout.Page{} // by content stream
+	var jobs []streamJob
+	for i, p := range b.Pages {
+		if !slices.ContainsFunc(p.Glyphs, func(g layout.Glyph) bool { return g.Text != "" }) {
+			continue
+		}
+		page := (*objs)[d.pages[i]]
+		if n, ok := reference(page, "/Contents"); ok {
+			textOf[n] = p
+			continue
+		}
+		if bytes.Contains(page, []byte("/Contents")) || !bytes.HasSuffix(page, []byte(">>\n")) {
+			return nil, errGopdf("page " + strconv.Itoa(i+1) + " malformed")
+		}
+		*objs = append(*objs, nil)
+		n := len(*objs) - 1
+		(*objs)[d.pages[i]] = fmt.Appendf(page[:len(page)-3:len(page)-3], "  /Contents %d 0 R\n>>\n", n)
+		jobs = append(jobs, streamJob{obj: n, page: p})
+	}
+	for n, body := range *objs {
+		if data, ok := plainStream(body); ok {
+			jobs = append(jobs, streamJob{obj: n, data: data, page: textOf[n]})
+			delete(textOf, n)
+		}
+	}
+	if len(textOf) > 0 {
+		return nil, errGopdf("a page's contents are not a plain stream")
+	}
+	return jobs, nil
+}
+
+// compressStreams makes the streams' objects, page text included, spread
+// over the processors. gopdf writes text one run at a time through fmt on
+// one goroutine, most of the time spent on a long book, so the pages'
+// text is written here instead, in parallel (appendText). Each stream is
+// compressed on its own, so the output does not depend on how they are
+// shared out.
+func compressStreams(objs [][]byte, jobs []streamJob, faces []*face) error {
+	byFace := make(map[*fonts.Face]*face, len(faces))
+	for _, f := range faces {
+		byFace[f.face] = f
+	}
+	workers := min(runtime.GOMAXPROCS(0), len(jobs))
 	errs := make([]error, workers)
+	var next atomic.Int64
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
-			defer panics.Catch(&errs[w], "compressing the PDF")
+			defer panics.Catch(&errs[w], "writing the PDF's pages")
 			var z compressor
-			for i := w; i < len(todo); i += workers {
-				n := todo[i]
-				data, _ := plainStream(objs[n])
+			var buf []byte
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(jobs) {
+					return
+				}
+				j := jobs[i]
+				data := j.data
+				if j.page != nil {
+					buf = appendText(append(buf[:0], data...), j.page, byFace)
+					data = buf
+				}
 				body, err := z.stream(data, "")
 				if err != nil {
 					errs[w] = err
 					return
 				}
-				objs[n] = body
+				objs[j.obj] = body
 			}
 		})
 	}

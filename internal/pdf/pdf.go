@@ -1,12 +1,16 @@
 // Package pdf writes a laid-out book as a PDF file. It is the only package
 // that uses gopdf.
 //
-// gopdf draws the pages, sets up the fonts and writes the link annotations.
-// Some parts of its output are wrong or missing and cannot be fixed through
-// its API (the outline tree, text extraction for characters outside the
-// BMP, nested composite glyphs in font subsets, /Lang, the document
-// information), so Write lets gopdf produce a complete file and then
-// rewrites those objects (see finish).
+// gopdf writes the document: the page tree, the fonts, the images and
+// rules, the link annotations. Some parts of its output are wrong or
+// missing and cannot be fixed through its API (the outline tree, text
+// extraction for characters outside the BMP, nested composite glyphs in
+// font subsets, /Lang, the document information), so Write lets gopdf
+// produce a complete file and then rewrites those objects (see finish).
+// The pages' text is not drawn through gopdf: it formats every text run
+// with fmt on one goroutine, which took half the time of a long book's
+// build. finish writes the same operators itself, pages in parallel
+// (appendText).
 package pdf
 
 import (
@@ -147,6 +151,8 @@ type face struct {
 	glyph map[rune]uint16
 	// cmap is the object number of the ToUnicode CMap gopdf writes.
 	cmap int
+	// resource is the font's name in the pages' resources ("/F1").
+	resource string
 	// prog is the font program that replaces gopdf's (see finish).
 	prog *program
 }
@@ -277,16 +283,23 @@ func draw(b *layout.Book, faces []*face) (d *drawn, err error) {
 	// page height whatever the page's own size; see addLinks and addAnchors.
 	gp.Start(gopdf.Config{Unit: gopdf.UnitPT, PageSize: gopdf.Rect{W: first.Width, H: first.Height}})
 	gp.SetNoCompression() // finish compresses the pages; see plainStream
-	for _, f := range faces {
-		// gopdf adds the ToUnicode CMap as the font's first object.
+	for i, f := range faces {
+		// gopdf adds the ToUnicode CMap as the font's first object and
+		// names the fonts /F1, /F2… in the order they are added.
 		f.cmap = gp.GetNextObjectID()
+		f.resource = "/F" + strconv.Itoa(i+1)
 		if err := gp.AddTTFFontDataWithOption(f.name, f.stub, gopdf.TtfOption{}); err != nil {
 			return nil, fmt.Errorf("pdf: font %s: %w", f.face.PostScriptName, err)
 		}
-	}
-	byFace := make(map[*fonts.Face]*face, len(faces))
-	for _, f := range faces {
-		byFace[f.face] = f
+		// gopdf writes widths and glyph mappings for the characters
+		// measured or drawn in a font; the text itself is not drawn
+		// through gopdf (see appendText).
+		if err := gp.SetFontWithStyle(f.name, gopdf.Regular, 10); err != nil {
+			return nil, fmt.Errorf("pdf: font %s: %w", f.face.PostScriptName, err)
+		}
+		if _, err := gp.MeasureTextWidth(string(f.runes)); err != nil {
+			return nil, fmt.Errorf("pdf: font %s: %w", f.face.PostScriptName, err)
+		}
 	}
 	anchors := anchorTargets(b)
 	images, err := printImages(b)
@@ -305,9 +318,6 @@ func draw(b *layout.Book, faces []*face) (d *drawn, err error) {
 		if err := drawRules(gp, p); err != nil {
 			return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
 		}
-		if err := drawGlyphs(gp, p, byFace); err != nil {
-			return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
-		}
 		addLinks(gp, first.Height, p)
 	}
 	var buf bytes.Buffer
@@ -320,13 +330,11 @@ func draw(b *layout.Book, faces []*face) (d *drawn, err error) {
 }
 
 // rawSize estimates the size of gopdf's uncompressed file, so that it is
-// written into one buffer rather than one doubled a dozen times (a long
-// book's is tens of megabytes). gopdf writes 10 to 14 bytes a glyph, as
-// runs of hex glyph ids with their positions.
+// written into one buffer rather than one doubled a dozen times.
 func rawSize(b *layout.Book, faces []*face) int {
 	n := 64 << 10
 	for _, p := range b.Pages {
-		n += 2<<10 + 12*len(p.Glyphs) + 100*(len(p.Rules)+len(p.Links)+len(p.Images))
+		n += 1<<10 + 100*(len(p.Rules)+len(p.Links)+len(p.Images))
 	}
 	for _, f := range faces {
 		n += 2 * len(f.stub)
@@ -437,9 +445,10 @@ func ellipse(r layout.Rule) []gopdf.Point {
 	return pts
 }
 
-// run is a sequence of glyphs drawn by one gopdf Text call: one face, size
-// and baseline, each glyph at the previous one's advance plus a constant
-// character spacing (Tc).
+// run is a sequence of glyphs drawn as one text object: one face, size and
+// baseline, each glyph at the previous one's advance plus a constant
+// character spacing (Tc). Numbers are written as gopdf writes them, so that
+// its widths (/W) and the positions agree as they did when it drew them.
 type run struct {
 	f       *face
 	size    float64 // as the layout gave it
@@ -501,42 +510,15 @@ func (r *run) add(f *face, g *layout.Glyph) bool {
 // into zero, which gopdf would print as "-0".
 func round(v, unit float64) float64 { return math.Round(v*unit)/unit + 0 }
 
-// drawGlyphs draws the page's glyphs in as few Text calls as positions allow.
-func drawGlyphs(gp *gopdf.GoPdf, p *layout.Page, byFace map[*fonts.Face]*face) error {
+// appendText appends the page's text to a content stream, in as few text
+// objects as positions allow. A text object is what gopdf's Text writes for
+// a run, byte for byte, so positions round as they did when gopdf drew them
+// (see run).
+func appendText(dst []byte, p *layout.Page, byFace map[*fonts.Face]*face) []byte {
 	var (
 		r    run
 		open bool
-		// gopdf's current font, size and spacing; NaN forces the first
-		// run on the page to set its spacing.
-		curF  *face
-		curS  float64
-		curTc = math.NaN()
 	)
-	flush := func() error {
-		if !open {
-			return nil
-		}
-		open = false
-		var err error
-		switch {
-		case r.f != curF:
-			err = gp.SetFontWithStyle(r.f.name, gopdf.Regular, r.size)
-		case r.size != curS:
-			err = gp.SetFontSize(r.size)
-		}
-		if err != nil {
-			return err
-		}
-		curF, curS = r.f, r.size
-		if r.tc != curTc {
-			if err := gp.SetCharSpacing(r.tc); err != nil {
-				return err
-			}
-			curTc = r.tc
-		}
-		gp.SetXY(r.x, r.y)
-		return gp.Text(string(r.text))
-	}
 	for i := range p.Glyphs {
 		g := &p.Glyphs[i]
 		if g.Text == "" {
@@ -546,11 +528,36 @@ func drawGlyphs(gp *gopdf.GoPdf, p *layout.Page, byFace map[*fonts.Face]*face) e
 		if open && r.add(f, g) {
 			continue
 		}
-		if err := flush(); err != nil {
-			return err
+		if open {
+			dst = r.appendTo(dst, p.Height)
 		}
 		r.start(f, g)
 		open = true
 	}
-	return flush()
+	if open {
+		dst = r.appendTo(dst, p.Height)
+	}
+	return dst
+}
+
+// appendTo appends the run as a text object on a page of height h:
+// position, font, size and spacing, then its glyphs as one hex string.
+func (r *run) appendTo(dst []byte, h float64) []byte {
+	dst = append(dst, "BT\n"...)
+	dst = strconv.AppendFloat(dst, r.x, 'f', 2, 64)
+	dst = append(dst, ' ')
+	dst = strconv.AppendFloat(dst, h-r.y, 'f', 2, 64)
+	dst = append(dst, " TD\n"...)
+	dst = append(dst, r.f.resource...)
+	dst = append(dst, ' ')
+	dst = strconv.AppendFloat(dst, r.tfs, 'f', -1, 64)
+	dst = append(dst, " Tf "...)
+	dst = strconv.AppendFloat(dst, r.tc, 'f', -1, 64)
+	dst = append(dst, " Tc\n[<"...)
+	const hex = "0123456789ABCDEF"
+	for _, c := range string(r.text) {
+		g := r.f.glyph[c]
+		dst = append(dst, hex[g>>12], hex[g>>8&15], hex[g>>4&15], hex[g&15])
+	}
+	return append(dst, ">] TJ\nET\n"...)
 }
