@@ -31,8 +31,8 @@ import (
 //     breaks text extraction;
 //   - replaces the font programs: gopdf's subsets lack the parts of nested
 //     composite glyphs (see face.stub);
-//   - adds the pages' text to their contents and compresses them (see
-//     streams and plainStream);
+//   - draws the pages' rules and text into their contents and compresses
+//     them (see streams and plainStream);
 //   - writes the document information itself: gopdf has no /Keywords or
 //     /ModDate and also mis-encodes characters outside the BMP there;
 //   - writes a new cross-reference table and a trailer with a /ID derived
@@ -278,21 +278,21 @@ func reference(body []byte, key string) (n int, ok bool) {
 }
 
 // streamJob is a stream for finish to compress: data gopdf wrote
-// uncompressed (see plainStream), then the text of page, if any.
+// uncompressed (see plainStream), then the rules and text of page, if any.
 type streamJob struct {
 	obj  int
 	data []byte
 	page *layout.Page
 }
 
-// streams lists the streams to compress. A page's text goes at the end of
-// its content stream, after the images and rules gopdf drew; a page gopdf
-// drew nothing on gets a content stream for its text.
+// streams lists the streams to compress. A page's rules and text go at the
+// end of its content stream, after the images gopdf drew; a page without
+// images gets a content stream of its own.
 func streams(b *layout.Book, d *drawn, objs *[][]byte) ([]streamJob, error) {
 	textOf := map[int]*layout.Page{} // by content stream
 	var jobs []streamJob
 	for i, p := range b.Pages {
-		if !slices.ContainsFunc(p.Glyphs, func(g layout.Glyph) bool { return g.Text != "" }) {
+		if len(p.Rules) == 0 && !slices.ContainsFunc(p.Glyphs, func(g layout.Glyph) bool { return g.Text != "" }) {
 			continue
 		}
 		page := (*objs)[d.pages[i]]
@@ -320,11 +320,9 @@ func streams(b *layout.Book, d *drawn, objs *[][]byte) ([]streamJob, error) {
 	return jobs, nil
 }
 
-// compressStreams makes the streams' objects, page text included, spread
-// over the processors. gopdf writes text one run at a time through fmt on
-// one goroutine, most of the time spent on a long book, so the pages'
-// text is written here instead, in parallel (appendText). Each stream is
-// compressed on its own, so the output does not depend on how they are
+// compressStreams makes the streams' objects, spread over the processors,
+// drawing the pages' rules and text into them (appendDrawing). Each stream
+// is compressed on its own, so the output does not depend on how they are
 // shared out.
 func compressStreams(objs [][]byte, jobs []streamJob, faces []*face) error {
 	byFace := make(map[*fonts.Face]*face, len(faces))
@@ -348,7 +346,7 @@ func compressStreams(objs [][]byte, jobs []streamJob, faces []*face) error {
 				j := jobs[i]
 				data := j.data
 				if j.page != nil {
-					buf = appendText(append(buf[:0], data...), j.page, byFace)
+					buf = appendDrawing(append(buf[:0], data...), j.page, byFace)
 					data = buf
 				}
 				body, err := z.stream(data, "")
