@@ -12,7 +12,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode"
 	"unicode/utf16"
 
 	"github.com/paiban/paiban/internal/deflate"
@@ -26,11 +25,8 @@ import (
 //   - adds /Lang and the outline to the catalog: gopdf's catalog has no
 //     /Lang, and its outline items point to the page tree as their parent,
 //     carry no /Count and cannot be nested correctly;
-//   - replaces the ToUnicode CMaps: gopdf writes characters outside the BMP
-//     as five or six hex digits instead of UTF-16 surrogate pairs, which
-//     breaks text extraction;
-//   - replaces the font programs: gopdf's subsets lack the parts of nested
-//     composite glyphs (see face.stub);
+//   - writes the fonts' ToUnicode CMaps, widths and programs (see
+//     fixFont);
 //   - draws the pages' rules and text into their contents and compresses
 //     them (see streams and plainStream);
 //   - writes the document information itself: gopdf has no /Keywords or
@@ -173,48 +169,69 @@ func splitObjects(raw []byte) (header []byte, objs [][]byte, err error) {
 	return raw[:offsets[1]], objs, nil
 }
 
-// fixFont replaces gopdf's ToUnicode CMap and font program for f.
+// fixFont fills in f's ToUnicode CMap, glyph widths and font program.
+// gopdf is told of no characters in its fonts: it would write their widths
+// and CMap itself, but takes time quadratic in their number for the CMap
+// (a linear search for each glyph), writes characters outside the BMP
+// there wrongly (as five or six hex digits, not UTF-16 surrogate pairs),
+// and subsets fonts without the parts of nested composite glyphs.
 func fixFont(z *compressor, f *face, objs [][]byte) error {
-	// gopdf writes a font's ToUnicode CMap and then its font program.
-	if f.cmap+1 >= len(objs) || !bytes.Contains(objs[f.cmap+1], []byte("/Length1 ")) {
+	// gopdf writes these objects for a font, in this order (the font
+	// descriptor is cmap+2).
+	cmap, prog, cid, type0 := f.cmap, f.cmap+1, f.cmap+3, f.cmap+4
+	if type0 >= len(objs) || !bytes.Contains(objs[prog], []byte("/Length1 ")) ||
+		!bytes.Contains(objs[cid], []byte("/Subtype /CIDFontType2\n")) ||
+		!bytes.Contains(objs[type0], fmt.Appendf(nil, "/DescendantFonts [%d 0 R]\n", cid)) ||
+		!bytes.Contains(objs[type0], fmt.Appendf(nil, "/ToUnicode %d 0 R\n", cmap)) {
 		return errGopdf("no font objects for " + f.name)
 	}
-	chars, err := parseCMap(objs[f.cmap])
-	if err != nil {
-		return err
-	}
-	glyphOf := make(map[rune]uint16, len(chars))
-	text := make(map[uint16]rune, len(chars))
+	// A glyph drawn for several characters keeps the first as its text.
+	text := make(map[uint16]rune, len(f.runes))
 	var glyphs []uint16
-	for _, c := range chars {
-		glyphOf[c.r] = c.g
-		// A glyph drawn for several characters keeps the first.
-		if _, dup := text[c.g]; !dup {
-			text[c.g] = c.r
-			glyphs = append(glyphs, c.g)
-		}
-	}
-	// gopdf reads the font's cmap itself and silently draws a space (or
-	// glyph 0) for what it cannot map: make sure it found every character,
-	// as the glyph the font program was made for.
 	for _, r := range f.runes {
-		switch g, want := glyphOf[r], f.glyph[r]; {
-		case g == 0:
-			return fmt.Errorf("pdf: font %s: gopdf finds no glyph for %q (%U)", f.face.PostScriptName, r, r)
-		case g != want:
-			return fmt.Errorf("pdf: font %s: gopdf draws glyph %d for %q (%U), the subset has %d", f.face.PostScriptName, g, r, r, want)
+		g := f.glyph[r]
+		if _, dup := text[g]; !dup {
+			text[g] = r
+			glyphs = append(glyphs, g)
 		}
 	}
 	slices.Sort(glyphs)
-	if objs[f.cmap], err = z.stream(toUnicode(glyphs, text), ""); err != nil {
+	var err error
+	if objs[cmap], err = z.stream(toUnicode(glyphs, text), ""); err != nil {
 		return err
 	}
+	const noWidths = "/W []\n"
+	if bytes.Count(objs[cid], []byte(noWidths)) != 1 {
+		return errGopdf("widths of " + f.name)
+	}
+	objs[cid] = bytes.Replace(objs[cid], []byte(noWidths), widths(glyphs, text, f.width), 1)
 	<-f.prog.done
 	if f.prog.err != nil {
 		return f.prog.err
 	}
-	objs[f.cmap+1] = f.prog.body
+	objs[prog] = f.prog.body
 	return nil
+}
+
+// widths returns a CIDFont's /W entry for the glyphs, in order, each as
+// wide as its text's width: "/W [1 [1000 1000 500] 7 [250]]".
+func widths(glyphs []uint16, text map[uint16]rune, width map[rune]float64) []byte {
+	w := []byte("/W [")
+	for i, g := range glyphs {
+		switch {
+		case i == 0:
+			w = fmt.Appendf(w, "%d [", g)
+		case g == glyphs[i-1]+1:
+			w = append(w, ' ')
+		default:
+			w = fmt.Appendf(w, "] %d [", g)
+		}
+		w = strconv.AppendInt(w, int64(width[text[g]]), 10)
+	}
+	if len(glyphs) > 0 {
+		w = append(w, ']')
+	}
+	return append(w, "]\n"...)
 }
 
 // program is a face's font program, its subset, as the body of a
@@ -360,42 +377,6 @@ func compressStreams(objs [][]byte, jobs []streamJob, faces []*face) error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
-}
-
-// cmapChar is a character and the glyph drawn for it.
-type cmapChar struct {
-	r rune
-	g uint16
-}
-
-// parseCMap reads gopdf's ToUnicode CMap, which has one line
-// "<glyph><glyph><code point in hex>" per character drawn, in the order
-// they were first drawn.
-func parseCMap(body []byte) ([]cmapChar, error) {
-	_, ranges, ok := bytes.Cut(body, []byte("beginbfrange\n"))
-	if ok {
-		ranges, _, ok = bytes.Cut(ranges, []byte("endbfrange"))
-	}
-	if !ok {
-		return nil, errGopdf("ToUnicode CMap without bfrange")
-	}
-	var chars []cmapChar
-	for _, line := range bytes.Split(ranges, []byte("\n")) {
-		if len(line) == 0 {
-			continue
-		}
-		f := bytes.FieldsFunc(line, func(r rune) bool { return r == '<' || r == '>' })
-		if len(f) != 3 || !bytes.Equal(f[0], f[1]) {
-			return nil, errGopdf("ToUnicode line " + string(line))
-		}
-		g, err1 := strconv.ParseUint(string(f[0]), 16, 16)
-		c, err2 := strconv.ParseUint(string(f[2]), 16, 32)
-		if err1 != nil || err2 != nil || c > unicode.MaxRune {
-			return nil, errGopdf("ToUnicode line " + string(line))
-		}
-		chars = append(chars, cmapChar{rune(c), uint16(g)})
-	}
-	return chars, nil
 }
 
 // toUnicode returns a ToUnicode CMap mapping each glyph to its text in

@@ -139,8 +139,8 @@ type face struct {
 	// runes are the characters drawn in the face, in code point order.
 	runes []rune
 	// width is each used character's advance in 1/1000 em, truncated to an
-	// integer exactly as gopdf writes it in /W, so that batched runs can be
-	// checked against what a viewer will compute.
+	// integer as written in /W, so that batched runs can be checked
+	// against what a viewer will compute.
 	width map[rune]float64
 	// stub is the face cut down to runes, glyphs renumbered densely, with
 	// no outlines: the font gopdf is given. gopdf reads every table of the
@@ -292,15 +292,6 @@ func draw(b *layout.Book, faces []*face) (d *drawn, err error) {
 		f.cmap = gp.GetNextObjectID()
 		f.resource = "/F" + strconv.Itoa(i+1)
 		if err := gp.AddTTFFontDataWithOption(f.name, f.stub, gopdf.TtfOption{}); err != nil {
-			return nil, fmt.Errorf("pdf: font %s: %w", f.face.PostScriptName, err)
-		}
-		// gopdf writes widths and glyph mappings for the characters
-		// measured or drawn in a font; the text itself is not drawn
-		// through gopdf (see appendText).
-		if err := gp.SetFontWithStyle(f.name, gopdf.Regular, 10); err != nil {
-			return nil, fmt.Errorf("pdf: font %s: %w", f.face.PostScriptName, err)
-		}
-		if _, err := gp.MeasureTextWidth(string(f.runes)); err != nil {
 			return nil, fmt.Errorf("pdf: font %s: %w", f.face.PostScriptName, err)
 		}
 	}
