@@ -60,8 +60,8 @@ func breakLines(p paragraph) []line {
 	if n == 0 {
 		return nil
 	}
-	sums := newPrefix(p)
-	bounds := totalFit(p, sums)
+	sums := newPrefix(&p)
+	bounds := totalFit(&p, &sums)
 	lines := make([]line, len(bounds))
 	for i, bd := range bounds {
 		last := i == len(bounds)-1 || p.atoms[bd[1]].hardBreak
@@ -86,7 +86,7 @@ const (
 
 // totalFit returns the [start, end) of every line minimising the summed
 // line costs. States are (line end, whether that line was squeezed).
-func totalFit(p paragraph, sums prefix) [][2]int {
+func totalFit(p *paragraph, sums *prefix) [][2]int {
 	n := len(p.atoms)
 	var best [][2]fitState
 	if p.scratch != nil {
@@ -175,7 +175,7 @@ func totalFit(p paragraph, sums prefix) [][2]int {
 
 // lineFit prices the line [s, e). ok is false when it cannot be set even
 // with full squeezing; longer lines then cannot either.
-func lineFit(p paragraph, sums prefix, s, e int, avail float64) (cost float64, squeezed, ok bool) {
+func lineFit(p *paragraph, sums *prefix, s, e int, avail float64) (cost float64, squeezed, ok bool) {
 	last := e == len(p.atoms) || p.atoms[e].hardBreak
 	slack := avail - natural(p, sums, s, e)
 	if slack < -eps {
@@ -221,7 +221,7 @@ type prefix struct {
 	forced []int
 }
 
-func newPrefix(p paragraph) prefix {
+func newPrefix(p *paragraph) prefix {
 	n := len(p.atoms)
 	var s prefix
 	if p.scratch != nil {
@@ -281,7 +281,7 @@ func gapShrink(a *atom, em float64) float64 {
 // edgeTrim is what the line start and end take off: an opening mark that
 // starts a line loses its blank left half, a mark that ends a line its
 // blank right half (reference §2.4).
-func edgeTrim(p paragraph, s, e int) float64 {
+func edgeTrim(p *paragraph, s, e int) float64 {
 	t := 0.0
 	// Pointers, not copies: atoms are large and this runs for every
 	// candidate line.
@@ -294,13 +294,13 @@ func edgeTrim(p paragraph, s, e int) float64 {
 	return t
 }
 
-func natural(p paragraph, sums prefix, s, e int) float64 {
+func natural(p *paragraph, sums *prefix, s, e int) float64 {
 	return sums.w[e] - sums.w[s] + sums.gap[e] - sums.gap[s+1] - edgeTrim(p, s, e)
 }
 
 // shrinkable is the total the span can give up, excluding what the edge
 // trims already took.
-func shrinkable(p paragraph, sums prefix, s, e int) float64 {
+func shrinkable(p *paragraph, sums *prefix, s, e int) float64 {
 	t := sums.shrink[e] - sums.shrink[s] - gapShrink(&p.atoms[s], p.em)
 	if a := &p.atoms[s]; a.cls == clsOpen {
 		t -= atomShrink(a, p.em)
@@ -312,14 +312,14 @@ func shrinkable(p paragraph, sums prefix, s, e int) float64 {
 }
 
 // canEnd reports whether a line may end before atom e.
-func canEnd(p paragraph, e int) bool {
+func canEnd(p *paragraph, e int) bool {
 	return e == len(p.atoms) || p.atoms[e].breakBefore
 }
 
 // emergencyBreak handles a unit wider than the measure (a long URL or
 // word): break it between characters where it overflows, so no glyph
 // crosses the right edge (reference §3.6, last resort).
-func emergencyBreak(p paragraph, sums prefix, s int, avail float64) int {
+func emergencyBreak(p *paragraph, sums *prefix, s int, avail float64) int {
 	for e := s + 1; e < len(p.atoms); e++ {
 		if sums.w[e+1]-sums.w[s] > avail+eps {
 			return e
