@@ -351,7 +351,7 @@ const (
 // opportunities of UAX #14 (from uniseg), tailored for Chinese text as the
 // reference's §1.5 requires, then the prohibitions (避头尾) of §1.2–§1.4.
 func markBreaks(atoms []atom, profile Profile) {
-	uax := uaxBreaks(atoms)
+	uax := uaxBreaks(atoms, latinPairs(atoms))
 	prev := -1 // last atom that is not a note reference
 	for i := range atoms {
 		b := &atoms[i]
@@ -388,30 +388,78 @@ func markBreaks(atoms []atom, profile Profile) {
 	}
 }
 
-// uaxBreaks reports, for each atom, whether UAX #14 allows a break before
-// it, running github.com/rivo/uniseg over the atoms' text with the typed
-// spaces put back.
-func uaxBreaks(atoms []atom) []bool {
-	var text strings.Builder
-	starts := make([]int, len(atoms)) // byte offset of each atom in text
-	for i, a := range atoms {
-		if a.gapKind == gapWordSpace || a.gapKind == gapCode {
-			text.WriteByte(' ')
-		}
-		starts[i] = text.Len()
-		text.WriteString(a.text)
-	}
-	allowed := make([]bool, text.Len()+1) // by byte offset
-	rest, state, pos := text.String(), -1, 0
-	for len(rest) > 0 {
-		var seg string
-		seg, rest, _, state = uniseg.FirstLineSegmentInString(rest, state)
-		pos += len(seg)
-		allowed[pos] = true
-	}
-	out := make([]bool, len(atoms))
+// latinPairs marks the atoms markBreaks asks UAX #14 about: a Latin atom
+// right after another (note references aside), with no space between.
+func latinPairs(atoms []atom) []bool {
+	ask := make([]bool, len(atoms))
+	prev := -1
 	for i := range atoms {
-		out[i] = allowed[starts[i]]
+		b := &atoms[i]
+		if b.cls == clsNoteRef {
+			continue
+		}
+		ask[i] = prev >= 0 && atoms[prev].cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone
+		prev = i
 	}
-	return out
+	return ask
+}
+
+// uaxBreaks answers, in place of each true in ask, whether UAX #14 allows
+// a break before that atom, running github.com/rivo/uniseg over the atoms'
+// text with the typed spaces put back.
+//
+// uniseg runs only around the atoms asked about: from the Han ideograph
+// before them to the one after (or the paragraph's ends), not over the
+// whole paragraph, most of which is Chinese that needs no asking. An
+// ideograph (class ID) takes no part in the contexts a decision further on
+// looks back or ahead to (UAX #14 LB14–LB17, LB21a, LB25, LB30a), so the
+// answers are the same; TestUAXWindows compares them with runs over
+// whole paragraphs.
+func uaxBreaks(atoms []atom, ask []bool) []bool {
+	var text strings.Builder
+	var starts []int // byte offset in text of each atom in the window
+	var allowed []bool
+	for i := 0; i < len(atoms); i++ {
+		if !ask[i] {
+			continue
+		}
+		first, last := i-1, i
+		for first > 0 && !ideograph(&atoms[first]) {
+			first--
+		}
+		for last < len(atoms)-1 && !ideograph(&atoms[last]) {
+			last++
+		}
+		text.Reset()
+		starts = starts[:0]
+		for _, a := range atoms[first : last+1] {
+			if a.gapKind == gapWordSpace || a.gapKind == gapCode {
+				text.WriteByte(' ')
+			}
+			starts = append(starts, text.Len())
+			text.WriteString(a.text)
+		}
+		allowed = slices.Grow(allowed[:0], text.Len()+1)[:text.Len()+1]
+		clear(allowed)
+		rest, state, pos := text.String(), -1, 0
+		for len(rest) > 0 {
+			var seg string
+			seg, rest, _, state = uniseg.FirstLineSegmentInString(rest, state)
+			pos += len(seg)
+			allowed[pos] = true
+		}
+		for j := i; j <= last; j++ {
+			if ask[j] {
+				ask[j] = allowed[starts[j-first]]
+			}
+		}
+		i = last
+	}
+	return ask
+}
+
+// ideograph reports whether a is a single CJK unified ideograph, which
+// UAX #14 classes ID (LineBreak.txt: 3400..4DBF, 4E00..9FFF).
+func ideograph(a *atom) bool {
+	return len(a.text) == utf8.RuneLen(a.r) && (a.r >= 0x4E00 && a.r <= 0x9FFF || a.r >= 0x3400 && a.r <= 0x4DBF)
 }

@@ -4,11 +4,15 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/rivo/uniseg"
+
 	"github.com/paiban/paiban/internal/fonts"
+	"github.com/paiban/paiban/internal/testbook"
 )
 
 var (
@@ -542,4 +546,86 @@ func checkLineEdges(t *testing.T, measure int, atoms []atom, lines []line) {
 			t.Errorf("measure %d: line %d ends with %q", measure, i+1, last.text)
 		}
 	}
+}
+
+// TestUAXWindows checks that asking UAX #14 about Latin pairs in windows
+// between ideographs (uaxBreaks) answers as a run of uniseg over the whole
+// paragraph does, on the article, a generated book and mixed text chosen
+// for the rules that look back or ahead (numbers, quotes, brackets,
+// hyphens, combining marks, flags, spaces).
+func TestUAXWindows(t *testing.T) {
+	serif, latin := testFaces(t)
+	texts := []string{
+		"见https://example.com/a-b_c?x=1&y=2。另见www.example.org/路径/x.html",
+		"价格为$1,234.56（约合￥8,000），涨幅-3.5%，即1/3强。",
+		"他说“OK”然后“(a+b)”，又说'it's'。",
+		"中e\u0301x中a\u200dB中abc\u0308d",
+		"1-2中3.5%中U.S.A.中(12)中[x]{y}中",
+		"中 abc-def ghi 中 Hello, world! 中文 ‘quoted’ words 中",
+		"中—A—B中——C中…D…E",
+		"中🇨🇳🇺🇸x中🇨🇳a",
+		"R&D投入达GDP的2.5%，5G、AI与ISO 9001。",
+		"e.g. 中i.e.中 a.m./p.m. 中 C++/C# 中 x=y+1 中 --flag=value",
+	}
+	article, err := os.ReadFile("../../source/xinzhi-shengchanli.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts = append(texts, strings.Split(string(article), "\n\n")...)
+	book, err := testbook.Generate(testbook.Options{Chars: 30000, Chapters: 2, Seed: 7})
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts = append(texts, strings.Split(string(book), "\n\n")...)
+
+	asked := 0
+	for _, text := range texts {
+		var missing []MissingGlyph
+		b := &atomBuilder{fallback: []*fonts.Face{serif, latin}, missing: &missing}
+		b.addText(text, runStyle{faces: faceSet{cjk: serif, latin: latin}, size: 10})
+		atoms := b.finish()
+		ask := latinPairs(atoms)
+		got := uaxBreaks(atoms, slices.Clone(ask))
+		want := wholeUAX(atoms)
+		for i := range atoms {
+			if !ask[i] {
+				continue
+			}
+			asked++
+			if got[i] != want[i] {
+				t.Errorf("%q: break before atom %d (%q after %q): windowed %v, whole paragraph %v",
+					text, i, atoms[i].text, atoms[i-1].text, got[i], want[i])
+			}
+		}
+	}
+	if asked < 500 {
+		t.Errorf("only %d Latin pairs asked about: the cases lost their Latin text", asked)
+	}
+}
+
+// wholeUAX runs uniseg over the whole paragraph's text, typed spaces put
+// back, and reports whether it allows a break before each atom.
+func wholeUAX(atoms []atom) []bool {
+	var text strings.Builder
+	starts := make([]int, len(atoms))
+	for i, a := range atoms {
+		if a.gapKind == gapWordSpace || a.gapKind == gapCode {
+			text.WriteByte(' ')
+		}
+		starts[i] = text.Len()
+		text.WriteString(a.text)
+	}
+	allowed := make([]bool, text.Len()+1)
+	rest, state, pos := text.String(), -1, 0
+	for len(rest) > 0 {
+		var seg string
+		seg, rest, _, state = uniseg.FirstLineSegmentInString(rest, state)
+		pos += len(seg)
+		allowed[pos] = true
+	}
+	out := make([]bool, len(atoms))
+	for i := range atoms {
+		out[i] = allowed[starts[i]]
+	}
+	return out
 }
