@@ -189,7 +189,7 @@ func fixFont(z *compressor, f *face, objs [][]byte) error {
 	text := make(map[uint16]rune, len(f.runes))
 	var glyphs []uint16
 	for _, r := range f.runes {
-		g := f.glyph[r]
+		g := f.chars[r].glyph
 		if _, dup := text[g]; !dup {
 			text[g] = r
 			glyphs = append(glyphs, g)
@@ -204,7 +204,7 @@ func fixFont(z *compressor, f *face, objs [][]byte) error {
 	if bytes.Count(objs[cid], []byte(noWidths)) != 1 {
 		return errGopdf("widths of " + f.name)
 	}
-	objs[cid] = bytes.Replace(objs[cid], []byte(noWidths), widths(glyphs, text, f.width), 1)
+	objs[cid] = bytes.Replace(objs[cid], []byte(noWidths), widths(glyphs, text, f.chars), 1)
 	<-f.prog.done
 	if f.prog.err != nil {
 		return f.prog.err
@@ -215,7 +215,7 @@ func fixFont(z *compressor, f *face, objs [][]byte) error {
 
 // widths returns a CIDFont's /W entry for the glyphs, in order, each as
 // wide as its text's width: "/W [1 [1000 1000 500] 7 [250]]".
-func widths(glyphs []uint16, text map[uint16]rune, width map[rune]float64) []byte {
+func widths(glyphs []uint16, text map[uint16]rune, chars map[rune]char) []byte {
 	w := []byte("/W [")
 	for i, g := range glyphs {
 		switch {
@@ -226,7 +226,7 @@ func widths(glyphs []uint16, text map[uint16]rune, width map[rune]float64) []byt
 		default:
 			w = fmt.Appendf(w, "] %d [", g)
 		}
-		w = strconv.AppendInt(w, int64(width[text[g]]), 10)
+		w = strconv.AppendInt(w, int64(chars[text[g]].width), 10)
 	}
 	if len(glyphs) > 0 {
 		w = append(w, ']')

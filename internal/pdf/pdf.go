@@ -138,10 +138,9 @@ type face struct {
 	name string
 	// runes are the characters drawn in the face, in code point order.
 	runes []rune
-	// width is each used character's advance in 1/1000 em, truncated to an
-	// integer as written in /W, so that batched runs can be checked
-	// against what a viewer will compute.
-	width map[rune]float64
+	// chars are the characters drawn in the face: their widths, and
+	// glyphs once the stub is made.
+	chars map[rune]char
 	// stub is the face cut down to runes, glyphs renumbered densely, with
 	// no outlines: the font gopdf is given. gopdf reads every table of the
 	// font it is given in full and copies and compresses every outline,
@@ -150,8 +149,6 @@ type face struct {
 	// composite glyphs). The program embedded is the same subset with
 	// outlines, numbered alike.
 	stub []byte
-	// glyph is each rune's glyph in the subset.
-	glyph map[rune]uint16
 	// cmap is the object number of the ToUnicode CMap gopdf writes.
 	cmap int
 	// resource is the font's name in the pages' resources ("/F1").
@@ -174,11 +171,28 @@ func stubFaces(faces []*face) error {
 	return errors.Join(errs...)
 }
 
-func (f *face) makeStub() (err error) {
-	if f.stub, f.glyph, err = fonts.SubsetGlyphs(f.face, f.runes, fonts.SubsetOptions{NoOutlines: true}); err != nil {
+func (f *face) makeStub() error {
+	stub, glyphs, err := fonts.SubsetGlyphs(f.face, f.runes, fonts.SubsetOptions{NoOutlines: true})
+	if err != nil {
 		return fmt.Errorf("pdf: %w", err)
 	}
+	f.stub = stub
+	for r, c := range f.chars {
+		if c.glyph = glyphs[r]; c.glyph == 0 {
+			return fmt.Errorf("pdf: font %s: the subset has no glyph for %q (%U)", f.face.PostScriptName, r, r)
+		}
+		f.chars[r] = c
+	}
 	return nil
+}
+
+// char is a character drawn in a face.
+type char struct {
+	// width is its advance in 1/1000 em, truncated to an integer as
+	// written in /W, so that batched runs can be checked against what a
+	// viewer will compute.
+	width float64
+	glyph uint16 // in the subset
 }
 
 // collectFaces lists the faces in order of first use with the characters
@@ -193,12 +207,12 @@ func collectFaces(b *layout.Book) ([]*face, error) {
 			}
 			f := byFace[g.Face]
 			if f == nil {
-				f = &face{face: g.Face, width: map[rune]float64{}}
+				f = &face{face: g.Face, chars: map[rune]char{}}
 				byFace[g.Face] = f
 				list = append(list, f)
 			}
 			for _, r := range g.Text {
-				if _, ok := f.width[r]; ok {
+				if _, ok := f.chars[r]; ok {
 					continue
 				}
 				m := g.Face.Metrics(r)
@@ -207,13 +221,13 @@ func collectFaces(b *layout.Book) ([]*face, error) {
 				}
 				// Advance is an exact fraction units/unitsPerEm; the epsilon
 				// only absorbs float error, it cannot cross an integer.
-				f.width[r] = math.Floor(m.Advance*1000 + 1e-6)
+				f.chars[r] = char{width: math.Floor(m.Advance*1000 + 1e-6)}
 			}
 		}
 	}
 	used := map[string]bool{}
 	for _, f := range list {
-		for r := range f.width {
+		for r := range f.chars {
 			f.runes = append(f.runes, r)
 		}
 		slices.Sort(f.runes)
@@ -472,25 +486,30 @@ type run struct {
 	cluster bool    // holds a multi-character glyph
 	natural float64 // sum of advances so far, without tc
 	n       int     // characters so far
-	text    []byte
+	xText   []byte  // x as written
+	glyphs  []uint16
 }
 
 // start begins the run at glyph g.
 func (r *run) start(f *face, g *layout.Glyph) {
-	*r = run{f: f, size: g.Size, tfs: round(g.Size, 1000), x0: g.X, y: g.Y, text: r.text[:0]}
-	// Parse back what gopdf will print, so predictions start from there.
-	r.x, _ = strconv.ParseFloat(strconv.FormatFloat(g.X, 'f', 2, 64), 64)
+	*r = run{f: f, size: g.Size, tfs: round(g.Size, 1000), x0: g.X, y: g.Y,
+		xText: strconv.AppendFloat(r.xText[:0], g.X, 'f', 2, 64), glyphs: r.glyphs[:0]}
+	// Parse back what is written, so predictions start from there.
+	r.x, _ = strconv.ParseFloat(string(r.xText), 64)
 	r.push(g)
 }
 
 // push appends g's characters to the run.
 func (r *run) push(g *layout.Glyph) {
+	n := 0
 	for _, c := range g.Text {
-		r.natural += r.f.width[c] * r.tfs / 1000
-		r.n++
+		ch := r.f.chars[c]
+		r.natural += ch.width * r.tfs / 1000
+		r.glyphs = append(r.glyphs, ch.glyph)
+		n++
 	}
-	r.cluster = r.cluster || utf8.RuneCountInString(g.Text) > 1
-	r.text = append(r.text, g.Text...)
+	r.n += n
+	r.cluster = r.cluster || n > 1
 }
 
 // add appends g if the run can draw it within tolerance of its position.
@@ -536,13 +555,16 @@ func appendText(dst []byte, p *layout.Page, byFace map[*fonts.Face]*face) []byte
 	var (
 		r    run
 		open bool
+		f    *face
 	)
 	for i := range p.Glyphs {
 		g := &p.Glyphs[i]
 		if g.Text == "" {
 			continue
 		}
-		f := byFace[g.Face]
+		if f == nil || f.face != g.Face {
+			f = byFace[g.Face]
+		}
 		if open && r.add(f, g) {
 			continue
 		}
@@ -562,7 +584,7 @@ func appendText(dst []byte, p *layout.Page, byFace map[*fonts.Face]*face) []byte
 // position, font, size and spacing, then its glyphs as one hex string.
 func (r *run) appendTo(dst []byte, h float64) []byte {
 	dst = append(dst, "BT\n"...)
-	dst = strconv.AppendFloat(dst, r.x, 'f', 2, 64)
+	dst = append(dst, r.xText...)
 	dst = append(dst, ' ')
 	dst = strconv.AppendFloat(dst, h-r.y, 'f', 2, 64)
 	dst = append(dst, " TD\n"...)
@@ -573,8 +595,7 @@ func (r *run) appendTo(dst []byte, h float64) []byte {
 	dst = strconv.AppendFloat(dst, r.tc, 'f', -1, 64)
 	dst = append(dst, " Tc\n[<"...)
 	const hex = "0123456789ABCDEF"
-	for _, c := range string(r.text) {
-		g := r.f.glyph[c]
+	for _, g := range r.glyphs {
 		dst = append(dst, hex[g>>12], hex[g>>8&15], hex[g>>4&15], hex[g&15])
 	}
 	return append(dst, ">] TJ\nET\n"...)
