@@ -20,12 +20,6 @@ type SubsetOptions struct {
 	// name table (the OFL requires renaming a modified font that has Reserved
 	// Font Names). PostScript name gets spaces removed.
 	FamilyName string
-	// NoOutlines leaves every glyph empty, with the same numbering and
-	// metrics: a stand-in for a library that reads a whole font to learn
-	// glyph ids and widths (the PDF writer's gopdf also copies and
-	// compresses every outline of the font it is given, and the result is
-	// thrown away).
-	NoOutlines bool
 }
 
 // Subset returns a TrueType font holding .notdef plus the glyphs of runes
@@ -94,12 +88,9 @@ func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, []cmapEntry, erro
 	for i := range entries {
 		entries[i].g = newID(ids, entries[i].g)
 	}
-	var glyf []byte
-	offsets := make([]uint32, len(ids)+1)
-	if !opt.NoOutlines {
-		if glyf, offsets, err = gs.buildGlyf(ids); err != nil {
-			return nil, nil, err
-		}
+	glyf, offsets, err := gs.buildGlyf(ids)
+	if err != nil {
+		return nil, nil, err
 	}
 	loca, longLoca := encodeLoca(offsets)
 	hmtx, numHMetrics, err := buildHmtx(src["hhea"], src["hmtx"], gs.numGlyphs, ids)

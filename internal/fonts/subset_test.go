@@ -623,51 +623,12 @@ func TestSubsetNested(t *testing.T) {
 	}
 }
 
-// TestSubsetNoOutlines checks the stand-in subset: the same glyph for
-// every rune and the same advances as the full subset, and no outlines.
-func TestSubsetNoOutlines(t *testing.T) {
-	f := testFace(t, serifSC)
-	runes := []rune(cjkText + "ệ")
-	full, err := Subset(f, runes, SubsetOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stub, err := Subset(f, runes, SubsetOptions{NoOutlines: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ff, err := Parse(full)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sf, err := Parse(stub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range runes {
-		fm, sm := ff.Metrics(r), sf.Metrics(r)
-		if fm.Glyph != sm.Glyph || fm.Advance != sm.Advance {
-			t.Errorf("%q: stub has glyph %d advance %g, the subset %d %g", r, sm.Glyph, sm.Advance, fm.Glyph, fm.Advance)
-		}
-	}
-	tables, err := tableDirectory(stub)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := len(tables["glyf"]); n != 0 {
-		t.Errorf("stub has %d bytes of outlines", n)
-	}
-	if len(stub) >= len(full)/2 {
-		t.Errorf("stub is %d bytes, the subset %d", len(stub), len(full))
-	}
-}
-
 // TestSubsetGlyphs checks the glyph numbers SubsetGlyphs reports against
 // the subset's own cmap, and that characters the face lacks are absent.
 func TestSubsetGlyphs(t *testing.T) {
 	f := testFace(t, serifSC)
 	runes := []rune(cjkText + "ệ\U0010FFFD")
-	data, glyph, err := SubsetGlyphs(f, runes, SubsetOptions{NoOutlines: true})
+	data, glyph, err := SubsetGlyphs(f, runes, SubsetOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

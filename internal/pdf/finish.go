@@ -25,8 +25,7 @@ import (
 //   - adds /Lang and the outline to the catalog: gopdf's catalog has no
 //     /Lang, and its outline items point to the page tree as their parent,
 //     carry no /Count and cannot be nested correctly;
-//   - writes the fonts' ToUnicode CMaps, widths and programs (see
-//     fixFont);
+//   - adds the fonts (see addFonts);
 //   - draws the pages' rules and text into their contents and compresses
 //     them (see streams and plainStream);
 //   - writes the document information itself: gopdf has no /Keywords or
@@ -42,20 +41,18 @@ func finish(w io.Writer, b *layout.Book, d *drawn) error {
 		objs = append(objs, body)
 		return len(objs) - 1
 	}
-	var z compressor
+	// The pages' text is written with the subsets' glyph numbers.
 	for _, f := range d.faces {
-		if err := fixFont(&z, f, objs); err != nil {
-			return err
-		}
-	}
-	if err := checkFontNames(objs, d); err != nil {
-		return err
+		<-f.prog.numbered
 	}
 	jobs, err := streams(b, d, &objs)
 	if err != nil {
 		return err
 	}
 	if err := compressStreams(objs, jobs, d.faces); err != nil {
+		return err
+	}
+	if objs, err = addFonts(objs, d); err != nil {
 		return err
 	}
 
@@ -169,48 +166,84 @@ func splitObjects(raw []byte) (header []byte, objs [][]byte, err error) {
 	return raw[:offsets[1]], objs, nil
 }
 
-// fixFont fills in f's ToUnicode CMap, glyph widths and font program.
-// gopdf is told of no characters in its fonts: it would write their widths
-// and CMap itself, but takes time quadratic in their number for the CMap
-// (a linear search for each glyph), writes characters outside the BMP
-// there wrongly (as five or six hex digits, not UTF-16 surrogate pairs),
-// and subsets fonts without the parts of nested composite glyphs.
-func fixFont(z *compressor, f *face, objs [][]byte) error {
-	// gopdf writes these objects for a font, in this order (the font
-	// descriptor is cmap+2).
-	cmap, prog, cid, type0 := f.cmap, f.cmap+1, f.cmap+3, f.cmap+4
-	if type0 >= len(objs) || !bytes.Contains(objs[prog], []byte("/Length1 ")) ||
-		!bytes.Contains(objs[cid], []byte("/Subtype /CIDFontType2\n")) ||
-		!bytes.Contains(objs[type0], fmt.Appendf(nil, "/DescendantFonts [%d 0 R]\n", cid)) ||
-		!bytes.Contains(objs[type0], fmt.Appendf(nil, "/ToUnicode %d 0 R\n", cmap)) {
-		return errGopdf("no font objects for " + f.name)
+// addFonts adds each face's font objects (ISO 32000-1 §9.7: a Type 0
+// font, its CIDFont, font descriptor, font program and ToUnicode CMap)
+// and names the fonts in the pages' resources, where gopdf, which is told
+// of no fonts, leaves the font dictionary empty. gopdf's own fonts cost
+// more than they gave: it parses each font it is given in full, subsets
+// it without the parts of nested composite glyphs, writes characters
+// outside the BMP wrongly in its CMap, and takes time quadratic in the
+// characters used to write that CMap.
+func addFonts(objs [][]byte, d *drawn) ([][]byte, error) {
+	res, ok := reference(objs[d.pages[0]], "/Resources")
+	if !ok || res >= len(objs) {
+		return nil, errGopdf("no resources on page 1")
 	}
-	// A glyph drawn for several characters keeps the first as its text.
-	text := make(map[uint16]rune, len(f.runes))
-	var glyphs []uint16
-	for _, r := range f.runes {
-		g := f.chars[r].glyph
-		if _, dup := text[g]; !dup {
-			text[g] = r
-			glyphs = append(glyphs, g)
+	const noFonts = "\t/Font <<\n\t>>\n"
+	if bytes.Count(objs[res], []byte(noFonts)) != 1 {
+		return nil, errGopdf("the resources' font dictionary")
+	}
+	names := []byte("\t/Font <<\n")
+	var z compressor
+	for _, f := range d.faces {
+		<-f.prog.done
+		if f.prog.err != nil {
+			return nil, f.prog.err
 		}
+		desc, err := f.face.PDFDescriptor()
+		if err != nil {
+			return nil, fmt.Errorf("pdf: font %s: %w", f.face.PostScriptName, err)
+		}
+		// A glyph drawn for several characters keeps the first as its text.
+		text := make(map[uint16]rune, len(f.runes))
+		var glyphs []uint16
+		for _, r := range f.runes {
+			g := f.chars[r].glyph
+			if _, dup := text[g]; !dup {
+				text[g] = r
+				glyphs = append(glyphs, g)
+			}
+		}
+		slices.Sort(glyphs)
+		cmap, err := z.stream(toUnicode(glyphs, text), "", fontLevel)
+		if err != nil {
+			return nil, err
+		}
+		n := len(objs) // the Type 0 font; its parts follow
+		objs = append(objs,
+			fmt.Appendf(nil, "<<\n/Type /Font\n/Subtype /Type0\n/BaseFont /%s\n/Encoding /Identity-H\n/DescendantFonts [%d 0 R]\n/ToUnicode %d 0 R\n>>\n",
+				f.name, n+1, n+4),
+			fmt.Appendf(nil, "<<\n/Type /Font\n/Subtype /CIDFontType2\n/BaseFont /%s\n/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>\n/FontDescriptor %d 0 R\n/CIDToGIDMap /Identity\n%s>>\n",
+				f.name, n+2, widths(glyphs, text, f.chars)),
+			descriptor(f.name, desc, n+3),
+			f.prog.body,
+			cmap)
+		names = fmt.Appendf(names, "\t\t%s %d 0 R\n", f.resource, n)
 	}
-	slices.Sort(glyphs)
-	var err error
-	if objs[cmap], err = z.stream(toUnicode(glyphs, text), "", fontLevel); err != nil {
-		return err
+	names = append(names, "\t>>\n"...)
+	objs[res] = bytes.Replace(objs[res], []byte(noFonts), names, 1)
+	return objs, nil
+}
+
+// descriptor returns the body of a font descriptor for the font named
+// name whose program is object prog.
+func descriptor(name string, d fonts.Descriptor, prog int) []byte {
+	// Symbolic: the characters are not (all) in the standard Latin set.
+	flags := 4
+	if d.FixedPitch {
+		flags |= 1
 	}
-	const noWidths = "/W []\n"
-	if bytes.Count(objs[cid], []byte(noWidths)) != 1 {
-		return errGopdf("widths of " + f.name)
+	if d.ItalicAngle != 0 {
+		flags |= 64
 	}
-	objs[cid] = bytes.Replace(objs[cid], []byte(noWidths), widths(glyphs, text, f.chars), 1)
-	<-f.prog.done
-	if f.prog.err != nil {
-		return f.prog.err
+	s := fmt.Appendf(nil, "<<\n/Type /FontDescriptor\n/FontName /%s\n/Flags %d\n/FontBBox [%d %d %d %d]\n/ItalicAngle %s\n/Ascent %d\n/Descent %d\n/CapHeight %d\n",
+		name, flags, d.BBox[0], d.BBox[1], d.BBox[2], d.BBox[3], num(d.ItalicAngle), d.Ascent, d.Descent, d.CapHeight)
+	if d.XHeight > 0 {
+		s = fmt.Appendf(s, "/XHeight %d\n", d.XHeight)
 	}
-	objs[prog] = f.prog.body
-	return nil
+	// StemV is required but only guides substituting a font that is not
+	// embedded; these always are.
+	return fmt.Appendf(s, "/StemV 0\n/FontFile2 %d 0 R\n>>\n", prog)
 }
 
 // widths returns a CIDFont's /W entry for the glyphs, in order, each as
@@ -234,47 +267,46 @@ func widths(glyphs []uint16, text map[uint16]rune, chars map[rune]char) []byte {
 	return append(w, "]\n"...)
 }
 
-// program is a face's font program, its subset, as the body of a
-// compressed stream object. It is made while gopdf draws the pages; done
-// is closed when body or err is set.
+// program is a face's font program: its subset, as the body of a
+// compressed stream object. It is made while gopdf writes the document;
+// numbered is closed once the face's characters have their glyph numbers
+// in the subset (or making it failed), done once body or err is set.
 type program struct {
-	done chan struct{}
-	body []byte
-	err  error
+	numbered, done chan struct{}
+	body           []byte
+	err            error
 }
 
-// startProgram begins making f's font program: the subset its stub
-// stands in for, glyphs numbered alike.
+// startProgram begins making f's font program.
 func (f *face) startProgram() {
-	f.prog = &program{done: make(chan struct{})}
+	p := &program{numbered: make(chan struct{}), done: make(chan struct{})}
+	f.prog = p
 	go func() {
-		defer close(f.prog.done)
-		defer panics.Catch(&f.prog.err, "subsetting font "+f.face.PostScriptName)
-		prog, err := fonts.Subset(f.face, f.runes, fonts.SubsetOptions{})
+		defer close(p.done)
+		numbered := false
+		defer func() {
+			if !numbered {
+				close(p.numbered)
+			}
+		}()
+		defer panics.Catch(&p.err, "subsetting font "+f.face.PostScriptName)
+		prog, glyphs, err := fonts.SubsetGlyphs(f.face, f.runes, fonts.SubsetOptions{})
 		if err != nil {
-			f.prog.err = fmt.Errorf("pdf: %w", err)
+			p.err = fmt.Errorf("pdf: %w", err)
 			return
 		}
-		var z compressor
-		f.prog.body, f.prog.err = z.stream(prog, fmt.Sprintf("/Length1 %d\n", len(prog)), fontLevel)
-	}()
-}
-
-// checkFontNames makes sure the fonts are named in the pages' resources as
-// the page text calls them (face.resource).
-func checkFontNames(objs [][]byte, d *drawn) error {
-	res, ok := reference(objs[d.pages[0]], "/Resources")
-	if !ok || res >= len(objs) {
-		return errGopdf("no resources on page 1")
-	}
-	for _, f := range d.faces {
-		// gopdf writes a font's Type0 dictionary four objects after its
-		// ToUnicode CMap.
-		if !bytes.Contains(objs[res], fmt.Appendf(nil, "\t%s %d 0 R\n", f.resource, f.cmap+4)) {
-			return errGopdf("font " + f.name + " is not " + f.resource)
+		for r, c := range f.chars {
+			if c.glyph = glyphs[r]; c.glyph == 0 {
+				p.err = fmt.Errorf("pdf: font %s: the subset has no glyph for %q (%U)", f.face.PostScriptName, r, r)
+				return
+			}
+			f.chars[r] = c
 		}
-	}
-	return nil
+		numbered = true
+		close(p.numbered)
+		var z compressor
+		p.body, p.err = z.stream(prog, fmt.Sprintf("/Length1 %d\n", len(prog)), fontLevel)
+	}()
 }
 
 // reference returns the object number the dictionary entry key refers to

@@ -1,16 +1,16 @@
 // Package pdf writes a laid-out book as a PDF file. It is the only package
 // that uses gopdf.
 //
-// gopdf writes the document: the page tree, the fonts, the images, the
-// link annotations. Some parts of its output are wrong or
-// missing and cannot be fixed through its API (the outline tree, text
-// extraction for characters outside the BMP, nested composite glyphs in
-// font subsets, /Lang, the document information), so Write lets gopdf
-// produce a complete file and then rewrites those objects (see finish).
-// The pages' text and rules are not drawn through gopdf: it formats every
-// text run and path with fmt on one goroutine, which took half the time of
-// a long book's build. finish draws them itself, pages in parallel
-// (appendDrawing).
+// gopdf writes the document: the page tree, the images, the link
+// annotations and their targets. Some parts of its output are wrong or
+// missing and cannot be fixed through its API (the outline tree, /Lang,
+// the document information), so Write lets gopdf produce a complete file
+// and then rewrites those objects (see finish). The fonts and the pages'
+// text and rules are not made through gopdf: it formats every text run
+// and path with fmt on one goroutine, which took half the time of a long
+// book's build, and its fonts cost more than they gave (see addFonts).
+// finish draws the pages itself, in parallel (appendDrawing), and adds
+// the fonts.
 package pdf
 
 import (
@@ -23,12 +23,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/paiban/paiban/internal/fonts"
 	"github.com/paiban/paiban/internal/layout"
-	"github.com/paiban/paiban/internal/panics"
 	"github.com/signintech/gopdf"
 )
 
@@ -52,9 +50,6 @@ func Write(w io.Writer, b *layout.Book) error {
 	}
 	faces, err := collectFaces(b)
 	if err != nil {
-		return err
-	}
-	if err := stubFaces(faces); err != nil {
 		return err
 	}
 	for _, f := range faces {
@@ -133,57 +128,17 @@ func finite(vs ...float64) bool {
 // face is one font as embedded in the file.
 type face struct {
 	face *fonts.Face
-	// name is the gopdf family and the PDF font name: the PostScript name
-	// with a subset tag.
+	// name is the PDF font name: the PostScript name with a subset tag.
 	name string
 	// runes are the characters drawn in the face, in code point order.
 	runes []rune
 	// chars are the characters drawn in the face: their widths, and
-	// glyphs once the stub is made.
+	// glyphs once the program is made.
 	chars map[rune]char
-	// stub is the face cut down to runes, glyphs renumbered densely, with
-	// no outlines: the font gopdf is given. gopdf reads every table of the
-	// font it is given in full and copies and compresses every outline,
-	// which for a whole CJK face is megabytes of work thrown away (finish
-	// replaces its font program: its subsets lack the parts of nested
-	// composite glyphs). The program embedded is the same subset with
-	// outlines, numbered alike.
-	stub []byte
-	// cmap is the object number of the ToUnicode CMap gopdf writes.
-	cmap int
 	// resource is the font's name in the pages' resources ("/F1").
 	resource string
-	// prog is the font program that replaces gopdf's (see finish).
+	// prog is the font program, made while gopdf writes the document.
 	prog *program
-}
-
-// stubFaces makes every face's stub, in parallel.
-func stubFaces(faces []*face) error {
-	errs := make([]error, len(faces))
-	var wg sync.WaitGroup
-	for i, f := range faces {
-		wg.Go(func() {
-			defer panics.Catch(&errs[i], "subsetting font "+f.face.PostScriptName)
-			errs[i] = f.makeStub()
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
-func (f *face) makeStub() error {
-	stub, glyphs, err := fonts.SubsetGlyphs(f.face, f.runes, fonts.SubsetOptions{NoOutlines: true})
-	if err != nil {
-		return fmt.Errorf("pdf: %w", err)
-	}
-	f.stub = stub
-	for r, c := range f.chars {
-		if c.glyph = glyphs[r]; c.glyph == 0 {
-			return fmt.Errorf("pdf: font %s: the subset has no glyph for %q (%U)", f.face.PostScriptName, r, r)
-		}
-		f.chars[r] = c
-	}
-	return nil
 }
 
 // char is a character drawn in a face.
@@ -226,7 +181,8 @@ func collectFaces(b *layout.Book) ([]*face, error) {
 		}
 	}
 	used := map[string]bool{}
-	for _, f := range list {
+	for i, f := range list {
+		f.resource = "/F" + strconv.Itoa(i+1)
 		for r := range f.chars {
 			f.runes = append(f.runes, r)
 		}
@@ -285,9 +241,8 @@ type drawn struct {
 	faces []*face
 }
 
-// draw has gopdf write the pages. gopdf panics on some malformed font data
-// (it indexes font tables without bounds checks), and fonts may come from
-// the user, so a panic is turned into an error here.
+// draw has gopdf write the pages, images and links. A panic in gopdf is
+// turned into an error here.
 func draw(b *layout.Book, faces []*face) (d *drawn, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -300,15 +255,6 @@ func draw(b *layout.Book, faces []*face) (d *drawn, err error) {
 	// page height whatever the page's own size; see addLinks and addAnchors.
 	gp.Start(gopdf.Config{Unit: gopdf.UnitPT, PageSize: gopdf.Rect{W: first.Width, H: first.Height}})
 	gp.SetNoCompression() // finish compresses the pages; see plainStream
-	for i, f := range faces {
-		// gopdf adds the ToUnicode CMap as the font's first object and
-		// names the fonts /F1, /F2… in the order they are added.
-		f.cmap = gp.GetNextObjectID()
-		f.resource = "/F" + strconv.Itoa(i+1)
-		if err := gp.AddTTFFontDataWithOption(f.name, f.stub, gopdf.TtfOption{}); err != nil {
-			return nil, fmt.Errorf("pdf: font %s: %w", f.face.PostScriptName, err)
-		}
-	}
 	anchors := anchorTargets(b)
 	images, err := printImages(b)
 	if err != nil {
@@ -326,7 +272,7 @@ func draw(b *layout.Book, faces []*face) (d *drawn, err error) {
 		addLinks(gp, first.Height, p)
 	}
 	var buf bytes.Buffer
-	buf.Grow(rawSize(b, faces))
+	buf.Grow(rawSize(b))
 	if _, err := gp.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("pdf: %w", err)
 	}
@@ -336,13 +282,10 @@ func draw(b *layout.Book, faces []*face) (d *drawn, err error) {
 
 // rawSize estimates the size of gopdf's uncompressed file, so that it is
 // written into one buffer rather than one doubled a dozen times.
-func rawSize(b *layout.Book, faces []*face) int {
+func rawSize(b *layout.Book) int {
 	n := 64 << 10
 	for _, p := range b.Pages {
-		n += 1<<10 + 100*(len(p.Rules)+len(p.Links)+len(p.Images))
-	}
-	for _, f := range faces {
-		n += 2 * len(f.stub)
+		n += 1<<10 + 100*(len(p.Links)+len(p.Images))
 	}
 	return n
 }
