@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"testing"
+
+	kzlib "github.com/klauspost/compress/zlib"
 )
 
 // A reused compressor must give what a fresh one gives: the standard
@@ -56,6 +58,30 @@ func TestBadLevel(t *testing.T) {
 	for _, level := range []int{-1, 0, 10} {
 		if Raw(&b, []byte("x"), level) == nil || Zlib(&b, []byte("x"), level) == nil {
 			t.Errorf("level %d: no error", level)
+		}
+	}
+}
+
+// Zlib frames Raw's stream itself; it must write what
+// klauspost/compress/zlib writes at every level, header byte included.
+func TestZlibMatchesLibrary(t *testing.T) {
+	in := []byte(strings.Repeat("排版 paiban 1234567890 ", 3000))
+	for level := 1; level <= 9; level++ {
+		var got, want bytes.Buffer
+		if err := Zlib(&got, in, level); err != nil {
+			t.Fatal(err)
+		}
+		zw, err := kzlib.NewWriterLevel(&want, level)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zw.Write(in)
+		if err := zw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got.Bytes(), want.Bytes()) {
+			t.Errorf("level %d: %d bytes starting % x, klauspost/compress/zlib writes %d starting % x",
+				level, got.Len(), got.Bytes()[:2], want.Len(), want.Bytes()[:2])
 		}
 	}
 }
