@@ -161,7 +161,7 @@ func Run(book string, opt Options) (err error) {
 		}()
 	}
 	lw.Wait()
-	if err := errors.Join(printErr, pageErr, <-coverDone); err != nil {
+	if err := errors.Join(printErr, pageErr); err != nil {
 		return err
 	}
 	if paged == nil {
@@ -197,7 +197,10 @@ func Run(book string, opt Options) (err error) {
 			case "pdf":
 				errs[i] = pdf.Write(&made[i], printed.Book)
 			case "epub":
-				errs[i] = writeEPUB(&made[i], d, st, faces, date, opt, cover, paged.Book, pageStyle.Name)
+				// The PDF does not wait for the cover.
+				if errs[i] = <-coverDone; errs[i] == nil {
+					errs[i] = writeEPUB(&made[i], d, st, faces, date, opt, cover, paged.Book, pageStyle.Name)
+				}
 			}
 			if errs[i] != nil {
 				errs[i] = fmt.Errorf("%s: %s edition: %w", book, format, errs[i])
