@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/md5"
 	"errors"
@@ -80,27 +81,53 @@ func finish(w io.Writer, b *layout.Book, d *drawn) error {
 	for _, body := range objs {
 		size += len(body) + 40 // "n 0 obj", "endobj" and the xref entry
 	}
-	var out bytes.Buffer
-	out.Grow(size)
+	// Written straight to w, hashing what precedes the cross-reference
+	// table for /ID on the way, rather than copying a long book's
+	// megabytes once more.
+	if b, ok := w.(interface{ Grow(int) }); ok {
+		b.Grow(size)
+	}
+	hash := md5.New()
+	out := &countingWriter{w: bufio.NewWriterSize(io.MultiWriter(w, hash), 64<<10)}
 	out.Write(header)
 	offsets := make([]int, len(objs))
 	for n := 1; n < len(objs); n++ {
-		offsets[n] = out.Len()
+		offsets[n] = out.n
 		out.WriteString(strconv.Itoa(n))
 		out.WriteString(" 0 obj\n")
 		out.Write(objs[n])
 		out.WriteString("endobj\n")
 	}
-	id := md5.Sum(out.Bytes())
-	xref := out.Len()
-	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", len(objs))
-	for _, off := range offsets[1:] {
-		fmt.Fprintf(&out, "%010d 00000 n \n", off)
+	if err := out.w.Flush(); err != nil {
+		return err
 	}
-	fmt.Fprintf(&out, "trailer\n<<\n/Size %d\n/Root 1 0 R\n/Info %d 0 R\n/ID [<%x><%x>]\n>>\nstartxref\n%d\n%%%%EOF\n",
+	id := hash.Sum(nil)
+	xref := out.n
+	out.w.Reset(w)
+	fmt.Fprintf(out, "xref\n0 %d\n0000000000 65535 f \n", len(objs))
+	for _, off := range offsets[1:] {
+		fmt.Fprintf(out, "%010d 00000 n \n", off)
+	}
+	fmt.Fprintf(out, "trailer\n<<\n/Size %d\n/Root 1 0 R\n/Info %d 0 R\n/ID [<%x><%x>]\n>>\nstartxref\n%d\n%%%%EOF\n",
 		len(objs), info, id, id, xref)
-	_, err = w.Write(out.Bytes())
-	return err
+	return out.w.Flush()
+}
+
+// countingWriter counts the bytes written through its buffered writer;
+// errors are kept by the buffer and returned by Flush.
+type countingWriter struct {
+	w *bufio.Writer
+	n int
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	c.n += len(p)
+	return c.w.Write(p)
+}
+
+func (c *countingWriter) WriteString(s string) {
+	c.n += len(s)
+	c.w.WriteString(s)
 }
 
 func errGopdf(what string) error {
@@ -198,7 +225,8 @@ func addFonts(objs [][]byte, d *drawn) ([][]byte, error) {
 		text := make(map[uint16]rune, len(f.runes))
 		var glyphs []uint16
 		for _, r := range f.runes {
-			g := f.chars[r].glyph
+			c, _ := f.chars.get(r)
+			g := c.glyph
 			if _, dup := text[g]; !dup {
 				text[g] = r
 				glyphs = append(glyphs, g)
@@ -248,7 +276,7 @@ func descriptor(name string, d fonts.Descriptor, prog int) []byte {
 
 // widths returns a CIDFont's /W entry for the glyphs, in order, each as
 // wide as its text's width: "/W [1 [1000 1000 500] 7 [250]]".
-func widths(glyphs []uint16, text map[uint16]rune, chars map[rune]char) []byte {
+func widths(glyphs []uint16, text map[uint16]rune, chars *charTable) []byte {
 	w := []byte("/W [")
 	for i, g := range glyphs {
 		switch {
@@ -259,7 +287,8 @@ func widths(glyphs []uint16, text map[uint16]rune, chars map[rune]char) []byte {
 		default:
 			w = fmt.Appendf(w, "] %d [", g)
 		}
-		w = strconv.AppendInt(w, int64(chars[text[g]].width), 10)
+		c, _ := chars.get(text[g])
+		w = strconv.AppendInt(w, int64(c.width), 10)
 	}
 	if len(glyphs) > 0 {
 		w = append(w, ']')
@@ -295,12 +324,13 @@ func (f *face) startProgram() {
 			p.err = fmt.Errorf("pdf: %w", err)
 			return
 		}
-		for r, c := range f.chars {
+		for _, r := range f.runes {
+			c, _ := f.chars.get(r)
 			if c.glyph = glyphs[r]; c.glyph == 0 {
 				p.err = fmt.Errorf("pdf: font %s: the subset has no glyph for %q (%U)", f.face.PostScriptName, r, r)
 				return
 			}
-			f.chars[r] = c
+			f.chars.set(r, c)
 		}
 		numbered = true
 		close(p.numbered)

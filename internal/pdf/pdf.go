@@ -23,6 +23,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/paiban/paiban/internal/fonts"
@@ -134,7 +135,7 @@ type face struct {
 	runes []rune
 	// chars are the characters drawn in the face: their widths, and
 	// glyphs once the program is made.
-	chars map[rune]char
+	chars *charTable
 	// resource is the font's name in the pages' resources ("/F1").
 	resource string
 	// prog is the font program, made while gopdf writes the document.
@@ -146,8 +147,36 @@ type char struct {
 	// width is its advance in 1/1000 em, truncated to an integer as
 	// written in /W, so that batched runs can be checked against what a
 	// viewer will compute.
-	width float64
+	width float32
 	glyph uint16 // in the subset
+	drawn bool   // the entry is set
+}
+
+// charTable holds a face's chars by code point, in blocks of 256 made as
+// they are used: it is read for every glyph of the book twice over, which
+// with a map took a tenth of a long book's PDF.
+type charTable [(unicode.MaxRune + 1) >> 8]*[256]char
+
+// get returns r's entry; ok is false when r is not drawn in the face.
+func (t *charTable) get(r rune) (c char, ok bool) {
+	if r < 0 || r > unicode.MaxRune {
+		return char{}, false
+	}
+	if b := t[r>>8]; b != nil {
+		c = b[r&0xff]
+	}
+	return c, c.drawn
+}
+
+// set sets r's entry; r is a valid code point.
+func (t *charTable) set(r rune, c char) {
+	b := t[r>>8]
+	if b == nil {
+		b = new([256]char)
+		t[r>>8] = b
+	}
+	c.drawn = true
+	b[r&0xff] = c
 }
 
 // collectFaces lists the faces in order of first use with the characters
@@ -162,12 +191,12 @@ func collectFaces(b *layout.Book) ([]*face, error) {
 			}
 			f := byFace[g.Face]
 			if f == nil {
-				f = &face{face: g.Face, chars: map[rune]char{}}
+				f = &face{face: g.Face, chars: new(charTable)}
 				byFace[g.Face] = f
 				list = append(list, f)
 			}
 			for _, r := range g.Text {
-				if _, ok := f.chars[r]; ok {
+				if _, ok := f.chars.get(r); ok {
 					continue
 				}
 				m := g.Face.Metrics(r)
@@ -176,16 +205,14 @@ func collectFaces(b *layout.Book) ([]*face, error) {
 				}
 				// Advance is an exact fraction units/unitsPerEm; the epsilon
 				// only absorbs float error, it cannot cross an integer.
-				f.chars[r] = char{width: math.Floor(m.Advance*1000 + 1e-6)}
+				f.chars.set(r, char{width: float32(math.Floor(m.Advance*1000 + 1e-6))})
+				f.runes = append(f.runes, r)
 			}
 		}
 	}
 	used := map[string]bool{}
 	for i, f := range list {
 		f.resource = "/F" + strconv.Itoa(i+1)
-		for r := range f.chars {
-			f.runes = append(f.runes, r)
-		}
 		slices.Sort(f.runes)
 		ps := pdfName(f.face.PostScriptName)
 		for n := 0; ; n++ {
@@ -446,8 +473,8 @@ func (r *run) start(f *face, g *layout.Glyph) {
 func (r *run) push(g *layout.Glyph) {
 	n := 0
 	for _, c := range g.Text {
-		ch := r.f.chars[c]
-		r.natural += ch.width * r.tfs / 1000
+		ch, _ := r.f.chars.get(c)
+		r.natural += float64(ch.width) * r.tfs / 1000
 		r.glyphs = append(r.glyphs, ch.glyph)
 		n++
 	}
