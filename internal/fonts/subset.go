@@ -25,8 +25,10 @@ type SubsetOptions struct {
 // Subset returns a TrueType font holding .notdef plus the glyphs of runes
 // (characters the face lacks are skipped), glyphs renumbered densely.
 //
-// New glyph ids follow the old ones' order, so the output depends only on
-// the set of runes. Layout tables (GSUB, GPOS, GDEF, BASE, kern, ...) and
+// New glyph ids are .notdef, then the characters' glyphs in the order of
+// the characters, then the components of composite glyphs in their old
+// order: the output depends only on the set of runes, and the characters'
+// numbers are known without subsetting (NumberGlyphs). Layout tables (GSUB, GPOS, GDEF, BASE, kern, ...) and
 // vertical metrics index glyphs by the old numbering and are dropped; so
 // are per-glyph device tables (hdmx, LTSH, VDMX) and STAT.
 func Subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, error) {
@@ -85,10 +87,14 @@ func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, []cmapEntry, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	for i := range entries {
-		entries[i].g = newID(ids, entries[i].g)
+	newID := make([]uint16, gs.numGlyphs)
+	for i, g := range ids {
+		newID[g] = uint16(i)
 	}
-	glyf, offsets, err := gs.buildGlyf(ids)
+	for i := range entries {
+		entries[i].g = newID[entries[i].g]
+	}
+	glyf, offsets, err := gs.buildGlyf(ids, newID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -129,6 +135,31 @@ func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, []cmapEntry, erro
 
 // readSource reads a face's tables and glyph outlines, which every font
 // this package writes is made from.
+// NumberGlyphs returns the glyph each of runes has in what Subset makes of
+// them, without subsetting: .notdef is 0 and the characters' distinct
+// glyphs follow in character order. runes must be sorted and distinct; a
+// character the face lacks gets 0.
+func NumberGlyphs(f *Face, runes []rune) []uint16 {
+	nums := make([]uint16, len(runes))
+	newID := map[uint16]uint16{}
+	for i, r := range runes {
+		if !utf8.ValidRune(r) || r == 0xFFFF { // as mapRunes
+			continue
+		}
+		g := f.Metrics(r).Glyph
+		if g == 0 {
+			continue
+		}
+		n, ok := newID[g]
+		if !ok {
+			n = uint16(len(newID) + 1)
+			newID[g] = n
+		}
+		nums[i] = n
+	}
+	return nums
+}
+
 func readSource(data []byte) (map[string][]byte, *glyphSource, error) {
 	src, err := readTables(data)
 	if err != nil {
@@ -262,8 +293,9 @@ func (s *glyphSource) glyph(g uint16) ([]byte, error) {
 	return s.glyf[start:end:end], nil
 }
 
-// closure returns the sorted ids of the glyphs to keep: .notdef, those of
-// entries and, transitively, the components of composite glyphs.
+// closure returns the ids of the glyphs to keep in their new order:
+// .notdef, those of entries in order, then, transitively, the components
+// of composite glyphs not among them, in old id order.
 func (s *glyphSource) closure(entries []cmapEntry) ([]uint16, error) {
 	keep := make([]bool, s.numGlyphs)
 	var queue []uint16
@@ -302,19 +334,20 @@ func (s *glyphSource) closure(entries []cmapEntry) ([]uint16, error) {
 			}
 		}
 	}
-	var ids []uint16
+	ids := []uint16{0}
+	keep[0] = false
+	for _, e := range entries {
+		if keep[e.g] {
+			keep[e.g] = false
+			ids = append(ids, e.g)
+		}
+	}
 	for g, k := range keep {
 		if k {
 			ids = append(ids, uint16(g))
 		}
 	}
 	return ids, nil
-}
-
-// newID is the new id of old glyph g, its index among the kept ids.
-func newID(ids []uint16, g uint16) uint16 {
-	i, _ := slices.BinarySearch(ids, g)
-	return uint16(i)
 }
 
 // Composite glyph flags (OpenType spec, glyf, "Composite Glyph
@@ -377,7 +410,7 @@ func componentArgsSize(flags uint16) int {
 // buildGlyf copies the kept glyphs in order, each padded to 4 bytes, with
 // composite components pointed at the new ids. It returns the glyf table
 // and its len(ids)+1 loca offsets.
-func (s *glyphSource) buildGlyf(ids []uint16) ([]byte, []uint32, error) {
+func (s *glyphSource) buildGlyf(ids, newID []uint16) ([]byte, []uint32, error) {
 	glyphs := make([][]byte, len(ids))
 	size := 0
 	for i, g := range ids {
@@ -399,7 +432,7 @@ func (s *glyphSource) buildGlyf(ids []uint16) ([]byte, []uint32, error) {
 			return nil, nil, err
 		}
 		for _, o := range offs {
-			binary.BigEndian.PutUint16(glyf[start+o:], newID(ids, u16(data[o:])))
+			binary.BigEndian.PutUint16(glyf[start+o:], newID[u16(data[o:])])
 		}
 		glyf = glyf[:start+pad4(len(data))] // fresh capacity is zeroed
 	}

@@ -645,3 +645,35 @@ func TestSubsetGlyphs(t *testing.T) {
 		t.Errorf("a character the face lacks has a glyph")
 	}
 }
+
+// TestNumberGlyphs checks that NumberGlyphs predicts the numbers the
+// subset gives, on text with composite glyphs, characters the face lacks
+// and characters that share a glyph (Kangxi radicals and compatibility
+// ideographs drawn as unified ideographs).
+func TestNumberGlyphs(t *testing.T) {
+	f := testFace(t, serifSC)
+	runes := []rune(cjkText + "ệ\U0010FFFD")
+	for r := rune(0x2F00); r <= 0x2FD5; r++ {
+		runes = append(runes, r, 0x4E00+(r-0x2F00)*37)
+	}
+	for r := rune(0xF900); r <= 0xFA6D; r++ {
+		runes = append(runes, r)
+	}
+	runes = slices.Compact(slices.Sorted(slices.Values(runes)))
+	_, glyph, err := SubsetGlyphs(f, runes, SubsetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shared := map[uint16]int{}
+	for i, n := range NumberGlyphs(f, runes) {
+		if n != glyph[runes[i]] {
+			t.Errorf("%q: NumberGlyphs says %d, the subset has %d", runes[i], n, glyph[runes[i]])
+		}
+		if n != 0 {
+			shared[n]++
+		}
+	}
+	if len(shared) == len(glyph) {
+		t.Errorf("no two of the %d characters share a glyph: the test lost its point", len(glyph))
+	}
+}

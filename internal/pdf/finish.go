@@ -42,10 +42,6 @@ func finish(w io.Writer, b *layout.Book, d *drawn) error {
 		objs = append(objs, body)
 		return len(objs) - 1
 	}
-	// The pages' text is written with the subsets' glyph numbers.
-	for _, f := range d.faces {
-		<-f.prog.numbered
-	}
 	jobs, err := streams(b, d, &objs)
 	if err != nil {
 		return err
@@ -297,27 +293,20 @@ func widths(glyphs []uint16, text map[uint16]rune, chars *charTable) []byte {
 }
 
 // program is a face's font program: its subset, as the body of a
-// compressed stream object. It is made while gopdf writes the document;
-// numbered is closed once the face's characters have their glyph numbers
-// in the subset (or making it failed), done once body or err is set.
+// compressed stream object. It is made while gopdf writes the document and
+// the pages are drawn; done is closed once body or err is set.
 type program struct {
-	numbered, done chan struct{}
-	body           []byte
-	err            error
+	done chan struct{}
+	body []byte
+	err  error
 }
 
 // startProgram begins making f's font program.
 func (f *face) startProgram() {
-	p := &program{numbered: make(chan struct{}), done: make(chan struct{})}
+	p := &program{done: make(chan struct{})}
 	f.prog = p
 	go func() {
 		defer close(p.done)
-		numbered := false
-		defer func() {
-			if !numbered {
-				close(p.numbered)
-			}
-		}()
 		defer panics.Catch(&p.err, "subsetting font "+f.face.PostScriptName)
 		prog, glyphs, err := fonts.SubsetGlyphs(f.face, f.runes, fonts.SubsetOptions{})
 		if err != nil {
@@ -325,15 +314,12 @@ func (f *face) startProgram() {
 			return
 		}
 		for _, r := range f.runes {
-			c, _ := f.chars.get(r)
-			if c.glyph = glyphs[r]; c.glyph == 0 {
-				p.err = fmt.Errorf("pdf: font %s: the subset has no glyph for %q (%U)", f.face.PostScriptName, r, r)
+			if c, _ := f.chars.get(r); c.glyph == 0 || c.glyph != glyphs[r] {
+				p.err = fmt.Errorf("pdf: font %s: the subset has glyph %d for %q (%U), the text was written with %d",
+					f.face.PostScriptName, glyphs[r], r, r, c.glyph)
 				return
 			}
-			f.chars.set(r, c)
 		}
-		numbered = true
-		close(p.numbered)
 		var z compressor
 		p.body, p.err = z.stream(prog, fmt.Sprintf("/Length1 %d\n", len(prog)), fontLevel)
 	}()

@@ -133,8 +133,8 @@ type face struct {
 	name string
 	// runes are the characters drawn in the face, in code point order.
 	runes []rune
-	// chars are the characters drawn in the face: their widths, and
-	// glyphs once the program is made.
+	// chars are the characters drawn in the face: their widths and
+	// glyphs.
 	chars *charTable
 	// resource is the font's name in the pages' resources ("/F1").
 	resource string
@@ -214,6 +214,13 @@ func collectFaces(b *layout.Book) ([]*face, error) {
 	for i, f := range list {
 		f.resource = "/F" + strconv.Itoa(i+1)
 		slices.Sort(f.runes)
+		// The text is written with the subset's glyph numbers, known
+		// before the subset is made (startProgram checks them).
+		for i, g := range fonts.NumberGlyphs(f.face, f.runes) {
+			c, _ := f.chars.get(f.runes[i])
+			c.glyph = g
+			f.chars.set(f.runes[i], c)
+		}
 		ps := pdfName(f.face.PostScriptName)
 		for n := 0; ; n++ {
 			f.name = subsetTag(ps, f.runes, n) + "+" + ps
