@@ -137,7 +137,7 @@ func totalFit(p *paragraph, sums *prefix) [][2]int {
 			}
 		}
 		for e := from; e <= n; e++ {
-			if !canEnd(p, e) {
+			if !canEnd(sums, e) {
 				continue
 			}
 			c, squeezed, ok := lineFit(p, sums, s, e, avail)
@@ -146,7 +146,7 @@ func totalFit(p *paragraph, sums *prefix) [][2]int {
 			}
 			found = true
 			relax(e, c, squeezed)
-			if e < n && p.atoms[e].hardBreak {
+			if sums.ends[e]&endHard != 0 {
 				break
 			}
 		}
@@ -176,8 +176,8 @@ func totalFit(p *paragraph, sums *prefix) [][2]int {
 // lineFit prices the line [s, e). ok is false when it cannot be set even
 // with full squeezing; longer lines then cannot either.
 func lineFit(p *paragraph, sums *prefix, s, e int, avail float64) (cost float64, squeezed, ok bool) {
-	last := e == len(p.atoms) || p.atoms[e].hardBreak
-	slack := avail - natural(p, sums, s, e)
+	last := sums.ends[e]&endLast != 0
+	slack := avail - natural(sums, s, e)
 	if slack < -eps {
 		capacity := shrinkable(p, sums, s, e)
 		if !p.justify || -slack > capacity+eps {
@@ -187,7 +187,7 @@ func lineFit(p *paragraph, sums *prefix, s, e int, avail float64) (cost float64,
 		return squeezeWeight * r * r, true, true
 	}
 	if last {
-		if e-s < len(p.atoms) && countHan(p.atoms[s:e]) == 1 {
+		if e-s < len(p.atoms) && sums.han[e]-sums.han[s] == 1 {
 			return runtCost, false, true
 		}
 		return 0, false, true
@@ -219,7 +219,24 @@ type prefix struct {
 	// forced[s] is where a line starting at s must end at the latest: the
 	// next hard line break or the paragraph's end.
 	forced []int
+	// What candidate lines ask of the atoms at their ends, kept apart
+	// from the atoms (160 bytes each) for the line search to read:
+	// trimL[s] and trimR[e] are what a line [s, e) loses at its left and
+	// right edge (edgeTrim), ends[e] whether a line may end before atom
+	// e, and han[i] the characters before atom i that countHan counts.
+	trimL, trimR []float64
+	ends         []endFlags
+	han          []int32
 }
+
+// endFlags say what a line ending before an atom would be.
+type endFlags uint8
+
+const (
+	endAllowed endFlags = 1 << iota // canEnd
+	endHard                         // a hard line break follows
+	endLast                         // the paragraph's or a hard break's last line
+)
 
 func newPrefix(p *paragraph) prefix {
 	n := len(p.atoms)
@@ -230,7 +247,11 @@ func newPrefix(p *paragraph) prefix {
 	// Every element is written below, from the zero at index 0.
 	s.w, s.gap, s.shrink = slices.Grow(s.w[:0], n+1)[:n+1], slices.Grow(s.gap[:0], n+1)[:n+1], slices.Grow(s.shrink[:0], n+1)[:n+1]
 	s.slots, s.forced = slices.Grow(s.slots[:0], n+1)[:n+1], slices.Grow(s.forced[:0], n)[:n]
-	s.w[0], s.gap[0], s.shrink[0], s.slots[0] = 0, 0, 0, 0
+	s.trimL, s.trimR = slices.Grow(s.trimL[:0], n+1)[:n+1], slices.Grow(s.trimR[:0], n+1)[:n+1]
+	s.ends, s.han = slices.Grow(s.ends[:0], n+1)[:n+1], slices.Grow(s.han[:0], n+1)[:n+1]
+	s.w[0], s.gap[0], s.shrink[0], s.slots[0], s.han[0] = 0, 0, 0, 0, 0
+	s.trimL[n], s.trimR[0] = 0, 0
+	s.ends[n] = endAllowed | endLast
 	if p.scratch != nil {
 		p.scratch.sums = s
 	}
@@ -242,6 +263,24 @@ func newPrefix(p *paragraph) prefix {
 		s.slots[i+1] = s.slots[i]
 		if i > 0 && stretchSlot(p.atoms, i) {
 			s.slots[i+1]++
+		}
+		s.trimL[i], s.trimR[i+1] = 0, 0
+		if a.cls == clsOpen {
+			s.trimL[i] = a.blankL
+		}
+		if blankRight(a.cls) {
+			s.trimR[i+1] = a.blankR
+		}
+		s.ends[i] = 0
+		if a.breakBefore {
+			s.ends[i] |= endAllowed
+		}
+		if a.hardBreak {
+			s.ends[i] |= endHard | endLast
+		}
+		s.han[i+1] = s.han[i]
+		if countsAsChar(a) {
+			s.han[i+1]++
 		}
 	}
 	next := n
@@ -278,24 +317,11 @@ func gapShrink(a *atom, em float64) float64 {
 	return 0
 }
 
-// edgeTrim is what the line start and end take off: an opening mark that
-// starts a line loses its blank left half, a mark that ends a line its
-// blank right half (reference §2.4).
-func edgeTrim(p *paragraph, s, e int) float64 {
-	t := 0.0
-	// Pointers, not copies: atoms are large and this runs for every
-	// candidate line.
-	if a := &p.atoms[s]; a.cls == clsOpen {
-		t += a.blankL
-	}
-	if a := &p.atoms[e-1]; blankRight(a.cls) {
-		t += a.blankR
-	}
-	return t
-}
-
-func natural(p *paragraph, sums *prefix, s, e int) float64 {
-	return sums.w[e] - sums.w[s] + sums.gap[e] - sums.gap[s+1] - edgeTrim(p, s, e)
+// natural is the line's natural width. Its ends lose their blank halves:
+// an opening mark that starts a line its left one, a mark that ends a
+// line its right one (reference §2.4).
+func natural(sums *prefix, s, e int) float64 {
+	return sums.w[e] - sums.w[s] + sums.gap[e] - sums.gap[s+1] - (sums.trimL[s] + sums.trimR[e])
 }
 
 // shrinkable is the total the span can give up, excluding what the edge
@@ -312,9 +338,7 @@ func shrinkable(p *paragraph, sums *prefix, s, e int) float64 {
 }
 
 // canEnd reports whether a line may end before atom e.
-func canEnd(p *paragraph, e int) bool {
-	return e == len(p.atoms) || p.atoms[e].breakBefore
-}
+func canEnd(sums *prefix, e int) bool { return sums.ends[e]&endAllowed != 0 }
 
 // emergencyBreak handles a unit wider than the measure (a long URL or
 // word): break it between characters where it overflows, so no glyph
@@ -330,12 +354,18 @@ func emergencyBreak(p *paragraph, sums *prefix, s int, avail float64) int {
 
 func countHan(atoms []atom) int {
 	n := 0
-	for _, a := range atoms {
-		if a.cls == clsHan || (a.cls == clsLatin && (unicode.IsLetter(a.r) || unicode.IsDigit(a.r))) {
+	for i := range atoms {
+		if countsAsChar(&atoms[i]) {
 			n++
 		}
 	}
 	return n
+}
+
+// countsAsChar reports whether a counts as a character for 孤字: a Han
+// character, a Latin letter or a digit.
+func countsAsChar(a *atom) bool {
+	return a.cls == clsHan || (a.cls == clsLatin && (unicode.IsLetter(a.r) || unicode.IsDigit(a.r)))
 }
 
 // setLine positions the atoms of [s, e): edge trims, then squeezing or
