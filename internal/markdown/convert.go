@@ -31,6 +31,9 @@ type converter struct {
 	// one a goldmark FootnoteLink points to.
 	defs    []*east.Footnote
 	byIndex map[int]*east.Footnote
+	// parsedDefs are the definitions the reference parser saw, by label,
+	// including any goldmark then left out of the tree.
+	parsedDefs map[string]*east.Footnote
 	// notes are the definitions referenced so far, with their model;
 	// noteDefs[i] is the definition of doc.Footnotes[i].
 	notes    map[*east.Footnote]*doc.Footnote
@@ -47,7 +50,9 @@ type converter struct {
 
 func newConverter(src []byte, lines lineIndex, errs *errorsFor, ctx parser.Context, book *bookState, dir string) *converter {
 	refs, _ := ctx.Get(undefinedRefsKey).(map[int]string)
+	parsedDefs, _ := ctx.Get(footnoteDefsKey).(map[string]*east.Footnote)
 	return &converter{
+		parsedDefs:    parsedDefs,
 		src:           src,
 		lines:         lines,
 		errs:          errs,
@@ -391,6 +396,13 @@ func (c *converter) inlines(parent ast.Node) []doc.Inline {
 			c.book.links = append(c.book.links, linkUse{url: dest, line: c.line(n), errs: c.errs, link: l})
 			out = append(out, l)
 		case *east.FootnoteLink:
+			if c.byIndex[n.Index] == nil {
+				off := offset(n)
+				c.errs.addAt(c.lines.line(off), c.lines.column(c.src, off),
+					"footnote [^%s]: its definition was lost (a definition that starts with another, as in \"[^a]: [^b]: …\", cannot be read): give each definition a line of its own",
+					c.lostLabel(n.Index))
+				continue
+			}
 			out = append(out, &doc.FootnoteRef{Note: c.note(n)})
 		case *rubyNode:
 			out = append(out, &doc.Ruby{Base: n.Base, Annotation: n.Annotation})
@@ -437,6 +449,17 @@ func (c *converter) note(link *east.FootnoteLink) *doc.Footnote {
 	c.noteDefs = append(c.noteDefs, def)
 	c.doc.Footnotes = append(c.doc.Footnotes, fn)
 	return fn
+}
+
+// lostLabel is the label of the definition a reference was given that
+// goldmark left out of the tree.
+func (c *converter) lostLabel(index int) string {
+	for label, def := range c.parsedDefs {
+		if def.Index == index {
+			return label
+		}
+	}
+	return "?"
 }
 
 // unsupported reports a construct the writers cannot render yet.

@@ -316,6 +316,8 @@ func TestErrors(t *testing.T) {
 			[]string{"book.md:4:7: footnote reference [^x] has no definition"}},
 		{"footnote never referenced", fm + "甲\n\n[^a]: 注\n",
 			[]string{"book.md:6: footnote [^a] is never referenced"}},
+		{"footnote defined inside another's definition", fm + "甲[^b]\n\n[^a]:[^b]: 注\n",
+			[]string{`book.md:4:2: footnote [^b]: its definition was lost (a definition that starts with another, as in "[^a]: [^b]: …", cannot be read): give each definition a line of its own`}},
 		{"footnote defined twice", fm + "甲[^a]\n\n[^a]: 注\n\n[^a]: 又\n",
 			[]string{"book.md:8: footnote [^a] is defined twice (first at line 6)"}},
 		{"raw HTML block", fm + "<div>\n甲\n</div>\n",
