@@ -35,7 +35,7 @@ import (
 const producer = "paiban"
 
 // tolerance is how far (in points) a glyph drawn as part of a batched run may
-// land from its layout position. gopdf writes text positions with two
+// land from its layout position. Text positions are written with two
 // decimals, so a glyph drawn alone is already up to 0.005 pt off.
 const tolerance = 0.005
 
@@ -216,10 +216,10 @@ func collectFaces(b *layout.Book) ([]*face, error) {
 		slices.Sort(f.runes)
 		// The text is written with the subset's glyph numbers, known
 		// before the subset is made (startProgram checks them).
-		for i, g := range fonts.NumberGlyphs(f.face, f.runes) {
-			c, _ := f.chars.get(f.runes[i])
+		for k, g := range fonts.NumberGlyphs(f.face, f.runes) {
+			c, _ := f.chars.get(f.runes[k])
 			c.glyph = g
-			f.chars.set(f.runes[i], c)
+			f.chars.set(f.runes[k], c)
 		}
 		ps := pdfName(f.face.PostScriptName)
 		for n := 0; ; n++ {
@@ -253,8 +253,8 @@ func subsetTag(name string, runes []rune, n int) string {
 	return string(tag)
 }
 
-// pdfName escapes what a PDF name cannot hold literally. gopdf writes the
-// family name verbatim after "/", so it has to arrive escaped.
+// pdfName escapes what a PDF name cannot hold literally: the font name is
+// written verbatim after "/".
 func pdfName(s string) string {
 	var sb strings.Builder
 	for i := 0; i < len(s); i++ {
@@ -346,8 +346,7 @@ func anchorName(page int, y float64) string {
 
 // addAnchors sets the anchors on page i. gopdf stores an anchor at
 // defaultH - Y + fontSize (in PDF coordinates), so Y is chosen to land on
-// the page's own height and the font size is zeroed; the next text run sets
-// its font again.
+// the page's own height and the font size is zeroed.
 func addAnchors(gp *gopdf.GoPdf, defaultH float64, p *layout.Page, i int, ys []float64) {
 	if len(ys) == 0 {
 		return
@@ -450,15 +449,15 @@ func appendNums(dst []byte, vs ...float64) []byte {
 
 // run is a sequence of glyphs drawn as one text object: one face, size and
 // baseline, each glyph at the previous one's advance plus a constant
-// character spacing (Tc). Numbers are written as gopdf writes them, so that
-// its widths (/W) and the positions agree as they did when it drew them.
+// character spacing (Tc). Numbers are written as gopdf wrote them when it
+// drew the text: positions with two decimals, sizes and spacing with three.
 type run struct {
 	f       *face
 	size    float64 // as the layout gave it
-	tfs     float64 // as gopdf writes it (three decimals)
-	x, y    float64 // x as gopdf writes it (two decimals)
+	tfs     float64 // as written (three decimals)
+	x, y    float64 // x as written (two decimals)
 	x0      float64 // x as the layout gave it
-	tc      float64 // as gopdf writes it (three decimals)
+	tc      float64 // as written (three decimals)
 	fixed   bool    // tc has been set by a second glyph
 	cluster bool    // holds a multi-character glyph
 	natural float64 // sum of advances so far, without tc
@@ -515,7 +514,7 @@ func (r *run) add(f *face, g *layout.Glyph) bool {
 }
 
 // round rounds v to a multiple of 1/unit. Adding zero turns a negative zero
-// into zero, which gopdf would print as "-0".
+// into zero, which would be written "-0".
 func round(v, unit float64) float64 { return math.Round(v*unit)/unit + 0 }
 
 // appendDrawing appends what the page shows besides its images, which
