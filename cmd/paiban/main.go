@@ -31,7 +31,10 @@ Run 'paiban COMMAND --help' for the flags.
 
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
-		limitMemory()
+		// A watcher lives on between builds: it keeps the usual pace of
+		// collection, and so does a GOGC the user set.
+		watching := len(os.Args) > 1 && os.Args[1] == "watch"
+		limitMemory(os.Getenv("GOGC") == "" && !watching)
 	}
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
