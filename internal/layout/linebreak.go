@@ -352,16 +352,6 @@ func emergencyBreak(p *paragraph, sums *prefix, s int, avail float64) int {
 	return len(p.atoms)
 }
 
-func countHan(atoms []atom) int {
-	n := 0
-	for i := range atoms {
-		if countsAsChar(&atoms[i]) {
-			n++
-		}
-	}
-	return n
-}
-
 // countsAsChar reports whether a counts as a character for 孤字: a Han
 // character, a Latin letter or a digit.
 func countsAsChar(a *atom) bool {

@@ -629,3 +629,14 @@ func wholeUAX(atoms []atom) []bool {
 	}
 	return out
 }
+
+// countHan counts the atoms that count as characters for 孤字.
+func countHan(atoms []atom) int {
+	n := 0
+	for i := range atoms {
+		if countsAsChar(&atoms[i]) {
+			n++
+		}
+	}
+	return n
+}

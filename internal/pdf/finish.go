@@ -453,11 +453,10 @@ func toUnicode(glyphs []uint16, text map[uint16]rune) []byte {
 	return cm.Bytes()
 }
 
-// plainStream returns the data of a stream gopdf wrote uncompressed. draw
-// has gopdf write the page contents uncompressed because it sets up a new
-// compressor for every page and feeds it a few bytes at a time, which took
-// most of the time spent on a book; finish compresses them with one reused
-// compressor instead.
+// plainStream returns the data of a stream gopdf wrote uncompressed: draw
+// has gopdf write page contents uncompressed, because finish adds to them
+// and compresses them with pooled compressors (gopdf would set up a new
+// one for every page).
 func plainStream(body []byte) ([]byte, bool) {
 	rest, ok := bytes.CutPrefix(body, []byte("<<\n/Length "))
 	if !ok {
