@@ -439,15 +439,7 @@ func uaxBreaks(atoms []atom, ask []bool) []bool {
 			starts = append(starts, text.Len())
 			text.WriteString(a.text)
 		}
-		allowed = slices.Grow(allowed[:0], text.Len()+1)[:text.Len()+1]
-		clear(allowed)
-		rest, state, pos := text.String(), -1, 0
-		for len(rest) > 0 {
-			var seg string
-			seg, rest, _, state = uniseg.FirstLineSegmentInString(rest, state)
-			pos += len(seg)
-			allowed[pos] = true
-		}
+		allowed = breakOpportunities(allowed, text.String())
 		for j := i; j <= last; j++ {
 			if ask[j] {
 				ask[j] = allowed[starts[j-first]]
@@ -456,6 +448,21 @@ func uaxBreaks(atoms []atom, ask []bool) []bool {
 		i = last
 	}
 	return ask
+}
+
+// breakOpportunities reports, by byte offset into text, where UAX #14
+// allows a line break (uniseg), reusing buf.
+func breakOpportunities(buf []bool, text string) []bool {
+	allowed := slices.Grow(buf[:0], len(text)+1)[:len(text)+1]
+	clear(allowed)
+	rest, state, pos := text, -1, 0
+	for len(rest) > 0 {
+		var seg string
+		seg, rest, _, state = uniseg.FirstLineSegmentInString(rest, state)
+		pos += len(seg)
+		allowed[pos] = true
+	}
+	return allowed
 }
 
 // ideograph reports whether a is a single CJK unified ideograph, which

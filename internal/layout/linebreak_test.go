@@ -9,8 +9,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/rivo/uniseg"
-
 	"github.com/paiban/paiban/internal/fonts"
 	"github.com/paiban/paiban/internal/testbook"
 )
@@ -615,14 +613,7 @@ func wholeUAX(atoms []atom) []bool {
 		starts[i] = text.Len()
 		text.WriteString(a.text)
 	}
-	allowed := make([]bool, text.Len()+1)
-	rest, state, pos := text.String(), -1, 0
-	for len(rest) > 0 {
-		var seg string
-		seg, rest, _, state = uniseg.FirstLineSegmentInString(rest, state)
-		pos += len(seg)
-		allowed[pos] = true
-	}
+	allowed := breakOpportunities(nil, text.String())
 	out := make([]bool, len(atoms))
 	for i := range atoms {
 		out[i] = allowed[starts[i]]
