@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -233,5 +234,38 @@ func TestImageKinds(t *testing.T) {
 		if color, bpc := f[5], f[7]; color != "gray" || bpc != "8" {
 			t.Errorf("%T: embedded as %s, %s bits", src, color, bpc)
 		}
+	}
+}
+
+// TestTextOverImages checks a page with images, rules and text: gopdf
+// draws the images, and the rules and text go after them in the same
+// content stream, so they are drawn on top and every character is where
+// the layout put it.
+func TestTextOverImages(t *testing.T) {
+	b, _ := imageBook(t)
+	serif, _, _, _ := faces(t)
+	p := b.Pages[0]
+	line(p, serif, 12, 100, 215, "图上文字", nil)
+	p.Rules = []layout.Rule{{X: 100, Y: 225, W: 80, H: 1}}
+	path := writeBook(t, b)
+
+	got := stext(t, path)
+	var want []stextChar
+	for _, g := range p.Glyphs {
+		want = append(want, stextChar{0, g.Text, g.X, g.Y})
+	}
+	if len(got) != len(want) {
+		t.Fatalf("mutool finds %d characters, want %d: %v", len(got), len(want), got)
+	}
+	for i, w := range want {
+		if g := got[i]; g.page != w.page || g.c != w.c || math.Abs(g.x-w.x) > 0.01 || math.Abs(g.y-w.y) > 0.01 {
+			t.Errorf("character %d: got %+v, want %+v", i, g, w)
+		}
+	}
+	// mutool numbers array elements from 1.
+	out, _ := tool(t, "mupdf-tools", "mutool", "show", "-b", path, "trailer/Root/Pages/Kids/1/Contents")
+	do, re, bt := strings.LastIndex(out, " Do"), strings.Index(out, " re f"), strings.Index(out, "BT\n")
+	if do < 0 || re < 0 || bt < 0 || !(do < re && re < bt) {
+		t.Errorf("page 1 draws images (Do at %d), then the rule (re at %d), then text (BT at %d); want that order:\n%s", do, re, bt, out)
 	}
 }
