@@ -28,9 +28,10 @@ type SubsetOptions struct {
 // New glyph ids are .notdef, then the characters' glyphs in the order of
 // the characters, then the components of composite glyphs in their old
 // order: the output depends only on the set of runes, and the characters'
-// numbers are known without subsetting (NumberGlyphs). Layout tables (GSUB, GPOS, GDEF, BASE, kern, ...) and
-// vertical metrics index glyphs by the old numbering and are dropped; so
-// are per-glyph device tables (hdmx, LTSH, VDMX) and STAT.
+// numbers are known without subsetting (NumberGlyphs). Layout tables
+// (GSUB, GPOS, GDEF, BASE, kern, ...) and vertical metrics index glyphs by
+// the old numbering and are dropped; so are per-glyph device tables
+// (hdmx, LTSH, VDMX) and STAT.
 func Subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, error) {
 	out, _, err := SubsetGlyphs(f, runes, opt)
 	return out, err
@@ -133,8 +134,6 @@ func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, []cmapEntry, erro
 	return writeSFNT(out), entries, nil
 }
 
-// readSource reads a face's tables and glyph outlines, which every font
-// this package writes is made from.
 // NumberGlyphs returns the glyph each of runes has in what Subset makes of
 // them, without subsetting: .notdef is 0 and the characters' distinct
 // glyphs follow in character order. runes must be sorted and distinct; a
@@ -143,7 +142,7 @@ func NumberGlyphs(f *Face, runes []rune) []uint16 {
 	nums := make([]uint16, len(runes))
 	newID := map[uint16]uint16{}
 	for i, r := range runes {
-		if !utf8.ValidRune(r) || r == 0xFFFF { // as mapRunes
+		if !mappable(r) {
 			continue
 		}
 		g := f.Metrics(r).Glyph
@@ -160,6 +159,8 @@ func NumberGlyphs(f *Face, runes []rune) []uint16 {
 	return nums
 }
 
+// readSource reads a face's tables and glyph outlines, which every font
+// this package writes is made from.
 func readSource(data []byte) (map[string][]byte, *glyphSource, error) {
 	src, err := readTables(data)
 	if err != nil {
@@ -222,14 +223,18 @@ func tableDirectory(data []byte) (map[string][]byte, error) {
 }
 
 // mapRunes looks each distinct character up in the face's cmap and
-// returns those with a glyph, sorted by character. U+FFFF is skipped: it
-// is the sentinel of a format 4 cmap and never a real character.
+// returns those with a glyph, sorted by character.
+// mappable reports whether r can be looked up in a cmap: a valid code
+// point other than U+FFFF, the sentinel of a format 4 cmap, never a real
+// character.
+func mappable(r rune) bool { return utf8.ValidRune(r) && r != 0xFFFF }
+
 func mapRunes(sf *sfnt.Font, runes []rune) ([]cmapEntry, error) {
 	rs := slices.Compact(slices.Sorted(slices.Values(runes)))
 	var buf sfnt.Buffer
 	entries := make([]cmapEntry, 0, len(rs))
 	for _, r := range rs {
-		if !utf8.ValidRune(r) || r == 0xFFFF {
+		if !mappable(r) {
 			continue
 		}
 		g, err := sf.GlyphIndex(&buf, r)

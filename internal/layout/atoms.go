@@ -431,14 +431,7 @@ func uaxBreaks(atoms []atom, ask []bool) []bool {
 			last++
 		}
 		text.Reset()
-		starts = starts[:0]
-		for _, a := range atoms[first : last+1] {
-			if a.gapKind == gapWordSpace || a.gapKind == gapCode {
-				text.WriteByte(' ')
-			}
-			starts = append(starts, text.Len())
-			text.WriteString(a.text)
-		}
+		starts = writeAtomText(&text, starts[:0], atoms[first:last+1])
 		allowed = breakOpportunities(allowed, text.String())
 		for j := i; j <= last; j++ {
 			if ask[j] {
@@ -448,6 +441,20 @@ func uaxBreaks(atoms []atom, ask []bool) []bool {
 		i = last
 	}
 	return ask
+}
+
+// writeAtomText writes the atoms' text with the typed spaces put back,
+// appending where each atom starts to starts.
+func writeAtomText(text *strings.Builder, starts []int, atoms []atom) []int {
+	for i := range atoms {
+		a := &atoms[i]
+		if a.gapKind == gapWordSpace || a.gapKind == gapCode {
+			text.WriteByte(' ')
+		}
+		starts = append(starts, text.Len())
+		text.WriteString(a.text)
+	}
+	return starts
 }
 
 // breakOpportunities reports, by byte offset into text, where UAX #14

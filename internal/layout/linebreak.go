@@ -222,8 +222,9 @@ type prefix struct {
 	// What candidate lines ask of the atoms at their ends, kept apart
 	// from the atoms (160 bytes each) for the line search to read:
 	// trimL[s] and trimR[e] are what a line [s, e) loses at its left and
-	// right edge (edgeTrim), ends[e] whether a line may end before atom
-	// e, and han[i] the characters before atom i that countHan counts.
+	// right edge (see natural), ends[e] whether a line may end before
+	// atom e, and han[i] the atoms before atom i that count as characters
+	// for 孤字 (countsAsChar).
 	trimL, trimR []float64
 	ends         []endFlags
 	han          []int32

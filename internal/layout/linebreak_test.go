@@ -605,14 +605,7 @@ func TestUAXWindows(t *testing.T) {
 // back, and reports whether it allows a break before each atom.
 func wholeUAX(atoms []atom) []bool {
 	var text strings.Builder
-	starts := make([]int, len(atoms))
-	for i, a := range atoms {
-		if a.gapKind == gapWordSpace || a.gapKind == gapCode {
-			text.WriteByte(' ')
-		}
-		starts[i] = text.Len()
-		text.WriteString(a.text)
-	}
+	starts := writeAtomText(&text, nil, atoms)
 	allowed := breakOpportunities(nil, text.String())
 	out := make([]bool, len(atoms))
 	for i := range atoms {

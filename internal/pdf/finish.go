@@ -568,7 +568,7 @@ func outline(b *layout.Book, pages []int, root int) [][]byte {
 }
 
 // num formats a coordinate with at most three decimals.
-func num(v float64) string { return strconv.FormatFloat(round(v, 1000), 'f', -1, 64) }
+func num(v float64) string { return string(appendNums(nil, v)) }
 
 // infoDict returns the document information dictionary. Dates are written
 // only when the book has one, so that output is reproducible by default.
