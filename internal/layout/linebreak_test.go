@@ -430,9 +430,9 @@ func TestWordSpacesStretchFirst(t *testing.T) {
 // last is flush, and no last line holds a single Han character.
 func TestArticleProperties(t *testing.T) {
 	serif, latin := testFaces(t)
-	data, err := os.ReadFile("../../../shared/seed/000_0eb04c63ad76226d.txt")
+	data, err := os.ReadFile("../../testdata/seed/qiushi-2024-09.txt")
 	if err != nil {
-		t.Fatalf("the article's seed text is part of the checkout: %v", err)
+		t.Fatalf("the article's print text is part of the repository: %v", err)
 	}
 	var paras []string
 	for _, l := range strings.Split(string(data), "\n") {
