@@ -84,7 +84,7 @@ func buildFlags(name string) (*flag.FlagSet, *buildArgs) {
 	fs.StringVar(&opt.FontsDir, "fonts", "fonts", "`folder` holding the bundled fonts and their licences")
 	fs.StringVar(&opt.StylesDir, "styles", "styles", "`folder` holding the page styles")
 	fs.StringVar(&a.impose, "impose", "", "also write the PDF two pages to an A4 landscape sheet, by `scheme`: booklet (NAME-booklet.pdf, saddle-stitch order), 2up (NAME-2up.pdf) or booklet,2up")
-	fs.BoolVar(&opt.Strict, "strict", false, "fail when a character is in no bundled font, instead of warning and setting it as a geta mark (U+3013)")
+	fs.BoolVar(&opt.Strict, "strict", false, "treat every warning as an error: what cannot be rendered as written, and a character in no bundled font (by default set as a geta mark, U+3013)")
 	fs.BoolVar(&opt.CropMarks, "crop-marks", false, "also write NAME-crop.pdf: each page with 3 mm bleed, crop marks, TrimBox and BleedBox, for print shops")
 	fs.StringVar(&opt.DumpLayout, "dump-layout", "", "also write the PDF's layout to `file` as JSON Lines: every set line with each glyph's character, font, cell and origin")
 	fs.BoolVar(&a.quiet, "q", false, "quiet: print only warnings and errors, no progress line and no list of files written")

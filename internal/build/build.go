@@ -45,8 +45,8 @@ type Options struct {
 	// NAME-booklet.pdf, NAME-2up.pdf, NAME-crop.pdf.
 	Impose    []impose.Mode
 	CropMarks bool
-	// Strict makes a character no bundled font has an error instead of
-	// a warning.
+	// Strict makes every warning an error: what the reader could not
+	// render as written, and a character no bundled font has.
 	Strict bool
 	// DumpLayout, when set, names a file that receives the PDF's layout
 	// as JSON Lines: one line per set line, with every glyph's place.
@@ -99,6 +99,9 @@ func Run(book string, opt Options) (err error) {
 	progress(Progress{Stage: "reading"})
 	d, err := parseBook(book)
 	if err != nil {
+		return err
+	}
+	if err := reportWarnings(d.Warnings, opt); err != nil {
 		return err
 	}
 	var cover []byte
@@ -228,6 +231,20 @@ func Run(book string, opt Options) (err error) {
 		}
 	}
 	return writePrintEditions(filepath.Join(opt.OutDir, name+".pdf"), opt)
+}
+
+// reportWarnings prints the reader's warnings, or with opt.Strict returns
+// them all as errors.
+func reportWarnings(warnings []doc.Warning, opt Options) error {
+	var errs []error
+	for _, w := range warnings {
+		if opt.Strict {
+			errs = append(errs, errors.New(strings.Replace(w.String(), ": warning: ", ": ", 1)+" (an error with --strict)"))
+			continue
+		}
+		fmt.Fprintln(opt.Stderr, w)
+	}
+	return errors.Join(errs...)
 }
 
 // reportMissing reports each character no font of its role has: a

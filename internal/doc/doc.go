@@ -68,6 +68,27 @@ type Document struct {
 	Blocks []Block
 	// Footnotes in order of first reference; Footnote.Number is the index+1.
 	Footnotes []*Footnote
+	// Warnings are what the reader could not render as written, in file
+	// and line order; the book builds all the same.
+	Warnings []Warning
+}
+
+// Warning is something in a source file that the book renders otherwise
+// than written (a dropped HTML tag, a link kept as text), or where a
+// default was taken (a title from the first heading).
+type Warning struct {
+	Pos
+	Col int // 1-based, in characters; 0 when not known
+	Msg string
+}
+
+// String formats the warning as `file:line:col: warning: message`, the
+// form compilers use and editors jump to.
+func (w Warning) String() string {
+	if w.Col > 0 {
+		return w.File + ":" + strconv.Itoa(w.Line) + ":" + strconv.Itoa(w.Col) + ": warning: " + w.Msg
+	}
+	return w.File + ":" + strconv.Itoa(w.Line) + ": warning: " + w.Msg
 }
 
 // Block is a block-level element: *Heading, *Paragraph, *BlockQuote,

@@ -36,11 +36,11 @@ func ParseBook(dir string) (*doc.Document, error) {
 	if err != nil {
 		return nil, err
 	}
-	chapters, meta, err := splitBookFile(name, src)
+	chapters, meta, warnings, err := splitBookFile(name, src)
 	if err != nil {
 		return nil, err
 	}
-	d := &doc.Document{Meta: meta}
+	d := &doc.Document{Meta: meta, Warnings: warnings}
 	var all ErrorList
 	book := newBookState(dir)
 	type chapter struct {
@@ -70,6 +70,7 @@ func ParseBook(dir string) (*doc.Document, error) {
 			continue
 		}
 		merge(d, ch.d)
+		d.Warnings = append(d.Warnings, ch.errs.sortedWarnings()...)
 	}
 	if len(all) > 0 {
 		return nil, all
@@ -86,13 +87,13 @@ type chapterRef struct {
 // splitBookFile reads book.yaml: the chapter list itself, the rest as
 // front matter, so that the keys and their checks are the same as in a
 // one-file book.
-func splitBookFile(name string, src []byte) ([]chapterRef, doc.Metadata, error) {
+func splitBookFile(name string, src []byte) ([]chapterRef, doc.Metadata, []doc.Warning, error) {
 	errs := &errorsFor{file: name}
 	var root yaml.Node
 	if err := yaml.Unmarshal(src, &root); err != nil {
 		line, msg := yamlErrorPlace(err.Error())
 		errs.add(max(line, 1), "%s", msg)
-		return nil, doc.Metadata{}, errs.err()
+		return nil, doc.Metadata{}, nil, errs.err()
 	}
 	lines := strings.SplitAfter(string(src), "\n")
 	var chapters []chapterRef
@@ -144,7 +145,10 @@ func splitBookFile(name string, src []byte) ([]chapterRef, doc.Metadata, error) 
 	for _, e := range metaErrs.list {
 		errs.add(max(e.Line-1, 1), "%s", e.Msg)
 	}
-	return chapters, meta, errs.err()
+	for _, w := range metaErrs.warnings {
+		errs.warnAt(max(w.Line-1, 1), w.Col, "%s", w.Msg)
+	}
+	return chapters, meta, errs.sortedWarnings(), errs.err()
 }
 
 // parseChapter reads one chapter, Markdown without front matter, whose

@@ -2,8 +2,11 @@ package markdown
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
+
+	"github.com/paiban/paiban/internal/doc"
 )
 
 // Error is one problem at a place in a source file.
@@ -46,10 +49,34 @@ func (l ErrorList) Unwrap() []error {
 	return errs
 }
 
-// errorsFor collects the problems of one file.
+// errorsFor collects the problems of one file: errors, which stop the
+// build, and warnings, which do not.
 type errorsFor struct {
-	file string
-	list ErrorList
+	file     string
+	list     ErrorList
+	warnings []doc.Warning
+}
+
+// warn records something the book renders otherwise than written.
+func (c *errorsFor) warn(line int, format string, args ...any) {
+	c.warnAt(line, 0, format, args...)
+}
+
+// warnAt records a warning at a known column, once.
+func (c *errorsFor) warnAt(line, col int, format string, args ...any) {
+	w := doc.Warning{Pos: doc.Pos{File: c.file, Line: line}, Col: col, Msg: fmt.Sprintf(format, args...)}
+	if !slices.Contains(c.warnings, w) {
+		c.warnings = append(c.warnings, w)
+	}
+}
+
+// sortedWarnings returns the warnings in line order.
+func (c *errorsFor) sortedWarnings() []doc.Warning {
+	sort.SliceStable(c.warnings, func(i, j int) bool {
+		a, b := c.warnings[i], c.warnings[j]
+		return a.Line < b.Line || a.Line == b.Line && a.Col < b.Col
+	})
+	return c.warnings
 }
 
 // add records a problem once: an inline HTML element, for one, is an

@@ -83,6 +83,7 @@ func Parse(name string, src []byte) (*doc.Document, error) {
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
+	d.Warnings = errs.sortedWarnings()
 	return d, nil
 }
 
