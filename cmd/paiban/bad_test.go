@@ -1,7 +1,9 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,15 +53,16 @@ var badBooks = []badBook{
 	{"several errors in one run", checkedIn("several.md"), nil, []string{
 		`several.md:3:1: unknown front matter key "auther" (did you mean "author"?)`,
 		`several.md:4:1: unknown front matter key "dat" (did you mean "date"?)`,
-		"several.md:7:4: footnote reference [^1] has no definition",
-		`several.md:9: link to "javascript:alert(1)": javascript: links are not allowed`}},
-	{"empty file", checkedIn("empty.md"), nil, []string{"empty.md:1: missing title", "empty.md:1: empty body"}},
-	{"front matter only", checkedIn("empty-body.md"), nil, []string{"empty-body.md:3: empty body"}},
+		"several.md:7:4: footnote reference [^1] has no definition"}},
+	{"empty file, strict", checkedIn("empty.md"), []string{"--strict"}, []string{
+		`empty.md:1: no front matter and no level-1 heading: the title is the file's name "empty" (add ---, title: …, --- to set it) (an error with --strict)`,
+		"empty.md:1: empty body: the book has no text (an error with --strict)"}},
+	{"front matter only, strict", checkedIn("empty-body.md"), []string{"--strict"}, []string{"empty-body.md:3: empty body"}},
 	{"invalid UTF-8", checkedIn("invalid-utf8.md"), nil, []string{"invalid-utf8.md:5:3: invalid UTF-8 (byte 0xff)"}},
 	{"binary file", written("image.md", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00"), nil, []string{"image.md:1:1: invalid UTF-8 (byte 0x89)"}},
 	{"raw HTML", checkedIn("raw-html.md"), nil, []string{"raw-html.md:5: raw HTML is not supported yet", "raw-html.md:7: raw HTML is not supported yet"}},
-	{"script links", checkedIn("script-links.md"), nil, []string{
-		`script-links.md:6: link to "javascript:alert(1)": javascript: links are not allowed`,
+	{"script links, strict", checkedIn("script-links.md"), []string{"--strict"}, []string{
+		`script-links.md:6: link to "javascript:alert(1)": javascript: links are not allowed (use http, https or mailto); the text is kept without the link (an error with --strict)`,
 		`script-links.md:7: link to "data:text/html,x": data: links are not allowed`}},
 	{"image out of the folder", checkedIn("image-traversal.md"), nil, []string{`image-traversal.md:5: image "../../etc/passwd": not a path inside the book's folder`}},
 	{"cover out of the folder", checkedIn("cover-traversal.md"), nil, []string{`cover-traversal.md:3:8: cover "../../etc/passwd" must be a path inside the book's folder`}},
@@ -117,5 +120,52 @@ func TestBadBooks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestWarningsBuild checks that a book with links that lead nowhere
+// builds, says so on stderr, and that no javascript: or data: URL
+// reaches either edition.
+func TestWarningsBuild(t *testing.T) {
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	status := run([]string{"build", "--fonts", "../../fonts", "--styles", "../../styles", "-o", out, "--format", "pdf,epub",
+		filepath.Join("testdata", "bad", "script-links.md")}, &stdout, &stderr)
+	if status != 0 {
+		t.Fatalf("status %d:\n%s", status, stderr.String())
+	}
+	if want := `script-links.md:6: warning: link to "javascript:alert(1)"`; !strings.Contains(stderr.String(), want) {
+		t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
+	}
+	pdf, err := os.ReadFile(filepath.Join(out, "script-links.pdf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.OpenReader(filepath.Join(out, "script-links.epub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	all := [][]byte{pdf}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		all = append(all, b)
+	}
+	// As an attribute in the EPUB or a PDF string (a link's /URI); the
+	// autolink's text, javascript:alert(1), stays as text.
+	for _, b := range all {
+		for _, url := range []string{"javascript:", "data:"} {
+			if bytes.Contains(b, []byte(`"`+url)) || bytes.Contains(b, []byte("("+url)) {
+				t.Errorf("a %s URL reached an edition", url)
+			}
+		}
+	}
+	if !bytes.Contains(pdf, []byte("https://example.com/")) {
+		t.Error("the https link is not in the PDF")
 	}
 }

@@ -110,6 +110,15 @@ type Heading struct {
 	Content []Inline
 }
 
+// MaxContentsLevel is the deepest heading level that is numbered and
+// listed in the contents, the bookmarks and the nav: four levels have
+// numbering styles (一、（一）1.（1）). Headings below it (##### and
+// ######) are minor headings, set small in the text only.
+const MaxContentsLevel = 4
+
+// Minor reports a heading below MaxContentsLevel.
+func (h *Heading) Minor() bool { return h.Level > MaxContentsLevel }
+
 // Paragraph is a run of text.
 type Paragraph struct {
 	Pos
@@ -247,7 +256,8 @@ type Emphasis struct {
 }
 
 // Link is a hyperlink; URL is either absolute or "#id" for a heading,
-// figure or table.
+// figure or table. An empty URL is a link the reader dropped (an unsafe
+// scheme, a target that is not in the book): writers set its text only.
 type Link struct {
 	URL     string
 	Content []Inline

@@ -255,7 +255,8 @@ func (b *book) index() error {
 				target(n.Pos, "heading", n.ID, f.name)
 				// A heading without text cannot be listed; its
 				// subheadings then nest under the heading before it.
-				if t := label(n.Content); t != "" {
+				// Minor headings (##### and ######) are not listed.
+				if t := label(n.Content); t != "" && !n.Minor() {
 					flat = append(flat, &navEntry{level: n.Level, label: n.Number + t, href: "xhtml/" + f.name + "#" + n.ID})
 				}
 			case *doc.Table:

@@ -488,7 +488,8 @@ func (r *renderer) inline(x doc.Inline) {
 		r.em = em
 		r.raw("</em>")
 	case *doc.Link:
-		if r.inLink { // a link inside a link: keep the text only
+		// A link inside a link, or one the reader dropped: the text only.
+		if r.inLink || n.URL == "" {
 			r.inlines(n.Content)
 			return
 		}

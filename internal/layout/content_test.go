@@ -765,3 +765,45 @@ func TestListMarkerWithRuby(t *testing.T) {
 		t.Error("no marker")
 	}
 }
+
+// TestMinorHeadings: ##### and ###### are set at the body size in the
+// sans face, flush left, and are left out of the contents and the
+// bookmarks; a link still finds them.
+func TestMinorHeadings(t *testing.T) {
+	st, faces := testStyle(t)
+	d := &doc.Document{Meta: doc.Metadata{Title: "书"}, Blocks: []doc.Block{
+		&doc.Heading{Level: 2, ID: "a", Content: []doc.Inline{doc.Text("二级标题")}},
+		&doc.Heading{Level: 5, ID: "b", Content: []doc.Inline{doc.Text("五级标题")}},
+		para(doc.Text("正文"), &doc.Link{URL: "#b", Content: []doc.Inline{doc.Text("见上")}, ShowPage: true}),
+		&doc.Heading{Level: 6, ID: "c", Content: []doc.Inline{doc.Text("六级标题")}},
+		para(doc.Text("正文")),
+	}}
+	b := layoutDoc(t, st, d)
+	if len(b.Outline) != 1 || b.Outline[0].Title != "二级标题" {
+		t.Errorf("outline %+v, want only the level-2 heading", b.Outline)
+	}
+	for _, title := range []string{"五级标题", "六级标题"} {
+		count := 0
+		for _, p := range b.Pages {
+			for _, l := range p.Lines {
+				if lineText(p, l) != title {
+					continue
+				}
+				count++
+				g := p.Glyphs[l.Cells[0].Glyph]
+				if g.Size != st.BodySize || g.Face.PostScriptName != faces[st.Fonts.Sans].PostScriptName {
+					t.Errorf("%s set at %.1fpt in %s, want %.1fpt in %s", title, g.Size, g.Face.PostScriptName, st.BodySize, st.Fonts.Sans)
+				}
+				if l.X0 > st.MarginLeftMM*style.PointsPerMM+st.BodySize {
+					t.Errorf("%s starts at x=%.1f, not flush left", title, l.X0)
+				}
+			}
+		}
+		if count != 1 {
+			t.Errorf("%s set %d times, want once (not in the contents)", title, count)
+		}
+	}
+	if _, l := findLine(b, "正文见上（第"); l == nil {
+		t.Error("the page reference to the level-5 heading is not printed")
+	}
+}

@@ -332,7 +332,9 @@ func (e *engine) addInlines(b *atomBuilder, inlines []doc.Inline, st runStyle) {
 			e.addInlines(b, n.Content, inner)
 		case *doc.Link:
 			inner := st
-			inner.link = n.URL
+			if n.URL != "" { // else a link the reader dropped: text only
+				inner.link = n.URL
+			}
 			e.addInlines(b, n.Content, inner)
 			if n.ShowPage {
 				e.addPageRef(b, n.URL, inner)
@@ -712,6 +714,10 @@ func (e *engine) addSpace(slots int) {
 // addHeading sets a heading in the sans face, centred at the top level and
 // flush left below it, kept with the two lines that follow (reference §5.3).
 func (e *engine) addHeading(h *doc.Heading) {
+	if h.Minor() {
+		e.addMinorHeading(h)
+		return
+	}
 	level := h.Level - e.minLevel + 1
 	size := e.st.HeadingSize(level)
 	atoms := e.headingAtoms(h, e.runStyle(e.headingF, size))
@@ -747,6 +753,32 @@ func (e *engine) addHeading(h *doc.Heading) {
 	}
 }
 
+// addMinorHeading sets a heading of level 5 or 6 as a line of body-size
+// 黑体 after a blank line, flush left and kept with the lines after it,
+// without a place in the contents or the bookmarks. Links may still
+// point to it.
+func (e *engine) addMinorHeading(h *doc.Heading) {
+	atoms := e.headingAtoms(h, e.runStyle(e.headingF, e.em))
+	if len(atoms) == 0 {
+		return
+	}
+	info := &headingInfo{title: doc.PlainText(h.Content), level: h.Level, id: h.ID}
+	if h.ID != "" {
+		e.byID[h.ID] = info
+	}
+	e.addSpace(1)
+	sp := e.setText(atoms, e.measure, 0, 0, false)
+	for i, ln := range sp.lines {
+		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: e.block, Offset: atoms[ln.start].off}}
+		if i == 0 {
+			r.heading = info
+		}
+		e.lineGlyphs(r, sp, ln, 0, e.baseline(e.em))
+		markLine(r, e.block, i, len(sp.lines))
+		e.rows = append(e.rows, r)
+	}
+}
+
 // markLine records which block the row's last line belongs to.
 func markLine(r *row, block, index, count int) {
 	l := &r.lines[len(r.lines)-1]
@@ -757,7 +789,7 @@ func (e *engine) buildRows(d *doc.Document) {
 	e.title = d.Meta.Title
 	e.minLevel = 0
 	doc.Walk(d.Blocks, func(b doc.Block) {
-		if h, ok := b.(*doc.Heading); ok && (e.minLevel == 0 || h.Level < e.minLevel) {
+		if h, ok := b.(*doc.Heading); ok && !h.Minor() && (e.minLevel == 0 || h.Level < e.minLevel) {
 			e.minLevel = h.Level
 		}
 	})

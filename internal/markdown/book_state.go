@@ -100,27 +100,39 @@ var linkSchemes = []string{"http", "https", "mailto"}
 // pageTitles are the link titles that ask the PDF for the target's page.
 var pageTitles = []string{"page", "页码"}
 
-// checkLink reports a link the writers cannot follow: the model allows
-// absolute http, https and mailto URLs and #id of a heading, figure or
-// table.
+// checkLink drops a link the writers cannot follow, keeping its text,
+// with a warning: the model allows absolute http, https and mailto URLs
+// and #id of a heading, figure or table. javascript: and data: would run
+// or smuggle content in a reader; other schemes and relative paths lead
+// nowhere in a book.
 func (s *bookState) checkLink(l linkUse) {
 	showPage := slices.Contains(pageTitles, strings.TrimSpace(l.title))
+	drop := func(format string, args ...any) {
+		l.errs.warn(l.line, "link to %q: "+format+"; the text is kept without the link", append([]any{l.url}, args...)...)
+		l.link.URL = ""
+	}
 	if id, ok := strings.CutPrefix(l.url, "#"); ok {
-		if !s.taken(id) {
-			l.errs.add(l.line, "link to %q: no heading, figure or table has the id %q", l.url, id)
+		switch {
+		case id == "":
+			drop("a link to # has no target")
+		case !s.taken(id):
+			drop("no heading, figure or table has the id %q", id)
+		default:
+			l.link.ShowPage = showPage
 		}
-		l.link.ShowPage = showPage
 		return
 	}
 	if showPage {
-		l.errs.add(l.line, "link to %q: the title %q asks for the page of the target, which only a link to #id in the book has", l.url, l.title)
+		l.errs.warn(l.line, "link to %q: the title %q asks for the page of the target, which only a link to #id in the book has", l.url, l.title)
 	}
 	u, err := url.Parse(l.url)
-	if err != nil || !u.IsAbs() {
-		l.errs.add(l.line, "link to %q: a relative link is not supported yet (use an absolute URL or #id)", l.url)
-	} else if !slices.Contains(linkSchemes, strings.ToLower(u.Scheme)) {
-		// javascript: and data: would run or smuggle content in a reader.
-		l.errs.add(l.line, "link to %q: %s: links are not allowed (use http, https or mailto)", l.url, u.Scheme)
+	switch {
+	case err != nil:
+		drop("not a valid URL")
+	case !u.IsAbs():
+		drop("links to other files are not supported yet (use an absolute URL or #id)")
+	case !slices.Contains(linkSchemes, strings.ToLower(u.Scheme)):
+		drop("%s: links are not allowed (use http, https or mailto)", u.Scheme)
 	}
 }
 
@@ -178,21 +190,21 @@ func validID(id string) bool {
 // notes) their printed numbers when numbering is chinese. Numbers start
 // at the highest level the book uses, so an article whose sections are
 // ## gets 一、 there; every heading counts whether or not its number is
-// printed.
+// printed. Minor headings (##### and ######) are not numbered.
 func numberHeadings(blocks []doc.Block, numbering string) {
 	if numbering != "chinese" {
 		return
 	}
 	minLevel := 0
 	doc.Walk(blocks, func(b doc.Block) {
-		if h, ok := b.(*doc.Heading); ok && (minLevel == 0 || h.Level < minLevel) {
+		if h, ok := b.(*doc.Heading); ok && !h.Minor() && (minLevel == 0 || h.Level < minLevel) {
 			minLevel = h.Level
 		}
 	})
 	var counters []int
 	doc.Walk(blocks, func(b doc.Block) {
 		h, ok := b.(*doc.Heading)
-		if !ok {
+		if !ok || h.Minor() {
 			return
 		}
 		depth := h.Level - minLevel

@@ -165,18 +165,11 @@ func (c *converter) blocks(parent ast.Node) []doc.Block {
 	return out
 }
 
-// maxHeadingLevel is the deepest heading level: four levels have
-// numbering styles (一、（一）1.（1）) and sizes.
-const maxHeadingLevel = 4
-
 // heading converts a heading; its ID is the author's {#id}, or else one
 // made from its text once the whole book is read, when numberHeadings
 // also numbers it.
 func (c *converter) heading(n *ast.Heading) *doc.Heading {
 	h := &doc.Heading{Pos: c.pos(n), Level: n.Level, Content: c.inlineContent(n, false)}
-	if n.Level > maxHeadingLevel {
-		c.errs.add(h.Line, "heading level %d: paiban sets headings of up to %d levels (# to ####)", n.Level, maxHeadingLevel)
-	}
 
 	b := c.book
 	for _, a := range n.Attributes() {

@@ -9,7 +9,9 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
@@ -66,25 +68,52 @@ func Parse(name string, src []byte) (*doc.Document, error) {
 	root := newParser().Parse(text.NewReader(src), parser.WithContext(ctx))
 
 	d := &doc.Document{}
-	if data := frontmatter.Get(ctx); data != nil {
+	data := frontmatter.Get(ctx)
+	if data != nil {
 		decodeMeta(data, errs, &d.Meta)
-	} else {
-		errs.add(1, "missing title: the file has no front matter (start it with ---, title: …, ---)")
 	}
 
 	book := newBookState(filepath.Dir(name))
 	c := newConverter(src, lines, errs, ctx, book, ".")
 	c.convert(root, d)
+	if data == nil {
+		titleWithoutFrontMatter(d, name, errs, book)
+	}
 	book.finish()
 	numberHeadings(d.Blocks, d.Meta.Numbering)
 	if len(d.Blocks) == 0 && !c.sawUnsupported {
-		errs.add(min(fm.bodyLine, lines.count()), "empty body: the book has no text after its front matter")
+		errs.warn(min(fm.bodyLine, lines.count()), "empty body: the book has no text")
 	}
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
 	d.Warnings = errs.sortedWarnings()
 	return d, nil
+}
+
+// titleWithoutFrontMatter gives a book without front matter its title:
+// the text of its first level-1 heading, which is then not set a second
+// time, or else the file's name; the language is the default. A warning
+// says where the title came from.
+// A link to the heading then warns that its target is gone.
+func titleWithoutFrontMatter(d *doc.Document, name string, errs *errorsFor, book *bookState) {
+	d.Meta.Language = defaultLanguage
+	for i, b := range d.Blocks {
+		h, ok := b.(*doc.Heading)
+		if !ok || h.Level != 1 {
+			continue
+		}
+		if t := strings.TrimSpace(doc.PlainText(h.Content)); t != "" {
+			d.Meta.Title = t
+			d.Blocks = slices.Delete(d.Blocks, i, i+1)
+			book.pending = slices.DeleteFunc(book.pending, func(p *doc.Heading) bool { return p == h })
+			delete(book.ids, h.ID)
+			errs.warn(h.Line, "no front matter: the title is this heading's text %q (add ---, title: …, --- to set it)", t)
+			return
+		}
+	}
+	d.Meta.Title = strings.TrimSuffix(filepath.Base(name), filepath.Ext(name))
+	errs.warn(1, "no front matter and no level-1 heading: the title is the file's name %q (add ---, title: …, --- to set it)", d.Meta.Title)
 }
 
 // newParser builds the goldmark parser: GFM tables, definition lists,
