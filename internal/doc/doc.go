@@ -243,8 +243,52 @@ func (*Table) block()          {}
 func (*DefinitionList) block() {}
 
 // Inline is an inline element: Text, *Emphasis, *Link, Code, LineBreak,
-// *FootnoteRef or *Ruby.
+// *FootnoteRef, *Ruby, *Span, *InlineImage or TaskBox.
 type Inline interface{ inline() }
+
+// SpanKind is what sets a Span apart from the text around it.
+type SpanKind uint8
+
+const (
+	Strike       SpanKind = iota + 1 // ~~text~~, <del>, <s>: a line through it
+	Underline                        // <u>: a line under it
+	Inserted                         // <ins>: underlined, as inserted text
+	Superscript                      // <sup>: smaller and raised
+	Subscript                        // <sub>: smaller and lowered
+	Marked                           // <mark>: on a grey ground
+	Small                            // <small>: smaller
+	Keyboard                         // <kbd>: a key, in the code face
+	Abbreviation                     // <abbr title>: Title is the expansion
+	Language                         // <span lang>: Lang is its language
+)
+
+// Span is text set apart: struck through, underlined, raised… (the
+// GFM strikethrough and the inline HTML elements paiban renders).
+type Span struct {
+	Kind    SpanKind
+	Title   string // the expansion of an Abbreviation
+	Lang    string // the BCP 47 tag of a Language span
+	Content []Inline
+}
+
+// InlineImage is an image inside running text (an icon, a badge, a
+// formula picture), set at most as tall as the line. It adds nothing to
+// the plain text; Alt is for readers that cannot see it.
+type InlineImage struct {
+	Image *Image
+	Alt   string
+}
+
+// TaskBox is the check box at the start of a GFM task list item.
+type TaskBox struct{ Checked bool }
+
+// Glyph is the box as one character: ☐ or ☑.
+func (t TaskBox) Glyph() string {
+	if t.Checked {
+		return "☑"
+	}
+	return "☐"
+}
 
 // Text is plain text.
 type Text string
@@ -311,6 +355,9 @@ func (Code) inline()         {}
 func (LineBreak) inline()    {}
 func (*FootnoteRef) inline() {}
 func (*Ruby) inline()        {}
+func (*Span) inline()        {}
+func (*InlineImage) inline() {}
+func (TaskBox) inline()      {}
 
 // PlainText returns the text of inlines without markup or footnote marks.
 func PlainText(inlines []Inline) string {
@@ -334,8 +381,56 @@ func writePlain(b *strings.Builder, inlines []Inline) {
 			writePlain(b, n.Content)
 		case *Ruby:
 			b.WriteString(n.Base)
+		case *Span:
+			writePlain(b, n.Content)
+		case TaskBox:
+			b.WriteString(n.Glyph())
 		}
 	}
+}
+
+// WalkInlines calls fn for every inline of the blocks, depth first,
+// including those inside emphasis, links and spans, table cells,
+// captions and definition terms (but not footnote bodies).
+func WalkInlines(blocks []Block, fn func(Inline)) {
+	var walk func([]Inline)
+	walk = func(xs []Inline) {
+		for _, x := range xs {
+			fn(x)
+			switch n := x.(type) {
+			case *Emphasis:
+				walk(n.Content)
+			case *Link:
+				walk(n.Content)
+			case *Span:
+				walk(n.Content)
+			}
+		}
+	}
+	Walk(blocks, func(b Block) {
+		switch n := b.(type) {
+		case *Heading:
+			walk(n.Content)
+		case *Paragraph:
+			walk(n.Content)
+		case *Figure:
+			walk(n.Caption)
+		case *Table:
+			walk(n.Caption)
+			for _, c := range n.Header {
+				walk(c)
+			}
+			for _, row := range n.Rows {
+				for _, c := range row {
+					walk(c)
+				}
+			}
+		case *DefinitionList:
+			for _, item := range n.Items {
+				walk(item.Term)
+			}
+		}
+	})
 }
 
 // Walk calls fn for every block in blocks, depth first, including blocks

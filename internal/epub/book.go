@@ -264,7 +264,7 @@ func (b *book) index() error {
 			case *doc.Figure:
 				target(n.Pos, "figure", n.ID, f.name)
 				b.figures = append(b.figures, figureEntry{n, f.name})
-				if err := b.addImage(n, byData); err != nil {
+				if err := b.addImage(n.Pos, n.Image, byData); err != nil {
 					errs = append(errs, err)
 				}
 			}
@@ -275,11 +275,23 @@ func (b *book) index() error {
 	for _, fn := range b.doc.Footnotes {
 		doc.Walk(fn.Blocks, func(bl doc.Block) {
 			if f, ok := bl.(*doc.Figure); ok {
-				if err := b.addImage(f, byData); err != nil {
+				if err := b.addImage(f.Pos, f.Image, byData); err != nil {
 					errs = append(errs, err)
 				}
 			}
 		})
+	}
+	// Images in running text, in the text and in notes.
+	inlineImage := func(in doc.Inline) {
+		if im, ok := in.(*doc.InlineImage); ok {
+			if err := b.addImage(doc.Pos{}, im.Image, byData); err != nil {
+				errs = append(errs, err)
+			}
+		}
+	}
+	doc.WalkInlines(b.doc.Blocks, inlineImage)
+	for _, fn := range b.doc.Footnotes {
+		doc.WalkInlines(fn.Blocks, inlineImage)
 	}
 	// The cover, title page and colophon are listed too, so that every
 	// file of the reading order can be reached from the contents.
@@ -298,14 +310,13 @@ func (b *book) index() error {
 // addImage stores a figure's image under a name of its own, once for
 // identical images. The names are made here, not taken from the book,
 // so that they are safe in a URL and cannot clash with the cover's.
-func (b *book) addImage(f *doc.Figure, byData map[[sha256.Size]byte]string) error {
-	img := f.Image
+func (b *book) addImage(p doc.Pos, img *doc.Image, byData map[[sha256.Size]byte]string) error {
 	if img == nil || len(img.Data) == 0 {
-		return posErrorf(f.Pos, "figure %d has no image", f.Number)
+		return posErrorf(p, "an image has no data")
 	}
 	ext, ok := imageExt[img.Format]
 	if !ok {
-		return posErrorf(f.Pos, "image %s is %q: use PNG or JPEG", img.Path, img.Format)
+		return posErrorf(p, "image %s is %q: use PNG or JPEG", img.Path, img.Format)
 	}
 	sum := sha256.Sum256(img.Data)
 	name, ok := byData[sum]

@@ -668,7 +668,7 @@ func TestFeatureErrors(t *testing.T) {
 		want string
 	}{
 		{"svg image", func(d *doc.Document) { d.Blocks[5].(*doc.Figure).Image.Format = "svg" }, `book.md:9: image images/chart.png is "svg": use PNG or JPEG`},
-		{"no image", func(d *doc.Document) { d.Blocks[5].(*doc.Figure).Image = nil }, "book.md:9: figure 1 has no image"},
+		{"no image", func(d *doc.Document) { d.Blocks[5].(*doc.Figure).Image = nil }, "book.md:9: an image has no data"},
 		{"figure id of a heading", func(d *doc.Document) { d.Blocks[5].(*doc.Figure).ID = "内涵" }, `book.md:9: figure id "内涵" is used twice`},
 		{"table id of a figure", func(d *doc.Document) { d.Blocks[10].(*doc.Table).ID = "fig-2" }, `book.md:37: figure id "fig-2" is used twice`},
 		{"link to no figure", func(d *doc.Document) { d.Blocks[4].(*doc.Paragraph).Content[5].(*doc.Link).URL = "#fig-9" }, `"#fig-9"`},

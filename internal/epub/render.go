@@ -40,6 +40,7 @@ type renderer struct {
 	images map[*doc.Image]string // figure images → their path from a text file
 
 	sans, em bool // inside a heading or strong; inside emphasis
+	mono     bool // inside a key (kbd), set in the code face
 	quote    int  // depth of block quotations (set in 楷体)
 	lists    int  // depth of lists, which picks the item markers
 	// inLink holds back footnote references met inside a link, because
@@ -172,6 +173,8 @@ func (r *renderer) plain(s string) {
 func (r *renderer) record(s string, italic bool) {
 	set := r.use.body
 	switch {
+	case r.mono:
+		set = r.use.mono
 	case r.sans:
 		set = r.use.sans
 	case italic:
@@ -511,7 +514,51 @@ func (r *renderer) inline(x doc.Inline) {
 			return
 		}
 		r.noteref(n.Note)
+	case *doc.Span:
+		r.span(n)
+	case *doc.InlineImage:
+		r.raw("<img")
+		r.use.classes["inline"] = true
+		r.raw(` class="inline"`)
+		r.attr("src", r.images[n.Image])
+		r.attr("alt", n.Alt)
+		r.raw("/>")
+	case doc.TaskBox:
+		r.open("span", "task")
+		r.raw(">")
+		r.marked(n.Glyph(), false, r.text)
+		r.raw("</span>")
 	}
+}
+
+// spanTags are the elements spans are written as.
+var spanTags = map[doc.SpanKind]string{
+	doc.Strike: "del", doc.Underline: "u", doc.Inserted: "ins", doc.Superscript: "sup",
+	doc.Subscript: "sub", doc.Marked: "mark", doc.Small: "small", doc.Keyboard: "kbd",
+	doc.Abbreviation: "abbr", doc.Language: "span",
+}
+
+// span writes a span as its HTML element; a key is set in the code face.
+func (r *renderer) span(n *doc.Span) {
+	tag := spanTags[n.Kind]
+	if tag == "" {
+		r.inlines(n.Content)
+		return
+	}
+	r.raw("<" + tag)
+	switch n.Kind {
+	case doc.Abbreviation:
+		r.attr("title", n.Title)
+	case doc.Language:
+		r.attr("lang", n.Lang)
+		r.attr("xml:lang", n.Lang)
+	}
+	r.raw(">")
+	mono := r.mono
+	r.mono = r.mono || n.Kind == doc.Keyboard
+	r.inlines(n.Content)
+	r.mono = mono
+	r.raw("</" + tag + ">")
 }
 
 // ruby writes an annotated base: one ruby group per character when the

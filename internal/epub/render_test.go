@@ -1,9 +1,12 @@
 package epub
 
 import (
+	"bytes"
 	"encoding/xml"
 	"strings"
 	"testing"
+
+	"github.com/paiban/paiban/internal/doc"
 )
 
 func TestDropHanLatinSpaces(t *testing.T) {
@@ -40,5 +43,40 @@ func TestEscapePlain(t *testing.T) {
 		if plainXML(s) && want != s {
 			t.Errorf("plainXML(%q) is true, but escaping gives %q", s, want)
 		}
+	}
+}
+
+// TestSpansAndInlineImages checks the elements spans, inline images and
+// task boxes are written as, and that a key's characters go into the
+// code face's subset.
+func TestSpansAndInlineImages(t *testing.T) {
+	img := testImage(t, "png", 16, 16, 0x40)
+	span := func(k doc.SpanKind, s string) *doc.Span {
+		return &doc.Span{Kind: k, Content: []doc.Inline{doc.Text(s)}}
+	}
+	d := &doc.Document{Meta: doc.Metadata{Title: "行内"}, Blocks: []doc.Block{
+		para(1, doc.TaskBox{Checked: true}, span(doc.Strike, "删"), span(doc.Underline, "下"), span(doc.Inserted, "增"),
+			span(doc.Superscript, "上"), span(doc.Subscript, "标"), span(doc.Marked, "亮"), span(doc.Small, "小"),
+			span(doc.Keyboard, "Q"), &doc.Span{Kind: doc.Abbreviation, Title: "世界卫生组织", Content: []doc.Inline{doc.Text("WHO")}},
+			&doc.Span{Kind: doc.Language, Lang: "ja", Content: []doc.Inline{doc.Text("日本語")}},
+			&doc.InlineImage{Image: img, Alt: "图标"}, &doc.Link{URL: "", Content: []doc.Inline{doc.Text("无链")}}),
+	}}
+	files, _ := epubFiles(t, write(t, d, options(t)))
+	x := string(files["EPUB/xhtml/text.xhtml"])
+	for _, want := range []string{`<span class="task">☑</span>`, "<del>删</del>", "<u>下</u>", "<ins>增</ins>", "<sup>上</sup>",
+		"<sub>标</sub>", "<mark>亮</mark>", "<small>小</small>", "<kbd>Q</kbd>", `<abbr title="世界卫生组织">WHO</abbr>`,
+		`<span lang="ja" xml:lang="ja">日本語</span>`, `<img class="inline" src="../images/figure-1.png" alt="图标"/>`, "无链</p>"} {
+		if !strings.Contains(x, want) {
+			t.Errorf("no %s in\n%s", want, x)
+		}
+	}
+	if strings.Contains(x, "<a ") {
+		t.Error("a link without a URL was written as a link")
+	}
+	if !bytes.Equal(files["EPUB/images/figure-1.png"], img.Data) {
+		t.Error("the inline image is not in the book")
+	}
+	if mono := subset(t, files, "PaibanMonoSC-Regular.ttf"); mono == nil || !mono.Has('Q') {
+		t.Error("the key's Q is not in the code face's subset")
 	}
 }

@@ -56,7 +56,23 @@ type atom struct {
 	ruby     *rubyAnn
 	rubyCont bool
 	code     bool // inline code: never stretched or squeezed inside
+	// deco are the lines drawn through, under or behind the atom
+	// (strikethrough, underline, a marked ground).
+	deco decoration
+	// image, on an atom standing for an inline image, is drawn in its
+	// cell, imageH high, with its foot on the em box's foot.
+	image  *doc.Image
+	imageH float64
 }
+
+// decoration is a set of the lines a span draws with its text.
+type decoration uint8
+
+const (
+	decoStrike decoration = 1 << iota
+	decoUnder
+	decoMark
+)
 
 // faceSet is the faces one kind of text is set in.
 type faceSet struct {
@@ -70,6 +86,8 @@ type runStyle struct {
 	link  string
 	dots  bool
 	code  bool
+	rise  float64 // baseline shift upwards, in points (superscripts)
+	deco  decoration
 }
 
 // MissingGlyph reports a character no bundled font can draw.
@@ -129,6 +147,7 @@ func (b *atomBuilder) addRune(r, next rune, st runStyle) {
 	a := atom{text: string(r), r: r, cls: cls, face: face, size: st.size, link: st.link, off: b.offset - 1}
 	a.width = m.Advance * st.size
 	a.code = st.code
+	a.rise, a.deco = st.rise, st.deco
 	if st.dots && cls == clsHan {
 		a.dots = true
 	}
@@ -173,6 +192,26 @@ func (b *atomBuilder) addNoteRef(n *doc.Footnote, st runStyle) {
 	a.width = m.Advance * a.size
 	a.rise = 0.33 * st.size
 	b.pendingSpace = false // no gap before a note mark
+	b.push(a, st)
+}
+
+// inlineImageDPI is the resolution an inline image's pixels are taken
+// at when it is small enough to be set at its own size: CSS's 96 per
+// inch, as a browser shows an icon.
+const inlineImageDPI = 96
+
+// addImage adds an image inside running text: at its own size when it is
+// no taller than the em (an icon), else scaled down to the em's height,
+// the size the EPUB's style sheet gives it too. Lines may break on either
+// side of it, as of a Han character.
+func (b *atomBuilder) addImage(img *doc.Image, st runStyle) {
+	h := float64(img.Height) * 72 / inlineImageDPI
+	w := float64(img.Width) * 72 / inlineImageDPI
+	if h > st.size {
+		w, h = w*st.size/h, st.size
+	}
+	a := atom{r: '\uFFFC', cls: clsHan, size: st.size, width: w, link: st.link, off: b.offset,
+		image: img, imageH: h, deco: st.deco}
 	b.push(a, st)
 }
 

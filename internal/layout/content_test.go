@@ -807,3 +807,97 @@ func TestMinorHeadings(t *testing.T) {
 		t.Error("the page reference to the level-5 heading is not printed")
 	}
 }
+
+// TestSpans: a strikethrough is a rule through the middle of its text's
+// em box, an underline a rule below the baseline, both one rule across
+// the run; a superscript is smaller and raised, a subscript lowered; a
+// marked run has a grey ground; a task box is its glyph, then a space.
+func TestSpans(t *testing.T) {
+	st, _ := testStyle(t)
+	span := func(k doc.SpanKind, s string) *doc.Span {
+		return &doc.Span{Kind: k, Content: []doc.Inline{doc.Text(s)}}
+	}
+	d := &doc.Document{Meta: doc.Metadata{Title: "书"}, Blocks: []doc.Block{
+		para(doc.Text("甲"), span(doc.Strike, "删除 线"), doc.Text("乙"), span(doc.Underline, "下划"), doc.Text("丙")),
+		para(doc.Text("E=mc"), span(doc.Superscript, "2"), doc.Text("与H"), span(doc.Subscript, "2"), doc.Text("O和"), span(doc.Marked, "重点")),
+		&doc.List{Items: [][]doc.Block{{para(doc.TaskBox{}, doc.Text("未完成"))}}},
+	}}
+	b := layoutDoc(t, st, d)
+	p, l := findLine(b, "甲删除线乙下划丙")
+	if l == nil {
+		t.Fatal("no line with the spans")
+	}
+	em := st.BodySize
+	cell := func(l *Line, i int) Cell { return l.Cells[i] }
+	find := func(x0, x1, y0, y1 float64) *Rule {
+		for i, r := range p.Rules {
+			if math.Abs(r.X-x0) < 0.01 && math.Abs(r.X+r.W-x1) < 0.01 && r.Y >= y0 && r.Y+r.H <= y1 {
+				return &p.Rules[i]
+			}
+		}
+		return nil
+	}
+	// 删除 线: one rule from 删's cell to 线's, across the space.
+	if find(cell(l, 1).Start, cell(l, 3).Start+cell(l, 3).Width, l.Y-0.5*em, l.Y-0.2*em) == nil {
+		t.Errorf("no strikethrough across 删除 线 at mid-height: %+v", p.Rules)
+	}
+	if find(cell(l, 5).Start, cell(l, 6).Start+cell(l, 6).Width, l.Y, l.Y+emDescent*em+0.1*em) == nil {
+		t.Errorf("no underline under 下划 below the baseline: %+v", p.Rules)
+	}
+	p, l = findLine(b, "E=mc2与H2O和重点")
+	if l == nil {
+		t.Fatal("no line with the scripts")
+	}
+	sup, sub := p.Glyphs[l.Cells[4].Glyph], p.Glyphs[l.Cells[7].Glyph]
+	if sup.Size >= em || sup.Y >= l.Y-0.2*em {
+		t.Errorf("superscript at %.1fpt, baseline %.1f (line %.1f): not smaller and raised", sup.Size, sup.Y, l.Y)
+	}
+	if sub.Size >= em || sub.Y <= l.Y {
+		t.Errorf("subscript at %.1fpt, baseline %.1f (line %.1f): not smaller and lowered", sub.Size, sub.Y, l.Y)
+	}
+	n := len(l.Cells)
+	if r := find(cell(l, n-2).Start, cell(l, n-1).Start+cell(l, n-1).Width, l.Y-emAscent*em-0.01, l.Y+emDescent*em+0.01); r == nil || r.Gray == 0 {
+		t.Errorf("no grey ground under 重点: %+v", p.Rules)
+	}
+	p, l = findLine(b, "☐未完成")
+	if l == nil {
+		t.Fatal("no task item line")
+	}
+	if gap := l.Cells[1].Start - (l.Cells[0].Start + l.Cells[0].Width); gap < 0.2*em {
+		t.Errorf("task box and text %.1fpt apart, want a space", gap)
+	}
+}
+
+// TestInlineImage: an image in running text is set in its line, at its
+// own size when small, else at the em's height, its foot on the em
+// box's foot; lines break around it.
+func TestInlineImage(t *testing.T) {
+	st, _ := testStyle(t)
+	icon := &doc.Image{Path: "i.png", Format: "png", Width: 12, Height: 12}
+	wide := &doc.Image{Path: "w.png", Format: "png", Width: 200, Height: 40}
+	d := &doc.Document{Meta: doc.Metadata{Title: "书"}, Blocks: []doc.Block{
+		para(doc.Text("图标"), &doc.InlineImage{Image: icon}, doc.Text("在行内，徽章"), &doc.InlineImage{Image: wide}, doc.Text("缩放。")),
+	}}
+	b := layoutDoc(t, st, d)
+	p, l := findLine(b, "图标在行内")
+	if l == nil || len(p.Images) != 2 {
+		t.Fatalf("line %v, %d images", l, len(p.Images))
+	}
+	em := st.BodySize
+	a, w := p.Images[0], p.Images[1]
+	if math.Abs(a.H-9) > 0.01 || math.Abs(a.W-9) > 0.01 {
+		t.Errorf("icon %.2f×%.2f pt, want its own 9×9 (12 px at 96 dpi)", a.W, a.H)
+	}
+	if math.Abs(w.H-em) > 0.01 || math.Abs(w.W-5*em) > 0.01 {
+		t.Errorf("badge %.2f×%.2f pt, want %.2f×%.2f (scaled to the em)", w.W, w.H, 5*em, em)
+	}
+	for _, im := range p.Images {
+		if foot := im.Y + im.H; math.Abs(foot-(l.Y+emDescent*em)) > 0.01 {
+			t.Errorf("image foot at %.2f, want the em box's foot %.2f", foot, l.Y+emDescent*em)
+		}
+	}
+	// The icon sits between 标 and 在.
+	if a.X < l.Cells[1].Start+l.Cells[1].Width-0.01 || a.X+a.W > l.Cells[2].Start+0.01 {
+		t.Errorf("icon at x %.2f–%.2f, not between 标 and 在", a.X, a.X+a.W)
+	}
+}

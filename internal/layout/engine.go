@@ -341,8 +341,48 @@ func (e *engine) addInlines(b *atomBuilder, inlines []doc.Inline, st runStyle) {
 			}
 		case *doc.FootnoteRef:
 			b.addNoteRef(n.Note, st)
+		case *doc.Span:
+			e.addInlines(b, n.Content, e.spanStyle(n.Kind, st))
+		case *doc.InlineImage:
+			b.addImage(n.Image, st)
+		case doc.TaskBox:
+			b.addText(n.Glyph(), st)
+			b.pendingSpace = true // the item's text follows after a space
 		}
 	}
+}
+
+// Sizes and shifts of spans, in ems of the text around them: sub- and
+// superscripts at 0.65 like the note marks, raised or lowered by a
+// third of that size (reference §4.3).
+const (
+	scriptScale = 0.65
+	superRise   = 0.33
+	subDrop     = -0.12
+	smallScale  = 0.85
+)
+
+// spanStyle is the style of a span's text inside st.
+func (e *engine) spanStyle(kind doc.SpanKind, st runStyle) runStyle {
+	switch kind {
+	case doc.Strike:
+		st.deco |= decoStrike
+	case doc.Underline, doc.Inserted:
+		st.deco |= decoUnder
+	case doc.Marked:
+		st.deco |= decoMark
+	case doc.Superscript:
+		st.rise += superRise * st.size
+		st.size *= scriptScale
+	case doc.Subscript:
+		st.rise += subDrop * st.size
+		st.size *= scriptScale
+	case doc.Small:
+		st.size *= smallScale
+	case doc.Keyboard:
+		st.faces, st.code = e.mono, true
+	}
+	return st
 }
 
 // setText sets inlines as a paragraph in the given measure.
@@ -506,8 +546,11 @@ func (e *engine) lineGlyphs(r *row, sp *setPara, ln line, x0, y float64) {
 			r.refs = append(r.refs, len(r.glyphs))
 			r.notes = append(r.notes, a.note)
 			r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: x, Y: y - a.rise})
+		case a.image != nil:
+			rec.Cells = rec.Cells[:len(rec.Cells)-1] // a cell has a glyph
+			r.images = append(r.images, Image{X: x, Y: y + emDescent*a.size - a.imageH, W: a.width, H: a.imageH, Image: a.image})
 		default:
-			r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: x, Y: y})
+			r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: x, Y: y - a.rise})
 		}
 		if a.dots {
 			// 着重号: a dot centred under the character's cell.
@@ -517,12 +560,59 @@ func (e *engine) lineGlyphs(r *row, sp *setPara, ln line, x0, y float64) {
 		}
 	}
 	flushLink(ln.end - ln.start)
+	decorate(r, sp.atoms[ln.start:ln.end], ln, x0, y)
 	r.lines = append(r.lines, rec)
 	// Annotations go after the line's own glyphs, so that the base text
 	// is drawn, and extracted, in one run.
 	for i := range ln.end - ln.start {
 		if sp.atoms[ln.start+i].ruby != nil {
 			e.drawRuby(r, sp, ln, i, x0, y)
+		}
+	}
+}
+
+// Decoration lines, in ems of the text they mark: a strikethrough
+// through the middle of the em box, an underline just below the
+// baseline, a marked ground over the whole em box.
+const (
+	strikeY    = 0.35 // above the baseline
+	underY     = 0.14 // below the baseline
+	decoWeight = 0.05
+	markGray   = 0.85
+)
+
+// decorate draws the strikethrough, underline and marked ground of the
+// atoms on one line, as one rule per run of atoms with the same line,
+// spanning the gaps between them.
+func decorate(r *row, atoms []atom, ln line, x0, y float64) {
+	for _, d := range []decoration{decoMark, decoStrike, decoUnder} {
+		for i := 0; i < len(atoms); {
+			if atoms[i].deco&d == 0 {
+				i++
+				continue
+			}
+			j := i
+			size := 0.0
+			for j < len(atoms) && atoms[j].deco&d != 0 {
+				size = max(size, atoms[j].size)
+				j++
+			}
+			left, right := x0+ln.x[i], x0+ln.x[j-1]+ln.w[j-1]
+			var top, h float64
+			switch d {
+			case decoMark:
+				top, h = y-emAscent*size, size
+			case decoStrike:
+				top, h = y-strikeY*size, decoWeight*size
+			case decoUnder:
+				top, h = y+underY*size, decoWeight*size
+			}
+			rule := Rule{X: left, Y: top, W: right - left, H: h}
+			if d == decoMark {
+				rule.Gray = markGray
+			}
+			r.rules = append(r.rules, rule)
+			i = j
 		}
 	}
 }

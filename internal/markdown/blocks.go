@@ -12,14 +12,20 @@ import (
 )
 
 // figure converts a paragraph holding only an image. The caption is the
-// image's title, or else its alt text.
+// image's title, or else its alt text. An image that cannot be placed
+// leaves a paragraph of its alt text, or nothing when it has none.
 func (c *converter) figure(p ast.Node, img *ast.Image) doc.Block {
 	alt := c.inlineContent(img, false)
 	f := &doc.Figure{Pos: c.pos(p), Alt: doc.PlainText(alt), Caption: alt}
 	if title := strings.TrimSpace(literal(img.Title)); title != "" {
 		f.Caption = []doc.Inline{doc.Text(title)}
 	}
-	f.Image = c.image(literal(img.Destination), f.Line)
+	if f.Image = c.image(literal(img.Destination), f.Line); f.Image == nil {
+		if len(alt) == 0 {
+			return nil
+		}
+		return &doc.Paragraph{Pos: f.Pos, Content: alt}
+	}
 	c.book.figures++
 	f.Number = c.book.figures
 	f.ID = "fig-" + strconv.Itoa(f.Number)

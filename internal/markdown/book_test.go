@@ -60,7 +60,7 @@ func TestParseBookErrors(t *testing.T) {
 		{map[string]string{"book.yaml": "title: 书名\n"}, "book.yaml:1: no chapters"},
 		{map[string]string{"book.yaml": "title: 书名\nchapters:\n  - missing.md\n"}, "book.yaml:3: chapter missing.md: no such file"},
 		{map[string]string{"book.yaml": "chapters: [a.md]\ntitel: 书名\n", "a.md": "正文。\n"}, `book.yaml:2: unknown front matter key "titel"`},
-		{map[string]string{"book.yaml": "title: 书名\nchapters: [a.md]\n", "a.md": "正文。\n\n~~删~~\n"}, "a.md:3: strikethrough is not supported yet"},
+		{map[string]string{"book.yaml": "title: 书名\nchapters: [a.md]\n", "a.md": "正文。\n\n![缺](none.png)\n"}, `a.md:3: image "none.png": no such file`},
 		{map[string]string{"book.yaml": "title: 书名\nchapters: [../x.md]\n"}, `book.yaml:2: chapter "../x.md" must be a file inside`},
 	} {
 		_, err := ParseBook(writeFiles(t, c.files))

@@ -124,7 +124,9 @@ func (c *converter) blocks(parent ast.Node) []doc.Block {
 			out = append(out, c.heading(n))
 		case *ast.Paragraph, *ast.TextBlock:
 			if img, ok := n.FirstChild().(*ast.Image); ok && n.ChildCount() == 1 {
-				out = append(out, c.figure(n, img))
+				if f := c.figure(n, img); f != nil {
+					out = append(out, f)
+				}
 				continue
 			}
 			content := c.inlineContent(n, true)
@@ -147,6 +149,8 @@ func (c *converter) blocks(parent ast.Node) []doc.Block {
 			out = append(out, &doc.ThematicBreak{Pos: c.pos(n)})
 		case *east.FootnoteList:
 			// Definitions are read where they are first referenced.
+		case *ast.LinkReferenceDefinition:
+			// goldmark has resolved the references to it.
 		case *ast.HTMLBlock:
 			c.unsupported(n, "raw HTML")
 		case *east.Table:
@@ -232,6 +236,9 @@ func (c *converter) inlineContent(n ast.Node, paragraph bool) []doc.Inline {
 					continue
 				}
 			case *doc.Link:
+				collect(n.Content)
+				continue
+			case *doc.Span:
 				collect(n.Content)
 				continue
 			}
@@ -348,6 +355,8 @@ func tidy(xs []doc.Inline) []doc.Inline {
 			n.Content = tidy(n.Content)
 		case *doc.Link:
 			n.Content = tidy(n.Content)
+		case *doc.Span:
+			n.Content = tidy(n.Content)
 		}
 		out = append(out, x)
 	}
@@ -400,16 +409,29 @@ func (c *converter) inlines(parent ast.Node) []doc.Inline {
 		case *rubyNode:
 			out = append(out, &doc.Ruby{Base: n.Base, Annotation: n.Annotation})
 		case *ast.Image:
-			c.errs.add(c.line(n), "image in running text: put it in a paragraph of its own to make it a figure")
+			out = append(out, c.inlineImage(n)...)
 		case *ast.RawHTML:
 			c.unsupported(n, "raw HTML")
 		case *east.Strikethrough:
-			c.unsupported(n, "strikethrough")
+			out = append(out, &doc.Span{Kind: doc.Strike, Content: c.inlines(n)})
+		case *east.TaskCheckBox:
+			out = append(out, doc.TaskBox{Checked: n.IsChecked})
 		default:
 			c.unsupported(n, n.Kind().String())
 		}
 	}
 	return out
+}
+
+// inlineImage converts an image inside running text; one that cannot be
+// placed leaves its alt text.
+func (c *converter) inlineImage(n *ast.Image) []doc.Inline {
+	alt := c.inlines(n)
+	img := c.image(literal(n.Destination), c.line(n))
+	if img == nil {
+		return alt
+	}
+	return []doc.Inline{&doc.InlineImage{Image: img, Alt: doc.PlainText(alt)}}
 }
 
 // codeSpan returns the text of inline code; goldmark keeps a line end

@@ -27,11 +27,32 @@ func markup(xs []doc.Inline) string {
 			b.WriteString("<a " + n.URL + ">" + markup(n.Content) + "</a>")
 		case *doc.Ruby:
 			b.WriteString("<ruby " + n.Base + "|" + n.Annotation + ">")
+		case *doc.Span:
+			tag := spanNames[n.Kind]
+			if n.Title != "" || n.Lang != "" {
+				b.WriteString("<" + tag + " " + n.Title + n.Lang + ">")
+			} else {
+				b.WriteString("<" + tag + ">")
+			}
+			b.WriteString(markup(n.Content) + "</" + tag + ">")
+		case *doc.InlineImage:
+			b.WriteString("<img " + n.Image.Path + " " + n.Alt + ">")
+		case doc.TaskBox:
+			b.WriteString(n.Glyph())
+		case doc.LineBreak:
+			b.WriteString("<br>")
 		default:
 			b.WriteString("?")
 		}
 	}
 	return b.String()
+}
+
+// spanNames are the HTML names of span kinds, for markup.
+var spanNames = map[doc.SpanKind]string{
+	doc.Strike: "del", doc.Underline: "u", doc.Inserted: "ins", doc.Superscript: "sup",
+	doc.Subscript: "sub", doc.Marked: "mark", doc.Small: "small", doc.Keyboard: "kbd",
+	doc.Abbreviation: "abbr", doc.Language: "span",
 }
 
 // firstParagraph parses body after a minimal front matter and returns the

@@ -2,9 +2,11 @@ package markdown
 
 import (
 	"bytes"
+	"fmt"
 	"image"
+	"image/gif"
 	_ "image/jpeg" // formats a figure may have
-	_ "image/png"
+	"image/png"
 	"net/url"
 	"path"
 	"strconv"
@@ -20,10 +22,14 @@ const maxImagePixels = 50_000_000
 
 // image reads the image file dest names, relative to the file being read
 // (dir, a slash path inside the book's folder), reporting problems at
-// line. The same file named twice is read once.
+// line; a path starting with / is taken from the book's folder, as web
+// hosts take it from a repository's. The same file named twice is read
+// once. A GIF is converted to PNG. nil means the image cannot be placed:
+// a missing, unsafe or unreadable file is an error; a URL (paiban fetches
+// nothing) or an SVG file warns, and the caller sets the alt text instead.
 func (c *converter) image(dest string, line int) *doc.Image {
 	if u, err := url.Parse(dest); err == nil && u.Scheme != "" {
-		c.errs.add(line, "image %q: a figure must be a file inside the book's folder, not a URL", dest)
+		c.errs.warn(line, "image %q: paiban does not fetch images from the web; its alt text is set instead (save it in the book's folder)", dest)
 		return nil
 	}
 	// A destination is a URL path: editors write images/photo%201.png.
@@ -32,14 +38,17 @@ func (c *converter) image(dest string, line int) *doc.Image {
 		file = u
 	}
 	if strings.EqualFold(path.Ext(file), ".svg") {
-		c.errs.add(line, "image %q: SVG is not supported: convert it to PNG or JPEG", dest)
+		c.errs.warn(line, "image %q: SVG is not supported, its alt text is set instead (convert it to PNG or JPEG)", dest)
 		return nil
 	}
-	if strings.HasPrefix(file, "/") || strings.HasPrefix(file, `\`) {
+	if strings.HasPrefix(file, `\`) {
 		c.errs.add(line, "image %q must be a path inside the book's folder, such as images/a.png", dest)
 		return nil
 	}
 	rel := path.Join(c.dir, file)
+	if strings.HasPrefix(file, "/") {
+		rel = strings.TrimPrefix(path.Clean(file), "/")
+	}
 	if img, ok := c.book.images[rel]; ok {
 		return img
 	}
@@ -50,14 +59,21 @@ func (c *converter) image(dest string, line int) *doc.Image {
 	}
 	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
 	switch {
-	case err == nil && format != "png" && format != "jpeg", err != nil:
-		what := "is not a PNG or JPEG image"
-		if looksLikeSVG(data) {
-			what = "is SVG, which is not supported: convert it to PNG or JPEG"
+	case err == nil && format == "gif":
+		data, format, err = gifToPNG(data)
+		if err != nil {
+			c.errs.add(line, "image %q: %v", dest, err)
+			return nil
 		}
-		c.errs.add(line, "image %q %s", dest, what)
+	case err == nil && format != "png" && format != "jpeg", err != nil:
+		if looksLikeSVG(data) {
+			c.errs.warn(line, "image %q is SVG, which is not supported; its alt text is set instead (convert it to PNG or JPEG)", dest)
+			return nil
+		}
+		c.errs.add(line, "image %q is not a PNG, JPEG or GIF image", dest)
 		return nil
-	case cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxImagePixels:
+	}
+	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxImagePixels {
 		c.errs.add(line, "image %q is %d×%d pixels: paiban takes images of at most %d million pixels", dest, cfg.Width, cfg.Height, maxImagePixels/1_000_000)
 		return nil
 	}
@@ -65,6 +81,20 @@ func (c *converter) image(dest string, line int) *doc.Image {
 		Width: cfg.Width, Height: cfg.Height, Data: data}
 	c.book.images[rel] = img
 	return img
+}
+
+// gifToPNG converts the first frame of a GIF to PNG: neither edition
+// takes GIF (a PDF cannot hold it, and EPUB readers may not animate it).
+func gifToPNG(data []byte) ([]byte, string, error) {
+	img, err := gif.Decode(bytes.NewReader(data))
+	if err != nil {
+		return nil, "", fmt.Errorf("a GIF that cannot be read: %v", err)
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return nil, "", err
+	}
+	return b.Bytes(), "png", nil
 }
 
 func looksLikeSVG(data []byte) bool {

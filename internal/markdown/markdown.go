@@ -116,10 +116,9 @@ func titleWithoutFrontMatter(d *doc.Document, name string, errs *errorsFor, book
 	errs.warn(1, "no front matter and no level-1 heading: the title is the file's name %q (add ---, title: …, --- to set it)", d.Meta.Title)
 }
 
-// newParser builds the goldmark parser: GFM tables, definition lists,
-// ruby and CJK-friendly emphasis. Strikethrough is enabled although the
-// writers cannot render it: recognised, it is reported at its line
-// instead of passing as text with tildes.
+// newParser builds the goldmark parser: GFM (tables, strikethrough, task
+// lists, bare URLs as links), definition lists, ruby and CJK-friendly
+// emphasis.
 //
 // Footnotes use the extension's definition parser (wrapped to index the
 // definitions) and a reference parser of paiban's, but not the extension's
@@ -150,6 +149,8 @@ func newParser() parser.Parser {
 		goldmark.WithExtensions(
 			extension.Table,
 			extension.Strikethrough,
+			extension.TaskList,
+			extension.Linkify,
 			extension.DefinitionList,
 			&frontmatter.Extender{Formats: []frontmatter.Format{frontmatter.YAML}},
 		),
