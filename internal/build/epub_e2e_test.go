@@ -13,6 +13,7 @@ import (
 
 	"github.com/paiban/paiban/internal/markdown"
 	"github.com/paiban/paiban/internal/testbook"
+	"github.com/paiban/paiban/internal/validators"
 )
 
 // chaptersBook is a small book of two chapters (level-1 headings, so two
@@ -96,13 +97,11 @@ func buildTestBooks(t *testing.T) map[string]*built {
 	return testBooks
 }
 
-func TestEPUBCheckTestBooks(t *testing.T) {
-	jar := epubcheckJar(t)
-	for name, b := range buildTestBooks(t) {
-		out, err := exec.Command("java", "-jar", jar, "--quiet", b.epub).CombinedOutput()
-		if err != nil || strings.Contains(string(out), "WARNING") || strings.Contains(string(out), "ERROR") {
-			t.Errorf("%s: epubcheck: %v\n%s", name, err, out)
-		}
+// TestEPUBValid checks the EPUB of every book in source/ and of the test
+// books with EPUBCheck.
+func TestEPUBValid(t *testing.T) {
+	for _, b := range buildTestBooks(t) {
+		validators.EPUB(t, b.epub)
 	}
 }
 
@@ -163,21 +162,27 @@ func TestEPUBStructure(t *testing.T) {
 // system, and checks that every paragraph of the source comes out whole
 // and in order.
 func TestEPUBReadingOrder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Calibre")
+	}
 	if _, err := exec.LookPath("ebook-convert"); err != nil {
 		t.Fatal("ebook-convert not found: install the Debian package calibre (make test does)")
 	}
 	books := buildTestBooks(t)
 	for _, name := range []string{"xinzhi-shengchanli", "chapters"} {
 		b := books[name]
-		out := filepath.Join(t.TempDir(), name+".txt")
-		if msg, err := exec.Command("ebook-convert", b.epub, out).CombinedOutput(); err != nil {
-			t.Fatalf("%s: ebook-convert: %v\n%s", name, err, msg)
-		}
-		data, err := os.ReadFile(out)
-		if err != nil {
-			t.Fatal(err)
-		}
-		checkParagraphsInOrder(t, name+" (Calibre's text of the EPUB)", circledMarks.ReplaceAllString(squash(string(data)), ""), b.doc)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel() // Calibre starts slowly: both books at once
+			out := filepath.Join(t.TempDir(), name+".txt")
+			if msg, err := exec.Command("ebook-convert", b.epub, out).CombinedOutput(); err != nil {
+				t.Fatalf("ebook-convert: %v\n%s", err, msg)
+			}
+			data, err := os.ReadFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkParagraphsInOrder(t, name+" (Calibre's text of the EPUB)", circledMarks.ReplaceAllString(squash(string(data)), ""), b.doc)
+		})
 	}
 }
 
@@ -186,6 +191,9 @@ func TestEPUBReadingOrder(t *testing.T) {
 // that text was drawn. The PNGs are kept in PAIBAN_SCREENSHOTS when set,
 // for a person to look at.
 func TestEPUBScreenshots(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Chromium")
+	}
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
 		t.Fatal("chromium not found: install the Debian package chromium (make test does)")
@@ -202,46 +210,54 @@ func TestEPUBScreenshots(t *testing.T) {
 		}
 	}
 	keep := os.Getenv("PAIBAN_SCREENSHOTS")
-	for _, ch := range []string{"chapter01.xhtml", "chapter02.xhtml"} {
-		page := filepath.Join(dir, "EPUB", "xhtml", ch)
-		if _, err := os.Stat(page); err != nil {
-			t.Fatalf("%s is not in the EPUB", ch)
-		}
-		shot := filepath.Join(dir, strings.TrimSuffix(ch, ".xhtml")+".png")
-		cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-			"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir="+filepath.Join(dir, "profile"),
-			"--window-size=600,900", "--screenshot="+shot, "file://"+page)
-		if msg, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("chromium: %v\n%s", err, msg)
-		}
-		f, err := os.Open(shot)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(f)
-		f.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-		dark := 0
-		bounds := img.Bounds()
-		for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
-			for x := bounds.Min.X; x < bounds.Max.X; x++ {
-				if r, _, _, _ := img.At(x, y).RGBA(); r < 0x8000 {
-					dark++
+	for _, ch := range []string{"chapter01", "chapter02"} {
+		t.Run(ch, func(t *testing.T) {
+			t.Parallel() // one browser each, side by side
+			page := filepath.Join(dir, "EPUB", "xhtml", ch+".xhtml")
+			if _, err := os.Stat(page); err != nil {
+				t.Fatalf("%s is not in the EPUB", ch)
+			}
+			shot := filepath.Join(dir, ch+".png")
+			cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+				"--user-data-dir="+filepath.Join(dir, "profile-"+ch), "--window-size=600,900", "--screenshot="+shot, "file://"+page)
+			if msg, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("chromium: %v\n%s", err, msg)
+			}
+			// A few lines of Chinese text ink about half a per cent of
+			// the screen; the note rule alone inks 0.1 per cent.
+			if share := inkShare(t, shot); share < 0.003 {
+				t.Errorf("only %.2f%% of the screenshot is inked: no text?", 100*share)
+			}
+			if keep != "" {
+				data, _ := os.ReadFile(shot)
+				if err := os.WriteFile(filepath.Join(keep, filepath.Base(shot)), data, 0o644); err != nil {
+					t.Fatal(err)
 				}
 			}
-		}
-		// A few lines of Chinese text ink about half a per cent of the
-		// screen; the note rule alone inks 0.1 per cent.
-		if share := float64(dark) / float64(bounds.Dx()*bounds.Dy()); share < 0.003 {
-			t.Errorf("%s: only %.2f%% of the screenshot is inked: no text?", ch, 100*share)
-		}
-		if keep != "" {
-			data, _ := os.ReadFile(shot)
-			if err := os.WriteFile(filepath.Join(keep, filepath.Base(shot)), data, 0o644); err != nil {
-				t.Fatal(err)
+		})
+	}
+}
+
+// inkShare is the share of dark pixels in the PNG at path.
+func inkShare(t *testing.T, path string) float64 {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(f)
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dark := 0
+	bounds := img.Bounds()
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		for x := bounds.Min.X; x < bounds.Max.X; x++ {
+			if r, _, _, _ := img.At(x, y).RGBA(); r < 0x8000 {
+				dark++
 			}
 		}
 	}
+	return float64(dark) / float64(bounds.Dx()*bounds.Dy())
 }

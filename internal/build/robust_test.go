@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/paiban/paiban/internal/validators"
 )
 
 // TestPanicBecomesError checks that a panic in a stage, here the writers'
@@ -138,7 +140,7 @@ func TestHostileTextIsEscaped(t *testing.T) {
 	if m := regexp.MustCompile(`(?m)^Title:\s+(.*)$`).FindStringSubmatch(info); m == nil || m[1] != hostileTitle {
 		t.Errorf("pdfinfo does not give the title back:\n%s", info)
 	}
-	tool(t, "qpdf", "qpdf", "--check", pdfPath)
+	validators.PDF(t, pdfPath)
 	qdf := filepath.Join(dir, "evil.qdf")
 	tool(t, "qpdf", "qpdf", "--qdf", "--object-streams=disable", pdfPath, qdf)
 	raw, err := os.ReadFile(qdf)

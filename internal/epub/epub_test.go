@@ -12,9 +12,7 @@ import (
 	"io"
 	"log"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -23,7 +21,11 @@ import (
 
 	"github.com/paiban/paiban/internal/doc"
 	"github.com/paiban/paiban/internal/fonts"
+	"github.com/paiban/paiban/internal/validators"
 )
+
+// The tests' EPUBs are checked by one EPUBCheck run (package validators).
+func TestMain(m *testing.M) { validators.Main(m) }
 
 var modified = time.Date(2024, 5, 1, 8, 30, 0, 0, time.UTC)
 
@@ -201,49 +203,17 @@ func TestWrite(t *testing.T) {
 	t.Run("cover", func(t *testing.T) { checkCover(t, files) })
 }
 
-// epubcheck runs EPUBCheck and fails on any error or warning, and on any
-// usage message except those no EPUB with embedded fonts, an NCX, an SVG
-// cover and a page list can avoid, and those the caller allows.
+// epubcheck queues the EPUB for EPUBCheck (see package validators), which
+// fails the run on any error or warning, and on any usage note except
+// those no EPUB with embedded fonts, an NCX, an SVG cover and a page list
+// can avoid, and those the caller allows.
 func epubcheck(t *testing.T, data []byte, allowed ...string) {
 	t.Helper()
-	jar := epubcheckJar(t)
 	path := filepath.Join(t.TempDir(), "book.epub")
 	if err := os.WriteFile(path, data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, err := exec.Command("java", "-jar", jar, "--usage", path).CombinedOutput()
-	if err != nil {
-		t.Fatalf("epubcheck: %v\n%s", err, out)
-	}
-	if !bytes.Contains(out, []byte("0 fatals / 0 errors / 0 warnings")) {
-		t.Fatalf("epubcheck reports problems:\n%s", out)
-	}
-	// font-face used; NCX and xlink namespaces; a page list is present
-	// (EPUBCheck reports it whatever its markup).
-	inherent := regexp.MustCompile(`^USAGE\((` + strings.Join(append([]string{"CSS-028", "HTM-010", "NAV-002"}, allowed...), "|") + `)\)`)
-	for _, l := range strings.Split(string(out), "\n") {
-		if strings.HasPrefix(l, "USAGE") && !inherent.MatchString(l) {
-			t.Errorf("epubcheck: %s", l)
-		}
-	}
-}
-
-func epubcheckJar(t *testing.T) string {
-	t.Helper()
-	if _, err := exec.LookPath("java"); err != nil {
-		t.Fatal("java is not installed: install the Debian package epubcheck (it brings a Java runtime; make test does)")
-	}
-	out, err := exec.Command("dpkg", "-L", "epubcheck").Output()
-	if err != nil {
-		t.Fatal("epubcheck is not installed: install the Debian package epubcheck (make test does)")
-	}
-	for _, l := range strings.Split(string(out), "\n") {
-		if strings.HasSuffix(l, "/epubcheck.jar") {
-			return l
-		}
-	}
-	t.Fatal("the Debian package epubcheck has no epubcheck.jar")
-	return ""
+	validators.EPUB(t, path, allowed...)
 }
 
 func checkContainer(t *testing.T, data []byte, entries []*zip.File) {

@@ -9,6 +9,8 @@ import (
 	"regexp"
 	"strconv"
 	"testing"
+
+	"github.com/paiban/paiban/internal/validators"
 )
 
 var boxRe = regexp.MustCompile(`(?m)^(MediaBox|BleedBox|TrimBox):\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)`)
@@ -18,16 +20,13 @@ var boxRe = regexp.MustCompile(`(?m)^(MediaBox|BleedBox|TrimBox):\s+([\d.]+)\s+(
 func TestCropMarks(t *testing.T) {
 	need(t, "pdfinfo", "poppler-utils")
 	need(t, "pdftoppm", "poppler-utils")
-	need(t, "qpdf", "qpdf")
 	var out bytes.Buffer
 	if err := CropMarks(&out, numbered(t, 3), DefaultBleed); err != nil {
 		t.Fatal(err)
 	}
 	file := filepath.Join(t.TempDir(), "crop.pdf")
 	os.WriteFile(file, out.Bytes(), 0o644)
-	if msg, err := exec.Command("qpdf", "--check", file).CombinedOutput(); err != nil {
-		t.Fatalf("qpdf --check: %v\n%s", err, msg)
-	}
+	validators.PDF(t, file)
 	info, err := exec.Command("pdfinfo", "-box", file).Output()
 	if err != nil {
 		t.Fatal(err)

@@ -123,13 +123,17 @@ func readBack(t *testing.T, file string) (w, h float64, sides [][2]int) {
 	w, _ = strconv.ParseFloat(string(m[1]), 64)
 	h, _ = strconv.ParseFloat(string(m[2]), 64)
 	n, _ := strconv.Atoi(string(np[1]))
-	for k := 1; k <= n; k++ {
-		html, err := exec.Command("pdftotext", "-f", strconv.Itoa(k), "-l", strconv.Itoa(k), "-bbox", file, "-").Output()
-		if err != nil {
-			t.Fatalf("pdftotext: %v", err)
-		}
+	html, err := exec.Command("pdftotext", "-bbox", file, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	pages := bytes.Split(html, []byte("<page "))[1:]
+	if len(pages) != n {
+		t.Fatalf("pdftotext reads %d pages, pdfinfo %d", len(pages), n)
+	}
+	for k, page := range pages {
 		side := [2]int{Blank, Blank}
-		for _, wm := range wordRe.FindAllSubmatch(html, -1) {
+		for _, wm := range wordRe.FindAllSubmatch(page, -1) {
 			x, _ := strconv.ParseFloat(string(wm[1]), 64)
 			p, _ := strconv.Atoi(string(wm[2]))
 			half := 0
@@ -137,7 +141,7 @@ func readBack(t *testing.T, file string) (w, h float64, sides [][2]int) {
 				half = 1
 			}
 			if side[half] != Blank {
-				t.Fatalf("sheet side %d: two pages in one half", k)
+				t.Fatalf("sheet side %d: two pages in one half", k+1)
 			}
 			side[half] = p - 1
 		}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/paiban/paiban/internal/fonts"
 	"github.com/paiban/paiban/internal/layout"
+	"github.com/paiban/paiban/internal/validators"
 )
 
 var loadFaces = sync.OnceValues(func() (map[string]*fonts.Face, error) {
@@ -207,12 +208,7 @@ func TestFonts(t *testing.T) {
 }
 
 func TestQPDFCheck(t *testing.T) {
-	path := writeBook(t, testBook(t))
-	out, errOut := tool(t, "qpdf", "qpdf", "--check", path)
-	if !strings.Contains(out, "No syntax or stream encoding errors found") || errOut != "" ||
-		strings.Contains(strings.ToLower(out), "warning") {
-		t.Errorf("qpdf --check:\n%s%s", out, errOut)
-	}
+	validators.PDF(t, writeBook(t, testBook(t)))
 }
 
 func TestOutline(t *testing.T) {
