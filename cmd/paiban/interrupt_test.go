@@ -6,7 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -15,16 +15,21 @@ import (
 )
 
 // TestInterruptedBuild stops builds of a changed book with SIGINT or
-// SIGKILL at moments from the start to the end of a build, and checks
-// that each edition in out/ is then either the earlier one or the whole
-// new one, never a part of either.
+// SIGKILL at three moments: as soon as the build starts, when its first
+// file appears in out/ (a temporary file, or an edition renamed into
+// place), and when an edition has been replaced. It checks that each
+// edition in out/ is then either the earlier one or the whole new one,
+// never a part of either.
 func TestInterruptedBuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command and a book eight times")
+	}
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "paiban")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	src, err := testbook.Generate(testbook.Options{Chars: 150 * testbook.CharsPerA4Page, Chapters: 10})
+	src, err := testbook.Generate(testbook.Options{Chars: 40 * testbook.CharsPerA4Page, Chapters: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,44 +65,84 @@ func TestInterruptedBuild(t *testing.T) {
 	}
 	old, whole := read(filepath.Join(dir, "old")), read(filepath.Join(dir, "new"))
 
-	stopped, runs, replaced := 0, 0, 0
-	for i, delay := range []time.Duration{0, 20, 50, 100, 200, 400, 800, 1600, 3200, 6400} {
-		out := filepath.Join(dir, "out", strings.Repeat("x", i+1))
-		if err := os.MkdirAll(out, 0o755); err != nil {
-			t.Fatal(err)
+	// replaced reports whether an edition in out is no longer the file
+	// the test put there (replaceFile renames a new file over it).
+	replaced := func(out string, put map[string]os.FileInfo) bool {
+		for f, fi := range put {
+			now, err := os.Stat(filepath.Join(out, f))
+			if err != nil || !os.SameFile(fi, now) {
+				return true
+			}
 		}
-		for f, b := range old {
-			if err := os.WriteFile(filepath.Join(out, f), b, 0o644); err != nil {
+		return false
+	}
+	moments := []struct {
+		name    string
+		reached func(out string, put map[string]os.FileInfo) bool
+	}{
+		{"at the start", func(string, map[string]os.FileInfo) bool { return true }},
+		{"at its first file", func(out string, put map[string]os.FileInfo) bool {
+			files, _ := os.ReadDir(out)
+			return len(files) > len(put) || replaced(out, put)
+		}},
+		{"after a replaced edition", replaced},
+	}
+	stopped, runs, renewed := 0, 0, 0
+	for _, m := range moments {
+		for _, sig := range []os.Signal{os.Interrupt, os.Kill} {
+			runs++
+			out := filepath.Join(dir, "out", strconv.Itoa(runs))
+			put := map[string]os.FileInfo{}
+			if err := os.MkdirAll(out, 0o755); err != nil {
 				t.Fatal(err)
 			}
-		}
-		runs++
-		cmd := build(out, changed)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		time.Sleep(delay * time.Millisecond)
-		sig := []os.Signal{os.Interrupt, os.Kill}[i%2]
-		_ = cmd.Process.Signal(sig) // fails once the build is over
-		err := cmd.Wait()
-		var exit *exec.ExitError
-		if errors.As(err, &exit) && exit.Sys().(syscall.WaitStatus).Signaled() {
-			stopped++
-		}
-		now := read(out)
-		for _, f := range editions {
-			if bytes.Equal(now[f], whole[f]) {
-				replaced++
-			} else if !bytes.Equal(now[f], old[f]) {
-				t.Errorf("%s after %v at %v: neither the earlier edition nor the whole new one (%d bytes)", f, sig, delay*time.Millisecond, len(now[f]))
+			for f, b := range old {
+				path := filepath.Join(out, f)
+				if err := os.WriteFile(path, b, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				put[f], _ = os.Stat(path)
+			}
+			cmd := build(out, changed)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			err := waitOrStop(cmd, done, sig, func() bool { return m.reached(out, put) })
+			var exit *exec.ExitError
+			if errors.As(err, &exit) && exit.Sys().(syscall.WaitStatus).Signaled() {
+				stopped++
+			}
+			now := read(out)
+			for _, f := range editions {
+				if bytes.Equal(now[f], whole[f]) {
+					renewed++
+				} else if !bytes.Equal(now[f], old[f]) {
+					t.Errorf("%s after %v %s: neither the earlier edition nor the whole new one (%d bytes)", f, sig, m.name, len(now[f]))
+				}
 			}
 		}
-		if err == nil {
-			break // the build finished before the signal: later ones would too
+	}
+	t.Logf("%d of %d builds stopped by a signal; %d editions replaced", stopped, runs, renewed)
+	if stopped == 0 || renewed == 0 {
+		t.Error("no build was stopped by a signal, or none after replacing an edition: the test checked too little")
+	}
+}
+
+// waitOrStop waits for the build to end or reach its moment, polling
+// every millisecond, and sends sig at the moment. It returns how the build
+// ended.
+func waitOrStop(cmd *exec.Cmd, done <-chan error, sig os.Signal, reached func() bool) error {
+	tick := time.NewTicker(time.Millisecond)
+	defer tick.Stop()
+	for !reached() {
+		select {
+		case err := <-done:
+			return err
+		case <-tick.C:
 		}
 	}
-	t.Logf("%d of %d builds stopped by a signal; %d editions replaced", stopped, runs, replaced)
-	if stopped == 0 {
-		t.Error("no build was stopped by a signal: the test checked nothing")
-	}
+	_ = cmd.Process.Signal(sig) // fails once the build is over
+	return <-done
 }
