@@ -12,10 +12,13 @@ DIRBOOKS := $(patsubst source/%/book.yaml,%,$(wildcard source/*/book.yaml))
 OUTPUTS := $(BOOKS:source/%.md=out/%.pdf) $(BOOKS:source/%.md=out/%.epub) \
            $(DIRBOOKS:%=out/%.pdf) $(DIRBOOKS:%=out/%.epub)
 GOSRC   := $(shell find cmd internal -name '*.go' ! -name '*_test.go') go.mod go.sum
-FONTS   := $(wildcard fonts/*)
+# The large faces scripts/fetch-fonts.sh fetches from Debian once
+# (fonts/README.md), and the rest of the fonts folder.
+FETCHED := fonts/NotoSerifCJK-Regular.ttc fonts/HanaMinB.ttf
+FONTS   := $(sort $(wildcard fonts/*) $(FETCHED))
 STYLES  := $(wildcard styles/*.yaml)
 
-.PHONY: all test fuzz bench tools clean
+.PHONY: all test fuzz bench tools fonts clean
 
 all: $(OUTPUTS)
 
@@ -34,9 +37,17 @@ out/%.pdf out/%.epub: source/%/book.yaml $$(shell find source/$$* -type f) bin/p
 tools:
 	@scripts/install-tools.sh
 
-test: tools
+fonts: $(FETCHED)
+
+$(FETCHED) &: scripts/fetch-fonts.sh
+	@scripts/fetch-fonts.sh
+	@touch $(FETCHED)
+
+# PAIBAN_FETCHED_FONTS makes the tests that need a fetched face fail
+# rather than skip without it.
+test: tools fonts
 	$(GO) vet ./...
-	$(GO) test ./...
+	PAIBAN_FETCHED_FONTS=1 $(GO) test ./...
 	$(MAKE) fuzz FUZZTIME=10s
 
 # The fuzz targets, each for FUZZTIME (make fuzz FUZZTIME=1h for a long

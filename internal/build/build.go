@@ -11,6 +11,7 @@ import (
 	_ "image/jpeg" // cover images
 	_ "image/png"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -172,7 +173,7 @@ func Run(book string, opt Options) (err error) {
 	}
 	// The EPUB alone is laid out in the default style, which shows its
 	// missing characters as well.
-	if err := reportMissing(cmp.Or(printed, paged), opt); err != nil {
+	if err := reportMissing(cmp.Or(printed, paged), opt, absentFaces(faces)); err != nil {
 		return err
 	}
 
@@ -250,24 +251,47 @@ func reportWarnings(warnings []doc.Warning, opt Options) error {
 // reportMissing reports each character no font of its role has: a
 // warning (the layout sets it as 〓), or with opt.Strict an error listing
 // them all.
-func reportMissing(res *layout.Result, opt Options) error {
+func reportMissing(res *layout.Result, opt Options, absent []string) error {
 	var errs []error
+	hint := ""
+	if len(absent) > 0 {
+		hint = fmt.Sprintf(" (the fallback fonts %s are not fetched: run make)", strings.Join(absent, ", "))
+	}
 	for _, m := range res.Missing {
 		if opt.Strict {
-			errs = append(errs, fmt.Errorf("%s:%d: no bundled font has %q (U+%04X): remove it or add a font that has it", m.Pos.File, m.Pos.Line, m.Char, m.Char))
+			errs = append(errs, fmt.Errorf("%s:%d: no bundled font has %q (U+%04X): remove it or add a font that has it%s", m.Pos.File, m.Pos.Line, m.Char, m.Char, hint))
 			continue
 		}
-		fmt.Fprintf(opt.Stderr, "%s:%d: warning: no bundled font has %q (U+%04X); it is set as 〓\n", m.Pos.File, m.Pos.Line, m.Char, m.Char)
+		fmt.Fprintf(opt.Stderr, "%s:%d: warning: no bundled font has %q (U+%04X); it is set as 〓%s\n", m.Pos.File, m.Pos.Line, m.Char, m.Char, hint)
 	}
 	return errors.Join(errs...)
 }
 
-// loadFonts loads each font file the styles name, once.
+// absentFaces lists the fallback fonts loadFonts did not find.
+func absentFaces(faces map[string]*fonts.Face) []string {
+	var out []string
+	for name, f := range faces {
+		if f == nil {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// loadFonts loads each font the styles name, once (fonts.Open says how an
+// entry names one). A fallback font that is a missing file, one of the
+// large faces `make` fetches, is mapped to nil: the book builds without
+// it, and a character only it has is reported as missing.
 func loadFonts(dir string, styles ...*style.Style) (map[string]*fonts.Face, error) {
 	var files []string
 	owner := map[string]string{} // file → the style naming it, for errors
+	fallback := map[string]bool{}
 	for _, st := range styles {
-		for _, name := range st.Fonts.Files() {
+		for _, name := range st.Fonts.Fallback {
+			fallback[name] = true
+		}
+		for _, name := range append(st.Fonts.Files(), st.Fonts.Fallback...) {
 			if _, ok := owner[name]; !ok {
 				owner[name] = st.Name
 				files = append(files, name)
@@ -283,7 +307,10 @@ func loadFonts(dir string, styles ...*style.Style) (map[string]*fonts.Face, erro
 		go func() {
 			defer wg.Done()
 			defer panics.Catch(&errs[i], "loading font "+name)
-			f, err := fonts.Load(filepath.Join(dir, name))
+			f, err := fonts.Open(dir, name)
+			if err != nil && fallback[name] && errors.Is(err, fs.ErrNotExist) {
+				err = nil // f is nil
+			}
 			if err != nil {
 				errs[i] = fmt.Errorf("style %s: font %s: %w", owner[name], name, err)
 				return
@@ -418,13 +445,34 @@ func fontLicenses(dir string, faces ...*fonts.Face) (map[string][]byte, error) {
 		if _, ok := out[name]; ok {
 			continue
 		}
-		b, err := os.ReadFile(filepath.Join(dir, name))
+		b, err := readLicense(dir, f)
 		if err != nil {
 			return nil, fmt.Errorf("font %s: its licence %s is missing from %s: add the licence text the font came with", f.PostScriptName, name, dir)
 		}
 		out[name] = b
 	}
 	return out, nil
+}
+
+// readLicense reads a face's licence: OFL-<family>.txt, else one named
+// after the file the face is in (OFL-NotoSerifCJK.txt for every face of
+// NotoSerifCJK-Regular.ttc), in the fonts folder or beside the font.
+func readLicense(dir string, f *fonts.Face) ([]byte, error) {
+	names := []string{f.LicenseFile()}
+	if f.Path != "" {
+		stem, _, _ := strings.Cut(strings.TrimSuffix(filepath.Base(f.Path), filepath.Ext(f.Path)), "-")
+		names = append(names, "OFL-"+stem+".txt")
+	}
+	var err error
+	for _, d := range []string{dir, filepath.Dir(f.Path)} {
+		for _, n := range names {
+			var b []byte
+			if b, err = os.ReadFile(filepath.Join(d, n)); err == nil {
+				return b, nil
+			}
+		}
+	}
+	return nil, err
 }
 
 // globEscape quotes the characters filepath.Match treats specially.

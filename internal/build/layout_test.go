@@ -41,6 +41,12 @@ func layoutBook(t *testing.T, path, styleName string) *layout.Result {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return layoutBookStyle(t, path, st)
+}
+
+// layoutBookStyle lays out the book at path in st.
+func layoutBookStyle(t *testing.T, path string, st *style.Style) *layout.Result {
+	t.Helper()
 	faces, err := loadFonts(filepath.Join(root, "fonts"), st)
 	if err != nil {
 		t.Fatal(err)
@@ -62,64 +68,76 @@ func layoutBook(t *testing.T, path, styleName string) *layout.Result {
 // be zero.
 func TestArticleTypesetting(t *testing.T) {
 	for _, name := range []string{"a4-handout", "a5-book"} {
-		b := layoutArticle(t, name)
-		st, _ := style.Load(filepath.Join(root, "styles"), name)
-		measure := 0.0
-		for _, p := range b.Pages {
-			for _, l := range p.Lines {
-				if l.Block >= 0 && l.Index < l.Count-1 && l.Index > 0 {
-					measure = max(measure, l.X1-l.X0)
-				}
-			}
+		st, err := style.Load(filepath.Join(root, "styles"), name)
+		if err != nil {
+			t.Fatal(err)
 		}
-		var lines, starts, ends, runts, widows, orphans, ragged int
-		for pi, p := range b.Pages {
-			var body []layout.Line
-			for _, l := range p.Lines {
-				if l.Block >= 0 && p.Glyphs[l.Cells[0].Glyph].Size == st.BodySize {
-					body = append(body, l)
-				}
-			}
-			lines += len(body)
-			for _, l := range body {
-				first := []rune(p.Glyphs[l.Cells[0].Glyph].Text)[0]
-				last := []rune(p.Glyphs[l.Cells[len(l.Cells)-1].Glyph].Text)[0]
-				if l.Index > 0 && strings.ContainsRune(noLineStart, first) {
-					starts++
-					t.Errorf("%s p%d: line starts with %c", name, pi+1, first)
-				}
-				if l.Index < l.Count-1 && strings.ContainsRune(noLineEnd, last) {
-					ends++
-					t.Errorf("%s p%d: line ends with %c", name, pi+1, last)
-				}
-				if l.Index == l.Count-1 && l.Count > 1 && hanCount(p, l) < 2 {
-					runts++
-					t.Errorf("%s p%d: 孤字 line", name, pi+1)
-				}
-				// Justified: every line but a paragraph's last ends at the
-				// measure (±0.01 em).
-				if l.Index < l.Count-1 && l.Index > 0 && l.X1-l.X0 < measure-0.01*st.BodySize {
-					ragged++
-					t.Errorf("%s p%d: ragged line %.2f pt short", name, pi+1, measure-(l.X1-l.X0))
-				}
-			}
-			if n := len(body); n > 0 && pi > 0 {
-				if f := body[0]; f.Count > 1 && f.Index == f.Count-1 {
-					widows++
-					t.Errorf("%s p%d: a paragraph's last line is alone at the top", name, pi+1)
-				}
-				if l := body[n-1]; l.Count > 1 && l.Index == 0 {
-					orphans++
-					t.Errorf("%s p%d: a paragraph's first line is alone at the bottom", name, pi+1)
-				}
-			}
-		}
-		if lines < 100 {
-			t.Errorf("%s: only %d body lines checked", name, lines)
-		}
-		t.Logf("%s: %d pages, %d body lines; forbidden starts %d, ends %d, 孤字 %d, widows %d, orphans %d, ragged %d",
-			name, len(b.Pages), lines, starts, ends, runts, widows, orphans, ragged)
+		articleFaults(t, name, st)
 	}
+}
+
+// articleFaults lays the article out in st and reports its faults (see
+// TestArticleTypesetting); it returns the number of body lines and of
+// each fault.
+func articleFaults(t *testing.T, name string, st *style.Style) [7]int {
+	t.Helper()
+	b := layoutBookStyle(t, filepath.Join(root, "source", "xinzhi-shengchanli.md"), st).Book
+	measure := 0.0
+	for _, p := range b.Pages {
+		for _, l := range p.Lines {
+			if l.Block >= 0 && l.Index < l.Count-1 && l.Index > 0 {
+				measure = max(measure, l.X1-l.X0)
+			}
+		}
+	}
+	var lines, starts, ends, runts, widows, orphans, ragged int
+	for pi, p := range b.Pages {
+		var body []layout.Line
+		for _, l := range p.Lines {
+			if l.Block >= 0 && p.Glyphs[l.Cells[0].Glyph].Size == st.BodySize {
+				body = append(body, l)
+			}
+		}
+		lines += len(body)
+		for _, l := range body {
+			first := []rune(p.Glyphs[l.Cells[0].Glyph].Text)[0]
+			last := []rune(p.Glyphs[l.Cells[len(l.Cells)-1].Glyph].Text)[0]
+			if l.Index > 0 && strings.ContainsRune(noLineStart, first) {
+				starts++
+				t.Errorf("%s p%d: line starts with %c", name, pi+1, first)
+			}
+			if l.Index < l.Count-1 && strings.ContainsRune(noLineEnd, last) {
+				ends++
+				t.Errorf("%s p%d: line ends with %c", name, pi+1, last)
+			}
+			if l.Index == l.Count-1 && l.Count > 1 && hanCount(p, l) < 2 {
+				runts++
+				t.Errorf("%s p%d: 孤字 line", name, pi+1)
+			}
+			// Justified: every line but a paragraph's last ends at the
+			// measure (±0.01 em).
+			if l.Index < l.Count-1 && l.Index > 0 && l.X1-l.X0 < measure-0.01*st.BodySize {
+				ragged++
+				t.Errorf("%s p%d: ragged line %.2f pt short", name, pi+1, measure-(l.X1-l.X0))
+			}
+		}
+		if n := len(body); n > 0 && pi > 0 {
+			if f := body[0]; f.Count > 1 && f.Index == f.Count-1 {
+				widows++
+				t.Errorf("%s p%d: a paragraph's last line is alone at the top", name, pi+1)
+			}
+			if l := body[n-1]; l.Count > 1 && l.Index == 0 {
+				orphans++
+				t.Errorf("%s p%d: a paragraph's first line is alone at the bottom", name, pi+1)
+			}
+		}
+	}
+	if lines < 100 {
+		t.Errorf("%s: only %d body lines checked", name, lines)
+	}
+	t.Logf("%s: %d pages, %d body lines; forbidden starts %d, ends %d, 孤字 %d, widows %d, orphans %d, ragged %d",
+		name, len(b.Pages), lines, starts, ends, runts, widows, orphans, ragged)
+	return [7]int{lines, starts, ends, runts, widows, orphans, ragged}
 }
 
 func hanCount(p *layout.Page, l layout.Line) int {

@@ -442,6 +442,10 @@ func (b *book) planFonts() {
 	f := b.opt.Fonts
 	add := func(role int, face *fonts.Face, e embeddedFont) {
 		if face != nil {
+			// A CFF face's subset is an OpenType font with CFF outlines.
+			if face.IsCFF() {
+				e.file = strings.TrimSuffix(e.file, ".ttf") + ".otf"
+			}
 			e.face, e.runes = face, map[rune]bool{}
 			b.fonts[role] = &e
 		}

@@ -88,6 +88,7 @@ var mediaTypes = map[string]string{
 	".css":   "text/css",
 	".jpg":   "image/jpeg",
 	".ncx":   "application/x-dtbncx+xml",
+	".otf":   "font/otf",
 	".png":   "image/png",
 	".ttf":   "font/ttf",
 	".txt":   "text/plain",

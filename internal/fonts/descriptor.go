@@ -22,7 +22,7 @@ func (f *Face) PDFDescriptor() (Descriptor, error) {
 	if f == nil || f.sf == nil {
 		return Descriptor{}, errors.New("fonts: PDFDescriptor needs a face from Load or Parse")
 	}
-	t, err := readTables(f.Data)
+	t, err := readTablesAt(f.Data, f.dirOffset)
 	if err != nil {
 		return Descriptor{}, err
 	}

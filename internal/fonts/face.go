@@ -7,7 +7,7 @@ package fonts
 import (
 	"errors"
 	"fmt"
-	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,7 +18,7 @@ import (
 	"golang.org/x/image/math/fixed"
 )
 
-// Face is one loaded TrueType face. It is safe for concurrent use.
+// Face is one loaded face, with TrueType (glyf) or CFF outlines. It is safe for concurrent use.
 type Face struct {
 	// PostScriptName is the face's name-table ID 6, e.g. NotoSerifSC-Regular.
 	PostScriptName string
@@ -28,6 +28,10 @@ type Face struct {
 	// Data is the unmodified font file. It is read-only: Load maps the
 	// file into memory, and writing to it would crash the program.
 	Data []byte
+	// Index is the face's number in a collection, 0 for a single font.
+	Index int
+	// dirOffset is where the face's table directory starts in Data.
+	dirOffset int
 
 	sf    *sfnt.Font
 	upem  fixed.Int26_6
@@ -52,14 +56,17 @@ type GlyphMetrics struct {
 	InkY1   float64 // top
 }
 
-// Load reads and parses a TrueType file. Only plain glyf-outline TrueType
-// is accepted, because that is all the PDF library can embed.
-func Load(path string) (*Face, error) {
+// Load reads and parses a font file: TrueType or OpenType, with glyf or
+// CFF outlines, or the first face of a .ttc or .otc collection.
+func Load(path string) (*Face, error) { return LoadFace(path, "") }
+
+// LoadFace reads face sel of a font file (see ParseFace).
+func LoadFace(path, sel string) (*Face, error) {
 	data, err := readFont(path)
 	if err != nil {
 		return nil, err
 	}
-	f, err := Parse(data)
+	f, err := ParseFace(data, sel)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -67,16 +74,58 @@ func Load(path string) (*Face, error) {
 	return f, nil
 }
 
-// Parse parses font data already in memory.
-func Parse(data []byte) (*Face, error) {
-	if len(data) < 4 || string(data[:4]) != "\x00\x01\x00\x00" {
-		return nil, errors.New("not a TrueType (glyf) font: CFF-based OpenType and font collections cannot be embedded; convert the face to TrueType outlines")
+// Parse parses font data already in memory: a single font, or the first
+// face of a collection.
+func Parse(data []byte) (*Face, error) { return ParseFace(data, "") }
+
+// ParseFace parses one face of font data in memory. sel chooses a face of
+// a collection: "" the first, a number counting from 0, or a name (family,
+// full or PostScript name, in any case). A variable TrueType font is used
+// at its default instance: its glyf outlines and hmtx advances are that
+// instance's, and a subset keeps no variation tables.
+func ParseFace(data []byte, sel string) (*Face, error) {
+	if len(data) >= 4 && (string(data[:4]) == "wOFF" || string(data[:4]) == "wOF2") {
+		return nil, errors.New("a WOFF web font: use the .ttf or .otf file it was made from")
 	}
-	sf, err := sfnt.Parse(data)
+	offs, err := collectionOffsets(data)
 	if err != nil {
-		return nil, fmt.Errorf("parsing font: %w", err)
+		return nil, err
 	}
-	f := &Face{Data: data, sf: sf, upem: fixed.Int26_6(sf.UnitsPerEm()), boxes: newBoxes(data)}
+	var members []*sfnt.Font
+	if offs == nil {
+		if sel != "" && sel != "0" {
+			return nil, fmt.Errorf("face %q asked of a font that is not a collection", sel)
+		}
+		sf, err := sfnt.Parse(data)
+		if err != nil {
+			return nil, fmt.Errorf("parsing font: %w", err)
+		}
+		offs, members = []int{0}, []*sfnt.Font{sf}
+	} else {
+		c, err := sfnt.ParseCollection(data)
+		if err != nil {
+			return nil, fmt.Errorf("parsing font collection: %w", err)
+		}
+		for i := range c.NumFonts() {
+			sf, err := c.Font(i)
+			if err != nil {
+				return nil, fmt.Errorf("parsing face %d of the collection: %w", i, err)
+			}
+			members = append(members, sf)
+		}
+	}
+	i, err := chooseFace(members, sel)
+	if err != nil {
+		return nil, err
+	}
+	sf := members[i]
+	f := &Face{Data: data, Index: i, dirOffset: offs[i], sf: sf, upem: fixed.Int26_6(sf.UnitsPerEm())}
+	if err := f.checkTables(); err != nil {
+		return nil, err
+	}
+	if !f.IsCFF() {
+		f.boxes = newBoxes(f.tables())
+	}
 	f.PostScriptName, _ = sf.Name(&f.buf, sfnt.NameIDPostScript)
 	f.Family, _ = sf.Name(&f.buf, sfnt.NameIDFamily)
 	if f.PostScriptName == "" {
@@ -91,18 +140,74 @@ func Parse(data []byte) (*Face, error) {
 	return f, nil
 }
 
+// chooseFace returns the index of the face sel names among members.
+func chooseFace(members []*sfnt.Font, sel string) (int, error) {
+	if sel == "" {
+		return 0, nil
+	}
+	if n, err := strconv.Atoi(sel); err == nil {
+		if n < 0 || n >= len(members) {
+			return 0, fmt.Errorf("the collection has faces 0 to %d, not %d", len(members)-1, n)
+		}
+		return n, nil
+	}
+	var buf sfnt.Buffer
+	var names []string
+	for i, sf := range members {
+		for _, id := range []sfnt.NameID{sfnt.NameIDFamily, sfnt.NameIDTypographicFamily, sfnt.NameIDFull, sfnt.NameIDPostScript} {
+			if n, _ := sf.Name(&buf, id); strings.EqualFold(n, sel) {
+				return i, nil
+			}
+		}
+		n, _ := sf.Name(&buf, sfnt.NameIDFull)
+		names = append(names, fmt.Sprintf("%d %s", i, n))
+	}
+	return 0, fmt.Errorf("the collection has no face named %q; its faces are %s", sel, strings.Join(names, ", "))
+}
+
+// checkTables refuses what cannot be embedded: outlines other than glyf
+// and CFF, and a face whose licence forbids embedding it.
+func (f *Face) checkTables() error {
+	t, err := tableDirectoryAt(f.Data, f.dirOffset)
+	if err != nil {
+		return err
+	}
+	if _, ok := t["CFF2"]; ok && f.IsCFF() {
+		return errors.New("CFF2 outlines (a variable OpenType font) are not supported: use a static instance of the font")
+	}
+	if _, err := readTablesAt(f.Data, f.dirOffset); err != nil {
+		return err
+	}
+	// OS/2 fsType (OpenType spec, OS/2): 2 is "restricted licence
+	// embedding"; bit 9 allows bitmaps only.
+	if fsType := u16(t["OS/2"][8:]); fsType&0x000F == 2 || fsType&0x0200 != 0 {
+		return fmt.Errorf("the font's licence does not allow embedding it (OS/2 fsType %#04x)", fsType)
+	}
+	return nil
+}
+
+// IsCFF reports whether the face has CFF outlines (an OpenType .otf, or a
+// member of an .otc or .ttc collection).
+func (f *Face) IsCFF() bool { return isCFF(f.Data, f.dirOffset) }
+
+// tables returns the face's tables; Parse checked them.
+func (f *Face) tables() map[string][]byte {
+	t, _ := readTablesAt(f.Data, f.dirOffset)
+	return t
+}
+
 // Punctuation lists the full-width marks of the typesetting reference's
 // §2.1 whose widths the layout adjusts by their ink.
 const Punctuation = "，。、；：？！．“”‘’（）《》〈〉「」『』【】〔〕〖〗［］｛｝·—…～／"
 
-// LoadDir loads every file named in names from dir, keyed by file name.
+// LoadDir loads every font named in names (see Open), keyed by name.
 func LoadDir(dir string, names []string) (map[string]*Face, error) {
 	faces := make(map[string]*Face, len(names))
 	for _, n := range names {
 		if _, ok := faces[n]; ok {
 			continue
 		}
-		f, err := Load(filepath.Join(dir, n))
+		f, err := Open(dir, n)
 		if err != nil {
 			return nil, err
 		}

@@ -17,9 +17,8 @@ type boxes struct {
 
 // newBoxes returns nil when the font's tables are not fit for the fast
 // path, and Metrics then asks sfnt for everything.
-func newBoxes(data []byte) *boxes {
-	t, err := readTables(data)
-	if err != nil {
+func newBoxes(t map[string][]byte) *boxes {
+	if t == nil {
 		return nil
 	}
 	gs, err := newGlyphSource(t)

@@ -16,13 +16,17 @@ import (
 
 // SubsetOptions adjusts what Subset writes.
 type SubsetOptions struct {
+	// CFFOnly, for a face with CFF outlines, makes Subset return the bare
+	// CFF table (CID-keyed, glyph i with CID i): a PDF's CIDFontType0C
+	// font program.
+	CFFOnly bool
 	// FamilyName, when set, replaces the family/full/PostScript names in the
 	// name table (the OFL requires renaming a modified font that has Reserved
 	// Font Names). PostScript name gets spaces removed.
 	FamilyName string
 }
 
-// Subset returns a TrueType font holding .notdef plus the glyphs of runes
+// Subset returns a font holding .notdef plus the glyphs of runes
 // (characters the face lacks are skipped), glyphs renumbered densely.
 //
 // New glyph ids are .notdef, then the characters' glyphs in the order of
@@ -59,16 +63,6 @@ func SubsetGlyphs(f *Face, runes []rune, opt SubsetOptions) ([]byte, map[rune]ui
 // gasp name no glyph ids, and keeping them keeps glyph instructions valid.
 var verbatimTables = []string{"cvt ", "fpgm", "gasp", "prep"}
 
-// requiredTables are the source tables Subset reads, with the length each
-// must have at least for the fixed fields read from it.
-var requiredTables = []struct {
-	tag    string
-	minLen int
-}{
-	{"OS/2", 68}, {"glyf", 0}, {"head", 54}, {"hhea", 36}, {"hmtx", 0},
-	{"loca", 0}, {"maxp", 6}, {"name", 6}, {"post", 32},
-}
-
 // cmapEntry maps a character to a glyph id, old or new.
 type cmapEntry struct {
 	r rune
@@ -76,7 +70,7 @@ type cmapEntry struct {
 }
 
 func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, []cmapEntry, error) {
-	src, gs, err := readSource(f.Data)
+	src, err := readTablesAt(f.Data, f.dirOffset)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -84,23 +78,54 @@ func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, []cmapEntry, erro
 	if err != nil {
 		return nil, nil, err
 	}
-	ids, err := gs.closure(entries)
+	cff := isCFF(f.Data, f.dirOffset)
+	var gs *glyphSource
+	var ids []uint16
+	if cff {
+		ids, err = plainClosure(entries, int(u16(src["maxp"][4:])))
+	} else if gs, err = newGlyphSource(src); err == nil {
+		ids, err = gs.closure(entries)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
-	newID := make([]uint16, gs.numGlyphs)
+	numGlyphs := int(u16(src["maxp"][4:]))
+	newID := make([]uint16, numGlyphs)
 	for i, g := range ids {
 		newID[g] = uint16(i)
 	}
 	for i := range entries {
 		entries[i].g = newID[entries[i].g]
 	}
-	glyf, offsets, err := gs.buildGlyf(ids, newID)
-	if err != nil {
-		return nil, nil, err
+	out := map[string][]byte{}
+	longLoca := false
+	if cff {
+		c, err := parseCFF(src["CFF "])
+		if err != nil {
+			return nil, nil, err
+		}
+		table, err := c.subset(ids)
+		if err != nil {
+			return nil, nil, err
+		}
+		if opt.CFFOnly {
+			return table, entries, nil
+		}
+		out["CFF "] = table
+	} else {
+		glyf, offsets, err := gs.buildGlyf(ids, newID)
+		if err != nil {
+			return nil, nil, err
+		}
+		out["glyf"] = glyf
+		out["loca"], longLoca = encodeLoca(offsets)
+		for _, tag := range verbatimTables {
+			if t, ok := src[tag]; ok {
+				out[tag] = t
+			}
+		}
 	}
-	loca, longLoca := encodeLoca(offsets)
-	hmtx, numHMetrics, err := buildHmtx(src["hhea"], src["hmtx"], gs.numGlyphs, ids)
+	hmtx, numHMetrics, err := buildHmtx(src["hhea"], src["hmtx"], numGlyphs, ids)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -114,24 +139,40 @@ func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, []cmapEntry, erro
 			return nil, nil, err
 		}
 	}
-	out := map[string][]byte{
-		"OS/2": patchOS2(src["OS/2"], entries),
-		"cmap": cmap,
-		"glyf": glyf,
-		"head": patchHead(src["head"], longLoca),
-		"hhea": patchU16(src["hhea"], 34, numHMetrics),
-		"hmtx": hmtx,
-		"loca": loca,
-		"maxp": patchU16(src["maxp"], 4, len(ids)),
-		"name": name,
-		"post": post3(src["post"]),
+	out["OS/2"] = patchOS2(src["OS/2"], entries)
+	out["cmap"] = cmap
+	out["head"] = patchHead(src["head"], longLoca)
+	out["hhea"] = patchU16(src["hhea"], 34, numHMetrics)
+	out["hmtx"] = hmtx
+	out["maxp"] = patchU16(src["maxp"], 4, len(ids))
+	out["name"] = name
+	out["post"] = post3(src["post"])
+	version := uint32(sfntTrueType)
+	if cff {
+		version = sfntCFF
 	}
-	for _, tag := range verbatimTables {
-		if t, ok := src[tag]; ok {
-			out[tag] = t
+	return writeSFNT(out, version), entries, nil
+}
+
+// plainClosure returns the glyphs to keep of a font whose glyphs are
+// drawn alone (CFF has no composites): .notdef, then those of entries in
+// order.
+func plainClosure(entries []cmapEntry, numGlyphs int) ([]uint16, error) {
+	if numGlyphs == 0 {
+		return nil, errors.New("maxp lists no glyphs")
+	}
+	ids := []uint16{0}
+	seen := map[uint16]bool{0: true}
+	for _, e := range entries {
+		if int(e.g) >= numGlyphs {
+			return nil, fmt.Errorf("glyph %d out of range (font has %d)", e.g, numGlyphs)
+		}
+		if !seen[e.g] {
+			seen[e.g] = true
+			ids = append(ids, e.g)
 		}
 	}
-	return writeSFNT(out), entries, nil
+	return ids, nil
 }
 
 // NumberGlyphs returns the glyph each of runes has in what Subset makes of
@@ -157,69 +198,6 @@ func NumberGlyphs(f *Face, runes []rune) []uint16 {
 		nums[i] = n
 	}
 	return nums
-}
-
-// readSource reads a face's tables and glyph outlines, which every font
-// this package writes is made from.
-func readSource(data []byte) (map[string][]byte, *glyphSource, error) {
-	src, err := readTables(data)
-	if err != nil {
-		return nil, nil, err
-	}
-	gs, err := newGlyphSource(src)
-	if err != nil {
-		return nil, nil, err
-	}
-	return src, gs, nil
-}
-
-// readTables indexes the table directory of a TrueType sfnt and checks
-// that the tables Subset reads are present and long enough. The slices
-// alias data.
-func readTables(data []byte) (map[string][]byte, error) {
-	tables, err := tableDirectory(data)
-	if err != nil {
-		return nil, err
-	}
-	for _, req := range requiredTables {
-		t, ok := tables[req.tag]
-		if !ok {
-			return nil, fmt.Errorf("missing %s table", req.tag)
-		}
-		if len(t) < req.minLen {
-			return nil, fmt.Errorf("%s table too short (%d bytes)", req.tag, len(t))
-		}
-	}
-	return tables, nil
-}
-
-// tableDirectory indexes the table directory of a TrueType sfnt (OpenType
-// spec, "Organization of an OpenType Font"). The slices alias data.
-func tableDirectory(data []byte) (map[string][]byte, error) {
-	if len(data) < 12 {
-		return nil, errors.New("font too short for an sfnt header")
-	}
-	if v := u32(data); v != 0x00010000 {
-		return nil, fmt.Errorf("sfnt version %#08x is not TrueType", v)
-	}
-	n := int(u16(data[4:]))
-	if 12+16*n > len(data) {
-		return nil, errors.New("table directory runs past the end of the font")
-	}
-	tables := make(map[string][]byte, n)
-	for i := range n {
-		rec := data[12+16*i:]
-		tag := string(rec[:4])
-		off, length := uint64(u32(rec[8:])), uint64(u32(rec[12:]))
-		if off+length > uint64(len(data)) {
-			return nil, fmt.Errorf("table %q runs past the end of the font", tag)
-		}
-		if _, dup := tables[tag]; dup {
-			return nil, fmt.Errorf("table %q listed twice", tag)
-		}
-		tables[tag] = data[off : off+length : off+length]
-	}
-	return tables, nil
 }
 
 // mapRunes looks each distinct character up in the face's cmap and
@@ -782,7 +760,7 @@ func post3(post []byte) []byte {
 // search fields, each table 4-byte aligned and checksummed, and finally
 // head.checkSumAdjustment so the whole file sums to 0xB1B0AFBA. tables
 // must hold head.
-func writeSFNT(tables map[string][]byte) []byte {
+func writeSFNT(tables map[string][]byte, version uint32) []byte {
 	tags := slices.Sorted(maps.Keys(tables))
 	n := len(tags)
 	size := 12 + 16*n
@@ -792,7 +770,7 @@ func writeSFNT(tables map[string][]byte) []byte {
 	entrySelector := bits.Len(uint(n)) - 1
 	searchRange := 16 << entrySelector
 	out := make([]byte, 12+16*n, size)
-	binary.BigEndian.PutUint32(out, 0x00010000)
+	binary.BigEndian.PutUint32(out, version)
 	for i, v := range []int{n, searchRange, entrySelector, 16*n - searchRange} {
 		binary.BigEndian.PutUint16(out[4+2*i:], uint16(v))
 	}

@@ -475,7 +475,8 @@ func TestSubsetErrors(t *testing.T) {
 	}{
 		{"empty", "too short", func(b []byte) []byte { return nil }},
 		{"short header", "too short", func(b []byte) []byte { return b[:11] }},
-		{"CFF outlines", "not TrueType", func(b []byte) []byte { copy(b, "OTTO"); return b }},
+		{"CFF without a CFF table", "missing CFF", func(b []byte) []byte { copy(b, "OTTO"); return b }},
+		{"not an sfnt", "not TrueType or OpenType", func(b []byte) []byte { copy(b, "wOFF"); return b }},
 		{"directory past end", "directory runs past", func(b []byte) []byte { return b[:40] }},
 		{"table past end", "runs past the end", func(b []byte) []byte { return b[:len(b)/2] }},
 		{"missing glyf", "missing glyf", func(b []byte) []byte {

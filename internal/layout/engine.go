@@ -169,6 +169,14 @@ func newEngine(opt Options) (*engine, error) {
 	serif, sans, latin := must(st.Fonts.Serif), must(st.Fonts.Sans), must(st.Fonts.Latin)
 	kai, mono := must(st.Fonts.Kai), must(st.Fonts.Mono)
 	latinItalic, latinBold := must(st.Fonts.LatinItalic), must(st.Fonts.LatinBold)
+	fallback := []*fonts.Face{serif, sans, latin}
+	for _, name := range st.Fonts.Fallback {
+		// A fallback face that is not there (not fetched) is left out;
+		// the build says so beside any character left without a face.
+		if f := opt.Faces[name]; f != nil {
+			fallback = append(fallback, f)
+		}
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -192,7 +200,7 @@ func newEngine(opt Options) (*engine, error) {
 		kai:       faceSet{cjk: kai, latin: latin},
 		mono:      faceSet{cjk: mono, latin: mono},
 		emLatin:   latinItalic,
-		fallback:  []*fonts.Face{serif, sans, latin},
+		fallback:  fallback,
 		em:        st.BodySize,
 		pitch:     st.BodySize * st.LinePitch,
 		pageW:     st.PageWidthMM * style.PointsPerMM,

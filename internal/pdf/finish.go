@@ -237,9 +237,8 @@ func addFonts(objs [][]byte, d *drawn) ([][]byte, error) {
 		objs = append(objs,
 			fmt.Appendf(nil, "<<\n/Type /Font\n/Subtype /Type0\n/BaseFont /%s\n/Encoding /Identity-H\n/DescendantFonts [%d 0 R]\n/ToUnicode %d 0 R\n>>\n",
 				f.name, n+1, n+4),
-			fmt.Appendf(nil, "<<\n/Type /Font\n/Subtype /CIDFontType2\n/BaseFont /%s\n/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>\n/FontDescriptor %d 0 R\n/CIDToGIDMap /Identity\n%s>>\n",
-				f.name, n+2, widths(glyphs, text, f.chars)),
-			descriptor(f.name, desc, n+3),
+			cidFont(f, n+2, widths(glyphs, text, f.chars)),
+			descriptor(f.name, desc, f.face.IsCFF(), n+3),
 			f.prog.body,
 			cmap)
 		names = fmt.Appendf(names, "\t\t%s %d 0 R\n", f.resource, n)
@@ -249,9 +248,23 @@ func addFonts(objs [][]byte, d *drawn) ([][]byte, error) {
 	return objs, nil
 }
 
+// cidFont returns the body of f's CIDFont (ISO 32000-1 §9.7.4). A CFF
+// face is a CIDFontType0 whose program is a CID-keyed CFF numbering its
+// glyphs by CID, a TrueType face a CIDFontType2 mapping CIDs to glyphs
+// one to one: either way the text's codes are the subset's glyph numbers.
+func cidFont(f *face, desc int, w []byte) []byte {
+	subtype, gidMap := "CIDFontType2", "/CIDToGIDMap /Identity\n"
+	if f.face.IsCFF() {
+		subtype, gidMap = "CIDFontType0", ""
+	}
+	return fmt.Appendf(nil, "<<\n/Type /Font\n/Subtype /%s\n/BaseFont /%s\n/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >>\n/FontDescriptor %d 0 R\n%s%s>>\n",
+		subtype, f.name, desc, gidMap, w)
+}
+
 // descriptor returns the body of a font descriptor for the font named
-// name whose program is object prog.
-func descriptor(name string, d fonts.Descriptor, prog int) []byte {
+// name whose program is object prog: a TrueType font (FontFile2) or a
+// bare CFF (FontFile3).
+func descriptor(name string, d fonts.Descriptor, cff bool, prog int) []byte {
 	// Symbolic: the characters are not (all) in the standard Latin set.
 	flags := 4
 	if d.FixedPitch {
@@ -267,7 +280,11 @@ func descriptor(name string, d fonts.Descriptor, prog int) []byte {
 	}
 	// StemV is required but only guides substituting a font that is not
 	// embedded; these always are.
-	return fmt.Appendf(s, "/StemV 0\n/FontFile2 %d 0 R\n>>\n", prog)
+	file := "/FontFile2"
+	if cff {
+		file = "/FontFile3"
+	}
+	return fmt.Appendf(s, "/StemV 0\n%s %d 0 R\n>>\n", file, prog)
 }
 
 // widths returns a CIDFont's /W entry for the glyphs, in order, each as
@@ -308,7 +325,8 @@ func (f *face) startProgram() {
 	go func() {
 		defer close(p.done)
 		defer panics.Catch(&p.err, "subsetting font "+f.face.PostScriptName)
-		prog, glyphs, err := fonts.SubsetGlyphs(f.face, f.runes, fonts.SubsetOptions{})
+		cff := f.face.IsCFF()
+		prog, glyphs, err := fonts.SubsetGlyphs(f.face, f.runes, fonts.SubsetOptions{CFFOnly: cff})
 		if err != nil {
 			p.err = fmt.Errorf("pdf: %w", err)
 			return
@@ -321,7 +339,11 @@ func (f *face) startProgram() {
 			}
 		}
 		var z compressor
-		p.body, p.err = z.stream(prog, fmt.Sprintf("/Length1 %d\n", len(prog)), fontLevel)
+		extra := fmt.Sprintf("/Length1 %d\n", len(prog))
+		if cff {
+			extra = "/Subtype /CIDFontType0C\n"
+		}
+		p.body, p.err = z.stream(prog, extra, fontLevel)
 	}()
 }
 

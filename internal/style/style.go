@@ -68,7 +68,10 @@ type Style struct {
 	Fonts Fonts `yaml:"fonts"`
 }
 
-// Fonts names the font file (in fonts/) for each role.
+// Fonts names the font for each role: a file in the fonts folder, an
+// absolute path, either with "#N" or "#NAME" choosing a face of a .ttc or
+// .otc collection, or the name of a font installed on the system
+// (fonts.Open).
 type Fonts struct {
 	Serif       string `yaml:"serif"`        // 宋: body text
 	Sans        string `yaml:"sans"`         // 黑: headings, strong
@@ -79,9 +82,14 @@ type Fonts struct {
 	// Mono sets code: Latin at half an em and Han at a full em, so that
 	// columns of code line up even with Chinese comments.
 	Mono string `yaml:"mono"`
+	// Fallback lists the faces that set a character every face of its
+	// role lacks (symbols, emoji, other scripts, rare ideographs), tried
+	// in order after the serif, sans and latin faces.
+	Fallback []string `yaml:"fallback"`
 }
 
-// Files lists the distinct font files the style uses.
+// Files lists the distinct fonts of the style's roles; the fallback
+// fonts are listed apart, in Fallback.
 func (f Fonts) Files() []string {
 	seen := map[string]bool{}
 	var out []string

@@ -1,0 +1,226 @@
+package build
+
+import (
+	"bytes"
+	"encoding/binary"
+	"image"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/paiban/paiban/internal/markdown"
+	"github.com/paiban/paiban/internal/style"
+	"github.com/paiban/paiban/internal/testbook"
+)
+
+// extractFace writes face i of a font collection as a font file of its
+// own, its tables copied unchanged: an .otf made by no code of paiban's.
+func extractFace(t *testing.T, collection string, i int, out string) {
+	t.Helper()
+	data, err := os.ReadFile(collection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	be := binary.BigEndian
+	dir := int(be.Uint32(data[12+4*i:]))
+	n := int(be.Uint16(data[dir+4:]))
+	head := append([]byte(nil), data[dir:dir+12+16*n]...)
+	var body []byte
+	for k := range n {
+		rec := head[12+16*k:]
+		off, length := be.Uint32(rec[8:]), be.Uint32(rec[12:])
+		be.PutUint32(rec[8:], uint32(len(head)+len(body)))
+		body = append(body, data[off:off+length]...)
+		for len(body)%4 != 0 {
+			body = append(body, 0)
+		}
+	}
+	if err := os.WriteFile(out, append(head, body...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// cffStyles writes a copy of the styles folder whose styles set the body
+// in serif.
+func cffStyles(t *testing.T, serif string) string {
+	t.Helper()
+	dir := t.TempDir()
+	names, _ := filepath.Glob(filepath.Join(root, "styles", "*"))
+	for _, n := range names {
+		data, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data = regexp.MustCompile(`(?m)^  serif: .*$`).ReplaceAll(data, []byte("  serif: "+serif))
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(n)), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+// TestArticleCFFBody sets the article with Noto Serif CJK SC, a CFF face,
+// as body face: from Debian's collection, and as an .otf of its own. The
+// line breaking finds what it finds with the TrueType Noto Serif SC (the
+// same design), the PDF embeds a CFF subset that qpdf finds clean and
+// poppler reads the text back from exactly, and the EPUB passes
+// EPUBCheck.
+func TestArticleCFFBody(t *testing.T) {
+	fontsDir := filepath.Join(root, "fonts")
+	ttc := testbook.FetchedFont(t, fontsDir, "NotoSerifCJK-Regular.ttc")
+	otf := filepath.Join(t.TempDir(), "NotoSerifCJKsc-Regular.otf")
+	extractFace(t, ttc, 2, otf)
+	// The licence, found beside the font by the file's name.
+	if err := os.WriteFile(filepath.Join(filepath.Dir(otf), "OFL-NotoSerifCJKsc.txt"), []byte("SIL Open Font License 1.1"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	article := filepath.Join(root, "source", "xinzhi-shengchanli.md")
+	d, err := markdown.ParseFile(article)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ttText := ""
+	for _, entry := range []string{"", "NotoSerifCJK-Regular.ttc#Noto Serif CJK SC", otf} {
+		styles := filepath.Join(root, "styles")
+		if entry != "" {
+			styles = cffStyles(t, entry)
+		}
+		for _, name := range []string{"a4-handout", "a5-book"} {
+			st, err := style.Load(styles, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := articleFaults(t, name+" "+entry, st)
+			if got[0] < 100 || got != [7]int{got[0]} {
+				t.Errorf("%s, body %q: %d body lines, faults %v", name, entry, got[0], got[1:])
+			}
+		}
+		out := t.TempDir()
+		var stdout, stderr bytes.Buffer
+		opt := testOptions(out, &stdout, &stderr)
+		opt.Style, opt.StylesDir, opt.Strict = "a4-handout", styles, true
+		if err := Run(article, opt); err != nil {
+			t.Fatalf("body %q: %v", entry, err)
+		}
+		pdfPath := filepath.Join(out, "xinzhi-shengchanli.pdf")
+		text := strings.Join(pdfPages(t, pdfPath), "\f")
+		if entry == "" {
+			ttText = text
+			continue
+		}
+		if text != ttText {
+			t.Errorf("body %q: pdftotext gives other text than with the TrueType body face", entry)
+		}
+		checkParagraphsInOrder(t, "body "+entry, bodyText(t, &built{doc: d, pdf: pdfPath}), d)
+		fonts := tool(t, "poppler-utils", "pdffonts", pdfPath)
+		if !regexp.MustCompile(`(?m)^[A-Z]{6}\+NotoSerifCJKsc-Regular +CID Type 0C +Identity-H +yes yes yes `).MatchString(fonts) {
+			t.Errorf("body %q: pdffonts shows no embedded CFF subset with a ToUnicode map:\n%s", entry, fonts)
+		}
+		if msg, err := exec.Command("qpdf", "--check", pdfPath).CombinedOutput(); err != nil || !strings.Contains(string(msg), "No syntax or stream encoding errors") {
+			t.Errorf("body %q: qpdf --check: %v\n%s", entry, err, msg)
+		}
+		epubPath := filepath.Join(out, "xinzhi-shengchanli.epub")
+		if msg, err := exec.Command("java", "-jar", epubcheckJar(t), "--quiet", epubPath).CombinedOutput(); err != nil || len(bytes.TrimSpace(msg)) > 0 {
+			t.Errorf("body %q: epubcheck: %v\n%s", entry, err, msg)
+		}
+		if _, ok := epubEntries(t, epubPath)["EPUB/fonts/PaibanSerifSC-Regular.otf"]; !ok {
+			t.Errorf("body %q: the EPUB has no OpenType CFF subset of the body face", entry)
+		}
+	}
+}
+
+// TestEPUBScreenshotCFF renders the article's first chapter in headless
+// Chromium with the OpenType CFF subset of Noto Serif CJK SC, and again
+// without it: the text must be inked, and differently, so that Chromium
+// drew it with the subset rather than a font of its own.
+func TestEPUBScreenshotCFF(t *testing.T) {
+	testbook.FetchedFont(t, filepath.Join(root, "fonts"), "NotoSerifCJK-Regular.ttc")
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	opt := testOptions(out, &stdout, &stderr)
+	opt.Formats, opt.StylesDir = []string{"epub"}, cffStyles(t, "NotoSerifCJK-Regular.ttc#Noto Serif CJK SC")
+	if err := Run(filepath.Join(root, "source", "xinzhi-shengchanli.md"), opt); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, body := range epubEntries(t, filepath.Join(out, "xinzhi-shengchanli.epub")) {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pages, _ := filepath.Glob(filepath.Join(dir, "EPUB", "xhtml", "*.xhtml"))
+	var page string
+	for _, p := range pages {
+		if b, _ := os.ReadFile(p); bytes.Contains(b, []byte("新质生产力")) && !strings.Contains(p, "nav") && !strings.Contains(p, "title") && !strings.Contains(p, "cover") {
+			page = p
+			break
+		}
+	}
+	if page == "" {
+		t.Fatal("no chapter holds the article's text")
+	}
+	with := chromiumShot(t, page, filepath.Join(dir, "with.png"))
+	if err := os.Remove(filepath.Join(dir, "EPUB", "fonts", "PaibanSerifSC-Regular.otf")); err != nil {
+		t.Fatal(err)
+	}
+	without := chromiumShot(t, page, filepath.Join(dir, "without.png"))
+	if share := inkShare(with); share < 0.003 {
+		t.Errorf("only %.2f%% of the screenshot is inked: no text?", 100*share)
+	}
+	if differ := pixelsDiffer(with, without); differ < 1000 {
+		t.Errorf("the page looks the same with and without the CFF subset (%d pixels differ): Chromium did not use it", differ)
+	}
+	if keep := os.Getenv("PAIBAN_SCREENSHOTS"); keep != "" {
+		data, _ := os.ReadFile(filepath.Join(dir, "with.png"))
+		os.WriteFile(filepath.Join(keep, "cff-chapter.png"), data, 0o644)
+	}
+}
+
+// chromiumShot takes a 600×900 screenshot of a page in headless Chromium.
+func chromiumShot(t *testing.T, page, shot string) image.Image {
+	t.Helper()
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium not found: install the Debian package chromium (make test does)")
+	}
+	cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+		"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir="+t.TempDir(),
+		"--window-size=600,900", "--screenshot="+shot, "file://"+page)
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, msg)
+	}
+	return readPNG(t, shot)
+}
+
+func inkShare(img image.Image) float64 {
+	dark := 0
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if r, _, _, _ := img.At(x, y).RGBA(); r < 0x8000 {
+				dark++
+			}
+		}
+	}
+	return float64(dark) / float64(b.Dx()*b.Dy())
+}
+
+func pixelsDiffer(a, b image.Image) int {
+	n := 0
+	r := a.Bounds().Intersect(b.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if a.At(x, y) != b.At(x, y) {
+				n++
+			}
+		}
+	}
+	return n
+}
