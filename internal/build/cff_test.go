@@ -14,6 +14,7 @@ import (
 	"github.com/paiban/paiban/internal/markdown"
 	"github.com/paiban/paiban/internal/style"
 	"github.com/paiban/paiban/internal/testbook"
+	"github.com/paiban/paiban/internal/validators"
 )
 
 // extractFace writes face i of a font collection as a font file of its
@@ -113,9 +114,7 @@ func TestArticleCFFBody(t *testing.T) {
 		if !regexp.MustCompile(`(?m)^[A-Z]{6}\+NotoSerifCJKsc-Regular +CID Type 0C +Identity-H +yes yes yes `).MatchString(fonts) {
 			t.Errorf("body %q: pdffonts shows no embedded CFF subset with a ToUnicode map:\n%s", c.entry, fonts)
 		}
-		if msg, err := exec.Command("qpdf", "--check", pdfPath).CombinedOutput(); err != nil || !strings.Contains(string(msg), "No syntax or stream encoding errors") {
-			t.Errorf("body %q: qpdf --check: %v\n%s", c.entry, err, msg)
-		}
+		validators.PDF(t, pdfPath)
 		if strings.Contains(c.formats, "epub") {
 			checkCFFEPUB(t, filepath.Join(out, "xinzhi-shengchanli.epub"))
 		}
@@ -127,9 +126,7 @@ func TestArticleCFFBody(t *testing.T) {
 // the OpenType CFF subset, inked, and otherwise than without it (so that
 // it did not fall back to a font of its own).
 func checkCFFEPUB(t *testing.T, epubPath string) {
-	if msg, err := exec.Command("java", "-jar", epubcheckJar(t), "--quiet", epubPath).CombinedOutput(); err != nil || len(bytes.TrimSpace(msg)) > 0 {
-		t.Errorf("epubcheck: %v\n%s", err, msg)
-	}
+	validators.EPUB(t, epubPath)
 	dir := t.TempDir()
 	page, size := "", 0 // the longest text file
 	for name, body := range epubEntries(t, epubPath) {
@@ -153,7 +150,7 @@ func checkCFFEPUB(t *testing.T, epubPath string) {
 		t.Fatal(err)
 	}
 	without := chromiumShot(t, page, filepath.Join(dir, "without.png"))
-	if share := inkShare(with); share < 0.003 {
+	if share := inkShare(t, filepath.Join(dir, "with.png")); share < 0.003 {
 		t.Errorf("only %.2f%% of the screenshot is inked: no text?", 100*share)
 	}
 	if differ := pixelsDiffer(with, without); differ < 1000 {
@@ -181,19 +178,6 @@ func chromiumShot(t *testing.T, page, shot string) image.Image {
 		t.Fatalf("chromium: %v\n%s", err, msg)
 	}
 	return readPNG(t, shot)
-}
-
-func inkShare(img image.Image) float64 {
-	dark := 0
-	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			if r, _, _, _ := img.At(x, y).RGBA(); r < 0x8000 {
-				dark++
-			}
-		}
-	}
-	return float64(dark) / float64(b.Dx()*b.Dy())
 }
 
 func pixelsDiffer(a, b image.Image) int {
