@@ -73,7 +73,7 @@ var badBooks = []badBook{
 	{"chapter linked out", written("book.yaml", "title: 书\nchapters:\n  - a.md\n", "a.md", "->/etc/passwd"), nil, []string{"book.yaml:3: chapter a.md: a symbolic link out of the book's folder"}},
 	{"chapter out of the folder", written("book.yaml", "title: 书\nchapters:\n  - ../../etc/passwd\n"), nil, []string{`book.yaml:3: chapter "../../etc/passwd" must be a file inside the book's folder`}},
 	{"nested too deep", written("deep.md", frontMatter+strings.Repeat(">", 20000)+" 文\n"), nil, []string{"deep.md:5: block quotes and lists nested 20000 deep"}},
-	{"missing glyph, strict", checkedIn("missing-glyph.md"), []string{"--strict"}, []string{"missing-glyph.md:5: no bundled font has '\U00020000' (U+20000)"}},
+	{"missing glyph, strict", checkedIn("missing-glyph.md"), []string{"--strict"}, []string{"missing-glyph.md:5: no bundled font has '\U00030000' (U+30000)"}},
 	{"unknown style", checkedIn("missing-glyph.md"), []string{"--style", "a5book"}, []string{`unknown style "a5book": the styles are a4-handout, a5-book (did you mean "a5-book"?)`}},
 	{"missing book", checkedIn("none.md"), nil, []string{"testdata/bad/none.md: no such file"}},
 }

@@ -72,8 +72,8 @@ func TestFailedBuildKeepsOutputs(t *testing.T) {
 func TestMissingGlyphReported(t *testing.T) {
 	dir := t.TempDir()
 	book := filepath.Join(dir, "rare.md")
-	// U+20000 (CJK Extension B) is not in the bundled faces.
-	src := strings.Replace(goodBook, "正文第一段", "正文\U00020000第一段", 1)
+	// U+30000 (CJK Extension G) is in no bundled face.
+	src := strings.Replace(goodBook, "正文第一段", "正文\U00030000第一段", 1)
 	if err := os.WriteFile(book, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func TestMissingGlyphReported(t *testing.T) {
 	if err := Run(book, opt); err != nil {
 		t.Fatal(err)
 	}
-	want := book + ":8: warning: no bundled font has '\U00020000' (U+20000)"
+	want := book + ":8: warning: no bundled font has '\U00030000' (U+30000)"
 	if !strings.Contains(stderr.String(), want) {
 		t.Errorf("stderr = %q, want %q", stderr.String(), want)
 	}

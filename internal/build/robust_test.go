@@ -35,7 +35,7 @@ func TestPanicBecomesError(t *testing.T) {
 func TestStrictMissingGlyph(t *testing.T) {
 	dir := t.TempDir()
 	book := filepath.Join(dir, "rare.md")
-	src := strings.Replace(goodBook, "正文第一段", "正文\U00020000第一段😀", 1)
+	src := strings.Replace(goodBook, "正文第一段", "正文\U00030000第一段\U00031350", 1)
 	if err := os.WriteFile(book, []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -43,7 +43,7 @@ func TestStrictMissingGlyph(t *testing.T) {
 	opt := testOptions(filepath.Join(dir, "out"), &stdout, &stderr)
 	opt.Strict = true
 	err := Run(book, opt)
-	for _, want := range []string{book + ":8: no bundled font has '\U00020000' (U+20000)", book + ":8: no bundled font has '😀' (U+1F600)"} {
+	for _, want := range []string{book + ":8: no bundled font has '\U00030000' (U+30000)", book + ":8: no bundled font has '\U00031350' (U+31350)"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error %v, want %s", err, want)
 		}
