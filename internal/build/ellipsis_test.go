@@ -5,9 +5,9 @@ import (
 	"testing"
 )
 
-// TestEllipsisDots is reference T12 in print: …… is six dots, evenly
-// spaced across its two ems, centred on the em box. The PDF page is
-// rasterised at 600 dpi and the dots are found in the pixels.
+// TestEllipsisDots is case T12 of docs/typesetting.md in print: …… is six
+// dots, evenly spaced across its two ems, centred on the em box. The PDF page
+// is rasterised at 600 dpi and the dots are found in the pixels.
 func TestEllipsisDots(t *testing.T) {
 	res, _, _, pgm := rasterOneParagraph(t, "还要大……过去哪一个世纪料想到。")
 	// The ellipsis's cell on its line.

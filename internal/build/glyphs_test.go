@@ -10,10 +10,10 @@ import (
 	"github.com/paiban/paiban/internal/style"
 )
 
-// TestNoMissingGlyphs is reference T33 over the article and the showcase
-// book, in both print styles: every glyph laid out is one its face has
-// (no glyph 0, .notdef), no 〓 stands in for a missing character, and the
-// PDF's text has no U+FFFD.
+// TestNoMissingGlyphs is case T33 of docs/typesetting.md over the article and
+// the showcase book, in both print styles: every glyph laid out is one its
+// face has (no glyph 0, .notdef), no 〓 stands in for a missing character, and
+// the PDF's text has no U+FFFD.
 func TestNoMissingGlyphs(t *testing.T) {
 	books := map[string]string{
 		"article":  filepath.Join(root, "source", "xinzhi-shengchanli.md"),

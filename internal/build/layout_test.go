@@ -22,8 +22,8 @@ import (
 
 var update = flag.Bool("update", false, "rewrite golden files from the current output")
 
-// The marks no line may start or end with (reference §1.2, §1.3), stated
-// here independently of the engine's own tables.
+// The marks no line may start or end with (docs/typesetting.md §1.2, §1.3),
+// stated here independently of the engine's own tables.
 const (
 	noLineStart = "，。、；：？！）》”’〕］｝〉」』】〗·…%％‰℃"
 	noLineEnd   = "（《“‘〔［｛〈「『【〖￥$"
@@ -216,9 +216,10 @@ func TestPDFGlyphPositions(t *testing.T) {
 	}
 }
 
-// TestDashIsContinuous is reference T10/T29: —— is printed as one
-// unbroken stroke about two ems long, although the font's U+2014 is 0.89
-// em. The PDF page is rasterised at 600 dpi and the stroke's row scanned.
+// TestDashIsContinuous is cases T10 and T29 of docs/typesetting.md: —— is
+// printed as one unbroken stroke about two ems long, although the font's
+// U+2014 is 0.89 em. The PDF page is rasterised at 600 dpi and the stroke's
+// row scanned.
 func TestDashIsContinuous(t *testing.T) {
 	res, st, faces, pgm := rasterOneParagraph(t, "这是——破折号的测试。")
 	var dashes []layout.Glyph

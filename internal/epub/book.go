@@ -506,7 +506,7 @@ func (b *book) assignRunes() {
 		add(roleMono, c)
 	}
 	// Every Chinese face used also carries the full-width marks of the
-	// typesetting reference's §2, so a reader that changes or adds
+	// docs/typesetting.md §2.1, so a reader that changes or adds
 	// punctuation (quotes, say) still finds them in the book's face.
 	for _, role := range []int{roleSerif, roleSans, roleKai} {
 		if f := b.fonts[role]; f != nil && len(f.runes) > 0 {

@@ -599,7 +599,7 @@ func checkFonts(t *testing.T, files map[string][]byte, licenses map[string][]byt
 	}{
 		// Body text: Han and punctuation, not Latin letters; 总 is only
 		// in a heading.
-		// The marks of the reference's §2 are always there (“ is not in
+		// The marks of docs/typesetting.md §2.1 are always there (“ is not in
 		// the body text).
 		{"PaibanSerifSC-Regular.ttf", "Paiban Serif SC", "新质生产力（）。①②“”‘’《》——……", "总nG"},
 		// Headings, the title and strong.

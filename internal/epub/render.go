@@ -116,8 +116,8 @@ func (r *renderer) text(s string) {
 }
 
 // dropHanLatinSpaces removes the spaces an author typed between a Han
-// character and a Latin letter or digit: readers now add their own gap
-// there (text-autospace), and a space would double it (reference §6.2).
+// character and a Latin letter or digit: readers now add their own gap there
+// (text-autospace), and a space would double it (docs/typesetting.md §7.2).
 func dropHanLatinSpaces(s string) string {
 	if !strings.Contains(s, " ") {
 		return s

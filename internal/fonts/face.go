@@ -196,8 +196,8 @@ func (f *Face) tables() map[string][]byte {
 	return t
 }
 
-// Punctuation lists the full-width marks of the typesetting reference's
-// §2.1 whose widths the layout adjusts by their ink.
+// Punctuation lists the full-width marks of docs/typesetting.md §2.1 whose
+// widths the layout adjusts by their ink.
 const Punctuation = "，。、；：？！．“”‘’（）《》〈〉「」『』【】〔〕〖〗［］｛｝·—…～／"
 
 // LoadDir loads every font named in names (see Open), keyed by name.

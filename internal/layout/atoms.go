@@ -13,13 +13,14 @@ import (
 )
 
 // gapKind says what the space before an atom is, which decides how
-// justification may stretch or shrink it (reference §3.2, §3.3).
+// justification may stretch or shrink it (docs/typesetting.md §3.2, §3.3;
+// §4.1 for the Han–Latin gap).
 type gapKind uint8
 
 const (
 	gapNone      gapKind = iota
 	gapWordSpace         // a space typed between words
-	gapHanLatin          // the quarter em between Han and Latin (reference §4.1)
+	gapHanLatin          // the quarter em between Han and Latin
 	gapCode              // a space inside inline code: kept as typed
 )
 
@@ -130,7 +131,7 @@ func (b *atomBuilder) addRune(r, next rune, st runStyle) {
 	cls := classify(r)
 	useCJK := cls != clsLatin
 	// U+2019 between two Latin letters is an apostrophe, set from the
-	// Latin face (reference §4.5).
+	// Latin face (docs/typesetting.md §4.5).
 	if r == '’' && b.prevIsLatinLetter() && unicode.IsLetter(next) && !isCJK(next) {
 		cls, useCJK = clsLatin, false
 	}
@@ -180,7 +181,7 @@ func (b *atomBuilder) faceFor(r rune, want *fonts.Face) (*fonts.Face, fonts.Glyp
 
 // addNoteRef adds a footnote reference mark: a superscript circled number
 // (the digit is chosen per page during pagination), 0.65 of the size,
-// raised so its top stays inside the em box (reference §4.3, §5.5).
+// raised so its top stays inside the em box (docs/typesetting.md §4.3, §5.5).
 func (b *atomBuilder) addNoteRef(n *doc.Footnote, st runStyle) {
 	const scale = 0.65
 	face, m := b.faceFor('①', st.faces.cjk)
@@ -234,8 +235,8 @@ func (b *atomBuilder) push(a atom, st runStyle) {
 			a.gap = st.faces.latin.Advance(' ') * st.size
 		}
 		// Spaces typed between Han and Latin are replaced by the standard
-		// quarter-em gap, not added to it (reference §4.1). Code keeps
-		// its own spacing.
+		// quarter-em gap, not added to it (docs/typesetting.md §4.1). Code
+		// keeps its own spacing.
 		if hanLatinPair(prev, &a) && !inCode {
 			a.gapKind = gapHanLatin
 			a.gap = 0.25 * st.size
@@ -248,7 +249,7 @@ func (b *atomBuilder) push(a atom, st runStyle) {
 
 // hanLatinPair reports whether the quarter-em gap goes between a and b:
 // Han next to a Latin letter or digit, in either order, never next to CJK
-// punctuation (reference §4.1).
+// punctuation (docs/typesetting.md §4.1).
 func hanLatinPair(a, b *atom) bool {
 	alnum := func(x *atom) bool {
 		return x.cls == clsLatin && (unicode.IsLetter(x.r) || unicode.IsDigit(x.r))
@@ -276,7 +277,7 @@ func (b *atomBuilder) finish() []atom {
 // mergeRuns joins consecutive dashes (——, drawn continuous over 2 em) and
 // ellipses (……) into single atoms: neither may be split (GB 15834 §5.1.4,
 // §5.1.5), and each U+2014 gets a full 1-em cell although Noto gives it a
-// proportional advance (reference §2.1).
+// proportional advance (docs/typesetting.md §2.1).
 func mergeRuns(in []atom) []atom {
 	out := in[:0] // merged in place: out never overtakes in
 	for i := 0; i < len(in); i++ {
@@ -296,10 +297,10 @@ func mergeRuns(in []atom) []atom {
 	return out
 }
 
-// setBlanks computes how much blank the mark's cell has on its trimmable
-// side: half an em, but never more than the glyph's real blank less
-// 0.02 em, so that fonts with centred marks do not collide (reference §2.1,
-// like ctex's per-font ctexpunct.spa table).
+// setBlanks computes how much blank the mark's cell has on its trimmable side:
+// half an em, but never more than the glyph's real blank less 0.02 em, so that
+// fonts with centred marks do not collide (docs/typesetting.md §2.1, like
+// ctex's per-font ctexpunct.spa table).
 func setBlanks(a *atom) {
 	if a.cls == clsLatin || a.cls == clsHan || a.cls == clsNoteRef {
 		return
@@ -340,7 +341,7 @@ func setBlanks(a *atom) {
 }
 
 // compressAdjacent sets two adjacent marks in 1.5 em instead of 2 by
-// trimming the blank that lies between them (reference §2.3).
+// trimming the blank that lies between them (docs/typesetting.md §2.3).
 func compressAdjacent(atoms []atom) {
 	for i := 0; i+1 < len(atoms); i++ {
 		a, b := &atoms[i], &atoms[i+1]
@@ -375,7 +376,7 @@ func trimLeft(a *atom, t float64) {
 	a.blankL -= t
 }
 
-// Profile selects the line-breaking strictness (reference §1.1).
+// Profile selects the line-breaking strictness (docs/typesetting.md §1.1).
 type Profile uint8
 
 const (
@@ -387,8 +388,9 @@ const (
 )
 
 // markBreaks decides before which atoms a line may break: the break
-// opportunities of UAX #14 (from uniseg), tailored for Chinese text as the
-// reference's §1.5 requires, then the prohibitions (避头尾) of §1.2–§1.4.
+// opportunities of UAX #14 (from uniseg), tailored for Chinese text as
+// docs/typesetting.md §1.5 says, then the prohibitions (避头尾) of
+// §1.2–§1.4.
 func markBreaks(atoms []atom, profile Profile) {
 	uax := uaxBreaks(atoms, latinPairs(atoms))
 	prev := -1 // last atom that is not a note reference

@@ -58,7 +58,7 @@ type Page struct {
 
 // Line is one set line: its baseline, extent and the cell of every
 // character (the slot it occupies after punctuation and justification
-// adjustments, reference §0.1).
+// adjustments, docs/typesetting.md).
 type Line struct {
 	Y      float64
 	X0, X1 float64

@@ -6,8 +6,8 @@ import (
 )
 
 // class is what the line breaker and the punctuation rules need to know
-// about a character. The tables follow the project's typesetting reference
-// (§1.2, §1.3 and §2.1), which cites GB/T 15834-2011 §5 and W3C clreq.
+// about a character. The tables follow docs/typesetting.md §1.2, §1.3
+// and §2.1, after GB/T 15834-2011 §5 and W3C clreq.
 type class uint8
 
 const (
@@ -26,7 +26,8 @@ const (
 	clsNoteRef                 // a footnote reference mark
 )
 
-// cjkPunct classifies the full-width marks (GB 15834 §5.1; reference §2.1).
+// cjkPunct classifies the full-width marks (GB 15834 §5.1; docs/typesetting.md
+// §2.1).
 var cjkPunct = map[rune]class{
 	'“': clsOpen, '‘': clsOpen, '（': clsOpen, '〔': clsOpen, '［': clsOpen, '｛': clsOpen,
 	'〈': clsOpen, '《': clsOpen, '「': clsOpen, '『': clsOpen, '【': clsOpen, '〖': clsOpen,
@@ -40,11 +41,13 @@ var cjkPunct = map[rune]class{
 	'·': clsInterpunct, '・': clsInterpunct, '‧': clsInterpunct,
 	'—': clsDash, '⸺': clsDash, '⸻': clsDash,
 	'…': clsEllipsis, '⋯': clsEllipsis,
-	// Connectors and postfix signs: never at a line start (reference §1.2).
+	// Connectors and postfix signs: never at a line start (docs/typesetting.md
+	// §1.2).
 	'～': clsNoStart, '〜': clsNoStart, '％': clsNoStart, '‰': clsNoStart, '‱': clsNoStart,
 	'℃': clsNoStart, '℉': clsNoStart, '°': clsNoStart, '′': clsNoStart, '″': clsNoStart,
 	'／': clsNoStart, '–': clsNoStart,
-	// Prefix signs stay with their number (UAX #14 PR; reference §1.3).
+	// Prefix signs stay with their number (UAX #14 PR; docs/typesetting.md
+	// §1.3).
 	'￥': clsPrefix, '＄': clsPrefix, '￡': clsPrefix, '№': clsPrefix,
 }
 
@@ -81,7 +84,8 @@ func isCJK(r rune) bool {
 	return punct
 }
 
-// noStart reports whether a line may not begin with c (reference §1.2).
+// noStart reports whether a line may not begin with c (docs/typesetting.md
+// §1.2).
 func noStart(c class, r rune) bool {
 	switch c {
 	case clsClose, clsPause, clsStop, clsQEx, clsInterpunct, clsNoStart, clsNoteRef, clsEllipsis:
@@ -92,7 +96,7 @@ func noStart(c class, r rune) bool {
 	return false
 }
 
-// noEnd reports whether a line may not end with c (reference §1.3).
+// noEnd reports whether a line may not end with c (docs/typesetting.md §1.3).
 func noEnd(c class, r rune) bool {
 	switch c {
 	case clsOpen, clsPrefix:
@@ -103,14 +107,14 @@ func noEnd(c class, r rune) bool {
 	return r == '／'
 }
 
-// blankRight reports whether the mark's cell has a blank right half that
-// may be trimmed at a line end or next to another mark (reference §2.1).
+// blankRight reports whether the mark's cell has a blank right half that may
+// be trimmed at a line end or next to another mark (docs/typesetting.md §2.1).
 func blankRight(c class) bool {
 	return c == clsClose || c == clsPause || c == clsStop || c == clsQEx
 }
 
 // circled returns the footnote mark for the n-th note of a page: ①…㊿,
-// then [51] … (reference §5.5).
+// then [51] … (docs/typesetting.md §5.5).
 func circled(n int) string {
 	switch {
 	case n >= 1 && n <= 20:

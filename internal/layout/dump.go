@@ -8,8 +8,8 @@ import (
 	"strings"
 )
 
-// DumpGlyph is one character in the layout dump, in the reference's §7.1
-// format: positions in points from the page's top-left corner.
+// DumpGlyph is one character in the layout dump (README, --dump-layout):
+// positions in points from the page's top-left corner.
 type DumpGlyph struct {
 	Char      string  `json:"ch"`
 	Font      string  `json:"font"`

@@ -48,7 +48,7 @@ type Result struct {
 }
 
 // Em-box metrics of the CJK faces: the ideographic em box runs from
-// -0.12 em to 0.88 em around the alphabetic baseline (reference §0.1, §4.3).
+// -0.12 em to 0.88 em around the alphabetic baseline (docs/typesetting.md §4.3).
 const (
 	emAscent  = 0.88
 	emDescent = 0.12
@@ -240,9 +240,10 @@ func (e *engine) leftFor(idx int) float64 {
 	return margin*style.PointsPerMM + (avail-e.measure)/2
 }
 
-// row is a horizontal band of the page, a whole number of grid lines tall
-// so that body text stays on one baseline grid (reference §5.2). Positions
-// inside a row are relative to its top-left corner (the measure's left).
+// row is a horizontal band of the page, a whole number of grid lines tall so
+// that body text stays on one baseline grid (docs/typesetting.md §5.2).
+// Positions inside a row are relative to its top-left corner (the measure's
+// left).
 type row struct {
 	slots  int
 	glyphs []Glyph
@@ -333,7 +334,7 @@ func (e *engine) addInlines(b *atomBuilder, inlines []doc.Inline, st runStyle) {
 				inner.faces = e.strong
 			} else {
 				// Han is never slanted: emphasis dots under Han, italic
-				// only for Latin (clreq §3.1.8; reference §5.4).
+				// only for Latin (clreq §3.1.8; docs/typesetting.md §5.4).
 				inner.dots = true
 				inner.faces.latin = e.emLatin
 			}
@@ -362,7 +363,7 @@ func (e *engine) addInlines(b *atomBuilder, inlines []doc.Inline, st runStyle) {
 
 // Sizes and shifts of spans, in ems of the text around them: sub- and
 // superscripts at 0.65 like the note marks, raised or lowered by a
-// third of that size (reference §4.3).
+// third of that size (docs/typesetting.md §4.3).
 const (
 	scriptScale = 0.65
 	superRise   = 0.33
@@ -628,7 +629,7 @@ func decorate(r *row, atoms []atom, ln line, x0, y float64) {
 // drawRun draws a dash or ellipsis run one glyph per 1-em cell. A dash run
 // also gets a rule across its cells at the glyph's stroke height, so that
 // —— reads as one continuous 2-em stroke although the font's U+2014 is
-// only 0.89 em wide (reference §2.1, T10/T29).
+// only 0.89 em wide (docs/typesetting.md §2.1, T10, T29).
 func (e *engine) drawRun(r *row, a atom, x, y float64) {
 	m := a.face.Metrics(a.r)
 	n := 0
@@ -639,7 +640,7 @@ func (e *engine) drawRun(r *row, a atom, x, y float64) {
 	}
 	if a.dash && m.InkY1 > m.InkY0 {
 		// The stroke runs from 0.04 to n-0.04 em of the cells, the
-		// reference's drawn dash (§2.1), at the glyph's own height.
+		// dash of docs/typesetting.md §2.1, at the glyph's own height.
 		x0, x1 := x+0.04*a.size, x+(float64(n)-0.04)*a.size
 		r.rules = append(r.rules, Rule{X: x0, Y: y - m.InkY1*a.size, W: x1 - x0, H: (m.InkY1 - m.InkY0) * a.size})
 	}
@@ -712,7 +713,7 @@ func (e *engine) set(j *paraJob, scratch *workerScratch) {
 		j.rows = append(j.rows, r)
 	}
 	// No lone first line at a page foot, no lone last line at a page top
-	// (clreq §3.4.4 item 2; reference §5.6).
+	// (clreq §3.4.4 item 2; docs/typesetting.md §5.6).
 	if n := len(sp.lines); n >= 2 {
 		j.rows[0].noBreakAfter = true
 		j.rows[n-2].noBreakAfter = true
@@ -810,7 +811,8 @@ func (e *engine) addSpace(slots int) {
 }
 
 // addHeading sets a heading in the sans face, centred at the top level and
-// flush left below it, kept with the two lines that follow (reference §5.3).
+// flush left below it, kept with the two lines that follow
+// (docs/typesetting.md §5.3).
 func (e *engine) addHeading(h *doc.Heading) {
 	if h.Minor() {
 		e.addMinorHeading(h)
@@ -941,7 +943,7 @@ func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent, indent flo
 		case *doc.BlockQuote:
 			e.pos = n.Pos
 			// Quotations in 楷体, indented two ems (clreq §2.2.3;
-			// reference §5.4).
+			// docs/typesetting.md §5.4).
 			e.addBlocks(n.Blocks, e.kai, e.nested(leftIndent), indent)
 		case *doc.List:
 			e.pos = n.Pos
@@ -1090,7 +1092,7 @@ func (e *engine) addTitleBlock(d *doc.Document) {
 
 // insertTOC inserts a table of contents at row index at: one entry per
 // heading, with dot leaders and the page number filled in after
-// pagination (reference: the end-to-end issue's PDF edition).
+// pagination.
 // It returns the number of rows inserted.
 func (e *engine) insertTOC(at int) int {
 	if len(e.headings) == 0 {

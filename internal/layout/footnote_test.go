@@ -5,9 +5,9 @@ import (
 	"testing"
 )
 
-// TestFootnoteConventions is reference T27 (§5.5): on every page, the
-// marks in the text are ①②… afresh, raised and at most 0.7 em; a rule
-// 1/4–1/3 of the measure, flush left, sits above the first note; the
+// TestFootnoteConventions is case T27 of docs/typesetting.md (§5.5): on every
+// page, the marks in the text are ①②… afresh, raised and at most 0.7 em; a
+// rule 1/4–1/3 of the measure, flush left, sits above the first note; the
 // notes, in 0.75–0.9 of the body size, are those of the page's marks.
 func TestFootnoteConventions(t *testing.T) {
 	st, faces := testStyle(t)

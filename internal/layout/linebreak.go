@@ -54,7 +54,7 @@ type line struct {
 // squeezing punctuation (push-in, 挤进) is cheaper than spreading
 // characters (push-out, 推出) as clreq §3.5.2 asks, and a last line
 // holding a single Han character (孤字, clreq §3.4.4) costs a lot.
-// Justification then distributes each line's slack (reference §3).
+// Justification then distributes each line's slack (docs/typesetting.md §3).
 func breakLines(p paragraph) []line {
 	n := len(p.atoms)
 	if n == 0 {
@@ -307,7 +307,7 @@ func atomShrink(a *atom, _ float64) float64 {
 }
 
 // gapShrink is how much the space before an atom may shrink: word spaces
-// to 0.25 em, Han–Latin gaps to 0.125 em (reference §3.3).
+// to 0.25 em, Han–Latin gaps to 0.125 em (docs/typesetting.md §3.3).
 func gapShrink(a *atom, em float64) float64 {
 	switch a.gapKind {
 	case gapWordSpace:
@@ -320,7 +320,7 @@ func gapShrink(a *atom, em float64) float64 {
 
 // natural is the line's natural width. Its ends lose their blank halves:
 // an opening mark that starts a line its left one, a mark that ends a
-// line its right one (reference §2.4).
+// line its right one (docs/typesetting.md §2.4).
 func natural(sums *prefix, s, e int) float64 {
 	return sums.w[e] - sums.w[s] + sums.gap[e] - sums.gap[s+1] - (sums.trimL[s] + sums.trimR[e])
 }
@@ -343,7 +343,7 @@ func canEnd(sums *prefix, e int) bool { return sums.ends[e]&endAllowed != 0 }
 
 // emergencyBreak handles a unit wider than the measure (a long URL or
 // word): break it between characters where it overflows, so no glyph
-// crosses the right edge (reference §3.6, last resort).
+// crosses the right edge (docs/typesetting.md §1.6, last point).
 func emergencyBreak(p *paragraph, sums *prefix, s int, avail float64) int {
 	for e := s + 1; e < len(p.atoms); e++ {
 		if sums.w[e+1]-sums.w[s] > avail+eps {
@@ -360,7 +360,8 @@ func countsAsChar(a *atom) bool {
 }
 
 // setLine positions the atoms of [s, e): edge trims, then squeezing or
-// stretching to the measure when justify is set (reference §3.2, §3.3).
+// stretching to the measure when justify is set (docs/typesetting.md §3.2,
+// §3.3).
 func setLine(p paragraph, s, e int, avail float64, justify bool) line {
 	n := e - s
 	buf := make([]float64, 4*n) // one allocation for the line's four arrays
@@ -490,7 +491,7 @@ func stretch(p paragraph, s int, gaps []float64, amount float64) {
 
 // stretchSlot reports whether justification may add space before atom i:
 // where a line may break, except inside a Latin run such as a URL, which
-// is never letter-spaced (reference §3.6), and inside inline code.
+// is never letter-spaced (docs/typesetting.md §3.4), and inside inline code.
 func stretchSlot(atoms []atom, i int) bool {
 	a, b := atoms[i-1], atoms[i]
 	return b.breakBefore && !(a.cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone) && !(a.code && b.code)

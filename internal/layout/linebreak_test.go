@@ -37,7 +37,7 @@ func testFaces(t testing.TB) (*fonts.Face, *fonts.Face) {
 
 // setCase sets text at 10 pt (1 em = 10 pt) in a measure of measureEm ems
 // and returns, per line, "char@start/width" cells in em, the format of the
-// typesetting reference's §7.2 cases. Widths of 1 are left out.
+// cases of docs/typesetting.md §8. Widths of 1 are left out.
 func setCase(t *testing.T, text string, measureEm, indentEm float64) [][]string {
 	t.Helper()
 	serif, latin := testFaces(t)
@@ -104,8 +104,8 @@ func cat(parts ...[]string) []string {
 	return out
 }
 
-// TestReferenceCases runs the exact-position cases of the typesetting
-// reference (§7.2) whose expected values are given there.
+// TestReferenceCases runs the exact-position cases of docs/typesetting.md
+// §8; the expected cells were worked out by hand from its rules.
 func TestReferenceCases(t *testing.T) {
 	cases := []struct {
 		id      string
@@ -184,9 +184,9 @@ func TestReferenceCases(t *testing.T) {
 	}
 }
 
-// syntheticFace is the reference's test face (§7.1): every Han character
+// syntheticFace is the test face of docs/typesetting.md §8: every Han character
 // 1 em, marks 1 em with the ink extents measured from Noto Serif CJK SC
-// (reference §2.1), the dash proportional at 0.89 em.
+// (docs/typesetting.md §2.1), the dash proportional at 0.89 em.
 func syntheticFace() *fonts.Face {
 	ink := map[rune][2]float64{
 		'，': {.08, .23}, '。': {.04, .32}, '、': {.04, .29}, '：': {.17, .29}, '；': {.17, .29},
@@ -208,10 +208,10 @@ func syntheticFace() *fonts.Face {
 	})
 }
 
-// TestNoForbiddenLineEdges sweeps measures over text full of marks and
-// checks the properties of reference T32: no line starts with a NO_START
-// mark or ends with a NO_END mark, and every line but the last is flush
-// with the measure.
+// TestNoForbiddenLineEdges sweeps measures over text full of marks and checks
+// the properties of case T32 of docs/typesetting.md: no line starts with a
+// NO_START mark or ends with a NO_END mark, and every line but the last is
+// flush with the measure.
 func TestNoForbiddenLineEdges(t *testing.T) {
 	serif, latin := testFaces(t)
 	text := "他说：“你好。”然后走了。（甲）、（乙）读《论语》，很好！真的吗？！这是——破折号——测试；省略……省略号。" +
@@ -222,7 +222,7 @@ func TestNoForbiddenLineEdges(t *testing.T) {
 		checkLineEdges(t, m, atoms, lines)
 		for i, ln := range lines {
 			// A line without any break opportunity inside cannot be
-			// stretched and is set ragged (reference §3.2, last paragraph).
+			// stretched and is set ragged (docs/typesetting.md §3.2).
 			slots := 0
 			for k := ln.start + 1; k < ln.end; k++ {
 				if atoms[k].breakBefore {
@@ -236,8 +236,8 @@ func TestNoForbiddenLineEdges(t *testing.T) {
 	}
 }
 
-// TestHanLatinGap checks reference T16/T17: a quarter em between Han and
-// Latin, author-typed spaces replaced rather than added.
+// TestHanLatinGap checks cases T16 and T17 of docs/typesetting.md: a quarter
+// em between Han and Latin, author-typed spaces replaced rather than added.
 func TestHanLatinGap(t *testing.T) {
 	_, latin := testFaces(t)
 	w := (latin.Advance('G') + latin.Advance('o')) * 10
@@ -325,9 +325,9 @@ func TestMoreReferenceCases(t *testing.T) {
 	}
 }
 
-// TestInkSafeCompression is reference T28: with a face whose brackets are
-// centred (WenQuanYi Micro Hei's measurements), compression stops 0.02 em
-// short of the ink.
+// TestInkSafeCompression is case T28 of docs/typesetting.md: with a face whose
+// brackets are centred (WenQuanYi Micro Hei's measurements), compression stops
+// 0.02 em short of the ink.
 func TestInkSafeCompression(t *testing.T) {
 	_, latin := testFaces(t)
 	ink := map[rune][2]float64{'（': {.3828, .7344}, '）': {.2656, .6172}, '、': {.02, .29}}
@@ -345,8 +345,9 @@ func TestInkSafeCompression(t *testing.T) {
 	}
 }
 
-// TestURLBreaks is reference T23: a URL breaks only after / . - _ ? & = #
-// or ://, keeps its natural spacing, and nothing crosses the measure.
+// TestURLBreaks is case T23 of docs/typesetting.md: a URL breaks only after /
+// . - _ ? & = # or ://, keeps its natural spacing, and nothing crosses the
+// measure.
 func TestURLBreaks(t *testing.T) {
 	serif, latin := testFaces(t)
 	text := "请访问https://example.com/docs/install/linux.html查看说明。"
@@ -377,8 +378,8 @@ func TestURLBreaks(t *testing.T) {
 	}
 }
 
-// TestWordSpacesStretchFirst is reference T22: Latin words stay whole and
-// word spaces take the stretch before the CJK slots do.
+// TestWordSpacesStretchFirst is case T22 of docs/typesetting.md: Latin words
+// stay whole and word spaces take the stretch before the CJK slots do.
 func TestWordSpacesStretchFirst(t *testing.T) {
 	serif, latin := testFaces(t)
 	text := "我们用Hello World和Rust写了一个小工具，效果不错。"
@@ -424,10 +425,10 @@ func TestWordSpacesStretchFirst(t *testing.T) {
 	}
 }
 
-// TestArticleProperties is reference T32 (and the 孤字 rule) over the
-// article's text at every measure from 8 to 40 em: no line starts with a
-// NO_START mark or ends with a NO_END mark, every line but a paragraph's
-// last is flush, and no last line holds a single Han character.
+// TestArticleProperties is case T32 of docs/typesetting.md (and the 孤字 rule)
+// over the article's text at every measure from 8 to 40 em: no line starts
+// with a NO_START mark or ends with a NO_END mark, every line but a
+// paragraph's last is flush, and no last line holds a single Han character.
 func TestArticleProperties(t *testing.T) {
 	serif, latin := testFaces(t)
 	data, err := os.ReadFile("../../testdata/seed/qiushi-2024-09.txt")
@@ -478,10 +479,10 @@ func indentOf(line int) float64 {
 	return 0
 }
 
-// TestMixedTextFontsAndQuotes covers reference T24 and T25: Han, Latin
-// and digits share one baseline, each from its own face; Chinese quotes
-// are full-width from the CJK face, an apostrophe inside a Latin word is
-// Latin.
+// TestMixedTextFontsAndQuotes covers cases T24 and T25 of docs/typesetting.md:
+// Han, Latin and digits share one baseline, each from its own face; Chinese
+// quotes are full-width from the CJK face, an apostrophe inside a Latin word
+// is Latin.
 func TestMixedTextFontsAndQuotes(t *testing.T) {
 	serif, latin := testFaces(t)
 	atoms, lines, _ := setWith("中文English中文123中文他说“好”。It’s fine.", 40, 0, ProfileGB, serif, latin)
@@ -512,9 +513,9 @@ func TestMixedTextFontsAndQuotes(t *testing.T) {
 	}
 }
 
-// TestDenseDocumentAllMeasures is reference T32 over a paragraph of our
-// own, dense with marks, Latin, numbers and a URL, at every measure from 8
-// to 40 em.
+// TestDenseDocumentAllMeasures is case T32 of docs/typesetting.md over a
+// paragraph of our own, dense with marks, Latin, numbers and a URL, at every
+// measure from 8 to 40 em.
 func TestDenseDocumentAllMeasures(t *testing.T) {
 	serif, latin := testFaces(t)
 	text := "《新华字典》（第12版）收字约13000个；“字”“词”之辨——古已有之……他问：“真的吗？！”答曰：“然。”" +
@@ -532,7 +533,7 @@ func TestDenseDocumentAllMeasures(t *testing.T) {
 }
 
 // checkLineEdges reports lines that start with a NO_START mark or end
-// with a NO_END mark (reference §1.2, §1.3).
+// with a NO_END mark (docs/typesetting.md §1.2, §1.3).
 func checkLineEdges(t *testing.T, measure int, atoms []atom, lines []line) {
 	t.Helper()
 	for i, ln := range lines {

@@ -27,7 +27,7 @@ type tocPlacement struct {
 
 // noteChunk is the part of a footnote set on one page: lines [from, to)
 // of its text. A note too long for the page of its mark continues under
-// the rule of the next page (JLReq §4.2.5; reference §5.5).
+// the rule of the next page (JLReq §4.2.5; docs/typesetting.md §5.5).
 type noteChunk struct {
 	note     *doc.Footnote
 	from, to int
@@ -224,7 +224,7 @@ func appendNew(notes, more []*doc.Footnote) []*doc.Footnote {
 }
 
 // noteNumberWidth is the hanging indent of a footnote: its number and a
-// half-em gap (reference §5.5).
+// half-em gap (docs/typesetting.md §5.5).
 func (e *engine) noteNumberWidth() float64 { return 1.5 * e.noteSize }
 
 // note returns the footnote's text set in the note size (cached).
@@ -251,7 +251,7 @@ func (e *engine) note(n *doc.Footnote) *setPara {
 
 // finishPage places rows on page number idx (0-based), numbers the
 // footnote marks ①②③ afresh on the page and sets the notes at its foot
-// (reference §5.5), and adds the running head and folio.
+// (docs/typesetting.md §5.5), and adds the running head and folio.
 // front says the page belongs to the front matter (title, contents).
 // The page's drawing is copied onto it later (see pageFill); everything
 // else about the page is decided here, in page order.
@@ -469,7 +469,7 @@ func (e *engine) placeNotes(f *pageFill, chunks []noteChunk, number map[*doc.Foo
 }
 
 // runningHead adds the book title above the type area (not on the first
-// page) and the folio centred below it (reference §5.7).
+// page) and the folio centred below it (docs/typesetting.md §5.7).
 func (e *engine) runningHead(f *pageFill, idx int, front, opensChapter bool) {
 	p := f.page
 	size := e.st.HeaderSize
