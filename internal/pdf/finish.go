@@ -498,12 +498,10 @@ func plainStream(body []byte) ([]byte, bool) {
 
 // The zlib levels streams are compressed at (klauspost/compress). Font
 // programs are most of a short book's file and of its PDF's work: level 2,
-// the EPUB's level, makes the article's PDF 4% larger than level 5 (222 KB
-// against 214 KB; Typst's is 238 KB) and its build 3 ms (6%) faster, in
+// the EPUB's level, costs a few per cent of size for a faster build, in
 // part because the two editions then share compressors. Page contents are
-// most of a long book's work and compress well at any level: at level 1
-// rather than 5 the 1,000,000-character book's PDF is 3% larger and the
-// pages take about half the time.
+// most of a long book's work and compress well at any level: level 1
+// takes about half the time of level 5 (docs/performance.md).
 const (
 	fontLevel = 2
 	pageLevel = 1
