@@ -91,6 +91,11 @@ func ParseFace(data []byte, sel string) (*Face, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, off := range append([]int{0}, offs...) {
+		if t, err := tableDirectoryAt(data, off); err == nil && t["CFF2"] != nil && t["CFF "] == nil {
+			return nil, errors.New("CFF2 outlines (a variable OpenType font) are not supported: use a static instance of the font")
+		}
+	}
 	var members []*sfnt.Font
 	if offs == nil {
 		if sel != "" && sel != "0" {
@@ -171,9 +176,6 @@ func (f *Face) checkTables() error {
 	t, err := tableDirectoryAt(f.Data, f.dirOffset)
 	if err != nil {
 		return err
-	}
-	if _, ok := t["CFF2"]; ok && f.IsCFF() {
-		return errors.New("CFF2 outlines (a variable OpenType font) are not supported: use a static instance of the font")
 	}
 	if _, err := readTablesAt(f.Data, f.dirOffset); err != nil {
 		return err

@@ -33,11 +33,11 @@ func Open(dir, entry string) (*Face, error) {
 	if _, err := os.Stat(path); err == nil {
 		return LoadFace(path, sel)
 	} else if filepath.IsAbs(file) || looksLikeFile(file) {
-		return nil, fmt.Errorf("font %s: %w", entry, err)
+		return nil, err // it names the file
 	}
 	path, sel, err := FindSystemFont(entry)
 	if err != nil {
-		return nil, fmt.Errorf("font %q is neither a file in %s nor %w", entry, dir, err)
+		return nil, fmt.Errorf("neither a file in %s nor %w", dir, err)
 	}
 	return LoadFace(path, sel)
 }

@@ -1,6 +1,7 @@
 package fonts
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,6 +83,11 @@ func TestParseRefuses(t *testing.T) {
 		"woff":       {func(b []byte) []byte { copy(b, "wOFF"); return b }, "WOFF"},
 		"restricted": {func(b []byte) []byte { b[os2+8], b[os2+9] = 0, 2; return b }, "does not allow embedding"},
 		"bitmaps":    {func(b []byte) []byte { b[os2+8], b[os2+9] = 2, 0; return b }, "does not allow embedding"},
+		"CFF2": {func(b []byte) []byte {
+			copy(b, "OTTO")
+			copy(b[bytes.Index(b[:300], []byte("glyf")):], "CFF2")
+			return b
+		}, "CFF2 outlines (a variable OpenType font) are not supported"},
 	} {
 		_, err := Parse(tc.corrupt(append([]byte(nil), good...)))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {

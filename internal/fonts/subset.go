@@ -26,7 +26,9 @@ type SubsetOptions struct {
 	FamilyName string
 }
 
-// Subset returns a font holding .notdef plus the glyphs of runes
+// Subset returns a font with the face's kind of outlines (TrueType, or
+// OpenType CFF written CID-keyed and without subroutines, see cff.go)
+// holding .notdef plus the glyphs of runes
 // (characters the face lacks are skipped), glyphs renumbered densely.
 //
 // New glyph ids are .notdef, then the characters' glyphs in the order of
@@ -89,6 +91,10 @@ func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, []cmapEntry, erro
 	if err != nil {
 		return nil, nil, err
 	}
+	// Glyphs reached only through layout tables (GSUB's vert or halt
+	// forms, say) would be appended to ids here, after the characters'
+	// glyphs, so that NumberGlyphs stays true; GSUB, GPOS and GDEF would
+	// then be rewritten through newID.
 	numGlyphs := int(u16(src["maxp"][4:]))
 	newID := make([]uint16, numGlyphs)
 	for i, g := range ids {
