@@ -12,6 +12,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"unicode"
+	"unicode/utf16"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
@@ -96,34 +97,30 @@ func ParseFace(data []byte, sel string) (*Face, error) {
 			return nil, errors.New("CFF2 outlines (a variable OpenType font) are not supported: use a static instance of the font")
 		}
 	}
-	var members []*sfnt.Font
+	var sf *sfnt.Font
+	i := 0
 	if offs == nil {
 		if sel != "" && sel != "0" {
 			return nil, fmt.Errorf("face %q asked of a font that is not a collection", sel)
 		}
-		sf, err := sfnt.Parse(data)
-		if err != nil {
+		if sf, err = sfnt.Parse(data); err != nil {
 			return nil, fmt.Errorf("parsing font: %w", err)
 		}
-		offs, members = []int{0}, []*sfnt.Font{sf}
+		offs = []int{0}
 	} else {
+		// Only the face chosen is parsed: parsing each of a CJK
+		// collection's faces took a tenth of a second.
+		if i, err = chooseFace(data, offs, sel); err != nil {
+			return nil, err
+		}
 		c, err := sfnt.ParseCollection(data)
 		if err != nil {
 			return nil, fmt.Errorf("parsing font collection: %w", err)
 		}
-		for i := range c.NumFonts() {
-			sf, err := c.Font(i)
-			if err != nil {
-				return nil, fmt.Errorf("parsing face %d of the collection: %w", i, err)
-			}
-			members = append(members, sf)
+		if sf, err = c.Font(i); err != nil {
+			return nil, fmt.Errorf("parsing face %d of the collection: %w", i, err)
 		}
 	}
-	i, err := chooseFace(members, sel)
-	if err != nil {
-		return nil, err
-	}
-	sf := members[i]
 	f := &Face{Data: data, Index: i, dirOffset: offs[i], sf: sf, upem: fixed.Int26_6(sf.UnitsPerEm())}
 	if err := f.checkTables(); err != nil {
 		return nil, err
@@ -145,29 +142,57 @@ func ParseFace(data []byte, sel string) (*Face, error) {
 	return f, nil
 }
 
-// chooseFace returns the index of the face sel names among members.
-func chooseFace(members []*sfnt.Font, sel string) (int, error) {
+// chooseFace returns the index of the collection member sel names, by
+// number or by family, full or PostScript name, read from the members'
+// name tables.
+func chooseFace(data []byte, offs []int, sel string) (int, error) {
 	if sel == "" {
 		return 0, nil
 	}
 	if n, err := strconv.Atoi(sel); err == nil {
-		if n < 0 || n >= len(members) {
-			return 0, fmt.Errorf("the collection has faces 0 to %d, not %d", len(members)-1, n)
+		if n < 0 || n >= len(offs) {
+			return 0, fmt.Errorf("the collection has faces 0 to %d, not %d", len(offs)-1, n)
 		}
 		return n, nil
 	}
-	var buf sfnt.Buffer
 	var names []string
-	for i, sf := range members {
-		for _, id := range []sfnt.NameID{sfnt.NameIDFamily, sfnt.NameIDTypographicFamily, sfnt.NameIDFull, sfnt.NameIDPostScript} {
-			if n, _ := sf.Name(&buf, id); strings.EqualFold(n, sel) {
+	for i, off := range offs {
+		ns := faceNamesAt(data, off)
+		for _, id := range []uint16{nameIDFamily, nameIDTypoFamily, nameIDFull, nameIDPostScript} {
+			if strings.EqualFold(ns[id], sel) {
 				return i, nil
 			}
 		}
-		n, _ := sf.Name(&buf, sfnt.NameIDFull)
-		names = append(names, fmt.Sprintf("%d %s", i, n))
+		names = append(names, fmt.Sprintf("%d %s", i, ns[nameIDFull]))
 	}
 	return 0, fmt.Errorf("the collection has no face named %q; its faces are %s", sel, strings.Join(names, ", "))
+}
+
+// faceNamesAt reads the names of the font whose table directory is at
+// off, by name ID, preferring Unicode records to Macintosh ones.
+func faceNamesAt(data []byte, off int) map[uint16]string {
+	out := map[uint16]string{}
+	t, err := tableDirectoryAt(data, off)
+	if err != nil || len(t["name"]) < 6 {
+		return out
+	}
+	recs, err := parseName(t["name"])
+	if err != nil {
+		return out
+	}
+	for _, r := range recs {
+		switch {
+		case r.platform == 0 || r.platform == 3 && (r.encoding == 1 || r.encoding == 10):
+			u := make([]uint16, len(r.value)/2)
+			for k := range u {
+				u[k] = u16(r.value[2*k:])
+			}
+			out[r.id] = string(utf16.Decode(u))
+		case r.platform == 1 && r.encoding == 0 && out[r.id] == "":
+			out[r.id] = string(r.value) // ASCII in the names that matter
+		}
+	}
+	return out
 }
 
 // checkTables refuses what cannot be embedded: outlines other than glyf

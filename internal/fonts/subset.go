@@ -587,6 +587,7 @@ const (
 	nameIDUniqueID   = 3
 	nameIDFull       = 4
 	nameIDPostScript = 6
+	nameIDTypoFamily = 16
 )
 
 // dropOnRename are name IDs that would still carry the old name after
