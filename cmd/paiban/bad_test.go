@@ -60,7 +60,7 @@ var badBooks = []badBook{
 	{"front matter only, strict", checkedIn("empty-body.md"), []string{"--strict"}, []string{"empty-body.md:3: empty body"}},
 	{"invalid UTF-8", checkedIn("invalid-utf8.md"), nil, []string{"invalid-utf8.md:5:3: invalid UTF-8 (byte 0xff)"}},
 	{"binary file", written("image.md", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00"), nil, []string{"image.md:1:1: invalid UTF-8 (byte 0x89)"}},
-	{"raw HTML", checkedIn("raw-html.md"), nil, []string{"raw-html.md:5: raw HTML is not supported yet", "raw-html.md:7: raw HTML is not supported yet"}},
+	{"raw HTML, strict", checkedIn("raw-html.md"), []string{"--strict"}, []string{"raw-html.md:5: HTML element <script> is dropped with its content (an error with --strict)"}},
 	{"script links, strict", checkedIn("script-links.md"), []string{"--strict"}, []string{
 		`script-links.md:6: link to "javascript:alert(1)": javascript: links are not allowed (use http, https or mailto); the text is kept without the link (an error with --strict)`,
 		`script-links.md:7: link to "data:text/html,x": data: links are not allowed`}},

@@ -152,7 +152,7 @@ func (c *converter) blocks(parent ast.Node) []doc.Block {
 		case *ast.LinkReferenceDefinition:
 			// goldmark has resolved the references to it.
 		case *ast.HTMLBlock:
-			c.unsupported(n, "raw HTML")
+			out = append(out, c.htmlBlock(n)...)
 		case *east.Table:
 			t := c.table(n)
 			if p, ok := n.NextSibling().(*ast.Paragraph); ok && isCaption(p, c.src) {
@@ -364,61 +364,73 @@ func tidy(xs []doc.Inline) []doc.Inline {
 }
 
 // inlines converts the inline children of parent; soft line breaks are
-// left as softBreak for inlineContent.
+// left as softBreak for inlineContent. Inline HTML elements gather what
+// comes between their tags.
 func (c *converter) inlines(parent ast.Node) []doc.Inline {
 	var out []doc.Inline
+	h := &htmlInlines{c: c}
 	for n := parent.FirstChild(); n != nil; n = n.NextSibling() {
-		switch n := n.(type) {
-		case *ast.Text:
-			v := n.Segment.Value(c.src)
-			if n.IsRaw() {
-				out = append(out, doc.Text(v))
-			} else {
-				out = append(out, doc.Text(literal(v)))
-			}
-			if n.HardLineBreak() {
-				out = append(out, doc.LineBreak{})
-			} else if n.SoftLineBreak() {
-				out = append(out, softBreak)
-			}
-		case *ast.CodeSpan:
-			out = append(out, doc.Code(c.codeSpan(n)))
-		case *ast.Emphasis:
-			out = append(out, &doc.Emphasis{Strong: n.Level >= 2, Content: c.inlines(n)})
-		case *ast.Link:
-			l := &doc.Link{URL: literal(n.Destination), Content: c.inlines(n)}
-			c.book.links = append(c.book.links, linkUse{url: l.URL, title: literal(n.Title), line: c.line(n), errs: c.errs, link: l})
-			out = append(out, l)
-		case *ast.AutoLink:
-			dest := string(n.URL(c.src))
-			if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(dest), "mailto:") {
-				dest = "mailto:" + dest
-			}
-			l := &doc.Link{URL: dest, Content: []doc.Inline{doc.Text(n.Label(c.src))}}
-			c.book.links = append(c.book.links, linkUse{url: dest, line: c.line(n), errs: c.errs, link: l})
-			out = append(out, l)
-		case *east.FootnoteLink:
-			if c.byIndex[n.Index] == nil {
-				off := offset(n)
-				c.errs.addAt(c.lines.line(off), c.lines.column(c.src, off),
-					"footnote [^%s]: its definition was lost (a definition that starts with another, as in \"[^a]: [^b]: …\", cannot be read): give each definition a line of its own",
-					c.lostLabel(n.Index))
-				continue
-			}
-			out = append(out, &doc.FootnoteRef{Note: c.note(n)})
-		case *rubyNode:
-			out = append(out, &doc.Ruby{Base: n.Base, Annotation: n.Annotation})
-		case *ast.Image:
-			out = append(out, c.inlineImage(n)...)
-		case *ast.RawHTML:
-			c.unsupported(n, "raw HTML")
-		case *east.Strikethrough:
-			out = append(out, &doc.Span{Kind: doc.Strike, Content: c.inlines(n)})
-		case *east.TaskCheckBox:
-			out = append(out, doc.TaskBox{Checked: n.IsChecked})
-		default:
-			c.unsupported(n, n.Kind().String())
+		if raw, ok := n.(*ast.RawHTML); ok {
+			h.tag(&out, raw, c.src)
+			continue
 		}
+		h.add(&out, c.inline(n)...)
+	}
+	h.finish(&out, c.line(parent))
+	return out
+}
+
+// inline converts one inline node.
+func (c *converter) inline(n ast.Node) []doc.Inline {
+	var out []doc.Inline
+	switch n := n.(type) {
+	case *ast.Text:
+		v := n.Segment.Value(c.src)
+		if n.IsRaw() {
+			out = append(out, doc.Text(v))
+		} else {
+			out = append(out, doc.Text(literal(v)))
+		}
+		if n.HardLineBreak() {
+			out = append(out, doc.LineBreak{})
+		} else if n.SoftLineBreak() {
+			out = append(out, softBreak)
+		}
+	case *ast.CodeSpan:
+		out = append(out, doc.Code(c.codeSpan(n)))
+	case *ast.Emphasis:
+		out = append(out, &doc.Emphasis{Strong: n.Level >= 2, Content: c.inlines(n)})
+	case *ast.Link:
+		l := &doc.Link{URL: literal(n.Destination), Content: c.inlines(n)}
+		c.book.links = append(c.book.links, linkUse{url: l.URL, title: literal(n.Title), line: c.line(n), errs: c.errs, link: l})
+		out = append(out, l)
+	case *ast.AutoLink:
+		dest := string(n.URL(c.src))
+		if n.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(strings.ToLower(dest), "mailto:") {
+			dest = "mailto:" + dest
+		}
+		l := &doc.Link{URL: dest, Content: []doc.Inline{doc.Text(n.Label(c.src))}}
+		c.book.links = append(c.book.links, linkUse{url: dest, line: c.line(n), errs: c.errs, link: l})
+		out = append(out, l)
+	case *east.FootnoteLink:
+		if c.byIndex[n.Index] == nil {
+			off := offset(n)
+			c.errs.addAt(c.lines.line(off), c.lines.column(c.src, off),
+				"footnote [^%s]: its definition was lost (a definition that starts with another, as in \"[^a]: [^b]: …\", cannot be read): give each definition a line of its own",
+				c.lostLabel(n.Index))
+			return nil
+		}
+		out = append(out, &doc.FootnoteRef{Note: c.note(n)})
+	case *rubyNode:
+		out = append(out, &doc.Ruby{Base: n.Base, Annotation: n.Annotation})
+	case *ast.Image:
+		out = append(out, c.inlineImage(n)...)
+	case *east.Strikethrough:
+		out = append(out, &doc.Span{Kind: doc.Strike, Content: c.inlines(n)})
+	case *east.TaskCheckBox:
+		out = append(out, doc.TaskBox{Checked: n.IsChecked})
+	default:
+		c.unsupported(n, n.Kind().String())
 	}
 	return out
 }

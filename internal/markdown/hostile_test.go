@@ -11,8 +11,6 @@ import (
 // reader, or to take a parser's time, is refused at its line.
 func TestHostileInput(t *testing.T) {
 	cases := []struct{ name, body, want string }{
-		{"script block", "<script>alert(1)</script>\n", "4: raw HTML is not supported yet"},
-		{"event handler", "文<b onclick=\"x()\">字</b>\n", "4: raw HTML is not supported yet"},
 		{"image", "![图](../../etc/passwd)\n", `4: image "../../etc/passwd": not a path inside the book's folder`},
 		{"deep quotes", strings.Repeat(">", 20000) + " 文\n", "4: block quotes and lists nested 20000 deep: paiban nests them at most 32 deep"},
 		{"deep list", strings.Repeat("- ", 20000) + "文\n", "4: block quotes and lists nested 20000 deep"},
