@@ -15,7 +15,9 @@ import (
 // image's title, or else its alt text. An image that cannot be placed
 // leaves a paragraph of its alt text, or nothing when it has none.
 func (c *converter) figure(p ast.Node, img *ast.Image) doc.Block {
+	c.inAlt = true
 	alt := c.inlineContent(img, false)
+	c.inAlt = false
 	f := &doc.Figure{Pos: c.pos(p), Alt: doc.PlainText(alt), Caption: alt}
 	if title := strings.TrimSpace(literal(img.Title)); title != "" {
 		f.Caption = []doc.Inline{doc.Text(title)}

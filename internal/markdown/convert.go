@@ -43,6 +43,8 @@ type converter struct {
 	// the file being read, as a slash path inside the book's folder.
 	book *bookState
 	dir  string
+	// inAlt is set while the alt text of an image is read.
+	inAlt bool
 	// sawUnsupported is set once a construct has been reported as not
 	// supported, which also explains a body left without blocks.
 	sawUnsupported bool
@@ -436,9 +438,16 @@ func (c *converter) inline(n ast.Node) []doc.Inline {
 }
 
 // inlineImage converts an image inside running text; one that cannot be
-// placed leaves its alt text.
+// placed leaves its alt text. Inside alt text an image is its own alt
+// text (it is never loaded).
 func (c *converter) inlineImage(n *ast.Image) []doc.Inline {
+	inAlt := c.inAlt
+	c.inAlt = true
 	alt := c.inlines(n)
+	c.inAlt = inAlt
+	if inAlt {
+		return alt
+	}
 	img := c.image(literal(n.Destination), c.line(n))
 	if img == nil {
 		return alt

@@ -42,7 +42,7 @@ func init() {
 		// Containers hold blocks; their own meaning (centring, a
 		// collapsible box) has no equivalent on paper.
 		htmlContainer: "div center section article aside details figure header footer main nav",
-		htmlDangerous: "script style iframe object embed form input button link meta base frame frameset noscript template textarea select option applet param svg math",
+		htmlDangerous: "script style iframe object embed form input button link meta base frame frameset applet param",
 		htmlSilent:    "rp",
 	} {
 		for _, n := range strings.Fields(names) {
