@@ -27,6 +27,7 @@ import (
 	"github.com/paiban/paiban/internal/markdown"
 	"github.com/paiban/paiban/internal/pdf"
 	"github.com/paiban/paiban/internal/style"
+	"github.com/paiban/paiban/internal/validators"
 )
 
 // specExample is one example of the CommonMark spec (testdata/commonmark).
@@ -334,7 +335,7 @@ func checkSpecPDF(t *testing.T, book *doc.Document, examples []specExample, fail
 		t.Fatalf("PDF of the examples: %v", err)
 	}
 	f.Close()
-	tool(t, "qpdf", "qpdf", "--check", file)
+	validators.PDF(t, file)
 	// -raw: the default mode joins a line ending in a hyphen to the next.
 	texts := splitByMarker(squash(tool(t, "poppler-utils", "pdftotext", "-raw", "-enc", "UTF-8", file, "-")))
 	// Characters no bundled font has are set as 〓 (with a warning).
