@@ -85,7 +85,9 @@ func newPageMarks(d *doc.Document, breaks []PageBreak) (*pageMarks, error) {
 	return m, nil
 }
 
-// before reports whether page break a lies before b, or at the same place.
+// before reports whether page break a lies before b. Two pages may begin
+// at the same place: the pages a code block or table longer than a page
+// spans all begin at the block, the only place the EPUB can mark.
 func before(a, b PageBreak) bool {
 	switch {
 	case a.Block != b.Block:
@@ -93,5 +95,5 @@ func before(a, b PageBreak) bool {
 	case a.Lead != b.Lead:
 		return a.Lead > b.Lead // further before the block
 	}
-	return a.Offset <= b.Offset
+	return a.Offset < b.Offset
 }

@@ -200,4 +200,18 @@ func TestPageBreakBeforeUncountedBlocks(t *testing.T) {
 	if err := Write(io.Discard, d, opt); err == nil || !strings.Contains(err.Error(), "page 2 begins before page 1") {
 		t.Errorf("breaks out of order: %v", err)
 	}
+	// A figure (or code block) longer than a page: the pages it spans
+	// all begin before it, in order.
+	opt.PageBreaks = []PageBreak{{Block: 0, Label: "1"}, {Block: 1, Lead: 1, Label: "2"}, {Block: 1, Lead: 1, Label: "3"}}
+	files, _ = epubFiles(t, write(t, d, opt))
+	body = ""
+	for _, data := range files {
+		if strings.Contains(string(data), `id="page-2"`) {
+			body = string(data)
+		}
+	}
+	p2, p3, fig = strings.Index(body, `id="page-2"`), strings.Index(body, `id="page-3"`), strings.Index(body, "<figure")
+	if p2 < 0 || !(p2 < p3 && p3 < fig) {
+		t.Errorf("pages spanned by one block: page 2 at %d, page 3 at %d, figure at %d", p2, p3, fig)
+	}
 }
