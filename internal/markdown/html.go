@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"bytes"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -85,8 +86,9 @@ func newHTMLElement(name string, attrs []html.Attribute) *htmlElement {
 // ruby is closed; it never leaves the reader.
 type rubyText struct{ doc.Text }
 
-// inlineOf renders a closed inline element as model inlines.
-func (c *converter) inlineOf(e *htmlElement, line int) []doc.Inline {
+// inlineOf renders a closed inline element as model inlines; inRuby
+// says whether a ruby element encloses it (an rt outside one is text).
+func (c *converter) inlineOf(e *htmlElement, line int, inRuby bool) []doc.Inline {
 	content := e.content
 	if k, ok := htmlSpans[e.name]; ok {
 		return []doc.Inline{&doc.Span{Kind: k, Content: content}}
@@ -109,7 +111,9 @@ func (c *converter) inlineOf(e *htmlElement, line int) []doc.Inline {
 			return []doc.Inline{&doc.Span{Kind: doc.Language, Lang: l, Content: content}}
 		}
 	case "rt":
-		return []doc.Inline{rubyText{doc.Text(doc.PlainText(content))}}
+		if inRuby {
+			return []doc.Inline{rubyText{doc.Text(doc.PlainText(content))}}
+		}
 	case "ruby":
 		return rubyOf(content)
 	case "a":
@@ -280,7 +284,8 @@ func (h *htmlInlines) close(out *[]doc.Inline, line int) {
 		h.depth--
 		return
 	}
-	h.add(out, h.c.inlineOf(e, line)...)
+	inRuby := slices.ContainsFunc(h.open, func(o *htmlElement) bool { return o.name == "ruby" })
+	h.add(out, h.c.inlineOf(e, line, inRuby)...)
 }
 
 // finish closes what the paragraph left open.
@@ -576,7 +581,11 @@ func (c *converter) htmlTreeElement(n *html.Node, line int) []doc.Inline {
 		}
 		return e.content
 	}
-	return c.inlineOf(e, line)
+	inRuby := false
+	for p := n.Parent; p != nil; p = p.Parent {
+		inRuby = inRuby || p.Type == html.ElementNode && p.Data == "ruby"
+	}
+	return c.inlineOf(e, line, inRuby)
 }
 
 // collapseSpace reads HTML text as a browser shows it: each run of white

@@ -95,6 +95,7 @@ func TestHTMLPolicy(t *testing.T) {
 		{"phrase elements", "<kbd>Ctrl</kbd><abbr title=\"世界卫生组织\">WHO</abbr><q>引</q><cite>书</cite><dfn>词</dfn><var>x</var><samp>输出</samp><code>c</code><em>e</em><i>i</i><strong>s</strong><b>b</b><span lang=\"en\">English</span><span>平</span>\n",
 			[]string{"p <kbd>Ctrl</kbd><abbr 世界卫生组织>WHO</abbr>“引”<i>书</i><i>词</i><i>x</i>`输出``c`<i>e</i><i>i</i><b>s</b><b>b</b><span en>English</span>平"}, nil},
 		{"ruby", "<ruby>饕<rp>(</rp><rt>tāo</rt><rp>)</rp>餮<rt>tiè</rt></ruby>\n", []string{"p <ruby 饕餮|tāo tiè>"}, nil},
+		{"rt outside ruby is text", "甲<rt>注</rt>乙\n\n<p>丙<rt>注</rt></p>\n", []string{"p 甲注乙", "p 丙注"}, nil},
 		{"br and img", "一<br>二<br/>三![](i.png)<img src=\"i.png\" alt=\"图\" width=\"9\">\n", []string{"p 一<br>二<br>三<img i.png ><img i.png 图>"}, nil},
 		{"links keep href only", "<a href=\"https://example.com\" onclick=\"x()\" style=\"color:red\">网</a><a name=\"x\">锚</a>\n", []string{"p <a https://example.com>网</a>锚"}, nil},
 		{"link schemes as in Markdown", "<a href=\"javascript:alert(1)\">点</a>\n", []string{"p <a >点</a>"},
