@@ -17,7 +17,7 @@ import (
 // accepts must lay out and be written as a PDF and an EPUB without an
 // error or a panic. The seeds are the books in source/ and testdata.
 func FuzzBuild(f *testing.F) {
-	for _, pattern := range []string{"../../source/*.md", "../markdown/testdata/*.md", "../../cmd/paiban/testdata/bad/*.md"} {
+	for _, pattern := range []string{"../../source/*.md", "../markdown/testdata/*.md", "../../cmd/paiban/testdata/bad/*.md", "testdata/constructs/*.md"} {
 		files, _ := filepath.Glob(pattern)
 		for _, p := range files {
 			b, err := os.ReadFile(p)
