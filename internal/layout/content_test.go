@@ -901,3 +901,49 @@ func TestInlineImage(t *testing.T) {
 		t.Errorf("icon at x %.2f–%.2f, not between 标 and 在", a.X, a.X+a.W)
 	}
 }
+
+// TestHeadingKeptWithCodeBlock: a heading is not left at a page's foot
+// when the code block after it (with its blank line above) goes to the
+// next page.
+func TestHeadingKeptWithCodeBlock(t *testing.T) {
+	st, _ := testStyle(t)
+	for _, level := range []int{3, 5} {
+		var blocks []doc.Block
+		for i := 0; i < 200; i++ {
+			blocks = append(blocks, para(doc.Text("正文")))
+		}
+		code := strings.Repeat("echo 一行代码\n", 12)
+		// Find how many paragraphs put the heading on a page's last line.
+		for n := 1; n < 200; n++ {
+			d := &doc.Document{Meta: doc.Metadata{Title: "书"}, Blocks: append(append([]doc.Block{}, blocks[:n]...),
+				&doc.Heading{Level: level, ID: "h", Content: []doc.Inline{doc.Text("标题在此")}},
+				&doc.CodeBlock{Text: code},
+				para(doc.Text("后文")))}
+			b := layoutDoc(t, st, d)
+			var p *Page
+			var l *Line
+			for _, pg := range b.Pages {
+				for i := range pg.Lines {
+					if pg.Lines[i].Block >= 0 && lineText(pg, pg.Lines[i]) == "标题在此" {
+						p, l = pg, &pg.Lines[i] // in the text, not the contents
+					}
+				}
+			}
+			if p == nil {
+				t.Fatal("no heading")
+			}
+			_, c := findLine(b, "echo一行代码")
+			pc, _ := findLine(b, "echo一行代码")
+			if c == nil {
+				t.Fatal("no code")
+			}
+			if p != pc {
+				t.Errorf("level %d after %d paragraphs: the heading (y %.0f) is on another page than its code block", level, n, l.Y)
+				break
+			}
+			if len(b.Pages) > 3 {
+				break // past the first page break: every place was tried
+			}
+		}
+	}
+}

@@ -33,6 +33,18 @@ type noteChunk struct {
 	from, to int
 }
 
+// keepsWithNext reports whether the page may not end after row k: the
+// row may not end a page, or it is blank space (which vanishes at a
+// page's foot) after such a row, on the page that begins at start. A
+// heading followed by the space before a code block, table or figure
+// goes with them.
+func (e *engine) keepsWithNext(start, k int) bool {
+	for k > start && e.rows[k].discardable {
+		k--
+	}
+	return e.rows[k].noBreakAfter
+}
+
 // paginate fills pages with rows. A row that does not fit, together with
 // the first lines of the footnotes it references, goes to the next page;
 // so do the rows before it that may not end a page (headings, orphans,
@@ -78,7 +90,7 @@ func (e *engine) paginate() []*Page {
 		}
 		if i < len(e.rows) && !forced {
 			cut := i
-			for cut-1 > start && e.rows[cut-1].noBreakAfter {
+			for cut-1 > start && e.keepsWithNext(start, cut-1) {
 				cut--
 			}
 			if cut-1 > start || !e.rows[start].noBreakAfter {
