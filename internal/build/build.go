@@ -386,7 +386,7 @@ func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*
 	if err != nil {
 		return fmt.Errorf("the EPUB style sheet: %w", err)
 	}
-	licenses, err := fontLicenses(opt.FontsDir, epubFonts.Serif, epubFonts.Sans, epubFonts.Latin, epubFonts.LatinItalic, epubFonts.Kai, epubFonts.Mono)
+	licenses, err := fontLicenses(opt.FontsDir, append([]*fonts.Face{epubFonts.Serif, epubFonts.Sans, epubFonts.Latin, epubFonts.LatinItalic, epubFonts.Kai, epubFonts.Mono}, epubFonts.Fallback...)...)
 	if err != nil {
 		return err
 	}
@@ -412,7 +412,19 @@ func epubFonts(st *style.Style, faces map[string]*fonts.Face) epub.Fonts {
 		LatinItalic: faces[st.Fonts.LatinItalic],
 		Kai:         faces[st.Fonts.Kai],
 		Mono:        faces[st.Fonts.Mono],
+		Fallback:    fallbackFaces(st, faces),
 	}
+}
+
+// fallbackFaces are the faces of st's fallback list that were loaded.
+func fallbackFaces(st *style.Style, faces map[string]*fonts.Face) []*fonts.Face {
+	var out []*fonts.Face
+	for _, name := range st.Fonts.Fallback {
+		if f := faces[name]; f != nil {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // pageBreaks are where the pages of a laid-out book begin in the text;

@@ -173,7 +173,9 @@ func chromiumShot(t *testing.T, page, shot string) image.Image {
 	}
 	cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
 		"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir="+t.TempDir(),
-		"--window-size=600,900", "--screenshot="+shot, "file://"+page)
+		// Virtual time lets the web fonts load before the shot: text
+		// waiting for its font is not drawn.
+		"--virtual-time-budget=5000", "--window-size=600,900", "--screenshot="+shot, "file://"+page)
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("chromium: %v\n%s", err, msg)
 	}

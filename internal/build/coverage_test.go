@@ -8,12 +8,15 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/paiban/paiban/internal/fonts"
 	"github.com/paiban/paiban/internal/layout"
 	"github.com/paiban/paiban/internal/testbook"
+	"github.com/paiban/paiban/internal/validators"
 )
 
 // coverageBook has one character, or a few, of each class real Chinese
@@ -43,12 +46,13 @@ var coverageClasses = []struct{ name, text string }{
 
 // TestCoverage builds a document with a character of every class: no
 // character is missing, the PDF rendered at 200 dpi has ink in every
-// glyph's cell, and pdftotext gives back every character.
+// glyph's cell, pdftotext gives back every character, and the EPUB
+// embeds a face for each.
 func TestCoverage(t *testing.T) {
 	testbook.FetchedFont(t, filepath.Join(root, "fonts"), "NotoSerifCJK-Regular.ttc")
 	testbook.FetchedFont(t, filepath.Join(root, "fonts"), "HanaMinB.ttf")
 	var src strings.Builder
-	src.WriteString("---\ntitle: 字符\n---\n\n")
+	src.WriteString("---\ntitle: 字符\n---\n\n# 各类字符\n\n")
 	for _, c := range coverageClasses {
 		src.WriteString(c.name + "：" + c.text + "\n\n")
 	}
@@ -59,7 +63,6 @@ func TestCoverage(t *testing.T) {
 	}
 	var stdout, stderr bytes.Buffer
 	opt := testOptions(dir, &stdout, &stderr)
-	opt.Formats = []string{"pdf"}
 	opt.Strict = true // a missing character is an error
 	opt.DumpLayout = filepath.Join(dir, "layout.jsonl")
 	if err := Run(book, opt); err != nil {
@@ -98,6 +101,26 @@ func TestCoverage(t *testing.T) {
 	}
 	if want := len([]rune(allCoverage())); checked < want {
 		t.Errorf("checked %d glyph cells, want %d", checked, want)
+	}
+
+	// The EPUB embeds a subset of a fallback face for each character the
+	// roles' faces lack, so that a reader without such fonts shows it.
+	epubPath := filepath.Join(dir, "coverage.epub")
+	validators.EPUB(t, epubPath)
+	var subsets []*fonts.Face
+	for name, body := range epubEntries(t, epubPath) {
+		if strings.HasPrefix(name, "EPUB/fonts/Paiban") {
+			f, err := fonts.Parse([]byte(body))
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			subsets = append(subsets, f)
+		}
+	}
+	for _, r := range allCoverage() {
+		if !slices.ContainsFunc(subsets, func(f *fonts.Face) bool { return f.Has(r) }) {
+			t.Errorf("no font the EPUB embeds has %q (U+%04X)", r, r)
+		}
 	}
 }
 

@@ -36,10 +36,12 @@ type book struct {
 	colophon   string
 	licenses   []string // licence file names, sorted
 	use        usage
-	fonts      [numRoles]*embeddedFont // nil where a face is absent or unused
-	css        string
-	cover      *coverImage
-	pages      *pageMarks // nil when the book has no print page breaks
+	// fonts are the embedded faces by role, then the fallback faces;
+	// nil where a face is absent or unused.
+	fonts []*embeddedFont
+	css   string
+	cover *coverImage
+	pages *pageMarks // nil when the book has no print page breaks
 }
 
 // textFile is one content document of the text.
@@ -168,7 +170,7 @@ func (b *book) prepare() error {
 	// Subsetting a large CJK face and drawing the cover take the most
 	// time; they are independent.
 	var wg sync.WaitGroup
-	errs := make([]error, numRoles+1)
+	errs := make([]error, len(b.fonts)+1)
 	for i, f := range b.fonts {
 		if f == nil {
 			continue
@@ -192,8 +194,8 @@ func (b *book) prepare() error {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		defer panics.Catch(&errs[numRoles], "making the cover")
-		b.cover, errs[numRoles] = b.makeCover()
+		defer panics.Catch(&errs[len(b.fonts)], "making the cover")
+		b.cover, errs[len(b.fonts)] = b.makeCover()
 	}()
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -440,6 +442,7 @@ func (b *book) keepLicenses() {
 
 func (b *book) planFonts() {
 	f := b.opt.Fonts
+	b.fonts = make([]*embeddedFont, numRoles+len(f.Fallback))
 	add := func(role int, face *fonts.Face, e embeddedFont) {
 		if face != nil {
 			// A CFF face's subset is an OpenType font with CFF outlines.
@@ -467,6 +470,19 @@ func (b *book) planFonts() {
 	// gets it, so that the colophon names no face the book lacks.
 	if len(b.use.mono) > 0 {
 		add(roleMono, f.Mono, embeddedFont{family: "Paiban Mono SC", file: "PaibanMonoSC-Regular.ttf", sets: "代码"})
+	}
+	// Fallback faces are renamed too (HanaMinB reserves its names); only
+	// those that set a character of the book go in.
+	for i, face := range f.Fallback {
+		add(numRoles+i, face, embeddedFont{family: fmt.Sprintf("Paiban Fallback %d", i+1),
+			file: fmt.Sprintf("PaibanFallback%d-Regular.ttf", i+1), sets: "其他符号与文字"})
+	}
+	needed := map[*embeddedFont]bool{}
+	b.eachFallback(func(_ rune, f *embeddedFont) { needed[f] = true })
+	for i := numRoles; i < len(b.fonts); i++ {
+		if !needed[b.fonts[i]] {
+			b.fonts[i] = nil
+		}
 	}
 }
 
@@ -505,6 +521,7 @@ func (b *book) assignRunes() {
 	for c := range b.use.mono {
 		add(roleMono, c)
 	}
+	b.eachFallback(func(c rune, f *embeddedFont) { f.runes[c] = true })
 	// Every Chinese face used also carries the full-width marks of the
 	// docs/typesetting.md §2.1, so a reader that changes or adds
 	// punctuation (quotes, say) still finds them in the book's face.
@@ -518,6 +535,35 @@ func (b *book) assignRunes() {
 	for i, f := range b.fonts {
 		if f != nil && len(f.runes) == 0 {
 			b.fonts[i] = nil
+		}
+	}
+}
+
+// eachFallback calls fn with each character no face of its font stack
+// has and the first fallback face that has it: every stack ends in the
+// fallback families (stylesheet).
+func (b *book) eachFallback(fn func(c rune, f *embeddedFont)) {
+	stacks := []struct {
+		use   map[rune]bool
+		roles []int
+	}{
+		{b.use.sans, []int{roleSans}},
+		{b.use.body, []int{roleLatin, roleSerif}},
+		{b.use.italic, []int{roleItalic, roleLatin, roleSerif}},
+		{b.use.kai, []int{roleLatin, roleKai, roleSerif}},
+		{b.use.mono, []int{roleMono}},
+	}
+	for _, s := range stacks {
+		for c := range s.use {
+			if slices.ContainsFunc(s.roles, func(role int) bool { f := b.fonts[role]; return f != nil && f.face.Has(c) }) {
+				continue
+			}
+			for _, f := range b.fonts[numRoles:] {
+				if f != nil && f.face.Has(c) {
+					fn(c, f)
+					break
+				}
+			}
 		}
 	}
 }

@@ -32,6 +32,9 @@ type Fonts struct {
 	LatinItalic *fonts.Face // Latin letters and digits in emphasised text
 	Kai         *fonts.Face // 楷: block quotations
 	Mono        *fonts.Face // code: Latin half an em, Han a full em
+	// Fallback faces set, in order, what no face of a character's role
+	// has: symbols, emoji, other scripts, rare ideographs.
+	Fallback []*fonts.Face
 }
 
 // Options configure Write.

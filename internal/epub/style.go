@@ -20,7 +20,7 @@ const (
 // @font-face rules of the embedded subsets, then the rules of sheet (the
 // style's epub.css) whose classes the markup uses, with the font stacks
 // filled in.
-func stylesheet(sheet string, embedded [numRoles]*embeddedFont, classes map[string]bool) string {
+func stylesheet(sheet string, embedded []*embeddedFont, classes map[string]bool) string {
 	var b strings.Builder
 	for _, f := range embedded {
 		if f == nil {
@@ -37,7 +37,16 @@ func stylesheet(sheet string, embedded [numRoles]*embeddedFont, classes map[stri
 		}
 		fmt.Fprintf(&b, "@font-face {\n  font-family: %q;\n  font-style: %s;\n  font-weight: %s;\n  src: url(../fonts/%s);\n}\n\n", f.family, style, weight, f.file)
 	}
-	serif, sans, kai, mono := serifStack, sansStack, kaiStack, monoStack
+	// The fallback faces come after the book's own faces in every stack
+	// and before the reader's fonts, which may lack what they set.
+	var fallback strings.Builder
+	for _, f := range embedded[numRoles:] {
+		if f != nil {
+			fmt.Fprintf(&fallback, "%q, ", f.family)
+		}
+	}
+	fb := fallback.String()
+	serif, sans, kai, mono := fb+serifStack, fb+sansStack, fb+kaiStack, fb+monoStack
 	if f := embedded[roleSerif]; f != nil {
 		serif = fmt.Sprintf("%q, %s", f.family, serif)
 	}
