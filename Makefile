@@ -11,7 +11,7 @@ BOOKS   := $(wildcard source/*.md)
 DIRBOOKS := $(patsubst source/%/book.yaml,%,$(wildcard source/*/book.yaml))
 OUTPUTS := $(BOOKS:source/%.md=out/%.pdf) $(BOOKS:source/%.md=out/%.epub) \
            $(DIRBOOKS:%=out/%.pdf) $(DIRBOOKS:%=out/%.epub)
-GOSRC   := $(shell find cmd internal -name '*.go' ! -name '*_test.go') go.mod go.sum
+GOSRC   := $(shell find cmd internal -name '*.go' ! -name '*_test.go') embed.go go.mod go.sum
 # The large faces scripts/fetch-fonts.sh fetches from Debian once
 # (fonts/README.md), and the rest of the fonts folder.
 FETCHED := fonts/NotoSerifCJK-Regular.ttc fonts/HanaMinB.ttf
@@ -22,7 +22,8 @@ STYLES  := $(wildcard styles/*.yaml)
 
 all: $(OUTPUTS)
 
-bin/paiban: $(GOSRC)
+# The styles are built into the program too.
+bin/paiban: $(GOSRC) $(STYLES) styles/epub.css
 	$(GO) build -o $@ ./cmd/paiban
 
 # One run writes both editions of a book (a grouped pattern rule).

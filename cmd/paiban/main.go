@@ -81,8 +81,8 @@ func buildFlags(name string) (*flag.FlagSet, *buildArgs) {
 	fs.StringVar(&opt.OutDir, "o", "out", "output `folder`")
 	fs.StringVar(&a.formats, "format", strings.Join(build.Formats, ","), "comma-separated `formats` to write: pdf, epub")
 	fs.StringVar(&opt.Style, "style", style.Default, "page `style` for the PDF: a file name in the styles folder, without .yaml")
-	fs.StringVar(&opt.FontsDir, "fonts", "fonts", "`folder` holding the bundled fonts and their licences")
-	fs.StringVar(&opt.StylesDir, "styles", "styles", "`folder` holding the page styles")
+	fs.StringVar(&opt.FontsDir, "fonts", "", "`folder` holding the bundled fonts and their licences (default: fonts/ beside the program, in $PAIBAN_HOME or in the source tree it was built from)")
+	fs.StringVar(&opt.StylesDir, "styles", "", "`folder` holding the page styles and epub.css (default: found as the fonts are, else built in)")
 	fs.StringVar(&a.impose, "impose", "", "also write the PDF two pages to an A4 landscape sheet, by `scheme`: booklet (NAME-booklet.pdf, saddle-stitch order), 2up (NAME-2up.pdf) or booklet,2up")
 	fs.BoolVar(&opt.Strict, "strict", false, "treat every warning as an error: what cannot be rendered as written, and a character in no bundled font (by default set as a geta mark, U+3013)")
 	fs.BoolVar(&opt.CropMarks, "crop-marks", false, "also write NAME-crop.pdf: each page with 3 mm bleed, crop marks, TrimBox and BleedBox, for print shops")
@@ -99,6 +99,9 @@ func (a *buildArgs) options(stdout, stderr io.Writer) (build.Options, error) {
 		opt.Stdout = io.Discard
 	}
 	opt.Formats = strings.Split(a.formats, ",")
+	if err := opt.Locate(); err != nil {
+		return opt, err
+	}
 	if a.impose != "" {
 		for _, s := range strings.Split(a.impose, ",") {
 			m, err := impose.ParseMode(s)
@@ -127,8 +130,13 @@ succeeds. Errors in a book are reported as file:line: message.
 Flags:
 `)
 		fs.PrintDefaults()
+		_ = opt.Locate() // to list the styles; a missing fonts folder is reported by a build
+		dir := opt.StylesDir
+		if dir == "" {
+			dir = style.BuiltIn
+		}
 		if names := style.Available(opt.StylesDir); len(names) > 0 {
-			fmt.Fprintf(out, "\nStyles in %s/: %s\n", opt.StylesDir, strings.Join(names, ", "))
+			fmt.Fprintf(out, "\nStyles in %s: %s\n", dir, strings.Join(names, ", "))
 		}
 	}
 	if status, done := parseFlags(fs, args, stdout); done {

@@ -23,6 +23,7 @@ import (
 	"github.com/paiban/paiban/internal/doc"
 	"github.com/paiban/paiban/internal/epub"
 	"github.com/paiban/paiban/internal/fonts"
+	"github.com/paiban/paiban/internal/home"
 	"github.com/paiban/paiban/internal/impose"
 	"github.com/paiban/paiban/internal/layout"
 	"github.com/paiban/paiban/internal/panics"
@@ -35,9 +36,11 @@ var Formats = []string{"pdf", "epub"}
 
 // Options configure a build.
 type Options struct {
-	OutDir    string   // where outputs go
-	Formats   []string // subset of Formats
-	Style     string   // name of a file in StylesDir, without .yaml
+	OutDir  string   // where outputs go
+	Formats []string // subset of Formats
+	Style   string   // name of a file in StylesDir, without .yaml
+	// FontsDir and StylesDir are the folders of fonts and styles; empty,
+	// Locate finds them (StylesDir "" after Locate: the built-in styles).
 	FontsDir  string
 	StylesDir string
 	Stdout    io.Writer // what was written
@@ -57,6 +60,24 @@ type Options struct {
 	Progress func(Progress)
 }
 
+// Locate fills in the fonts and styles folders not given with those paiban
+// ships with (home.Find); styles found nowhere are the built-in ones
+// (StylesDir ""), while the fonts must be found.
+func (o *Options) Locate() error {
+	if o.StylesDir == "" {
+		o.StylesDir, _ = home.Find("styles")
+	}
+	if o.FontsDir != "" {
+		return nil
+	}
+	dir, tried := home.Find("fonts")
+	if dir == "" {
+		return fmt.Errorf("the bundled fonts were not found (looked in %s): set %s to the folder holding fonts/, or name the folder with --fonts", strings.Join(tried, ", "), home.EnvVar)
+	}
+	o.FontsDir = dir
+	return nil
+}
+
 // Progress is one step of a build.
 type Progress struct {
 	Book  string
@@ -73,6 +94,9 @@ const Generator = "paiban"
 // message` lines; outputs already present are left untouched on failure.
 func Run(book string, opt Options) (err error) {
 	defer guard(book, &err)
+	if err := opt.Locate(); err != nil {
+		return err
+	}
 	for _, f := range opt.Formats {
 		if !slices.Contains(Formats, f) {
 			return fmt.Errorf("unknown format %q: use %s", f, strings.Join(Formats, ","))
@@ -382,9 +406,9 @@ func bookDate(book string, d *doc.Document) (time.Time, error) {
 // writeEPUB writes the EPUB edition; opt gives the fonts and styles folders.
 func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*fonts.Face, date time.Time, opt Options, cover []byte, paged *layout.Book, pageStyle string) error {
 	epubFonts := epubFonts(st, faces)
-	sheet, err := os.ReadFile(filepath.Join(opt.StylesDir, "epub.css"))
+	sheet, err := style.Sheet(opt.StylesDir)
 	if err != nil {
-		return fmt.Errorf("the EPUB style sheet: %w", err)
+		return err
 	}
 	licenses, err := fontLicenses(opt.FontsDir, append([]*fonts.Face{epubFonts.Serif, epubFonts.Sans, epubFonts.Latin, epubFonts.LatinItalic, epubFonts.Kai, epubFonts.Mono}, epubFonts.Fallback...)...)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,6 +17,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/paiban/paiban"
 	"github.com/paiban/paiban/internal/suggest"
 )
 
@@ -102,23 +104,61 @@ func (f Fonts) Files() []string {
 	return out
 }
 
-// Available lists the style names in dir.
+// BuiltIn is the name messages give the styles built into paiban, which
+// a styles folder of "" stands for.
+const BuiltIn = "styles (built in)"
+
+// files is the folder dir, or the built-in styles when dir is "".
+func files(dir string) fs.FS {
+	if dir == "" {
+		sub, _ := fs.Sub(paiban.Styles, "styles") // a literal, valid path
+		return sub
+	}
+	return os.DirFS(dir)
+}
+
+// where names the file name in dir for messages.
+func where(dir, name string) string {
+	if dir == "" {
+		return BuiltIn + "/" + name
+	}
+	return filepath.Join(dir, name)
+}
+
+// Available lists the style names in dir ("" for the built-in ones).
 func Available(dir string) []string {
-	matches, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	matches, _ := fs.Glob(files(dir), "*.yaml")
 	names := make([]string, 0, len(matches))
 	for _, m := range matches {
-		names = append(names, strings.TrimSuffix(filepath.Base(m), ".yaml"))
+		names = append(names, strings.TrimSuffix(m, ".yaml"))
 	}
 	sort.Strings(names)
 	return names
 }
 
-// Load reads styles/NAME.yaml from dir.
+// Sheet reads the EPUB style sheet, epub.css, from dir ("" for the
+// built-in one).
+func Sheet(dir string) ([]byte, error) {
+	b, err := fs.ReadFile(files(dir), "epub.css")
+	if err != nil {
+		if u := errors.Unwrap(err); u != nil {
+			err = u // the reason, without the path the message gives
+		}
+		return nil, fmt.Errorf("the EPUB style sheet %s: %w", where(dir, "epub.css"), err)
+	}
+	return b, nil
+}
+
+// Load reads NAME.yaml from dir, or from the built-in styles when dir is
+// "".
 func Load(dir, name string) (*Style, error) {
-	path := filepath.Join(dir, name+".yaml")
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
+	path := where(dir, name+".yaml")
+	data, err := fs.ReadFile(files(dir), name+".yaml")
+	if !fs.ValidPath(name+".yaml") || errors.Is(err, fs.ErrNotExist) {
 		avail := Available(dir)
+		if dir == "" {
+			dir = BuiltIn
+		}
 		if len(avail) == 0 {
 			return nil, fmt.Errorf("unknown style %q: %s holds no styles (NAME.yaml files)", name, dir)
 		}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -47,5 +49,40 @@ func TestBadStyles(t *testing.T) {
 	}
 	if _, err := Load("../../styles", "a4-handot"); err == nil || !strings.Contains(err.Error(), `a4-handout, a5-book (did you mean "a4-handout"?)`) {
 		t.Errorf("unknown style: error %v, want the list of styles", err)
+	}
+}
+
+// TestBuiltIn reads the styles built into the program: the same as the
+// files in styles/.
+func TestBuiltIn(t *testing.T) {
+	if got, want := Available(""), Available("../../styles"); !slices.Equal(got, want) || len(got) == 0 {
+		t.Errorf("built-in styles %v, want %v", got, want)
+	}
+	for _, name := range Available("../../styles") {
+		in, err := Load("", name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		disk, err := Load("../../styles", name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(in, disk) {
+			t.Errorf("built-in %s differs from styles/%s.yaml", name, name)
+		}
+	}
+	in, err := Sheet("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	disk, err := os.ReadFile("../../styles/epub.css")
+	if err != nil || !bytes.Equal(in, disk) {
+		t.Errorf("built-in epub.css differs from styles/epub.css (%v)", err)
+	}
+	if _, err := Load("", "a4-handout2"); err == nil || !strings.Contains(err.Error(), `did you mean "a4-handout"`) {
+		t.Errorf("unknown built-in style: %v", err)
+	}
+	if _, err := Sheet(t.TempDir()); err == nil || !strings.Contains(err.Error(), "epub.css") {
+		t.Errorf("missing epub.css: %v", err)
 	}
 }
