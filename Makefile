@@ -1,5 +1,5 @@
-# make       builds every book in source/ into out/ (NAME.md or NAME/book.yaml
-#            -> NAME.pdf, NAME.epub)
+# make       builds every book in source/ into out/ (NAME.md, or a folder NAME/
+#            with book.yaml, SUMMARY.md or book.toml -> NAME.pdf, NAME.epub)
 # make test  runs every test, installing the tools the tests read outputs with
 # make fuzz  runs the fuzz targets for FUZZTIME each (default 5m)
 # make bench runs the per-stage Go benchmarks, then times whole builds of
@@ -7,8 +7,9 @@
 
 GO      ?= go
 BOOKS   := $(wildcard source/*.md)
-# Books kept as folders (paiban init): source/NAME/book.yaml.
-DIRBOOKS := $(patsubst source/%/book.yaml,%,$(wildcard source/*/book.yaml))
+# Books kept as folders: source/NAME/ with book.yaml (paiban init), or as
+# GitBook (SUMMARY.md) or mdBook (book.toml) keep them.
+DIRBOOKS := $(sort $(patsubst source/%/,%,$(dir $(wildcard source/*/book.yaml source/*/SUMMARY.md source/*/book.toml))))
 OUTPUTS := $(BOOKS:source/%.md=out/%.pdf) $(BOOKS:source/%.md=out/%.epub) \
            $(DIRBOOKS:%=out/%.pdf) $(DIRBOOKS:%=out/%.epub)
 GOSRC   := $(shell find cmd internal -name '*.go' ! -name '*_test.go') embed.go go.mod go.sum
@@ -32,7 +33,7 @@ out/%.pdf out/%.epub: source/%.md bin/paiban $(FONTS) $(STYLES)
 
 # A folder book depends on every file in its folder, images in subfolders too.
 .SECONDEXPANSION:
-out/%.pdf out/%.epub: source/%/book.yaml $$(shell find source/$$* -type f) bin/paiban $(FONTS) $(STYLES)
+out/%.pdf out/%.epub: source/%/ $$(shell find source/$$* -type f) bin/paiban $(FONTS) $(STYLES)
 	bin/paiban build -o out source/$*
 
 tools:

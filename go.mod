@@ -3,6 +3,7 @@ module github.com/paiban/paiban
 go 1.26.8
 
 require (
+	github.com/BurntSushi/toml v1.2.1
 	github.com/go-shiori/go-epub v1.2.1
 	github.com/gofrs/uuid/v5 v5.0.0
 	github.com/klauspost/compress v1.20.4
@@ -17,7 +18,6 @@ require (
 )
 
 require (
-	github.com/BurntSushi/toml v1.2.1 // indirect
 	github.com/gabriel-vasile/mimetype v1.4.3 // indirect
 	github.com/phpdave11/gofpdi v1.0.14-0.20211212211723-1f10f9844311 // indirect
 	github.com/pkg/errors v0.8.1 // indirect

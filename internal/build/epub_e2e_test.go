@@ -11,7 +11,8 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/paiban/paiban/internal/markdown"
+	"golang.org/x/text/language"
+
 	"github.com/paiban/paiban/internal/testbook"
 	"github.com/paiban/paiban/internal/validators"
 )
@@ -52,8 +53,9 @@ var (
 	testBooksErr  error
 )
 
-// buildTestBooks builds the two-chapter book and a generated long book
-// besides the books in source/.
+// buildTestBooks builds the two-chapter book, a generated long book and
+// the GitBook and mdBook folders in testdata/books besides the books in
+// source/.
 func buildTestBooks(t *testing.T) map[string]*built {
 	t.Helper()
 	all := buildAll(t)
@@ -69,23 +71,34 @@ func buildTestBooks(t *testing.T) map[string]*built {
 			return
 		}
 		testBooks = map[string]*built{}
+		// add builds the book at path (a file or a folder) as name.
+		add := func(name, path string) error {
+			var stdout, stderr bytes.Buffer
+			opt := Options{OutDir: filepath.Join(dir, "out"), Formats: Formats, Style: "a4-handout",
+				FontsDir: filepath.Join(root, "fonts"), StylesDir: filepath.Join(root, "styles"), Stdout: &stdout, Stderr: &stderr}
+			if err := Run(path, opt); err != nil {
+				return err
+			}
+			d, err := parseBook(path)
+			if err != nil {
+				return err
+			}
+			testBooks[name] = &built{doc: d, pdf: filepath.Join(dir, "out", name+".pdf"), epub: filepath.Join(dir, "out", name+".epub")}
+			return nil
+		}
 		for name, src := range map[string][]byte{"chapters": []byte(chaptersBook), "generated": long} {
 			path := filepath.Join(dir, name+".md")
 			if testBooksErr = os.WriteFile(path, src, 0o644); testBooksErr != nil {
 				return
 			}
-			var stdout, stderr bytes.Buffer
-			opt := Options{OutDir: filepath.Join(dir, "out"), Formats: Formats, Style: "a4-handout",
-				FontsDir: filepath.Join(root, "fonts"), StylesDir: filepath.Join(root, "styles"), Stdout: &stdout, Stderr: &stderr}
-			if testBooksErr = Run(path, opt); testBooksErr != nil {
+			if testBooksErr = add(name, path); testBooksErr != nil {
 				return
 			}
-			d, err := markdown.ParseFile(path)
-			if err != nil {
-				testBooksErr = err
+		}
+		for _, name := range []string{"gitbook", "mdbook"} {
+			if testBooksErr = add(name, filepath.Join(root, "testdata", "books", name)); testBooksErr != nil {
 				return
 			}
-			testBooks[name] = &built{doc: d, pdf: filepath.Join(dir, "out", name+".pdf"), epub: filepath.Join(dir, "out", name+".epub")}
 		}
 		for name, b := range all {
 			testBooks[name] = b
@@ -119,7 +132,11 @@ func TestEPUBStructure(t *testing.T) {
 			if !strings.HasSuffix(fname, ".xhtml") {
 				continue
 			}
-			if !strings.Contains(body, `lang="zh-CN"`) || !strings.Contains(body, `xml:lang="zh-CN"`) {
+			lang := "zh-CN"
+			if tag, err := language.Parse(b.doc.Meta.Language); err == nil {
+				lang = tag.String()
+			}
+			if !strings.Contains(body, `lang="`+lang+`"`) || !strings.Contains(body, `xml:lang="`+lang+`"`) {
 				t.Errorf("%s: %s lacks lang and xml:lang", name, fname)
 			}
 			low := strings.ToLower(body)

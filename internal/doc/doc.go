@@ -91,8 +91,9 @@ func (w Warning) String() string {
 	return w.File + ":" + strconv.Itoa(w.Line) + ": warning: " + w.Msg
 }
 
-// Block is a block-level element: *Heading, *Paragraph, *BlockQuote,
-// *List, *CodeBlock, *ThematicBreak, *Figure, *Table or *DefinitionList.
+// Block is a block-level element: *Part, *Heading, *Paragraph,
+// *BlockQuote, *List, *CodeBlock, *ThematicBreak, *Figure, *Table or
+// *DefinitionList.
 type Block interface{ block() }
 
 // Heading is a section heading. Level 1 is the highest level used in the
@@ -118,6 +119,17 @@ const MaxContentsLevel = 4
 
 // Minor reports a heading below MaxContentsLevel.
 func (h *Heading) Minor() bool { return h.Level > MaxContentsLevel }
+
+// Part is the title of a part of a book (第一部分), standing over the
+// chapters after it up to the next part: a page of its own in the PDF, a
+// file of its own and an entry above its chapters' in the EPUB's
+// contents. Only the top level of a book has parts; they are not
+// headings, and take no heading level.
+type Part struct {
+	Pos
+	ID    string // "part-N"
+	Title string
+}
 
 // Paragraph is a run of text.
 type Paragraph struct {
@@ -232,6 +244,7 @@ type Definition struct {
 	Definitions [][]Block
 }
 
+func (*Part) block()           {}
 func (*Heading) block()        {}
 func (*Paragraph) block()      {}
 func (*BlockQuote) block()     {}

@@ -26,6 +26,7 @@ type book struct {
 	id   string
 
 	texts      []*textFile           // the text split into chapters, in reading order
+	topLevel   int                   // the highest heading level of the text
 	fileOf     map[string]string     // heading, figure and table ID → name of the file holding it
 	figures    []figureEntry         // for the list of figures
 	images     []*imageFile          // figure images, each stored once
@@ -144,11 +145,7 @@ func (b *book) prepare() error {
 		r := newRenderer(f.name, b.fileOf, b.use)
 		r.images = b.imageOf
 		r.marks = b.pages
-		if h, ok := f.blocks[0].(*doc.Heading); ok && h.Level == 1 {
-			r.raw("<section epub:type=\"chapter\" role=\"doc-chapter\">\n")
-		} else {
-			r.raw("<section epub:type=\"bodymatter\">\n")
-		}
+		r.raw(sectionStart(f, b.topLevel))
 		r.blocks(f.blocks)
 		r.footnotes()
 		r.raw("</section>\n")
@@ -205,30 +202,6 @@ func (b *book) prepare() error {
 	return nil
 }
 
-// split cuts the text into files at level-1 headings; text before the
-// first one gets a file of its own.
-func (b *book) split() {
-	var cur *textFile
-	for _, bl := range b.doc.Blocks {
-		if h, ok := bl.(*doc.Heading); cur == nil || ok && h.Level == 1 {
-			cur = &textFile{title: b.doc.Meta.Title}
-			if ok && h.Level == 1 {
-				if t := label(h.Content); t != "" {
-					cur.title = h.Number + t
-				}
-			}
-			b.texts = append(b.texts, cur)
-		}
-		cur.blocks = append(cur.blocks, bl)
-	}
-	for i, f := range b.texts {
-		f.name = "text.xhtml"
-		if len(b.texts) > 1 {
-			f.name = fmt.Sprintf("chapter%02d.xhtml", i+1)
-		}
-	}
-}
-
 // index records which file holds each heading, figure and table, builds
 // the table of contents, checking that every ID can serve as a link
 // target, and names the figure images.
@@ -253,6 +226,10 @@ func (b *book) index() error {
 	for _, f := range b.texts {
 		doc.Walk(f.blocks, func(bl doc.Block) {
 			switch n := bl.(type) {
+			case *doc.Part:
+				target(n.Pos, "part", n.ID, f.name)
+				// Level 0: the chapters after it nest under it.
+				flat = append(flat, &navEntry{level: 0, label: n.Title, href: "xhtml/" + f.name + "#" + n.ID})
 			case *doc.Heading:
 				target(n.Pos, "heading", n.ID, f.name)
 				// A heading without text cannot be listed; its

@@ -262,6 +262,12 @@ func (r *renderer) inSans(write func()) {
 
 func (r *renderer) block(bl doc.Block) {
 	switch n := bl.(type) {
+	case *doc.Part:
+		r.raw("<h1")
+		r.attr("id", n.ID)
+		r.raw(">")
+		r.inSans(func() { r.text(n.Title) })
+		r.raw("</h1>\n")
 	case *doc.Heading:
 		tag := "h" + strconv.Itoa(min(max(n.Level, 1), 6))
 		r.raw("<" + tag)

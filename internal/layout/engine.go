@@ -138,6 +138,11 @@ type engine struct {
 	leads    []*TextPos
 	progress func(Progress)
 	chapter  string
+	// inPart is set once a part title is set: the headings after it are
+	// one level deeper in the contents and the outline. partEnds are the
+	// last rows of the part titles, after which a page begins.
+	inPart   bool
+	partEnds []*row
 	// pageRefs holds the folio of each heading, figure or table id from
 	// the previous pass, for cross-references that print it.
 	pageRefs map[string]string
@@ -291,7 +296,10 @@ type rowLink struct {
 
 type headingInfo struct {
 	title string
+	// level is the entry's level in the contents and the outline: the
+	// heading's, one deeper after a part title.
 	level int
+	part  bool // a part title, not a heading
 	id    string
 	page  int
 	folio string
@@ -825,6 +833,9 @@ func (e *engine) addHeading(h *doc.Heading) {
 		return
 	}
 	info := &headingInfo{title: h.Number + doc.PlainText(h.Content), level: level, id: h.ID}
+	if e.inPart {
+		info.level++
+	}
 	e.headings = append(e.headings, info)
 	if h.ID != "" {
 		e.byID[h.ID] = info
@@ -901,6 +912,7 @@ func (e *engine) buildRows(d *doc.Document) {
 	tocAt := len(e.rows)
 	e.addBlocks(d.Blocks, e.body, 0, e.st.Indent*e.em)
 	e.setParagraphs()
+	e.breakAfterParts()
 	if d.Meta.Source != "" {
 		e.addRightAligned("（转载自" + d.Meta.Source + "）")
 	}
@@ -930,6 +942,9 @@ func (e *engine) buildRows(d *doc.Document) {
 func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent, indent float64) {
 	for _, b := range blocks {
 		switch n := b.(type) {
+		case *doc.Part:
+			e.pos = n.Pos
+			e.addPart(n)
 		case *doc.Heading:
 			e.pos = n.Pos
 			e.addHeading(n)
@@ -1109,7 +1124,11 @@ func (e *engine) insertTOC(at int) int {
 	numCol := 3 * e.em
 	for _, h := range e.headings {
 		indent := float64(h.level-1) * 2 * e.em
-		atoms := e.atomsOf([]doc.Inline{doc.Text(h.title)}, e.runStyle(e.body, e.em))
+		face := e.body
+		if h.part {
+			face = e.headingF
+		}
+		atoms := e.atomsOf([]doc.Inline{doc.Text(h.title)}, e.runStyle(face, e.em))
 		sp := e.setText(atoms, e.measure-numCol-e.em, indent, indent+2*e.em, false)
 		// Like headings, entries wrap after punctuation when that costs no
 		// extra line.

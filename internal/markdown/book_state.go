@@ -30,6 +30,13 @@ type bookState struct {
 
 	images map[string]*doc.Image // by path inside root
 	names  map[string]bool       // Image.Name values given
+
+	// chapters are the book's files by their path inside root, in order,
+	// for links between them; anchors map the anchors of every chapter
+	// to heading ids (see indexAnchors).
+	chapters map[string]*chapterInfo
+	order    []string
+	anchors  map[string]string
 }
 
 // linkUse is a link destination, checked once all ids are known.
@@ -38,14 +45,16 @@ type linkUse struct {
 	line       int
 	errs       *errorsFor
 	link       *doc.Link
+	from       string // the file it is in, a slash path inside root
 }
 
 func newBookState(root string) *bookState {
 	return &bookState{
-		root:   root,
-		ids:    map[string]idOwner{},
-		images: map[string]*doc.Image{},
-		names:  map[string]bool{},
+		root:     root,
+		ids:      map[string]idOwner{},
+		images:   map[string]*doc.Image{},
+		names:    map[string]bool{},
+		chapters: map[string]*chapterInfo{},
 	}
 }
 
@@ -88,6 +97,7 @@ func (s *bookState) finish() {
 		s.ids[id] = idOwner{"heading", h.Pos}
 	}
 	s.pending = nil
+	s.indexAnchors()
 	for _, l := range s.links {
 		s.checkLink(l)
 	}
@@ -102,38 +112,65 @@ var pageTitles = []string{"page", "页码"}
 
 // checkLink drops a link the writers cannot follow, keeping its text,
 // with a warning: the model allows absolute http, https and mailto URLs
-// and #id of a heading, figure or table. javascript: and data: would run
-// or smuggle content in a reader; other schemes and relative paths lead
-// nowhere in a book.
+// and #id of a heading, figure or table. Links to another chapter
+// (other.md, ../dir/other.md#anchor) and anchors as GitHub and GitBook
+// make them become #id of the heading they mean. javascript: and data:
+// would run or smuggle content in a reader; other schemes and relative
+// paths lead nowhere in a book.
 func (s *bookState) checkLink(l linkUse) {
 	showPage := slices.Contains(pageTitles, strings.TrimSpace(l.title))
 	drop := func(format string, args ...any) {
 		l.errs.warn(l.line, "link to %q: "+format+"; the text is kept without the link", append([]any{l.url}, args...)...)
 		l.link.URL = ""
 	}
-	if id, ok := strings.CutPrefix(l.url, "#"); ok {
-		switch {
-		case id == "":
-			drop("a link to # has no target")
-		case !s.taken(id):
-			drop("no heading, figure or table has the id %q", id)
-		default:
-			l.link.ShowPage = showPage
+	u, err := url.Parse(l.url)
+	if err == nil {
+		if file := s.chapterLink(l.from, u); file != "" || u.Path == "" && strings.HasPrefix(l.url, "#") {
+			s.internalLink(l, file, u.Fragment, showPage, drop)
+			return
 		}
-		return
 	}
 	if showPage {
 		l.errs.warn(l.line, "link to %q: the title %q asks for the page of the target, which only a link to #id in the book has", l.url, l.title)
 	}
-	u, err := url.Parse(l.url)
 	switch {
 	case err != nil:
 		drop("not a valid URL")
 	case !u.IsAbs():
-		drop("links to other files are not supported yet (use an absolute URL or #id)")
+		drop("not a chapter of the book (link to a chapter, to #id or to an absolute URL)")
 	case !slices.Contains(linkSchemes, strings.ToLower(u.Scheme)):
 		drop("%s: links are not allowed (use http, https or mailto)", u.Scheme)
 	}
+}
+
+// internalLink points a link at the heading it means: anchor in the
+// chapter file ("" for the link's own), or the chapter's first heading;
+// drop drops a link that finds none.
+func (s *bookState) internalLink(l linkUse, file, anchor string, showPage bool, drop func(string, ...any)) {
+	from := l.from
+	if file != "" {
+		from = file
+	}
+	if anchor == "" {
+		ch := s.chapters[file]
+		switch {
+		case file == "":
+			drop("a link to # has no target")
+		case ch == nil || len(ch.headings) == 0:
+			drop("the chapter %s has no heading to link to", file)
+		default:
+			l.link.URL = "#" + ch.headings[0].ID
+			l.link.ShowPage = showPage
+		}
+		return
+	}
+	id, ok := s.resolveAnchor(from, anchor)
+	if !ok {
+		drop("no heading, figure or table has the id %q", anchor)
+		return
+	}
+	l.link.URL = "#" + id
+	l.link.ShowPage = showPage
 }
 
 // headingID makes a readable id from a heading's text: Han characters,

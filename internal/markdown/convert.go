@@ -45,6 +45,12 @@ type converter struct {
 	dir  string
 	// inAlt is set while the alt text of an image is read.
 	inAlt bool
+	// file is the file being read, a slash path inside the book's folder:
+	// links to #anchor look among its headings first.
+	file string
+	// levelShift is added to every heading's level: a chapter listed in a
+	// summary takes the level of its place there.
+	levelShift int
 	// sawUnsupported is set once a construct has been reported as not
 	// supported, which also explains a body left without blocks.
 	sawUnsupported bool
@@ -175,7 +181,7 @@ func (c *converter) blocks(parent ast.Node) []doc.Block {
 // made from its text once the whole book is read, when numberHeadings
 // also numbers it.
 func (c *converter) heading(n *ast.Heading) *doc.Heading {
-	h := &doc.Heading{Pos: c.pos(n), Level: n.Level, Content: c.inlineContent(n, false)}
+	h := &doc.Heading{Pos: c.pos(n), Level: n.Level + c.levelShift, Content: c.inlineContent(n, false)}
 
 	b := c.book
 	for _, a := range n.Attributes() {
@@ -404,7 +410,7 @@ func (c *converter) inline(n ast.Node) []doc.Inline {
 		out = append(out, &doc.Emphasis{Strong: n.Level >= 2, Content: c.inlines(n)})
 	case *ast.Link:
 		l := &doc.Link{URL: literal(n.Destination), Content: c.inlines(n)}
-		c.book.links = append(c.book.links, linkUse{url: l.URL, title: literal(n.Title), line: c.line(n), errs: c.errs, link: l})
+		c.book.links = append(c.book.links, linkUse{url: l.URL, title: literal(n.Title), line: c.line(n), errs: c.errs, link: l, from: c.file})
 		out = append(out, l)
 	case *ast.AutoLink:
 		dest := string(n.URL(c.src))

@@ -119,7 +119,7 @@ func (c *converter) inlineOf(e *htmlElement, line int, inRuby bool) []doc.Inline
 	case "a":
 		if href, ok := e.attrs["href"]; ok {
 			l := &doc.Link{URL: href, Content: content}
-			c.book.links = append(c.book.links, linkUse{url: href, line: line, errs: c.errs, link: l})
+			c.book.links = append(c.book.links, linkUse{url: href, line: line, errs: c.errs, link: l, from: c.file})
 			return []doc.Inline{l}
 		}
 	}

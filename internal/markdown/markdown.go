@@ -75,10 +75,12 @@ func Parse(name string, src []byte) (*doc.Document, error) {
 
 	book := newBookState(filepath.Dir(name))
 	c := newConverter(src, lines, errs, ctx, book, ".")
+	c.file = filepath.Base(name)
 	c.convert(root, d)
 	if data == nil {
 		titleWithoutFrontMatter(d, name, errs, book)
 	}
+	book.addChapter(c.file, d.Blocks)
 	book.finish()
 	numberHeadings(d.Blocks, d.Meta.Numbering)
 	if len(d.Blocks) == 0 && !c.sawUnsupported {
