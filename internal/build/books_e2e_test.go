@@ -1,14 +1,18 @@
 package build
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/validators"
 )
 
 // The contents of the books in testdata/books, as "depth title" lines:
@@ -242,4 +246,41 @@ func TestBookFoldersEPUB(t *testing.T) {
 			t.Errorf("%s: nav\n%s\nwant\n%s", name, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	}
+}
+
+// TestPlaceholders builds, offline, a book whose figures cannot be had (a
+// URL never fetched, an SVG): it builds with a warning for each, both
+// editions show the alt text and the source in a frame, and the EPUB
+// passes EPUBCheck.
+func TestPlaceholders(t *testing.T) {
+	dir := t.TempDir()
+	url := "https://images.example.com/2024/containers-vs-vms.webp"
+	src := "---\ntitle: 占位\n---\n\n正文。\n\n![容器与虚拟机](" + url + ")\n\n![矢量图](a.svg)\n"
+	if err := os.WriteFile(filepath.Join(dir, "book.md"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "a.svg"), []byte("<svg xmlns='http://www.w3.org/2000/svg'/>"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	out := filepath.Join(dir, "out")
+	opt := Options{OutDir: out, Formats: Formats, Style: "a4-handout", Offline: true, CacheDir: t.TempDir(),
+		FontsDir: filepath.Join(root, "fonts"), StylesDir: filepath.Join(root, "styles"), Stdout: &stdout, Stderr: &stderr}
+	if err := Run(filepath.Join(dir, "book.md"), opt); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(stderr.String(), "warning: image"); n != 2 {
+		t.Errorf("%d image warnings, want 2:\n%s", n, stderr.String())
+	}
+	text := squash(tool(t, "poppler-utils", "pdftotext", filepath.Join(out, "book.pdf"), "-"))
+	for _, want := range []string{"容器与虚拟机", squash(url), "矢量图a.svg"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF lacks %q:\n%s", want, text)
+		}
+	}
+	body := epubEntries(t, filepath.Join(out, "book.epub"))["EPUB/xhtml/text.xhtml"]
+	if strings.Count(body, `<div class="placeholder" role="img"`) != 2 || !strings.Contains(body, url) || strings.Contains(body, "<img") {
+		t.Errorf("the EPUB's placeholders:\n%s", body)
+	}
+	validators.EPUB(t, filepath.Join(out, "book.epub"))
 }

@@ -26,8 +26,10 @@ import (
 	"github.com/paiban/paiban/internal/home"
 	"github.com/paiban/paiban/internal/impose"
 	"github.com/paiban/paiban/internal/layout"
+	"github.com/paiban/paiban/internal/markdown"
 	"github.com/paiban/paiban/internal/panics"
 	"github.com/paiban/paiban/internal/pdf"
+	"github.com/paiban/paiban/internal/remote"
 	"github.com/paiban/paiban/internal/style"
 )
 
@@ -52,6 +54,13 @@ type Options struct {
 	// Strict makes every warning an error: what the reader could not
 	// render as written, and a character no bundled font has.
 	Strict bool
+	// Offline forbids fetching images named by URL: those not in the
+	// cache become placeholders. CacheDir is where fetched images are
+	// kept, remote.CacheDir() when empty; FetchTimeout bounds each fetch
+	// (remote.DefaultTimeout when zero).
+	Offline      bool
+	CacheDir     string
+	FetchTimeout time.Duration
 	// DumpLayout, when set, names a file that receives the PDF's layout
 	// as JSON Lines: one line per set line, with every glyph's place.
 	DumpLayout string
@@ -76,6 +85,15 @@ func (o *Options) Locate() error {
 	}
 	o.FontsDir = dir
 	return nil
+}
+
+// fetcher is the fetcher of the images a book names by URL.
+func (o *Options) fetcher() *remote.Fetcher {
+	dir := o.CacheDir
+	if dir == "" {
+		dir = remote.CacheDir()
+	}
+	return &remote.Fetcher{CacheDir: dir, Offline: o.Offline, Timeout: o.FetchTimeout}
 }
 
 // Progress is one step of a build.
@@ -122,7 +140,7 @@ func Run(book string, opt Options) (err error) {
 		}
 	}
 	progress(Progress{Stage: "reading"})
-	d, err := parseBook(book)
+	d, err := markdown.Read(book, markdown.Options{Remote: opt.fetcher()})
 	if err != nil {
 		return err
 	}

@@ -11,12 +11,10 @@ import (
 	"github.com/paiban/paiban/internal/markdown"
 )
 
-// parseBook reads a one-file book (NAME.md) or a folder with book.yaml.
+// parseBook reads a one-file book (NAME.md) or a book folder, without
+// fetching the images it names by URL.
 func parseBook(book string) (*doc.Document, error) {
-	if markdown.IsBook(book) {
-		return markdown.ParseBook(book)
-	}
-	return markdown.ParseFile(book)
+	return markdown.Read(book, markdown.Options{})
 }
 
 // writePrintEditions writes the editions made from the finished PDF at

@@ -187,13 +187,17 @@ type CodeBlock struct {
 // ThematicBreak is a section break (a blank line or ornament).
 type ThematicBreak struct{ Pos }
 
-// Image is a raster image the reader has found inside the book's folder,
-// read and checked.
+// Image is a raster image the reader has found inside the book's folder
+// or fetched from a URL, read and checked; or, when Missing says why it
+// could not be had, a placeholder: the figure then shows its alt text and
+// Path in a frame, and the image has no data.
 type Image struct {
-	// Path is where the image was read from, for messages; Name is a
-	// file name unique within the book, for the EPUB.
+	// Path is where the image was read from (a path inside the book's
+	// folder, or a URL), for messages; Name is a file name unique within
+	// the book, for the EPUB.
 	Path, Name string
-	Format     string // "png" or "jpeg"
+	Format     string // "png" or "jpeg"; "" for a placeholder
+	Missing    string
 	// Width and Height are in pixels.
 	Width, Height int
 	Data          []byte

@@ -290,6 +290,9 @@ func (b *book) index() error {
 // identical images. The names are made here, not taken from the book,
 // so that they are safe in a URL and cannot clash with the cover's.
 func (b *book) addImage(p doc.Pos, img *doc.Image, byData map[[sha256.Size]byte]string) error {
+	if img != nil && img.Missing != "" {
+		return nil // a placeholder: the text shows what stands in for it
+	}
 	if img == nil || len(img.Data) == 0 {
 		return posErrorf(p, "an image has no data")
 	}

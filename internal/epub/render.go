@@ -398,6 +398,14 @@ func (r *renderer) code(s string) {
 func (r *renderer) figure(f *doc.Figure) {
 	r.raw("<figure")
 	r.attr("id", f.ID)
+	if f.Image == nil || f.Image.Missing != "" {
+		r.raw(">\n")
+		r.placeholder(f)
+		r.raw("<figcaption>")
+		r.caption("图", f.Number, f.Caption)
+		r.raw("</figcaption>\n</figure>\n")
+		return
+	}
 	r.raw(">\n<img")
 	r.attr("src", r.images[f.Image])
 	alt := f.Alt
@@ -412,6 +420,26 @@ func (r *renderer) figure(f *doc.Figure) {
 	r.raw("/>\n<figcaption>")
 	r.caption("图", f.Number, f.Caption)
 	r.raw("</figcaption>\n</figure>\n")
+}
+
+// placeholder writes, for a figure whose image could not be had, a frame
+// with its alt text and where the image should have come from.
+func (r *renderer) placeholder(f *doc.Figure) {
+	r.open("div", "placeholder")
+	r.raw(` role="img"`)
+	r.attr("aria-label", f.Alt)
+	r.raw(">")
+	if f.Alt != "" {
+		r.raw("<p>")
+		r.plain(f.Alt)
+		r.raw("</p>")
+	}
+	if f.Image != nil {
+		r.raw("<p>")
+		r.plain(f.Image.Path)
+		r.raw("</p>")
+	}
+	r.raw("</div>\n")
 }
 
 // caption writes 图1 or 表1 and the caption after an ideographic space.
@@ -523,6 +551,10 @@ func (r *renderer) inline(x doc.Inline) {
 	case *doc.Span:
 		r.span(n)
 	case *doc.InlineImage:
+		if n.Image.Missing != "" {
+			r.text(n.Alt) // an image that could not be had
+			return
+		}
 		r.raw("<img")
 		r.use.classes["inline"] = true
 		r.raw(` class="inline"`)

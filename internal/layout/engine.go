@@ -361,7 +361,15 @@ func (e *engine) addInlines(b *atomBuilder, inlines []doc.Inline, st runStyle) {
 		case *doc.Span:
 			e.addInlines(b, n.Content, e.spanStyle(n.Kind, st))
 		case *doc.InlineImage:
-			b.addImage(n.Image, st)
+			if n.Image.Missing == "" {
+				b.addImage(n.Image, st)
+				break
+			}
+			// An image that could not be had: its alt text, which is no
+			// part of the plain text, so TextPos offsets stay the source's.
+			off := b.offset
+			b.addText(n.Alt, st)
+			b.offset = off
 		case doc.TaskBox:
 			b.addText(n.Glyph(), st)
 			b.pendingSpace = true // the item's text follows after a space

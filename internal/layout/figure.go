@@ -63,8 +63,12 @@ func (e *engine) addFigure(f *doc.Figure, leftIndent float64) {
 	e.figures = append(e.figures, figureEntry{info: info, number: f.Number, caption: f.Caption})
 	avail := e.measure - leftIndent
 	var w, h float64
-	if f.Image != nil {
+	var ph *placeholder
+	if f.Image != nil && f.Image.Missing == "" {
 		w, h = e.figureSize(f.Image.Width, f.Image.Height, avail)
+	} else {
+		ph = e.newPlaceholder(f, avail)
+		w, h = ph.w, ph.h
 	}
 	size := e.captionSize()
 	capPitch := 1.5 * size
@@ -73,7 +77,7 @@ func (e *engine) addFigure(f *doc.Figure, leftIndent float64) {
 	capH := float64(len(sp.lines)) * capPitch
 	// A long caption takes room from the image, so that the figure still
 	// fits a page.
-	if room := e.bodyH - e.pitch - gap - capH; h > room {
+	if room := e.bodyH - e.pitch - gap - capH; h > room && ph == nil {
 		s := max(0, room) / h
 		w, h = w*s, h*s
 	}
@@ -81,7 +85,10 @@ func (e *engine) addFigure(f *doc.Figure, leftIndent float64) {
 	// At least half a line above and below.
 	r := &row{heading: info, float: true, slots: int(math.Ceil((content+e.pitch)/e.pitch - eps))}
 	top := (float64(r.slots)*e.pitch - content) / 2
-	if w > 0 && h > 0 {
+	switch {
+	case ph != nil:
+		e.drawPlaceholder(r, ph, leftIndent+(avail-w)/2, top)
+	case w > 0 && h > 0:
 		r.images = append(r.images, Image{X: leftIndent + (avail-w)/2, Y: top, W: w, H: h, Image: f.Image})
 	}
 	y := top + h + gap + (capPitch-size)/2 + emAscent*size

@@ -60,6 +60,10 @@ type entry struct {
 // book.json or book.toml, book.yaml's keys first. Chapters have no front
 // matter. Errors name the file and line they are in.
 func ParseBook(dir string) (*doc.Document, error) {
+	return parseBook(dir, Options{})
+}
+
+func parseBook(dir string, opt Options) (*doc.Document, error) {
 	entries, meta, warnings, err := readBookFiles(dir)
 	if err != nil {
 		return nil, err
@@ -67,6 +71,7 @@ func ParseBook(dir string) (*doc.Document, error) {
 	d := &doc.Document{Meta: meta, Warnings: warnings}
 	var all ErrorList
 	book := newBookState(dir)
+	book.fetcher = opt.Remote
 	// item is a part or a chapter read.
 	type item struct {
 		part *doc.Part

@@ -6,10 +6,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/remote"
 )
 
 // bookState is what the chapters of one book share while they are read:
@@ -37,6 +39,13 @@ type bookState struct {
 	chapters map[string]*chapterInfo
 	order    []string
 	anchors  map[string]string
+
+	// fetcher gets the images named by URL (nil: none is fetched);
+	// remote are the figures showing them, mu guards the image names
+	// while they are fetched.
+	fetcher *remote.Fetcher
+	remote  []remoteUse
+	mu      sync.Mutex
 }
 
 // linkUse is a link destination, checked once all ids are known.
@@ -82,8 +91,10 @@ func (s *bookState) taken(id string) bool {
 // EPUB writer gives notes (fn1, nr1-2) and page markers (page-…).
 var reservedID = regexp.MustCompile(`^(fig|tab)-[0-9]+$|^(fn|nr)[0-9]+(-[0-9]+)?$|^page-`)
 
-// finish gives headings without {#id} their ids and checks the links.
+// finish fetches the images named by URL, gives headings without {#id}
+// their ids and checks the links.
 func (s *bookState) finish() {
+	s.fetchRemote()
 	for _, h := range s.pending {
 		base := headingID(doc.PlainText(h.Content))
 		if reservedID.MatchString(base) {

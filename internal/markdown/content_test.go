@@ -248,10 +248,10 @@ func TestFigureErrors(t *testing.T) {
 	for _, e := range list {
 		got = append(got, strings.TrimPrefix(e.Error(), filepath.Join(dir, "b.md")+":"))
 	}
-	// SVG files and URLs warn (their alt text is set); see
-	// TestInlineImages. A path from / is taken from the book's folder.
+	// An SVG file, a file that is no image and a URL not fetched are
+	// placeholders with a warning (below). A path from / is taken from
+	// the book's folder.
 	want := []string{
-		`8: image "t.png" is not a PNG, JPEG or GIF image`,
 		`10: image "none.png": no such file`,
 		`12: image "../secret.png": not a path inside the book's folder`,
 		`14: image "/etc/passwd": no such file`,
@@ -261,6 +261,33 @@ func TestFigureErrors(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("errors\n got %q\nwant %q", got, want)
+	}
+
+	// A format paiban cannot read, or an image it did not fetch, is a
+	// placeholder with a warning: the book builds.
+	src = fm + "![a](a.svg)\n\n![b](svg.png)\n\n![c](t.png)\n\n![d](gif.png)\n\n![h](https://example.org/a.png)\n"
+	d, err := Parse(filepath.Join(dir, "b.md"), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	for _, w := range d.Warnings {
+		got = append(got, strings.TrimPrefix(w.String(), filepath.Join(dir, "b.md")+":"))
+	}
+	want = []string{
+		`4: warning: image "a.svg" is SVG, which paiban cannot draw yet; its alt text stands in for it`,
+		`6: warning: image "svg.png" is SVG, which paiban cannot draw yet; its alt text stands in for it`,
+		`8: warning: image "t.png" is not an image paiban reads (PNG, JPEG, GIF, WebP, BMP or TIFF); its alt text stands in for it`,
+		`10: warning: image "gif.png" could not be read as GIF: gif: missing image data; its alt text stands in for it`,
+		`12: warning: image "https://example.org/a.png" was not fetched (no fetching in this build); its alt text stands in for it`,
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("warnings\n got %q\nwant %q", got, want)
+	}
+	for _, b := range d.Blocks {
+		if f := b.(*doc.Figure); f.Image == nil || f.Image.Missing == "" || f.Image.Data != nil {
+			t.Errorf("figure %q is not a placeholder: %+v", f.Alt, f.Image)
+		}
 	}
 }
 

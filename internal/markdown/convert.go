@@ -455,7 +455,7 @@ func (c *converter) inlineImage(n *ast.Image) []doc.Inline {
 		return alt
 	}
 	img := c.image(literal(n.Destination), c.line(n))
-	if img == nil {
+	if img == nil || img.Missing != "" {
 		return alt
 	}
 	return []doc.Inline{&doc.InlineImage{Image: img, Alt: doc.PlainText(alt)}}

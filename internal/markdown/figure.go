@@ -2,16 +2,21 @@ package markdown
 
 import (
 	"bytes"
-	"fmt"
+	"context"
 	"image"
-	"image/gif"
-	_ "image/jpeg" // formats a figure may have
+	_ "image/gif" // formats a figure may have; all but PNG and JPEG are converted to PNG
+	_ "image/jpeg"
 	"image/png"
 	"net/url"
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
+
+	_ "golang.org/x/image/bmp"
+	_ "golang.org/x/image/tiff"
+	_ "golang.org/x/image/webp"
 
 	"github.com/paiban/paiban/internal/doc"
 )
@@ -20,26 +25,31 @@ import (
 // images in full, and a small file can declare a huge image.
 const maxImagePixels = 50_000_000
 
-// image reads the image file dest names, relative to the file being read
-// (dir, a slash path inside the book's folder), reporting problems at
-// line; a path starting with / is taken from the book's folder, as web
-// hosts take it from a repository's. The same file named twice is read
-// once. A GIF is converted to PNG. nil means the image cannot be placed:
-// a missing, unsafe or unreadable file is an error; a URL (paiban fetches
-// nothing) or an SVG file warns, and the caller sets the alt text instead.
+// readFormats lists the formats paiban reads, for messages.
+const readFormats = "PNG, JPEG, GIF, WebP, BMP or TIFF"
+
+// image reads the image dest names: a file relative to the file being
+// read (dir, a slash path inside the book's folder; from / it is taken
+// from the book's folder, as web hosts take it from a repository's), or
+// an http(s) URL, fetched once the whole book is read. Problems are
+// reported at line. The same file or URL named twice is read once.
+//
+// An image that cannot be had or read (not fetched, SVG, not an image)
+// is a placeholder (Missing set) with a warning. nil means it cannot be
+// placed at all: a missing, unsafe or too large file is an error; a URL
+// of another scheme warns, and the caller sets the alt text instead.
 func (c *converter) image(dest string, line int) *doc.Image {
 	if u, err := url.Parse(dest); err == nil && u.Scheme != "" {
-		c.errs.warn(line, "image %q: paiban does not fetch images from the web; its alt text is set instead (save it in the book's folder)", dest)
+		if s := strings.ToLower(u.Scheme); s == "http" || s == "https" {
+			return c.book.remoteImage(dest, c.errs, line)
+		}
+		c.errs.warn(line, "image %q: paiban takes images from the book's folder or from http(s) URLs; its alt text is set instead", dest)
 		return nil
 	}
 	// A destination is a URL path: editors write images/photo%201.png.
 	file := dest
 	if u, err := url.PathUnescape(dest); err == nil {
 		file = u
-	}
-	if strings.EqualFold(path.Ext(file), ".svg") {
-		c.errs.warn(line, "image %q: SVG is not supported, its alt text is set instead (convert it to PNG or JPEG)", dest)
-		return nil
 	}
 	if strings.HasPrefix(file, `\`) {
 		c.errs.add(line, "image %q must be a path inside the book's folder, such as images/a.png", dest)
@@ -57,44 +67,52 @@ func (c *converter) image(dest string, line int) *doc.Image {
 		c.errs.add(line, "image %q: %v", dest, err)
 		return nil
 	}
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	switch {
-	case err == nil && format == "gif":
-		data, format, err = gifToPNG(data)
-		if err != nil {
-			c.errs.add(line, "image %q: %v", dest, err)
-			return nil
-		}
-	case err == nil && format != "png" && format != "jpeg", err != nil:
-		if looksLikeSVG(data) {
-			c.errs.warn(line, "image %q is SVG, which is not supported; its alt text is set instead (convert it to PNG or JPEG)", dest)
-			return nil
-		}
-		c.errs.add(line, "image %q is not a PNG, JPEG or GIF image", dest)
+	img := &doc.Image{Path: rel}
+	if problem, tooLarge := c.book.decodeImage(img, data); tooLarge {
+		c.errs.add(line, "image %q %s", dest, problem)
 		return nil
+	} else if problem != "" {
+		c.errs.warn(line, "image %q %s; its alt text stands in for it", dest, problem)
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxImagePixels {
-		c.errs.add(line, "image %q is %d×%d pixels: paiban takes images of at most %d million pixels", dest, cfg.Width, cfg.Height, maxImagePixels/1_000_000)
-		return nil
-	}
-	img := &doc.Image{Path: rel, Name: c.book.imageName(rel, format), Format: format,
-		Width: cfg.Width, Height: cfg.Height, Data: data}
 	c.book.images[rel] = img
 	return img
 }
 
-// gifToPNG converts the first frame of a GIF to PNG: neither edition
-// takes GIF (a PDF cannot hold it, and EPUB readers may not animate it).
-func gifToPNG(data []byte) ([]byte, string, error) {
-	img, err := gif.Decode(bytes.NewReader(data))
-	if err != nil {
-		return nil, "", fmt.Errorf("a GIF that cannot be read: %v", err)
+// decodeImage checks data and fills in img from it: PNG and JPEG as they
+// are, GIF (its first frame), WebP, BMP and TIFF converted to PNG. When it
+// cannot, img is left a placeholder (Missing set) and problem says why;
+// tooLarge says the image is past the size paiban takes.
+func (s *bookState) decodeImage(img *doc.Image, data []byte) (problem string, tooLarge bool) {
+	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	switch {
+	case err != nil && looksLikeSVG(data):
+		problem = "is SVG, which paiban cannot draw yet"
+	case err != nil:
+		problem = "is not an image paiban reads (" + readFormats + ")"
+	case cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxImagePixels:
+		img.Missing = "too large"
+		return "is " + strconv.Itoa(cfg.Width) + "×" + strconv.Itoa(cfg.Height) + " pixels: paiban takes images of at most " + strconv.Itoa(maxImagePixels/1_000_000) + " million pixels", true
+	case format == "png" || format == "jpeg":
+	default:
+		// The editions embed PNG and JPEG only.
+		m, _, err := image.Decode(bytes.NewReader(data))
+		var buf bytes.Buffer
+		if err == nil {
+			err = png.Encode(&buf, m)
+		}
+		if err != nil {
+			problem = "could not be read as " + strings.ToUpper(format) + ": " + err.Error()
+			break
+		}
+		data, format = buf.Bytes(), "png"
 	}
-	var b bytes.Buffer
-	if err := png.Encode(&b, img); err != nil {
-		return nil, "", err
+	if problem != "" {
+		img.Missing = problem
+		return problem, false
 	}
-	return b.Bytes(), "png", nil
+	img.Name = s.imageName(img.Path, format)
+	img.Format, img.Width, img.Height, img.Data = format, cfg.Width, cfg.Height, data
+	return "", false
 }
 
 func looksLikeSVG(data []byte) bool {
@@ -102,14 +120,97 @@ func looksLikeSVG(data []byte) bool {
 	return bytes.HasPrefix(head, []byte("<svg")) || (bytes.HasPrefix(head, []byte("<?xml")) && bytes.Contains(head, []byte("<svg")))
 }
 
-// imageName gives the image at rel a file name unique within the book,
-// images/NAME.EXT, from its own name: letters and digits kept, anything
-// else (spaces, which EPUB checkers warn about) as '-'; a second image
-// of the same name gets -2.
+// remoteUse is a figure whose image is named by URL, fetched once the
+// whole book is read.
+type remoteUse struct {
+	img  *doc.Image
+	errs *errorsFor
+	line int
+}
+
+// remoteImage returns the image at an http(s) URL, to be fetched by
+// fetchRemote; the same URL named twice is one image.
+func (s *bookState) remoteImage(u string, errs *errorsFor, line int) *doc.Image {
+	img, ok := s.images[u]
+	if !ok {
+		img = &doc.Image{Path: u}
+		s.images[u] = img
+	}
+	s.remote = append(s.remote, remoteUse{img, errs, line})
+	return img
+}
+
+// maxFetches is how many images are fetched at once.
+const maxFetches = 8
+
+// fetchRemote fetches the images named by URL, several at a time, through
+// the book's fetcher and its cache. An image that cannot be had (no
+// network, --offline, an error, too large, not an image) becomes a
+// placeholder with a warning at each figure showing it: the book builds.
+func (s *bookState) fetchRemote() {
+	var imgs []*doc.Image
+	seen := map[*doc.Image]bool{}
+	for _, r := range s.remote {
+		if !seen[r.img] {
+			seen[r.img] = true
+			imgs = append(imgs, r.img)
+		}
+	}
+	problems := make([]string, len(imgs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, maxFetches)
+	for i, img := range imgs {
+		if s.fetcher == nil {
+			problems[i] = "was not fetched (no fetching in this build)"
+			img.Missing = problems[i]
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			data, _, err := s.fetcher.Get(context.Background(), img.Path)
+			if err != nil {
+				problems[i] = "could not be fetched: " + err.Error()
+				img.Missing = problems[i]
+				return
+			}
+			problems[i], _ = s.decodeRemote(img, data)
+		}()
+	}
+	wg.Wait()
+	problem := map[*doc.Image]string{}
+	for i, img := range imgs {
+		problem[img] = problems[i]
+	}
+	for _, r := range s.remote {
+		if p := problem[r.img]; p != "" {
+			r.errs.warn(r.line, "image %q %s; its alt text stands in for it", r.img.Path, p)
+		}
+	}
+	s.remote = nil
+}
+
+// decodeRemote is decodeImage for a fetched image, whose name comes from
+// its URL; it is safe to call from several goroutines.
+func (s *bookState) decodeRemote(img *doc.Image, data []byte) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.decodeImage(img, data)
+}
+
+// imageName gives the image at rel (a path, or a URL) a file name unique
+// within the book, images/NAME.EXT, from its own name: letters and
+// digits kept, anything else (spaces, which EPUB checkers warn about) as
+// '-'; a second image of the same name gets -2.
 func (s *bookState) imageName(rel, format string) string {
 	ext := ".png"
 	if format == "jpeg" {
 		ext = ".jpg"
+	}
+	if u, err := url.Parse(rel); err == nil && u.Scheme != "" {
+		rel = u.Path
 	}
 	stem := strings.TrimSuffix(path.Base(rel), path.Ext(rel))
 	stem = strings.Map(func(r rune) rune {
@@ -118,7 +219,7 @@ func (s *bookState) imageName(rel, format string) string {
 		}
 		return '-'
 	}, stem)
-	if stem == "" {
+	if stem == "" || stem == "-" {
 		stem = "image"
 	}
 	name := "images/" + stem + ext

@@ -96,23 +96,32 @@ func TestInlineImages(t *testing.T) {
 	if gifImg == nil || gifImg.Format != "png" || gifImg.Width != 3 || gifImg.Height != 2 {
 		t.Errorf("the GIF was not converted to a 3×2 PNG: %+v", gifImg)
 	}
-	// The alt text stands in for what cannot be placed; an image without
-	// one leaves nothing but its warning.
-	if got := markup(d.Blocks[1].(*doc.Paragraph).Content); got != "徽章build与标志。" {
+	// The alt text stands in for what cannot be had: at once for an SVG
+	// file, once the book is read for an image not fetched (the writers
+	// then set its alt text). A figure becomes a placeholder.
+	if got := markup(d.Blocks[1].(*doc.Paragraph).Content); got != "徽章<img https://img.shields.io/badge/a-b-green build>与标志。" {
 		t.Errorf("alt texts: %s", got)
 	}
-	if got := markup(d.Blocks[2].(*doc.Paragraph).Content); got != "远程" || len(d.Blocks) != 3 {
-		t.Errorf("figure from the web: %s, %d blocks", got, len(d.Blocks))
+	doc.WalkInlines(d.Blocks[1:2], func(in doc.Inline) {
+		if im, ok := in.(*doc.InlineImage); ok && im.Image.Missing == "" {
+			t.Errorf("the image %s not fetched is not missing", im.Image.Path)
+		}
+	})
+	for i, alt := range []string{"远程", ""} {
+		if f, ok := d.Blocks[2+i].(*doc.Figure); !ok || f.Alt != alt || f.Image.Missing == "" || len(d.Blocks) != 4 {
+			t.Errorf("figure from the web %d: %+v, %d blocks", i, d.Blocks[2+i], len(d.Blocks))
+		}
 	}
 	var ws []string
 	for _, w := range d.Warnings {
 		ws = append(ws, strings.TrimPrefix(w.String(), filepath.Join(dir, "b.md")+":"))
 	}
+	notFetched := " was not fetched (no fetching in this build); its alt text stands in for it"
 	wantW := []string{
-		`6: warning: image "https://img.shields.io/badge/a-b-green": paiban does not fetch images from the web; its alt text is set instead (save it in the book's folder)`,
-		`6: warning: image "logo.svg": SVG is not supported, its alt text is set instead (convert it to PNG or JPEG)`,
-		`8: warning: image "https://example.com/a.png": paiban does not fetch images from the web; its alt text is set instead (save it in the book's folder)`,
-		`10: warning: image "https://example.com/b.png": paiban does not fetch images from the web; its alt text is set instead (save it in the book's folder)`,
+		`6: warning: image "logo.svg" is SVG, which paiban cannot draw yet; its alt text stands in for it`,
+		`6: warning: image "https://img.shields.io/badge/a-b-green"` + notFetched,
+		`8: warning: image "https://example.com/a.png"` + notFetched,
+		`10: warning: image "https://example.com/b.png"` + notFetched,
 	}
 	if !reflect.DeepEqual(ws, wantW) {
 		t.Errorf("warnings\n got %q\nwant %q", ws, wantW)

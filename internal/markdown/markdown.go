@@ -39,6 +39,10 @@ func ParseFile(path string) (*doc.Document, error) {
 // name used in error messages. When the book has problems, the error is an
 // ErrorList holding all of them and the document is nil.
 func Parse(name string, src []byte) (*doc.Document, error) {
+	return parse(name, src, Options{})
+}
+
+func parse(name string, src []byte, opt Options) (*doc.Document, error) {
 	errs := &errorsFor{file: name}
 	// Editors on Windows may start a file with a byte order mark, which
 	// would hide the opening --- of the front matter. It is three bytes on
@@ -74,6 +78,7 @@ func Parse(name string, src []byte) (*doc.Document, error) {
 	}
 
 	book := newBookState(filepath.Dir(name))
+	book.fetcher = opt.Remote
 	c := newConverter(src, lines, errs, ctx, book, ".")
 	c.file = filepath.Base(name)
 	c.convert(root, d)
