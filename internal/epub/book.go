@@ -224,6 +224,7 @@ func (b *book) index() error {
 		}
 	}
 	for _, f := range b.texts {
+		listed := len(flat)
 		doc.Walk(f.blocks, func(bl doc.Block) {
 			switch n := bl.(type) {
 			case *doc.Part:
@@ -248,6 +249,11 @@ func (b *book) index() error {
 				}
 			}
 		})
+		// Every file of the text can be reached from the contents, one
+		// that no listed heading opens (text before a part) by its title.
+		if len(flat) == listed {
+			flat = append(flat, &navEntry{level: b.topLevel, label: f.title, href: "xhtml/" + f.name})
+		}
 	}
 	// A figure in a note is written wherever the note is; its image is
 	// stored like the others, but it is no link target.

@@ -693,8 +693,8 @@ func checkCover(t *testing.T, files map[string][]byte) {
 }
 
 // TestArticle checks a text without level-1 headings: it is split at its
-// top level, ##, and the text before the first heading has a file of its
-// own.
+// top level, ##, and the text before the first heading opens the first
+// section's file.
 func TestArticle(t *testing.T) {
 	n := &doc.Footnote{Number: 1, Blocks: []doc.Block{para(9, text("注。"))}}
 	d := &doc.Document{
@@ -715,17 +715,17 @@ func TestArticle(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	if want := []string{"chapter01.xhtml", "chapter02.xhtml", "chapter03.xhtml", "colophon.xhtml", "cover.xhtml", "titlepage.xhtml"}; !slices.Equal(names, want) {
+	if want := []string{"chapter01.xhtml", "chapter02.xhtml", "colophon.xhtml", "cover.xhtml", "titlepage.xhtml"}; !slices.Equal(names, want) {
 		t.Errorf("files %v, want %v", names, want)
 	}
 	body := string(files["EPUB/xhtml/chapter01.xhtml"])
-	if !strings.Contains(body, "导语。<a epub:type=\"noteref\"") || !strings.Contains(body, `id="fn1"`) || strings.Contains(body, "正文") {
-		t.Error("chapter01.xhtml does not hold the opening paragraph and its note alone")
+	if !strings.Contains(body, "导语。<a epub:type=\"noteref\"") || !strings.Contains(body, `id="fn1"`) || !strings.Contains(body, "正文") || strings.Contains(body, "sec-2") {
+		t.Error("chapter01.xhtml does not hold the opening paragraph, its note and the first section")
 	}
 	if !strings.Contains(string(files["EPUB/xhtml/chapter02.xhtml"]), `<section epub:type="chapter" role="doc-chapter">`) {
 		t.Error("a ## section of the article is not a chapter")
 	}
-	if !strings.Contains(string(files["EPUB/nav.xhtml"]), `<li><a href="xhtml/chapter03.xhtml#sec-2">二、第二部分</a></li>`) {
+	if !strings.Contains(string(files["EPUB/nav.xhtml"]), `<li><a href="xhtml/chapter02.xhtml#sec-2">二、第二部分</a></li>`) {
 		t.Error("nav.xhtml lacks the second section")
 	}
 	if got := readOPF(t, files).Metadata.Language; got != "zh-CN" {

@@ -14,8 +14,8 @@ const maxFileSize = 300 << 10
 // split cuts the text into files: at each part title, at each heading of
 // the book's top level, and, within a chapter whose XHTML would exceed
 // maxFileSize, at the headings of its next level (and further down while
-// a piece is still too large). Text before the first heading gets a file
-// of its own.
+// a piece is still too large). Text before the first heading goes with
+// the first chapter, or has a file of its own before a part.
 func (b *book) split() {
 	b.topLevel = topLevel(b.doc.Blocks)
 	var chapters [][]doc.Block
@@ -28,10 +28,18 @@ func (b *book) split() {
 		}
 		return false
 	}
+	lead := true // before the first heading or part
 	for i, bl := range b.doc.Blocks {
 		_, afterPart := lastBlock(chapters).(*doc.Part)
-		if i == 0 || opens(bl) || afterPart {
+		_, isPart := bl.(*doc.Part)
+		// The text before the first heading opens the first chapter's
+		// file (an article's lead is read with its first section); before
+		// a part it stays on its own.
+		if i == 0 || opens(bl) && !(lead && !isPart) || afterPart {
 			chapters = append(chapters, nil)
+		}
+		if opens(bl) {
+			lead = false
 		}
 		chapters[len(chapters)-1] = append(chapters[len(chapters)-1], bl)
 	}
@@ -94,6 +102,11 @@ func cutLarge(blocks []doc.Block, level int) [][]doc.Block {
 		}
 	}
 	pieces = append(pieces, blocks[start:])
+	// The chapter's heading and a short introduction open the file of its
+	// first section rather than a screen of their own.
+	if len(pieces) > 1 && estimateSize(pieces[0]) < maxFileSize/10 {
+		pieces = append([][]doc.Block{append(pieces[0][:len(pieces[0]):len(pieces[0])], pieces[1]...)}, pieces[2:]...)
+	}
 	var out [][]doc.Block
 	for _, p := range pieces {
 		out = append(out, cutLarge(p, next)...)
