@@ -8,9 +8,13 @@ import (
 	"testing"
 )
 
+// testOptions are the options of a test's build. It fetches nothing: no
+// test reaches the network (TestRemoteImages in internal/markdown fetches
+// from a local server).
 func testOptions(out string, stdout, stderr *bytes.Buffer) Options {
 	return Options{OutDir: out, Formats: Formats, Style: "a5-book",
 		FontsDir: filepath.Join(root, "fonts"), StylesDir: filepath.Join(root, "styles"),
+		Offline: true, CacheDir: filepath.Join(out, "no-cache"),
 		Stdout: stdout, Stderr: stderr}
 }
 

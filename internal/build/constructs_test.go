@@ -34,7 +34,7 @@ func TestEveryConstruct(t *testing.T) {
 	}
 	book := filepath.Join(dir, "book.md")
 	want := []string{
-		book + `:1: warning: image "https://img.shields.io/badge/license-MIT-blue": paiban does not fetch images from the web; its alt text is set instead (save it in the book's folder)`,
+		book + `:1: warning: image "https://img.shields.io/badge/license-MIT-blue" could not be fetched: offline, and not in the cache; its alt text stands in for it`,
 		book + `:6: warning: no front matter: the title is this heading's text "构造大全" (add ---, title: …, --- to set it)`,
 		book + `:94: warning: HTML element <script> is dropped with its content`,
 	}
