@@ -248,14 +248,25 @@ func (b *atomBuilder) push(a atom, st runStyle) {
 }
 
 // hanLatinPair reports whether the quarter-em gap goes between a and b:
-// Han next to a Latin letter or digit, in either order, never next to CJK
-// punctuation (docs/typesetting.md §4.1).
+// Han next to Latin text, in either order, never next to CJK punctuation
+// (docs/typesetting.md §4.1).
 func hanLatinPair(a, b *atom) bool {
-	alnum := func(x *atom) bool {
-		return x.cls == clsLatin && (unicode.IsLetter(x.r) || unicode.IsDigit(x.r))
-	}
-	return (a.cls == clsHan && alnum(b)) || (alnum(a) && b.cls == clsHan)
+	return (a.cls == clsHan && latinText(b)) || (latinText(a) && b.cls == clsHan)
 }
+
+// latinText reports whether a is a Latin letter or digit, a sign that
+// belongs to a number (100%, $5), or any Latin character of inline code,
+// which reads as one unit: these get the Han–Latin gap, so that
+// `100%以及` is spaced like `5 km/h 也`, and a code span like `./...`
+// on both sides.
+func latinText(a *atom) bool {
+	return a.cls == clsLatin && (a.code || unicode.IsLetter(a.r) || unicode.IsDigit(a.r) || numberSign[a.r])
+}
+
+// numberSign holds the Latin signs that stay with a number before or
+// after it: UAX #14 classes PR and PO (LineBreak.txt) among the Latin
+// characters; the full-width ones (％ ‰ ℃ ￥) are set as CJK.
+var numberSign = map[rune]bool{'%': true, '$': true, '£': true, '¥': true, '€': true, '¢': true, '+': true, '±': true}
 
 // finish merges dash and ellipsis runs, applies the punctuation widths and
 // decides where lines may break. em is the paragraph's body size.
@@ -392,7 +403,8 @@ const (
 // docs/typesetting.md §1.5 says, then the prohibitions (避头尾) of
 // §1.2–§1.4.
 func markBreaks(atoms []atom, profile Profile) {
-	uax := uaxBreaks(atoms, latinPairs(atoms))
+	url := urlBreaks(atoms)
+	uax := uaxBreaks(atoms, latinPairs(atoms, url))
 	prev := -1 // last atom that is not a note reference
 	for i := range atoms {
 		b := &atoms[i]
@@ -409,6 +421,12 @@ func markBreaks(atoms []atom, profile Profile) {
 		switch {
 		case b.hardBreak:
 			b.breakBefore = true
+		case a.code && b.code:
+			// Inline code breaks only at its own spaces, whatever
+			// character follows (./...): a command or a path is not cut
+			// after its / or - (a unit wider than the measure is broken
+			// by emergencyBreak).
+			b.breakBefore = b.gapKind == gapCode
 		case noStart(b.cls, b.r) || noEnd(a.cls, a.r):
 			b.breakBefore = false
 		case b.dash && (profile == ProfileStrict || len(b.text) == len("—")):
@@ -417,8 +435,11 @@ func markBreaks(atoms []atom, profile Profile) {
 			b.breakBefore = false
 		case a.cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone:
 			// Inside a Latin run UAX #14 decides: words and numbers stay
-			// whole, URLs break after / and the like.
+			// whole. URLs have rules of their own.
 			b.breakBefore = uax[i]
+			if url != nil && url[i] != urlNone {
+				b.breakBefore = url[i] == urlBreak
+			}
 		default:
 			// Between Han, after closing and pause marks, before opening
 			// marks (including “ ‘, which UAX #14 ≤ 15.1 glues as QU), at
@@ -430,8 +451,9 @@ func markBreaks(atoms []atom, profile Profile) {
 }
 
 // latinPairs marks the atoms markBreaks asks UAX #14 about: a Latin atom
-// right after another (note references aside), with no space between.
-func latinPairs(atoms []atom) []bool {
+// right after another (note references aside), with no space between,
+// outside inline code.
+func latinPairs(atoms []atom, url []urlPlace) []bool {
 	ask := make([]bool, len(atoms))
 	prev := -1
 	for i := range atoms {
@@ -439,11 +461,64 @@ func latinPairs(atoms []atom) []bool {
 		if b.cls == clsNoteRef {
 			continue
 		}
-		ask[i] = prev >= 0 && atoms[prev].cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone
+		ask[i] = prev >= 0 && atoms[prev].cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone &&
+			!(atoms[prev].code && b.code) && (url == nil || url[i] == urlNone)
 		prev = i
 	}
 	return ask
 }
+
+// urlPlace says what a junction inside a URL is.
+type urlPlace uint8
+
+const (
+	urlNone    urlPlace = iota // not inside a URL
+	urlBreak                   // a line may break here
+	urlNoBreak                 // a line may not
+)
+
+// urlBreaks finds the URLs in the text, runs of Latin atoms without a
+// space that hold "://" or start with "www.", and says where a line may
+// break inside them: after "://" and after each of / . - _ ~ ? & = # :,
+// except before ( or [ (docs/typesetting.md §3.4, as Typst breaks links). UAX #14
+// alone allows too few breaks in a URL (none after the dots of a host
+// name), which leaves holes on the lines around it. It returns nil when
+// the text has no URL.
+func urlBreaks(atoms []atom) []urlPlace {
+	var out []urlPlace
+	var text strings.Builder
+	for i := 0; i < len(atoms); {
+		j := i + 1
+		for j < len(atoms) && urlChar(&atoms[j]) && atoms[j].gapKind == gapNone {
+			j++
+		}
+		if !urlChar(&atoms[i]) {
+			i = j
+			continue
+		}
+		text.Reset()
+		for k := i; k < j; k++ {
+			text.WriteString(atoms[k].text)
+		}
+		if t := text.String(); strings.Contains(t, "://") || strings.HasPrefix(t, "www.") {
+			if out == nil {
+				out = make([]urlPlace, len(atoms))
+			}
+			for k := i + 1; k < j; k++ {
+				out[k] = urlNoBreak
+				if a, b := atoms[k-1].r, atoms[k].r; strings.ContainsRune("/.-_~?&=#:", a) && !strings.ContainsRune("([", b) &&
+					!(a == ':' && b == '/') && !(a == '/' && b == '/') {
+					out[k] = urlBreak
+				}
+			}
+		}
+		i = j
+	}
+	return out
+}
+
+// urlChar reports whether a can be part of a URL in running text.
+func urlChar(a *atom) bool { return a.cls == clsLatin && !a.code }
 
 // uaxBreaks answers, in place of each true in ask, whether UAX #14 allows
 // a break before that atom, running github.com/rivo/uniseg over the atoms'

@@ -61,7 +61,7 @@ func breakLines(p paragraph) []line {
 		return nil
 	}
 	sums := newPrefix(&p)
-	bounds := totalFit(&p, &sums)
+	bounds, _ := totalFit(&p, &sums)
 	lines := make([]line, len(bounds))
 	for i, bd := range bounds {
 		last := i == len(bounds)-1 || p.atoms[bd[1]].hardBreak
@@ -85,8 +85,9 @@ const (
 )
 
 // totalFit returns the [start, end) of every line minimising the summed
-// line costs. States are (line end, whether that line was squeezed).
-func totalFit(p *paragraph, sums *prefix) [][2]int {
+// line costs, and that sum. States are (line end, whether that line was
+// squeezed).
+func totalFit(p *paragraph, sums *prefix) ([][2]int, float64) {
 	n := len(p.atoms)
 	var best [][2]fitState
 	if p.scratch != nil {
@@ -128,10 +129,12 @@ func totalFit(p *paragraph, sums *prefix) [][2]int {
 		// any alternative worth having (except a short last line), so
 		// the search starts near the measure: this keeps the work linear
 		// in the paragraph's length rather than its length times the
-		// measure.
+		// measure. Around a wide unit that cannot be stretched (a URL,
+		// inline code) a line may have to give up the unit's width to
+		// spare the next line a hole, so the window grows by it.
 		from := s + 1
 		if end := sums.forced[s]; sums.w[end]-sums.w[s] > avail {
-			from = max(from, sort.SearchFloat64s(sums.w, sums.w[s]+avail-lineWindow*p.em))
+			from = max(from, sort.SearchFloat64s(sums.w, sums.w[s]+avail-sums.window))
 			if c, squeezed, ok := lineFit(p, sums, s, end, avail); ok && end < from {
 				relax(end, c, squeezed)
 			}
@@ -159,6 +162,7 @@ func totalFit(p *paragraph, sums *prefix) [][2]int {
 		q = 1
 	}
 	var bounds [][2]int
+	cost := best[n][q].cost
 	for e := n; e > 0; {
 		st := best[e][q]
 		bounds = append(bounds, [2]int{st.from, e})
@@ -170,7 +174,7 @@ func totalFit(p *paragraph, sums *prefix) [][2]int {
 	for i, j := 0, len(bounds)-1; i < j; i, j = i+1, j-1 {
 		bounds[i], bounds[j] = bounds[j], bounds[i]
 	}
-	return bounds
+	return bounds, cost
 }
 
 // lineFit prices the line [s, e). ok is false when it cannot be set even
@@ -195,13 +199,43 @@ func lineFit(p *paragraph, sums *prefix, s, e int, avail float64) (cost float64,
 	if !p.justify || slack <= eps {
 		return 0, false, true
 	}
+	return stretchCost(p, sums, s, e, slack), false, true
+}
+
+// stretchCost prices spreading slack over the line [s, e) the way stretch
+// does: each kind of slot costs the square of what one of its slots gains,
+// in quarter ems, so that a line is priced by the holes it shows.
+func stretchCost(p *paragraph, sums *prefix, s, e int, slack float64) float64 {
 	// Slots strictly inside the line: before atoms s+1 … e-1.
-	slots := sums.slots[e] - sums.slots[s+1]
-	if slots == 0 {
-		return raggedCost, false, true
+	from, to := &sums.slot[s+1], &sums.slot[e]
+	unit := stretchComfort * p.em
+	cost := 0.0
+	for k := range slotChar {
+		if n := to.n[k] - from.n[k]; n > 0 {
+			t := min(slack, to.room[k]-from.room[k])
+			slack -= t
+			r := t / float64(n) / unit
+			cost += r * r
+		}
 	}
-	r := slack / float64(slots) / (stretchComfort * p.em)
-	return r * r, false, true
+	if slack <= eps {
+		return cost
+	}
+	rest := to.n[slotChar] - from.n[slotChar]
+	if rest == 0 {
+		// No slot between characters: the spaces take the rest, past
+		// their limits (stretch's last resort).
+		rest = to.n[slotWordSpace] - from.n[slotWordSpace] + to.n[slotHanLatin] - from.n[slotHanLatin]
+	}
+	r := slack / unit
+	if rest == 0 {
+		// A ragged line shows its slack as one hole at its end: never
+		// cheaper than a line that spreads it (a line of one character
+		// beside a wide code span is no way out).
+		return cost + max(raggedCost, r*r)
+	}
+	r /= float64(rest)
+	return cost + r*r
 }
 
 func (p paragraph) avail(first bool) float64 {
@@ -215,7 +249,7 @@ func (p paragraph) avail(first bool) float64 {
 // any span cost O(1).
 type prefix struct {
 	w, gap, shrink []float64
-	slots          []int // stretchSlot count before each atom
+	slot           []slotSums
 	// forced[s] is where a line starting at s must end at the latest: the
 	// next hard line break or the paragraph's end.
 	forced []int
@@ -228,6 +262,14 @@ type prefix struct {
 	trimL, trimR []float64
 	ends         []endFlags
 	han          []int32
+	window       float64 // see totalFit: lineWindow, or more around a wide unit that cannot be stretched
+}
+
+// slotSums counts the slots of each kind before an atom, and sums what
+// the spaces among them may grow by before the last resort.
+type slotSums struct {
+	n    [slotKinds]int32
+	room [slotChar]float64
 }
 
 // endFlags say what a line ending before an atom would be.
@@ -247,10 +289,13 @@ func newPrefix(p *paragraph) prefix {
 	}
 	// Every element is written below, from the zero at index 0.
 	s.w, s.gap, s.shrink = slices.Grow(s.w[:0], n+1)[:n+1], slices.Grow(s.gap[:0], n+1)[:n+1], slices.Grow(s.shrink[:0], n+1)[:n+1]
-	s.slots, s.forced = slices.Grow(s.slots[:0], n+1)[:n+1], slices.Grow(s.forced[:0], n)[:n]
+	s.forced = slices.Grow(s.forced[:0], n)[:n]
+	s.slot = slices.Grow(s.slot[:0], n+1)[:n+1]
+	s.slot[0] = slotSums{}
+	widest, run := 0.0, 0.0 // the widest run of atoms without a slot
 	s.trimL, s.trimR = slices.Grow(s.trimL[:0], n+1)[:n+1], slices.Grow(s.trimR[:0], n+1)[:n+1]
 	s.ends, s.han = slices.Grow(s.ends[:0], n+1)[:n+1], slices.Grow(s.han[:0], n+1)[:n+1]
-	s.w[0], s.gap[0], s.shrink[0], s.slots[0], s.han[0] = 0, 0, 0, 0, 0
+	s.w[0], s.gap[0], s.shrink[0], s.han[0] = 0, 0, 0, 0
 	s.trimL[n], s.trimR[0] = 0, 0
 	s.ends[n] = endAllowed | endLast
 	if p.scratch != nil {
@@ -261,10 +306,18 @@ func newPrefix(p *paragraph) prefix {
 		s.w[i+1] = s.w[i] + a.width
 		s.gap[i+1] = s.gap[i] + a.gap
 		s.shrink[i+1] = s.shrink[i] + atomShrink(a, p.em) + gapShrink(a, p.em)
-		s.slots[i+1] = s.slots[i]
-		if i > 0 && stretchSlot(p.atoms, i) {
-			s.slots[i+1]++
+		s.slot[i+1] = s.slot[i]
+		if i > 0 {
+			if k := slotOf(p.atoms, i); k != slotNone {
+				s.slot[i+1].n[k]++
+				if k < slotChar {
+					s.slot[i+1].room[k] += slotRoom(a, k, p.em)
+				}
+				run = 0
+			}
 		}
+		run += a.width
+		widest = max(widest, run)
 		s.trimL[i], s.trimR[i+1] = 0, 0
 		if a.cls == clsOpen {
 			s.trimL[i] = a.blankL
@@ -284,6 +337,7 @@ func newPrefix(p *paragraph) prefix {
 			s.han[i+1]++
 		}
 	}
+	s.window = max(lineWindow*p.em, widest+lineWindow/2*p.em)
 	next := n
 	for i := n - 1; i >= 0; i-- {
 		s.forced[i] = next
@@ -346,7 +400,7 @@ func canEnd(sums *prefix, e int) bool { return sums.ends[e]&endAllowed != 0 }
 // crosses the right edge (docs/typesetting.md §1.6, last point).
 func emergencyBreak(p *paragraph, sums *prefix, s int, avail float64) int {
 	for e := s + 1; e < len(p.atoms); e++ {
-		if sums.w[e+1]-sums.w[s] > avail+eps {
+		if sums.w[e+1]-sums.w[s]+sums.gap[e+1]-sums.gap[s+1] > avail+eps {
 			return e
 		}
 	}
@@ -450,49 +504,92 @@ func squeeze(p paragraph, s int, ln line, gaps []float64, amount float64) {
 	}
 }
 
-// stretch adds amount to the line in clreq §3.5.4 order: word spaces up to
-// half an em, Han–Latin gaps up to half an em, then every junction where
-// a break is allowed, equally. No space goes after an opening mark or
-// before a closing one, since no break is allowed there.
+// stretch adds amount to the line in clreq §3.5.4 order (docs/typesetting.md
+// §3.2): word spaces up to half an em, Han–Latin gaps up to their quarter
+// em plus an eighth (§4.1), then every other junction where a break is
+// allowed, equally. No space goes after an opening mark or before a
+// closing one, since no break is allowed there. Only a line with no such
+// junction spreads the rest over its spaces, past their limits.
 func stretch(p paragraph, s int, gaps []float64, amount float64) {
-	limitedStep := func(kind gapKind) {
-		var idx []int
+	var slots [slotKinds][]int
+	for i := 1; i < len(gaps); i++ {
+		if k := slotOf(p.atoms, s+i); k != slotNone {
+			slots[k] = append(slots[k], i)
+		}
+	}
+	for _, k := range []slotKind{slotWordSpace, slotHanLatin} {
 		room := 0.0
-		for i := 1; i < len(gaps); i++ {
-			if a := p.atoms[s+i]; a.gapKind == kind && gaps[i] < 0.5*p.em {
-				idx = append(idx, i)
-				room += 0.5*p.em - gaps[i]
-			}
+		for _, i := range slots[k] {
+			room += slotRoom(&p.atoms[s+i], k, p.em)
 		}
 		if room <= 0 {
-			return
+			continue
 		}
 		t := min(amount, room)
-		for _, i := range idx {
-			gaps[i] += t * (0.5*p.em - gaps[i]) / room
+		for _, i := range slots[k] {
+			gaps[i] += t * slotRoom(&p.atoms[s+i], k, p.em) / room
 		}
 		amount -= t
 	}
-	limitedStep(gapWordSpace)
-	limitedStep(gapHanLatin)
 	if amount <= eps {
 		return
 	}
-	var slots []int
-	for i := 1; i < len(gaps); i++ {
-		if stretchSlot(p.atoms, s+i) {
-			slots = append(slots, i)
-		}
+	rest := slots[slotChar]
+	if len(rest) == 0 {
+		rest = append(slots[slotWordSpace], slots[slotHanLatin]...)
 	}
-	for _, i := range slots {
-		gaps[i] += amount / float64(len(slots))
+	for _, i := range rest {
+		gaps[i] += amount / float64(len(rest))
 	}
+}
+
+// slotKind is what justification may do with the junction before an atom.
+type slotKind uint8
+
+const (
+	slotWordSpace slotKind = iota // a typed space: up to half an em
+	slotHanLatin                  // the Han–Latin gap: up to 3/8 em
+	slotChar                      // between characters: what the spaces leave
+	slotKinds
+	slotNone slotKind = slotKinds // never stretched
+)
+
+// Stretch limits of the spaces, in em (docs/typesetting.md §3.2, §4.1: the
+// Han–Latin gap's quarter em may grow by an eighth).
+const (
+	wordSpaceMax = 0.5
+	hanLatinMax  = 0.375
+)
+
+// slotOf says how justification may stretch the junction before atom i.
+func slotOf(atoms []atom, i int) slotKind {
+	switch atoms[i].gapKind {
+	case gapWordSpace:
+		return slotWordSpace
+	case gapHanLatin:
+		return slotHanLatin
+	}
+	if stretchSlot(atoms, i) {
+		return slotChar
+	}
+	return slotNone
+}
+
+// slotRoom is how much the space before a may grow before the last resort.
+func slotRoom(a *atom, k slotKind, em float64) float64 {
+	switch k {
+	case slotWordSpace:
+		return max(0, wordSpaceMax*em-a.gap)
+	case slotHanLatin:
+		return max(0, hanLatinMax*em-a.gap)
+	}
+	return 0
 }
 
 // stretchSlot reports whether justification may add space before atom i:
 // where a line may break, except inside a Latin run such as a URL, which
 // is never letter-spaced (docs/typesetting.md §3.4), and inside inline code.
 func stretchSlot(atoms []atom, i int) bool {
-	a, b := atoms[i-1], atoms[i]
+	a, b := &atoms[i-1], &atoms[i]
 	return b.breakBefore && !(a.cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone) && !(a.code && b.code)
 }

@@ -583,7 +583,7 @@ func TestUAXWindows(t *testing.T) {
 		b := &atomBuilder{fallback: []*fonts.Face{serif, latin}, missing: &missing}
 		b.addText(text, runStyle{faces: faceSet{cjk: serif, latin: latin}, size: 10})
 		atoms := b.finish()
-		ask := latinPairs(atoms)
+		ask := latinPairs(atoms, nil)
 		got := uaxBreaks(atoms, slices.Clone(ask))
 		want := wholeUAX(atoms)
 		for i := range atoms {
