@@ -218,8 +218,11 @@ func TestPDFGlyphPositions(t *testing.T) {
 
 // TestDashIsContinuous is cases T10 and T29 of docs/typesetting.md: —— is
 // printed as one unbroken stroke about two ems long, although the font's
-// U+2014 is 0.89 em. The PDF page is rasterised at 600 dpi and the stroke's
-// row scanned.
+// U+2014 is 0.89 em, with the height and weight of the face's own
+// full-width dash (the glyph it has for U+2015), not the heavier, lower
+// Latin em dash (issue 18, item 14); the text still reads ——. The PDF
+// page is rasterised at 600 dpi and the stroke's row scanned, then the
+// stroke's column at 2400 dpi.
 func TestDashIsContinuous(t *testing.T) {
 	res, st, faces, pgm := rasterOneParagraph(t, "这是——破折号的测试。")
 	var dashes []layout.Glyph
@@ -231,16 +234,25 @@ func TestDashIsContinuous(t *testing.T) {
 	if len(dashes) != 2 {
 		t.Fatalf("%d dash glyphs, want 2", len(dashes))
 	}
-	if gap := dashes[1].X - dashes[0].X; math.Abs(gap-dashes[0].Size) > 0.01 {
-		t.Errorf("dash glyphs %.2f pt apart, want one em (%.2f)", gap, dashes[0].Size)
+	// The run's cells: the line's cell holding the first dash glyph.
+	var cell layout.Cell
+	for _, l := range res.Book.Pages[0].Lines {
+		for _, c := range l.Cells {
+			if res.Book.Pages[0].Glyphs[c.Glyph].Text == "—" {
+				cell = c
+			}
+		}
+	}
+	size := dashes[0].Size
+	if math.Abs(cell.Width-2*size) > 0.01 {
+		t.Errorf("the dash takes %.2f pt, want two ems (%.2f)", cell.Width, 2*size)
 	}
 	w, pix := readPGM(t, pgm)
 	scale := 600.0 / 72
-	m := faces[st.Fonts.Serif].Metrics('—')
-	size := dashes[0].Size
-	y := int((dashes[0].Y - (m.InkY0+m.InkY1)/2*size) * scale)
+	own := faces[st.Fonts.Serif].Metrics('―')
+	y := int((dashes[0].Y - (own.InkY0+own.InkY1)/2*size) * scale)
 	// Scan the stroke's row outwards from the middle of the pair.
-	mid := int((dashes[0].X + size) * scale)
+	mid := int((cell.Start + size) * scale)
 	x0, x1 := mid, mid
 	for x0 > 0 && pix[y*w+x0-1] < 128 {
 		x0--
@@ -250,6 +262,40 @@ func TestDashIsContinuous(t *testing.T) {
 	}
 	if got := float64(x1-x0+1) / scale / size; got < 1.85 || got > 2.0 {
 		t.Errorf("the dash is one stroke %.2f em long, want 1.85–2.0", got)
+	}
+
+	// Its column, finely: where the stroke starts and ends vertically.
+	const fine = 2400.0
+	s := fine / 72
+	top := int((dashes[0].Y - size) * s)
+	pdf := filepath.Join(filepath.Dir(pgm), "out", "one.pdf")
+	crop := filepath.Join(filepath.Dir(pgm), "column")
+	tool(t, "poppler-utils", "pdftoppm", "-r", "2400", "-gray", "-f", "1", "-l", "1", "-singlefile",
+		"-x", strconv.Itoa(int((cell.Start+size)*s)), "-y", strconv.Itoa(top), "-W", "1", "-H", strconv.Itoa(int(size*s)), pdf, crop)
+	_, col := readPGM(t, crop+".pgm")
+	ink0, ink1 := -1, -1
+	for i, v := range col {
+		if v < 128 {
+			if ink0 < 0 {
+				ink0 = i
+			}
+			ink1 = i
+		}
+	}
+	if ink0 < 0 {
+		t.Fatal("no stroke in the middle of the dash")
+	}
+	thick := float64(ink1-ink0+1) / s / size
+	centre := dashes[0].Y/size - (float64(top)+float64(ink0+ink1+1)/2)/s/size
+	if want := own.InkY1 - own.InkY0; math.Abs(thick-want) > 0.006 {
+		t.Errorf("the stroke is %.3f em thick, want the face's full-width dash, %.3f em", thick, want)
+	}
+	if want := (own.InkY0 + own.InkY1) / 2; math.Abs(centre-want) > 0.01 {
+		t.Errorf("the stroke's middle is %.3f em above the baseline, want %.3f em", centre, want)
+	}
+	text := tool(t, "poppler-utils", "pdftotext", pdf, "-")
+	if !strings.Contains(text, "这是——破折号") {
+		t.Errorf("the PDF's text is %q, want it to read 这是——破折号", text)
 	}
 }
 

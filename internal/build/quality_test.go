@@ -3,6 +3,7 @@ package build
 import (
 	"fmt"
 	"maps"
+	"math"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -23,12 +24,12 @@ var qualityDocs = []string{
 }
 
 // Spacing limits, in em, stated here apart from the engine's constants
-// (reference §3.2, §3.3, §4.1): a Han–Latin gap is a quarter em, shrunk
+// (docs/typesetting.md §3.2, §3.3, §4.1): a Han–Latin gap is a quarter em, shrunk
 // to no less than an eighth and stretched by no more than an eighth.
 const (
 	hanLatinLeast = 0.125
 	hanLatinMost  = 0.375
-	// The reference's quality limit (§3.2): a slot stretched by more
+	// The quality limit of docs/typesetting.md §3.2: a slot stretched by more
 	// than a quarter em makes a loose line.
 	looseSlot = 0.25
 	tolerance = 0.005
@@ -187,46 +188,78 @@ func qualityLayouts(t *testing.T, check func(label string, b *layout.Book, st *s
 	}
 }
 
-// TestHanLatinGaps is issue 18's items 10 and 11 measured on glyph
-// positions: every Han–Latin junction on a body line (after 100%, around
-// inline code) has a gap, none narrower than an eighth of an em, and on
-// every line that has a slot between two characters none is stretched
-// past three eighths: the rest goes to the characters. (A line with no
-// such slot, like one holding only a code span between two characters at
-// a narrow measure, can only stretch its gaps.)
-func TestHanLatinGaps(t *testing.T) {
-	qualityLayouts(t, func(label string, b *layout.Book, st *style.Style) {
-		s := measureSpacing(b, st.BodySize)
-		if s.junctions < 20 {
-			t.Fatalf("%s: only %d Han–Latin junctions", label, s.junctions)
-		}
-		if s.hanLatinMin < hanLatinLeast-tolerance {
-			t.Errorf("%s: a Han–Latin gap of %.3f em, want at least %.3f: %s", label, s.hanLatinMin, hanLatinLeast, s.minAt)
-		}
-		if s.cappedMax > hanLatinMost+tolerance {
-			t.Errorf("%s: a Han–Latin gap of %.3f em, want at most %.3f: %s", label, s.cappedMax, hanLatinMost, s.cappedAt)
-		}
-	})
-}
-
-// TestArticleSpacing holds the article, whose text has no unit wider
-// than a few ems, to the reference's quality limit at every measure: no
-// slot between two characters stretched past a quarter em, no Han–Latin
-// gap past three eighths. It logs the figures issue 18 asks for.
-func TestArticleSpacing(t *testing.T) {
+// TestReadingQuality sets the article and the dense mixed document in
+// both page styles and at 10 to 40 ems and checks, on glyph positions,
+// what issue 18 found a careful reader sees: Han–Latin gaps (items 10,
+// 11), loose lines in the article, running heads past the text block
+// (item 13). It logs the figures the issue asks for.
+func TestReadingQuality(t *testing.T) {
 	qualityLayouts(t, func(label string, b *layout.Book, st *style.Style) {
 		s := measureSpacing(b, st.BodySize)
 		if !strings.Contains(label, " em") {
 			t.Logf("%s: Han–Latin gaps %.3f–%.3f em, largest inter-character expansion %.3f em", label, s.hanLatinMin, s.hanLatinMax, s.charMax)
 		}
-		if !strings.HasPrefix(label, "xinzhi") {
-			return
+		checkHanLatinGaps(t, label, s)
+		if strings.HasPrefix(label, "xinzhi") {
+			checkArticleSpacing(t, label, s)
 		}
-		if s.charMax > looseSlot+tolerance {
-			t.Errorf("%s: %.3f em between two characters: %s", label, s.charMax, s.charAt)
-		}
-		if s.hanLatinMax > hanLatinMost+tolerance {
-			t.Errorf("%s: a Han–Latin gap of %.3f em: %s", label, s.hanLatinMax, s.maxAt)
-		}
+		checkRunningHeads(t, label, b, st)
 	})
+}
+
+// checkHanLatinGaps: every Han–Latin junction on a body line (after
+// 100%, around inline code) has a gap, none narrower than an eighth of an
+// em, and on every line that has a slot between two characters none is
+// stretched past three eighths: the rest goes to the characters. (A line
+// with no such slot, like one holding only a code span between two
+// characters at a narrow measure, can only stretch its gaps.)
+func checkHanLatinGaps(t *testing.T, label string, s spacing) {
+	if s.junctions < 20 {
+		t.Fatalf("%s: only %d Han–Latin junctions", label, s.junctions)
+	}
+	if s.hanLatinMin < hanLatinLeast-tolerance {
+		t.Errorf("%s: a Han–Latin gap of %.3f em, want at least %.3f: %s", label, s.hanLatinMin, hanLatinLeast, s.minAt)
+	}
+	if s.cappedMax > hanLatinMost+tolerance {
+		t.Errorf("%s: a Han–Latin gap of %.3f em, want at most %.3f: %s", label, s.cappedMax, hanLatinMost, s.cappedAt)
+	}
+}
+
+// checkArticleSpacing holds the article, whose text has no unit wider
+// than a few ems, to the quality limit of §3.2: no slot between two
+// characters stretched past a quarter em, no Han–Latin gap past three
+// eighths.
+func checkArticleSpacing(t *testing.T, label string, s spacing) {
+	if s.charMax > looseSlot+tolerance {
+		t.Errorf("%s: %.3f em between two characters: %s", label, s.charMax, s.charAt)
+	}
+	if s.hanLatinMax > hanLatinMost+tolerance {
+		t.Errorf("%s: a Han–Latin gap of %.3f em: %s", label, s.hanLatinMax, s.maxAt)
+	}
+}
+
+// checkRunningHeads: the running head (the glyphs in the header size
+// above the type area) stays within the text block, found from the lines
+// of all pages of the same hand (margins mirror in a duplex style).
+func checkRunningHeads(t *testing.T, label string, b *layout.Book, st *style.Style) {
+	top := st.MarginTopMM * style.PointsPerMM
+	left, right := [2]float64{math.Inf(1), math.Inf(1)}, [2]float64{math.Inf(-1), math.Inf(-1)}
+	for i, p := range b.Pages {
+		for _, l := range p.Lines {
+			left[i%2], right[i%2] = min(left[i%2], l.X0), max(right[i%2], l.X1)
+		}
+	}
+	for i, p := range b.Pages {
+		left, right := left[i%2], right[i%2]
+		for _, g := range p.Glyphs {
+			if g.Size != st.HeaderSize || g.Y >= top {
+				continue
+			}
+			end := g.X + g.Face.Advance([]rune(g.Text)[0])*g.Size
+			if g.X < left-0.01 || end > right+0.01 {
+				t.Errorf("%s: page %d: the running head's %q at %.1f..%.1f, past the text block %.1f..%.1f", label, i+1, g.Text, g.X, end, left, right)
+				break
+			}
+		}
+	}
 }

@@ -81,6 +81,13 @@ type Glyph struct {
 	Face *fonts.Face
 	Size float64
 	X, Y float64 // pen origin; Y is the baseline
+	// Hidden glyphs are text only, for search and copying: what shows is
+	// drawn otherwise (the rule of a two-em dash).
+	Hidden bool
+	// Widen, when not zero, scales the glyph horizontally: hidden dash
+	// glyphs fill their 1-em cells, so that the text reads —— and not
+	// "— —" where the face's dash is narrower.
+	Widen float64
 }
 
 // Rule is a filled rectangle: the footnote separator, a drawn dash, a dot.

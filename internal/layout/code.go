@@ -9,7 +9,8 @@ import (
 )
 
 // Code blocks: the mono face a size smaller than the body, never justified
-// and never reflowed, on a light gray band indented like a quotation.
+// and never reflowed, on a light gray band indented like a quotation, as
+// much on the right as on the left.
 const (
 	codeScale = 0.875 // of the body size, rounded to half a point
 	codeGray  = 0.92  // the band
@@ -43,7 +44,8 @@ func (e *engine) addCodeBlock(c *doc.CodeBlock, leftIndent float64) {
 	size := math.Round(e.em*codeScale*2) / 2
 	inner := e.nested(leftIndent)
 	pad := size / 2
-	right := e.measure - pad
+	bandL, bandR := inner-pad, leftIndent+e.column(leftIndent)-(inner-leftIndent)+pad
+	right := bandR - pad
 	b := &atomBuilder{fallback: e.fallback, missing: &e.missing, profile: e.profile}
 	var lines [][]codeGlyphAt
 	for k, text := range strings.Split(strings.TrimRight(c.Text, "\n"), "\n") {
@@ -81,17 +83,24 @@ func (e *engine) addCodeBlock(c *doc.CodeBlock, leftIndent float64) {
 	}
 	leading := float64(slots) * e.pitch / float64(perRow)
 	// A blank grid line on either side keeps the band off the text
-	// around it (it vanishes at a page's top or foot).
+	// around it (it vanishes at a page's top or foot). The band fills its
+	// rows, so that the white above and below it is the same; a block of
+	// one row has its lines centred in it, a longer one keeps the rest of
+	// its last row inside the band below its last line.
 	e.addSpace(1)
+	single := len(lines) <= perRow
 	for len(lines) > 0 {
 		n := min(perRow, len(lines))
-		// The band ends with the last line; the row, on the grid, may
-		// leave white below it.
 		r := &row{slots: int(math.Ceil(float64(n)*leading/e.pitch - eps))}
-		r.rules = append(r.rules, Rule{X: inner - pad, Y: 0, W: e.measure - inner + pad, H: float64(n) * leading, Gray: codeGray})
+		h := float64(r.slots) * e.pitch
+		r.rules = append(r.rules, Rule{X: bandL, Y: 0, W: bandR - bandL, H: h, Gray: codeGray})
+		top := 0.0
+		if single {
+			top = (h - float64(n)*leading) / 2
+		}
 		for i, line := range lines[:n] {
 			// Each line's em box centred in its share of the row.
-			y := float64(i)*leading + (leading-size)/2 + emAscent*size
+			y := top + float64(i)*leading + (leading-size)/2 + emAscent*size
 			if len(line) == 0 {
 				continue // an empty source line keeps its band only
 			}

@@ -1,7 +1,9 @@
 package layout
 
 import (
+	"fmt"
 	"strings"
+	"time"
 
 	"github.com/paiban/paiban/internal/doc"
 )
@@ -18,7 +20,7 @@ func colophonFields(m doc.Metadata) [][2]string {
 		{"著者", m.AuthorNames()},
 		{"编者", strings.Join(m.Editors, "、")},
 		{"出版", m.Publisher},
-		{"日期", m.Date},
+		{"日期", chineseDate(m.Date)},
 		{"ISBN", m.ISBN},
 		{"版权", m.Rights},
 		{"关键词", strings.Join(m.Keywords, "；")},
@@ -30,6 +32,17 @@ func colophonFields(m doc.Metadata) [][2]string {
 		}
 	}
 	return out
+}
+
+// chineseDate writes a YYYY-MM-DD date as Chinese text does, 2024年4月30日
+// (Arabic numerals without leading zeros, as GB/T 15835 shows); anything else is
+// returned as it is.
+func chineseDate(iso string) string {
+	d, err := time.Parse(time.DateOnly, iso)
+	if err != nil {
+		return iso
+	}
+	return fmt.Sprintf("%d年%d月%d日", d.Year(), d.Month(), d.Day())
 }
 
 // hasColophon reports whether the book gives something only a colophon

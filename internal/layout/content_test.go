@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -286,6 +287,7 @@ func TestCodeBlock(t *testing.T) {
 		para(doc.Text("正文用"), doc.Code("fmt.Println"), doc.Text("打印。")),
 		&doc.CodeBlock{Language: "go", Text: "func main() {\n" + long + "\n}\n"},
 		para(doc.Text("后文。")),
+		para(doc.Text(strings.Repeat("量出版心的两边。", 12))),
 	}}
 	b := layoutDoc(t, st, d)
 	p := b.Pages[0]
@@ -374,6 +376,22 @@ func TestCodeBlock(t *testing.T) {
 		if gap := bands[k].Y - (bands[k-1].Y + bands[k-1].H); math.Abs(gap) > eps {
 			t.Errorf("bands %d and %d are %.2f pt apart: the band is broken", k-1, k, gap)
 		}
+	}
+	// The band is indented as much on the right as on the left, and has
+	// as much white above it as below (issue 18, item 12).
+	_, full := findLine(b, "量出版心")
+	edge := p.Lines[slices.IndexFunc(p.Lines, func(l Line) bool { return l.Block == 2 && l.Index == 1 })]
+	if full == nil || edge.Index != 1 {
+		t.Fatal("the long paragraph's second line is missing")
+	}
+	first, end := bands[0], bands[len(bands)-1]
+	if l, r := first.X-edge.X0, edge.X1-(first.X+first.W); math.Abs(l-r) > 0.01 {
+		t.Errorf("the band is indented %.2f pt on the left, %.2f pt on the right", l, r)
+	}
+	above := first.Y - (inl.Y + emDescent*em)
+	below := (after.Y - emAscent*em) - (end.Y + end.H)
+	if math.Abs(above-below) > 0.01 {
+		t.Errorf("%.2f pt of white above the band, %.2f pt below it", above, below)
 	}
 	if right > p.Width-st.MarginRightMM*style.PointsPerMM+eps {
 		t.Errorf("code reaches %.1f, past the right margin", right)

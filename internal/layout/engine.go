@@ -117,6 +117,8 @@ type engine struct {
 	// setLines caches lineOf: every page sets its running head and folio,
 	// and most heads repeat the book's or the chapter's title.
 	setLines map[lineKey]shortLine
+	// heads caches shortHead: running heads too long for the measure.
+	heads    map[string]string
 	minLevel int
 	// figures are the list-of-figures entries, in order.
 	figures []figureEntry
@@ -148,6 +150,9 @@ type engine struct {
 	pageRefs map[string]string
 	// listDepth is how many lists enclose the blocks being added.
 	listDepth int
+	// rightIndent is the right indent of the quotations that enclose
+	// the blocks being added (see column).
+	rightIndent float64
 }
 
 func newEngine(opt Options) (*engine, error) {
@@ -215,6 +220,7 @@ func newEngine(opt Options) (*engine, error) {
 		byID:      map[string]*headingInfo{},
 		noteLines: map[*doc.Footnote]*setPara{},
 		setLines:  map[lineKey]shortLine{},
+		heads:     map[string]string{},
 		progress:  opt.Progress,
 	}
 	if st.LineBreaking == "strict" {
@@ -643,23 +649,46 @@ func decorate(r *row, atoms []atom, ln line, x0, y float64) {
 }
 
 // drawRun draws a dash or ellipsis run one glyph per 1-em cell. A dash run
-// also gets a rule across its cells at the glyph's stroke height, so that
-// —— reads as one continuous 2-em stroke although the font's U+2014 is
-// only 0.89 em wide (docs/typesetting.md §2.1, T10, T29).
+// is drawn as one rule across its cells, its glyphs kept as hidden text:
+// the font's U+2014 is a Latin em dash, 0.89 em wide and set low, so the
+// stroke takes the height and weight of the face's full-width dash
+// instead (docs/typesetting.md §2.1, T10, T29). The hidden glyphs fill
+// their cells, so that the text reads —— and not "— —".
 func (e *engine) drawRun(r *row, a atom, x, y float64) {
 	m := a.face.Metrics(a.r)
 	n := 0
 	for _, ch := range a.text {
-		gx := x + float64(n)*a.size + (1-m.Advance)/2*a.size
-		r.glyphs = append(r.glyphs, Glyph{Text: string(ch), Face: a.face, Size: a.size, X: gx, Y: y})
+		g := Glyph{Text: string(ch), Face: a.face, Size: a.size, X: x + float64(n)*a.size, Y: y}
+		if a.dash && m.Advance > 0 {
+			g.Hidden, g.Widen = true, 1/m.Advance
+		} else {
+			g.X += (1 - m.Advance) / 2 * a.size
+		}
+		r.glyphs = append(r.glyphs, g)
 		n++
 	}
-	if a.dash && m.InkY1 > m.InkY0 {
+	if a.dash {
 		// The stroke runs from 0.04 to n-0.04 em of the cells, the
-		// dash of docs/typesetting.md §2.1, at the glyph's own height.
+		// dash of docs/typesetting.md §2.1.
+		y0, y1 := dashStroke(a.face)
 		x0, x1 := x+0.04*a.size, x+(float64(n)-0.04)*a.size
-		r.rules = append(r.rules, Rule{X: x0, Y: y - m.InkY1*a.size, W: x1 - x0, H: (m.InkY1 - m.InkY0) * a.size})
+		r.rules = append(r.rules, Rule{X: x0, Y: y - y1*a.size, W: x1 - x0, H: (y1 - y0) * a.size})
 	}
+}
+
+// dashStroke returns the bottom and top of the face's dash stroke, in em
+// above the baseline: those of its full-width dash, the glyph CJK faces
+// draw for U+2015 (GB 2312's 破折号 A1AA in the original mapping), when it
+// has one an em wide; else those of U+2014; else a stroke centred 0.38 em
+// up.
+func dashStroke(f *fonts.Face) (float64, float64) {
+	if m := f.Metrics('―'); m.Glyph != 0 && math.Abs(m.Advance-1) < 0.01 && m.InkY1 > m.InkY0 {
+		return m.InkY0, m.InkY1
+	}
+	if m := f.Metrics('—'); m.Glyph != 0 && m.InkY1 > m.InkY0 {
+		return m.InkY0, m.InkY1
+	}
+	return 0.36, 0.40
 }
 
 // baseline is the baseline of a body line inside its grid slot: the em box
@@ -676,6 +705,7 @@ type paraJob struct {
 	inlines                 []doc.Inline
 	f                       faceSet
 	leftIndent, firstIndent float64
+	rightIndent             float64
 	counted                 bool // one of the document's paragraphs (a code line is not), with a TextPos
 	block                   int
 	pos                     doc.Pos
@@ -685,7 +715,7 @@ type paraJob struct {
 
 // addParagraph queues a body paragraph for setting.
 func (e *engine) addParagraph(inlines []doc.Inline, f faceSet, leftIndent float64, firstIndent float64, counted bool) {
-	j := &paraJob{inlines: inlines, f: f, leftIndent: leftIndent, firstIndent: firstIndent, counted: counted, block: e.block, pos: e.pos}
+	j := &paraJob{inlines: inlines, f: f, leftIndent: leftIndent, firstIndent: firstIndent, rightIndent: e.rightIndent, counted: counted, block: e.block, pos: e.pos}
 	e.rows = append(e.rows, &row{job: j})
 }
 
@@ -707,7 +737,7 @@ func (e *engine) set(j *paraJob, scratch *workerScratch) {
 	if len(atoms) == 0 {
 		return
 	}
-	sp := e.setTextWith(&scratch.breaks, atoms, e.measure-j.leftIndent, j.firstIndent, 0, true)
+	sp := e.setTextWith(&scratch.breaks, atoms, e.measure-j.leftIndent-j.rightIndent, j.firstIndent, 0, true)
 	for i, ln := range sp.lines {
 		r := &row{slots: 1}
 		x0 := j.leftIndent
@@ -965,9 +995,12 @@ func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent, indent flo
 			e.block++
 		case *doc.BlockQuote:
 			e.pos = n.Pos
-			// Quotations in 楷体, indented two ems (clreq §2.2.3;
-			// docs/typesetting.md §5.4).
-			e.addBlocks(n.Blocks, e.kai, e.nested(leftIndent), indent)
+			// Quotations in 楷体, indented two ems on both sides
+			// (clreq §2.2.3, §3.4.2; docs/typesetting.md §5.4).
+			left, right := e.nested(leftIndent), e.rightIndent
+			e.rightIndent = min(right+2*e.em, max(right, e.measure-left-minMeasure*e.em))
+			e.addBlocks(n.Blocks, e.kai, left, indent)
+			e.rightIndent = right
 		case *doc.List:
 			e.pos = n.Pos
 			e.addList(n, f, leftIndent)
@@ -1032,7 +1065,13 @@ const minMeasure = 10
 
 // nested returns the indent of the level inside one at leftIndent.
 func (e *engine) nested(leftIndent float64) float64 {
-	return min(leftIndent+2*e.em, max(leftIndent, e.measure-minMeasure*e.em))
+	return min(leftIndent+2*e.em, max(leftIndent, leftIndent+e.column(leftIndent)-minMeasure*e.em))
+}
+
+// column is the width left for text at leftIndent, within the right
+// indent of the enclosing quotations.
+func (e *engine) column(leftIndent float64) float64 {
+	return e.measure - e.rightIndent - leftIndent
 }
 
 // addList sets each item with its marker hanging in the indent, wide
@@ -1049,7 +1088,7 @@ func (e *engine) addList(l *doc.List, f faceSet, leftIndent float64) {
 			hang = max(hang, math.Ceil((markers[i].lines[0].width+e.em/2)/(e.em/2)-eps)*e.em/2)
 		}
 	}
-	inner := min(leftIndent+hang, max(leftIndent, e.measure-minMeasure*e.em))
+	inner := min(leftIndent+hang, max(leftIndent, leftIndent+e.column(leftIndent)-minMeasure*e.em))
 	e.listDepth++
 	defer func() { e.listDepth-- }()
 	for i, item := range l.Items {
@@ -1107,6 +1146,10 @@ func (e *engine) addTitleBlock(d *doc.Document) {
 		if a.Position != "" {
 			e.centredRows(a.Position, e.body, e.noteSize+1, 1)
 		}
+	}
+	if m.Date != "" && !hasColophon(m) {
+		// The colophon gives the date when there is one.
+		e.centredRows(chineseDate(m.Date), e.body, e.noteSize+1, 1)
 	}
 	if n := len(e.rows); n > 0 {
 		e.rows[n-1].noBreakAfter = false

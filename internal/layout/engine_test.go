@@ -265,9 +265,10 @@ func TestLongFootnoteContinues(t *testing.T) {
 // although LXGW WenKai's quotes are proportional.
 func TestBlockQuoteInKai(t *testing.T) {
 	st, faces := testStyle(t)
+	long := strings.Repeat("引文左右两侧都缩进两个字。", 8)
 	d := &doc.Document{Meta: doc.Metadata{Title: "引文"}, Blocks: []doc.Block{
-		&doc.Paragraph{Content: []doc.Inline{doc.Text("正文。")}},
-		&doc.BlockQuote{Blocks: []doc.Block{&doc.Paragraph{Content: []doc.Inline{doc.Text("他说：“引文在这里，用楷体排。”")}}}},
+		&doc.Paragraph{Content: []doc.Inline{doc.Text("正文。" + long)}},
+		&doc.BlockQuote{Blocks: []doc.Block{&doc.Paragraph{Content: []doc.Inline{doc.Text("他说：“引文在这里，用楷体排。”" + long)}}}},
 	}}
 	res, err := Layout(d, Options{Style: st, Faces: faces})
 	if err != nil {
@@ -290,6 +291,11 @@ func TestBlockQuoteInKai(t *testing.T) {
 	}
 	if d := quote.X0 - body.X0; math.Abs(d-2*st.BodySize) > 0.01 {
 		t.Errorf("quotation starts %.2f pt right of the text, want 2 em", d)
+	}
+	// Indented on both sides (docs/typesetting.md §5.4; issue 18, item 12): the
+	// quotation's full lines end two ems short of the text's.
+	if d := body.X1 - quote.X1; math.Abs(d-2*st.BodySize) > 0.01 {
+		t.Errorf("quotation ends %.2f pt left of the text's right edge, want 2 em", d)
 	}
 	for _, c := range quote.Cells {
 		g := p.Glyphs[c.Glyph]
@@ -455,5 +461,68 @@ func TestPageStartsWithUncountedBlock(t *testing.T) {
 	}
 	if got := pages[0].Start; got.Lead != 0 || got.Block != 0 {
 		t.Errorf("page 1 starts at %+v, want the first paragraph", got)
+	}
+}
+
+// TestRunningHeads (issue 18, item 13; docs/typesetting.md §5.7): a page whose text
+// begins with a chapter's title has no running head, also when chapters
+// do not start new pages; a title too long for the measure is shortened
+// at a phrase boundary, so that no head reaches past the text block, at
+// any measure; and a date with no colophon to carry it is printed in the
+// title block.
+func TestRunningHeads(t *testing.T) {
+	st, faces := testStyle(t)
+	st.Duplex, st.ChapterRecto, st.FrontMatterPages = true, false, true
+	long := "加快发展新质生产力，要抓好改造提升传统产业、培育壮大新兴产业、超前布局建设未来产业"
+	for _, m := range []float64{10, 16, 24, 39} {
+		st.PageWidthMM = st.MarginLeftMM + st.MarginRightMM + (m+0.5)*st.BodySize/style.PointsPerMM
+		d := testDoc(4, 12)
+		d.Meta.Date = "2024-04-30"
+		for i, b := range d.Blocks {
+			if h, ok := b.(*doc.Heading); ok {
+				h.Level = 1
+				if i > 0 {
+					h.Content = []doc.Inline{doc.Text(long)}
+				}
+			}
+		}
+		res, err := Layout(d, Options{Style: st, Faces: faces})
+		if err != nil {
+			t.Fatal(err)
+		}
+		top := st.MarginTopMM * style.PointsPerMM
+		heads, opening := 0, 0
+		for i, p := range res.Book.Pages {
+			var head []Glyph
+			for _, g := range p.Glyphs {
+				if g.Size == st.HeaderSize && g.Y < top {
+					head = append(head, g)
+				}
+			}
+			left, right := math.Inf(1), math.Inf(-1)
+			for _, l := range p.Lines {
+				left, right = min(left, l.X0), max(right, l.X1)
+			}
+			if len(p.Lines) > 0 && p.Glyphs[p.Lines[0].Cells[0].Glyph].Size == st.HeadingSize(1) {
+				opening++
+				if len(head) > 0 {
+					t.Errorf("%g em, page %d opens a chapter but has a running head", m, i+1)
+				}
+			}
+			if len(head) > 0 {
+				heads++
+				first, last := head[0], head[len(head)-1]
+				end := last.X + last.Face.Advance([]rune(last.Text)[0])*last.Size
+				if first.X < left-0.01 || end > right+0.01 {
+					t.Errorf("%g em, page %d: the head runs %.1f..%.1f, past the text block %.1f..%.1f", m, i+1, first.X, end, left, right)
+				}
+			}
+		}
+		if heads == 0 || opening == 0 {
+			t.Errorf("%g em: %d pages with heads, %d opening a chapter; the test needs both", m, heads, opening)
+		}
+		if p, _ := findLine(res.Book, "2024年4月30日"); p != res.Book.Pages[0] {
+			t.Errorf("%g em: the date is not in the title block", m)
+		}
 	}
 }

@@ -61,7 +61,7 @@ func (e *engine) addFigure(f *doc.Figure, leftIndent float64) {
 		}
 	}
 	e.figures = append(e.figures, figureEntry{info: info, number: f.Number, caption: f.Caption})
-	avail := e.measure - leftIndent
+	avail := e.column(leftIndent)
 	var w, h float64
 	var ph *placeholder
 	if f.Image != nil && f.Image.Missing == "" {
@@ -120,7 +120,7 @@ func (e *engine) captionAtoms(label string, n int, caption []doc.Inline, f faceS
 func (e *engine) captionRows(label string, n int, caption []doc.Inline, leftIndent float64) *row {
 	size := e.captionSize()
 	atoms := e.captionAtoms(label, n, caption, e.headingF, size)
-	avail := e.measure - leftIndent
+	avail := e.column(leftIndent)
 	sp := e.balanced(atoms, avail)
 	var first *row
 	for _, ln := range sp.lines {

@@ -26,7 +26,7 @@ func (e *engine) addDefinitions(dl *doc.DefinitionList, f faceSet, leftIndent fl
 	for _, item := range dl.Items {
 		atoms := e.atomsOf(item.Term, e.runStyle(e.strong, e.em))
 		if len(atoms) > 0 {
-			sp := e.setText(atoms, e.measure-leftIndent, 0, 0, false)
+			sp := e.setText(atoms, e.column(leftIndent), 0, 0, false)
 			for _, ln := range sp.lines {
 				r := &row{slots: 1, noBreakAfter: true}
 				e.lineGlyphs(r, sp, ln, leftIndent, e.baseline(e.em))

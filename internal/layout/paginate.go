@@ -279,6 +279,7 @@ func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool)
 	var refGlyphs []Glyph // the note marks as placed, parallel to refNotes
 	var refNotes []*doc.Footnote
 	y := e.top
+	first := true // no row placed on the page yet
 	for k, r := range rows {
 		if r.discardable && (k == 0 || k == len(rows)-1) {
 			continue
@@ -307,13 +308,15 @@ func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool)
 			r.heading.folio = p.Folio
 		}
 		if r.chapter != "" {
-			if k == 0 && r.newPage {
-				opensChapter = true
-			}
-			if e.chapter == "" || k == 0 {
+			// A page whose text begins with the chapter's title opens
+			// the chapter, whether the style starts chapters on new
+			// pages or not.
+			opensChapter = opensChapter || first
+			if e.chapter == "" || first {
 				e.chapter = r.chapter
 			}
 		}
+		first = false
 		if r.lead != nil && r.lead.Block >= 0 && p.Start.Block < 0 {
 			p.Start = *r.lead
 		}
@@ -491,7 +494,7 @@ func (e *engine) runningHead(f *pageFill, idx int, front, opensChapter bool) {
 		head = e.chapter
 	}
 	if idx > 0 && head != "" && !front && !opensChapter {
-		g, w := e.lineOf(head, size)
+		g, w := e.lineOf(e.shortHead(head, size), size)
 		base := e.top - 0.9*e.em
 		f.ops = append(f.ops, fillOp{
 			glyphs: placed(g, e.left+(e.measure-w)/2, base),
@@ -504,6 +507,63 @@ func (e *engine) runningHead(f *pageFill, idx int, front, opensChapter bool) {
 	g, w := e.lineOf(p.Folio, size)
 	base := e.top + e.bodyH + (e.pageH-e.top-e.bodyH)/2
 	f.ops = append(f.ops, fillOp{glyphs: placed(g, e.left+(e.measure-w)/2, base)})
+}
+
+// shortHead returns the running head for a title: the title when it fits
+// the measure at size, else its longest leading phrase that fits and
+// fills at least a third of the measure, cut after a pause, stop or
+// closing mark or at a space (a pause or stop mark dropped), else as many
+// characters as fit followed by ……: a running head never reaches past
+// the text block (docs/typesetting.md §5.7). The work is bounded by the measure,
+// not by the title's length.
+func (e *engine) shortHead(title string, size float64) string {
+	if _, w := e.lineOf(title, size); w <= e.measure+eps {
+		return title
+	}
+	if h, ok := e.heads[title]; ok {
+		return h
+	}
+	atoms := e.atomsOf([]doc.Inline{doc.Text(title)}, e.runStyle(e.body, size))
+	// widths[k] is the width of atoms[:k] set on one line: a little
+	// more than it takes when its last mark's blank is trimmed.
+	widths := []float64{0}
+	for k := 0; k < len(atoms) && widths[k] <= e.measure+eps; k++ {
+		w := widths[k] + atoms[k].width
+		if k > 0 {
+			w += atoms[k].gap
+		}
+		widths = append(widths, w)
+	}
+	text := func(k int) string {
+		var b strings.Builder
+		for i := range atoms[:k] {
+			if i > 0 && atoms[i].gapKind == gapWordSpace {
+				b.WriteByte(' ')
+			}
+			b.WriteString(atoms[i].text)
+		}
+		return b.String()
+	}
+	head := ""
+	for k := len(widths) - 1; k > 0 && head == ""; k-- {
+		end := -1 // the phrase ends before atoms[end]
+		switch c := atoms[k-1].cls; {
+		case k < len(atoms) && atoms[k].gapKind == gapWordSpace, c == clsClose, c == clsQEx:
+			end = k
+		case c == clsPause || c == clsStop:
+			end = k - 1
+		}
+		if end > 0 && widths[end] <= e.measure+eps && widths[end] >= e.measure/3 {
+			head = text(end)
+		}
+	}
+	for k := len(widths) - 1; k > 0 && head == ""; k-- {
+		if widths[k]+2*size <= e.measure+eps {
+			head = text(k) + "……"
+		}
+	}
+	e.heads[title] = head
+	return head
 }
 
 // placed returns a copy of glyphs moved by (dx, dy).

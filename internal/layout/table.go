@@ -85,7 +85,7 @@ func (e *engine) addTable(t *doc.Table, leftIndent float64) {
 		}
 	}
 	pad := 2 * cellPad * e.em
-	avail := e.measure - leftIndent
+	avail := e.column(leftIndent)
 	info := &headingInfo{id: t.ID} // a link target, not a contents entry
 	if t.ID != "" {
 		if _, taken := e.byID[t.ID]; !taken {

@@ -460,6 +460,8 @@ type run struct {
 	tc      float64 // as written (three decimals)
 	fixed   bool    // tc has been set by a second glyph
 	cluster bool    // holds a multi-character glyph
+	hidden  bool    // drawn invisible (text render mode 3)
+	widen   float64 // horizontal scale (Tz / 100), 1 when not set
 	natural float64 // sum of advances so far, without tc
 	n       int     // characters so far
 	xText   []byte  // x as written
@@ -468,7 +470,7 @@ type run struct {
 
 // start begins the run at glyph g.
 func (r *run) start(f *face, g *layout.Glyph) {
-	*r = run{f: f, size: g.Size, tfs: round(g.Size, 1000), x0: g.X, y: g.Y,
+	*r = run{f: f, size: g.Size, tfs: round(g.Size, 1000), x0: g.X, y: g.Y, hidden: g.Hidden, widen: widen(g),
 		xText: strconv.AppendFloat(r.xText[:0], g.X, 'f', 2, 64), glyphs: r.glyphs[:0]}
 	// Parse back what is written, so predictions start from there.
 	r.x, _ = strconv.ParseFloat(string(r.xText), 64)
@@ -480,7 +482,7 @@ func (r *run) push(g *layout.Glyph) {
 	n := 0
 	for _, c := range g.Text {
 		ch, _ := r.f.chars.get(c)
-		r.natural += float64(ch.width) * r.tfs / 1000
+		r.natural += float64(ch.width) * r.tfs / 1000 * r.widen
 		r.glyphs = append(r.glyphs, ch.glyph)
 		n++
 	}
@@ -492,7 +494,7 @@ func (r *run) push(g *layout.Glyph) {
 // A glyph made of several characters only joins runs without spacing, since
 // Tc would also spread the characters inside it.
 func (r *run) add(f *face, g *layout.Glyph) bool {
-	if f != r.f || g.Size != r.size || g.Y != r.y {
+	if f != r.f || g.Size != r.size || g.Y != r.y || g.Hidden != r.hidden || widen(g) != r.widen {
 		return false
 	}
 	multi := utf8.RuneCountInString(g.Text) > 1
@@ -502,7 +504,7 @@ func (r *run) add(f *face, g *layout.Glyph) bool {
 		// spacing, so rounding errors do not add up along the run.
 		tc = round((g.X-r.x0-r.natural)/float64(r.n), 1000)
 	}
-	if tc != 0 && (multi || r.cluster) {
+	if tc != 0 && (multi || r.cluster || r.widen != 1) {
 		return false
 	}
 	if math.Abs(r.x+r.natural+float64(r.n)*tc-g.X) > tolerance {
@@ -511,6 +513,15 @@ func (r *run) add(f *face, g *layout.Glyph) bool {
 	r.tc, r.fixed = tc, true
 	r.push(g)
 	return true
+}
+
+// widen is the horizontal scale g is drawn at: Tz is written to three
+// decimals of a per cent, and predictions use what is written.
+func widen(g *layout.Glyph) float64 {
+	if g.Widen == 0 {
+		return 1
+	}
+	return round(g.Widen*100, 1000) / 100
 }
 
 // round rounds v to a multiple of 1/unit. Adding zero turns a negative zero
@@ -559,6 +570,21 @@ func appendText(dst []byte, p *layout.Page, byFace map[*fonts.Face]*face) []byte
 // appendTo appends the run as a text object on a page of height h:
 // position, font, size and spacing, then its glyphs as one hex string.
 func (r *run) appendTo(dst []byte, h float64) []byte {
+	state := r.hidden || r.widen != 1
+	if state {
+		// The render mode and scale are graphics state: q … Q keeps
+		// them to this run.
+		dst = append(dst, "q"...)
+		if r.hidden {
+			dst = append(dst, " 3 Tr"...)
+		}
+		if r.widen != 1 {
+			dst = append(dst, ' ')
+			dst = strconv.AppendFloat(dst, round(r.widen*100, 1000), 'f', -1, 64)
+			dst = append(dst, " Tz"...)
+		}
+		dst = append(dst, '\n')
+	}
 	dst = append(dst, "BT\n"...)
 	dst = append(dst, r.xText...)
 	dst = append(dst, ' ')
@@ -574,5 +600,9 @@ func (r *run) appendTo(dst []byte, h float64) []byte {
 	for _, g := range r.glyphs {
 		dst = append(dst, hex[g>>12], hex[g>>8&15], hex[g>>4&15], hex[g&15])
 	}
-	return append(dst, ">] TJ\nET\n"...)
+	dst = append(dst, ">] TJ\nET\n"...)
+	if state {
+		dst = append(dst, "Q\n"...)
+	}
+	return dst
 }
