@@ -429,20 +429,29 @@ func (e *engine) setTextWith(scratch *breakScratch, atoms []atom, measure, first
 
 // balanced sets a ragged multi-line text (a heading) in as many lines as
 // it needs, with the break points that make the longest line shortest.
-// Breaks after punctuation are preferred when such a split exists and
-// leaves no stub line, so that a heading is not cut inside a phrase.
+// Breaks after punctuation, then between words (in a line more if need
+// be), are preferred when such a split exists and leaves no stub line, so
+// that a heading is not cut inside a phrase or a word (issue 18, item 15).
 func (e *engine) balanced(atoms []atom, measure float64) *setPara {
 	sp := e.setText(atoms, measure, 0, 0, false)
 	n := len(sp.lines)
 	if n < 2 {
 		return sp
 	}
-	for i, cand := range [][]atom{breaksAfterPunctuation(atoms), atoms} {
+	// Breaks after punctuation are tried first, then also between words,
+	// then anywhere.
+	tries := []func([]atom) []atom{breaksAfterPunctuation, breaksBetweenWords, slices.Clone[[]atom]}
+	for i, try := range tries {
+		cand := try(atoms)
 		if cand == nil {
 			continue
 		}
 		p := paragraph{atoms: cand, measure: measure, em: e.em}
 		ends := minMaxSplit(p, n)
+		if ends == nil && i == 1 {
+			// A line more rather than a word cut in two.
+			ends = minMaxSplit(p, n+1)
+		}
 		if ends == nil {
 			continue
 		}
@@ -457,11 +466,42 @@ func (e *engine) balanced(atoms []atom, measure float64) *setPara {
 		}
 		// A split that leaves a stub (一、 alone) is worse than a break
 		// inside a phrase.
-		if i == 1 || shortest >= widest/3 {
+		if i == len(tries)-1 || shortest >= widest/3 {
 			return out
 		}
 	}
 	return sp
+}
+
+// breaksBetweenWords returns a copy of atoms that may not break inside a
+// word of a run of Han characters (see words.go), or nil when that takes
+// no break away.
+func breaksBetweenWords(atoms []atom) []atom {
+	var out []atom
+	for i := 0; i < len(atoms); {
+		j := i
+		for j < len(atoms) && ideograph(&atoms[j]) {
+			j++
+		}
+		if j-i < 2 {
+			i = j + 1
+			continue
+		}
+		runes := make([]rune, j-i)
+		for k := range runes {
+			runes[k] = atoms[i+k].r
+		}
+		for k, start := range wordStarts(runes) {
+			if !start && atoms[i+k].breakBefore {
+				if out == nil {
+					out = slices.Clone(atoms)
+				}
+				out[i+k].breakBefore = false
+			}
+		}
+		i = j
+	}
+	return out
 }
 
 // breaksAfterPunctuation returns a copy of atoms that may break only after

@@ -526,3 +526,54 @@ func TestRunningHeads(t *testing.T) {
 		}
 	}
 }
+
+// TestHeadingsBreakBetweenWords (issue 18, item 15): a heading too long
+// for its line breaks after punctuation when it can, else between words,
+// not inside one (创新成/果, 科/教兴国). The words are listed here by hand,
+// apart from the dictionary the engine segments with.
+func TestHeadingsBreakBetweenWords(t *testing.T) {
+	st, faces := testStyle(t)
+	headings := []string{
+		"一、“新质生产力”这一理论创新成果来源于服务于高质量发展伟大实践",
+		"四、加快发展新质生产力，要坚定不移深入实施科教兴国战略、人才强国战略、创新驱动发展战略",
+		"三、科技创新成果与科教融合发展的若干问题研究",
+		"安装与构建工具链的准备工作",
+	}
+	words := []string{"理论", "创新", "成果", "来源", "服务", "质量", "发展", "伟大", "实践", "生产力", "坚定不移",
+		"深入", "实施", "科教", "兴国", "战略", "人才", "强国", "驱动", "科技", "融合", "若干", "问题", "研究",
+		"安装", "构建", "工具", "准备", "工作"}
+	d := &doc.Document{Meta: doc.Metadata{Title: "标题"}}
+	for _, h := range headings {
+		d.Blocks = append(d.Blocks, &doc.Heading{Level: 2, Content: []doc.Inline{doc.Text(h)}}, para(doc.Text("正文。")))
+	}
+	split := 0
+	for m := 8; m <= 40; m++ {
+		st.PageWidthMM = st.MarginLeftMM + st.MarginRightMM + (float64(m)+0.5)*st.BodySize/style.PointsPerMM
+		res, err := Layout(d, Options{Style: st, Faces: faces})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, p := range res.Book.Pages {
+			for i := 1; i < len(p.Lines); i++ {
+				a, b := p.Lines[i-1], p.Lines[i]
+				size := p.Glyphs[a.Cells[0].Glyph].Size
+				if size != st.HeadingSize(1) || p.Glyphs[b.Cells[0].Glyph].Size != size || b.Y-a.Y > st.BodySize*st.LinePitch+eps {
+					continue
+				}
+				end, start := []rune(lineText(p, a)), []rune(lineText(p, b))
+				split++
+				for _, w := range words {
+					for k := 1; k < len([]rune(w)); k++ {
+						wr := []rune(w)
+						if strings.HasSuffix(string(end), string(wr[:k])) && strings.HasPrefix(string(start), string(wr[k:])) {
+							t.Errorf("%d em: heading broken inside %s: …%s / %s…", m, w, string(end[max(0, len(end)-6):]), string(start[:min(len(start), 6)]))
+						}
+					}
+				}
+			}
+		}
+	}
+	if split < 40 {
+		t.Errorf("only %d heading line breaks checked", split)
+	}
+}
