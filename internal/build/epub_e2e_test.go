@@ -2,7 +2,6 @@ package build
 
 import (
 	"bytes"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -211,21 +210,8 @@ func TestEPUBScreenshots(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs Chromium")
 	}
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatal("chromium not found: install the Debian package chromium (make test does)")
-	}
 	b := buildTestBooks(t)["chapters"]
-	dir := t.TempDir()
-	for name, body := range epubEntries(t, b.epub) {
-		path := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir, _ := unpackEPUB(t, b.epub)
 	keep := os.Getenv("PAIBAN_SCREENSHOTS")
 	for _, ch := range []string{"chapter01", "chapter02"} {
 		t.Run(ch, func(t *testing.T) {
@@ -235,12 +221,7 @@ func TestEPUBScreenshots(t *testing.T) {
 				t.Fatalf("%s is not in the EPUB", ch)
 			}
 			shot := filepath.Join(dir, ch+".png")
-			cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-				"--user-data-dir="+filepath.Join(dir, "profile-"+ch), "--window-size=600,900", "--screenshot="+shot, "file://"+page)
-			if msg, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("chromium: %v\n%s", err, msg)
-			}
+			chromiumShot(t, page, shot)
 			// A few lines of Chinese text ink about half a per cent of
 			// the screen; the note rule alone inks 0.1 per cent.
 			if share := inkShare(t, shot); share < 0.003 {
@@ -256,17 +237,28 @@ func TestEPUBScreenshots(t *testing.T) {
 	}
 }
 
+// unpackEPUB writes the EPUB's entries into a new folder, for a browser to
+// open its chapters with their style sheet and fonts, and returns the
+// folder and the entries.
+func unpackEPUB(t *testing.T, epubPath string) (string, map[string]string) {
+	t.Helper()
+	dir := t.TempDir()
+	entries := epubEntries(t, epubPath)
+	for name, body := range entries {
+		path := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, entries
+}
+
 // inkShare is the share of dark pixels in the PNG at path.
 func inkShare(t *testing.T, path string) float64 {
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(f)
-	f.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := readPNG(t, path)
 	dark := 0
 	bounds := img.Bounds()
 	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
