@@ -314,6 +314,13 @@ func lastRune(leaves []*doc.Inline) rune {
 		case *doc.Ruby:
 			r, _ := utf8.DecodeLastRuneInString(n.Base)
 			return r
+		case *doc.InlineImage:
+			// An image stands for its alt text, which a reader sees
+			// when the image cannot be had: badges on lines of their own
+			// keep a space between them.
+			if r, _ := utf8.DecodeLastRuneInString(n.Alt); n.Alt != "" {
+				return r
+			}
 		case doc.LineBreak:
 			return 0
 		}
@@ -336,6 +343,10 @@ func firstRune(leaves []*doc.Inline) rune {
 		case *doc.Ruby:
 			r, _ := utf8.DecodeRuneInString(n.Base)
 			return r
+		case *doc.InlineImage:
+			if r, _ := utf8.DecodeRuneInString(n.Alt); n.Alt != "" {
+				return r
+			}
 		case doc.LineBreak:
 			return 0
 		}

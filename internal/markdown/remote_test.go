@@ -177,3 +177,19 @@ func TestImageFormats(t *testing.T) {
 		}
 	}
 }
+
+// TestBadgesKeepTheirSpace: images on lines of their own in one
+// paragraph, as READMEs put their badges, keep a space between them, so
+// that alt texts set in their place do not run together.
+func TestBadgesKeepTheirSpace(t *testing.T) {
+	src := fm + "[![License: MIT](https://x.test/a.svg)](https://x.test/l)\n![Stars](https://x.test/b.svg)\n![构建](https://x.test/c.svg)\n"
+	d, err := Parse(filepath.Join(t.TempDir(), "b.md"), []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := markup(d.Blocks[0].(*doc.Paragraph).Content)
+	want := "<a https://x.test/l><img https://x.test/a.svg License: MIT></a> <img https://x.test/b.svg Stars><img https://x.test/c.svg 构建>"
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
