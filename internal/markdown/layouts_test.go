@@ -235,6 +235,7 @@ func TestBookFolderErrors(t *testing.T) {
 		{map[string]string{"SUMMARY.md": "# Summary\n\n* [缺](missing.md)\n"}, "SUMMARY.md:3: chapter missing.md: no such file"},
 		{map[string]string{"SUMMARY.md": "* [外](../x.md)\n"}, `SUMMARY.md:1: chapter "../x.md" must be a file inside the book's folder`},
 		{map[string]string{"SUMMARY.md": "# Summary\n"}, "SUMMARY.md:1: the summary lists no chapters"},
+		{map[string]string{"SUMMARY.md": strings.Repeat("* ", 40) + "[a](a.md)\n"}, "SUMMARY.md:1: block quotes and lists nested 40 deep"},
 		{map[string]string{"book.yaml": "title: 书\nsummary: ../S.md\n"}, `book.yaml:2: summary "../S.md" must be a file inside`},
 		{map[string]string{"book.yaml": "title: 书\nsummary: S.md\n"}, "book.yaml:2: summary S.md: no such file"},
 		{map[string]string{"book.yaml": "title: 书\nsummary: S.md\nchapters: [a.md]\n"}, "book.yaml:1: book.yaml names both chapters and a summary"},

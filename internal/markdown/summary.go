@@ -51,6 +51,10 @@ type summaryReader struct {
 // base, into the book's reading order.
 func parseSummary(name string, src []byte, base string) ([]entry, *errorsFor) {
 	s := &summaryReader{src: src, lines: newLineIndex(src), errs: &errorsFor{file: name}, base: base, seen: map[string]bool{}}
+	// Nesting costs goldmark time quadratic in its depth, as in a chapter.
+	if checkNesting(src, s.errs) > 0 {
+		return nil, s.errs
+	}
 	root := goldmark.New().Parser().Parse(text.NewReader(src))
 	titled := false
 	for n := root.FirstChild(); n != nil; n = n.NextSibling() {
