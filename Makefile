@@ -2,6 +2,8 @@
 #            with book.yaml, SUMMARY.md or book.toml -> NAME.pdf, NAME.epub)
 # make test  runs every test, installing the tools the tests read outputs with
 # make fuzz  runs the fuzz targets for FUZZTIME each (default 5m)
+# make same  checks that the working tree writes the same bytes as HEAD
+#            (scripts/same-output.sh; REV=... to compare with another commit)
 # make bench runs the per-stage Go benchmarks, then times whole builds of
 #            generated books against Typst (scripts/bench.sh; docs/performance.md)
 
@@ -19,7 +21,7 @@ FETCHED := fonts/NotoSerifCJK-Regular.ttc fonts/HanaMinB.ttf
 FONTS   := $(sort $(wildcard fonts/*) $(FETCHED))
 STYLES  := $(wildcard styles/*.yaml)
 
-.PHONY: all test fuzz bench tools fonts clean
+.PHONY: all test fuzz bench same tools fonts clean
 
 all: $(OUTPUTS)
 
@@ -59,6 +61,9 @@ FUZZTIME ?= 5m
 FUZZ     := internal/markdown:FuzzParse internal/build:FuzzBuild
 fuzz:
 	@GO=$(GO) scripts/fuzz.sh $(FUZZTIME) $(FUZZ)
+
+same: fonts
+	scripts/same-output.sh $(REV)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
