@@ -2,6 +2,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -181,7 +182,14 @@ Flags:
 // parseFlags parses a command's flags. On --help it prints the command's
 // usage on stdout; done says the command should return status at once.
 func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (status int, done bool) {
+	// The flag package prints the usage itself on --help (and with the
+	// message of a bad flag): held back here, it goes to stdout once for
+	// help and to stderr for a mistake.
+	stderr := fs.Output()
+	var held bytes.Buffer
+	fs.SetOutput(&held)
 	err := fs.Parse(args)
+	fs.SetOutput(stderr)
 	switch {
 	case err == nil:
 		return 0, false
@@ -190,5 +198,6 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (status int, 
 		fs.Usage()
 		return 0, true
 	}
+	stderr.Write(held.Bytes())
 	return 2, true
 }

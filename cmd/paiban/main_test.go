@@ -30,5 +30,9 @@ func TestHelpAndUsageErrors(t *testing.T) {
 			t.Errorf("paiban %v: status %d, stdout %q, stderr %q; want status %d, stdout with %q, stderr with %q",
 				c.args, got, stdout.String(), stderr.String(), c.status, c.stdoutHas, c.stderrHas)
 		}
+		// The usage is printed once, on one stream.
+		if n := strings.Count(stdout.String()+stderr.String(), "Usage:"); n > 1 {
+			t.Errorf("paiban %v prints its usage %d times", c.args, n)
+		}
 	}
 }
