@@ -56,6 +56,8 @@ const (
 	coverWidth  = 1200
 	coverHeight = 1600
 	coverMargin = 150
+	// coverSourceRoom is kept free at the foot for the source line.
+	coverSourceRoom = 230
 )
 
 // The cover's paper and its inks: near-black, grey, and vermilion for
@@ -111,11 +113,12 @@ func DrawCover(m doc.Metadata, f Fonts) (data []byte, err error) {
 	c := newCanvas()
 	width := fixed.I(coverWidth - 2*coverMargin)
 
-	// The title shrinks until it fits in four lines.
+	// The title shrinks until it fits in four lines; the smallest size
+	// shows six.
 	size := 100.0
 	var lines []string
 	for {
-		lines = wrap(newFace(title, size), m.Title, width)
+		lines = wrap(newFace(title, size), m.Title, width, 6)
 		if len(lines) <= 4 || size < 50 {
 			break
 		}
@@ -130,7 +133,7 @@ func DrawCover(m doc.Metadata, f Fonts) (data []byte, err error) {
 	if m.Subtitle != "" {
 		y += 30
 		face := newFace(text, 46)
-		for _, l := range wrap(face, "——"+m.Subtitle, width) {
+		for _, l := range wrap(face, "——"+m.Subtitle, width, 3) {
 			y += 46 * 1.5
 			c.centred(face, l, y, inkGrey)
 		}
@@ -140,13 +143,18 @@ func DrawCover(m doc.Metadata, f Fonts) (data []byte, err error) {
 	y += 40
 	if names := m.AuthorNames(); names != "" {
 		face := newFace(text, 54)
-		for _, l := range wrap(face, names, width) {
+		// The authors fill the page down to the source line.
+		fit := max(1, int((coverHeight-coverSourceRoom-y)/(54*1.5)))
+		for _, l := range wrap(face, names, width, fit) {
 			y += 54 * 1.5
 			c.centred(face, l, y, inkBlack)
 		}
 	}
 	if m.Source != "" {
-		c.centred(newFace(text, 38), m.Source, coverHeight-170, inkGrey)
+		face := newFace(text, 38)
+		for _, l := range wrap(face, m.Source, width, 1) {
+			c.centred(face, l, coverHeight-170, inkGrey)
+		}
 	}
 
 	var buf bytes.Buffer
@@ -258,44 +266,60 @@ func newFace(f *opentype.Font, size float64) font.Face {
 // noLineStart are the characters that must not begin a line (避头).
 const noLineStart = "，。、；：？！）》」』”’…—·〕】〉,.;:?!)"
 
-// wrap breaks s into lines no wider than width: at spaces first (a space
-// in a Chinese title separates phrases), then between characters, never
-// putting closing punctuation at the start of a line.
-func wrap(face font.Face, s string, width fixed.Int26_6) []string {
+// wrap breaks s into at most maxLines lines no wider than width: at
+// spaces first (a space in a Chinese title separates phrases), then
+// between characters, never putting closing punctuation at the start of a
+// line. When s needs more lines, the last one shown ends in an ellipsis;
+// the time taken is in proportion to what is shown, however long s is.
+func wrap(face font.Face, s string, width fixed.Int26_6, maxLines int) []string {
+	s = strings.Join(strings.Fields(s), " ")
 	var lines []string
-	line := ""
-	fits := func(t string) bool { return font.MeasureString(face, t) <= width }
-	for _, word := range strings.Fields(s) {
-		switch {
-		case line == "":
-			line = word
-		case fits(line + " " + word):
-			line += " " + word
-			continue
-		default:
-			lines = append(lines, line)
-			line = word
-		}
-		// line is one word that may itself be too wide.
-		for !fits(line) {
-			cut := 0
-			for i, c := range line {
-				if i > 0 && !fits(line[:i]) {
-					break
-				}
-				if i > 0 && !strings.ContainsRune(noLineStart, c) {
-					cut = i
-				}
-			}
-			if cut == 0 {
-				break
-			}
-			lines = append(lines, line[:cut])
-			line = line[cut:]
-		}
+	for s != "" && len(lines) < maxLines {
+		end, next := lineEnd(face, s, width)
+		lines = append(lines, s[:end])
+		s = s[next:]
 	}
-	if line != "" {
-		lines = append(lines, line)
+	if s != "" && len(lines) > 0 {
+		last := &lines[len(lines)-1]
+		end, _ := lineEnd(face, *last+"……", width-font.MeasureString(face, "……"))
+		*last = strings.TrimRight((*last)[:min(end, len(*last))], " ") + "……"
 	}
 	return lines
+}
+
+// lineEnd returns where the first line of s ends and where the next one
+// begins, measuring s only as far as the line reaches. A word with no
+// place to cut stays whole.
+func lineEnd(face font.Face, s string, width fixed.Int26_6) (end, next int) {
+	var w fixed.Int26_6
+	prev := rune(-1)
+	space, cut := -1, 0
+	for i, r := range s {
+		switch {
+		case r == ' ':
+			space = i
+		case i > 0 && !strings.ContainsRune(noLineStart, r):
+			cut = i
+		}
+		if prev >= 0 {
+			w += face.Kern(prev, r)
+		}
+		adv, _ := face.GlyphAdvance(r)
+		w += adv
+		prev = r
+		if w <= width {
+			continue
+		}
+		switch {
+		case space > 0:
+			return space, space + 1
+		case cut > 0:
+			return cut, cut
+		}
+		if j := strings.IndexByte(s[i:], ' '); j >= 0 {
+			return i + j, i + j + 1
+		}
+		return len(s), len(s)
+	}
+	return len(s), len(s)
 }

@@ -121,9 +121,10 @@ func identifier(m doc.Metadata) string {
 	if id := strings.TrimSpace(m.Identifier); id != "" {
 		return id
 	}
-	name := m.Title
+	var name strings.Builder
+	name.WriteString(m.Title)
 	for _, a := range m.Authors {
-		name += "\x00" + a.Name
+		name.WriteString("\x00" + a.Name)
 	}
-	return "urn:uuid:" + uuid.NewV5(idNamespace, name).String()
+	return "urn:uuid:" + uuid.NewV5(idNamespace, name.String()).String()
 }

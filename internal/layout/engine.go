@@ -427,15 +427,22 @@ func (e *engine) setTextWith(scratch *breakScratch, atoms []atom, measure, first
 	return &setPara{atoms: atoms, lines: breakLines(p)}
 }
 
+// balancedLines is the most lines balanced evens out: past a few lines
+// the eye no longer compares their lengths, and minMaxSplit's time grows
+// with the cube of the text's length, so a heading of thousands of
+// characters would take minutes.
+const balancedLines = 8
+
 // balanced sets a ragged multi-line text (a heading) in as many lines as
 // it needs, with the break points that make the longest line shortest.
 // Breaks after punctuation, then between words (in a line more if need
 // be), are preferred when such a split exists and leaves no stub line, so
 // that a heading is not cut inside a phrase or a word (issue 18, item 15).
+// Longer texts keep the line breaker's lines.
 func (e *engine) balanced(atoms []atom, measure float64) *setPara {
 	sp := e.setText(atoms, measure, 0, 0, false)
 	n := len(sp.lines)
-	if n < 2 {
+	if n < 2 || n > balancedLines {
 		return sp
 	}
 	// Breaks after punctuation are tried first, then also between words,
@@ -524,8 +531,8 @@ func breaksAfterPunctuation(atoms []atom) []atom {
 
 // minMaxSplit splits p into exactly n lines, each within the measure, so
 // that the widest line is as narrow as possible. It returns the line ends,
-// or nil when no such split exists. Headings are short, so a quadratic
-// dynamic programme is cheap.
+// or nil when no such split exists. The dynamic programme takes n times
+// the square of the candidate ends: callers keep n small.
 func minMaxSplit(p paragraph, n int) []int {
 	sums := newPrefix(&p)
 	var ends []int // candidate line ends, ascending

@@ -1,0 +1,106 @@
+package build
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// grower makes a book whose hostile part has size n: its files, the
+// first being the book.
+type grower func(n int) []file
+
+type file struct {
+	name string
+	data []byte
+}
+
+// book is a Markdown book with the given front matter lines and body.
+func book(frontMatter, body string) file {
+	if !strings.HasPrefix(frontMatter, "title:") {
+		frontMatter = "title: 书\n" + frontMatter
+	}
+	return file{"b.md", []byte("---\n" + frontMatter + "---\n\n" + body)}
+}
+
+// smallPNG is a 4 × 3 grey PNG.
+func smallPNG() []byte {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, image.NewGray(image.Rect(0, 0, 4, 3))); err != nil {
+		panic(err)
+	}
+	return buf.Bytes()
+}
+
+// growthCases are inputs that once took time growing with the square or
+// the cube of their size. Each is built at n and 4n; n is chosen so that
+// the old code took over a second at 4n.
+var growthCases = []struct {
+	name string
+	n    int
+	make grower
+}{
+	{"long heading", 2500, func(n int) []file {
+		return []file{book("", "# "+strings.Repeat("汉", n)+"\n\n正文。\n")}
+	}},
+	{"long title", 2500, func(n int) []file {
+		return []file{book("title: "+strings.Repeat("题", n)+"\nsubtitle: "+strings.Repeat("副", n)+"\n", "正文。\n")}
+	}},
+	{"long caption", 2500, func(n int) []file {
+		return []file{book("", "正文。\n\n!["+strings.Repeat("图", n)+"](a.png)\n"), {"a.png", smallPNG()}}
+	}},
+	{"long author", 2500, func(n int) []file {
+		return []file{book("author: "+strings.Repeat("著", n)+"\n", "正文。\n")}
+	}},
+	{"many authors", 2500, func(n int) []file {
+		var b strings.Builder
+		b.WriteString("author:\n")
+		for i := range n {
+			fmt.Fprintf(&b, "  - 作者%d\n", i)
+		}
+		return []file{book(b.String(), "正文。\n")}
+	}},
+}
+
+// buildTimed writes files into a new folder and builds the first,
+// returning the time taken.
+func buildTimed(t *testing.T, files []file) time.Duration {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	start := time.Now()
+	err := Run(filepath.Join(dir, files[0].name), testOptions(filepath.Join(dir, "out"), &stdout, &stderr))
+	took := time.Since(start)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	return took
+}
+
+// TestGrowthIsLinear builds each growth case at n and 4n and fails when
+// the larger takes more than ten times as long (linear time takes four
+// times; the square sixteen, the cube sixty-four), with a second to
+// spare for a busy machine.
+func TestGrowthIsLinear(t *testing.T) {
+	for _, c := range growthCases {
+		t.Run(c.name, func(t *testing.T) {
+			small := buildTimed(t, c.make(c.n))
+			large := buildTimed(t, c.make(4*c.n))
+			t.Logf("n=%d: %v, 4n: %v", c.n, small, large)
+			if large > 10*small+time.Second {
+				t.Errorf("n=%d took %v, 4n took %v: more than linear growth", c.n, small, large)
+			}
+		})
+	}
+}
