@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/paiban/paiban/internal/build"
@@ -153,6 +154,9 @@ Flags:
 		return 2
 	}
 	bopt, err := a.options(stdout, stderr)
+	if err == nil {
+		err = distinctOutputs(fs.Args(), bopt.OutDir)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "paiban build:", err)
 		return 2
@@ -200,4 +204,26 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (status int, 
 	}
 	stderr.Write(held.Bytes())
 	return 2, true
+}
+
+// distinctOutputs refuses two different books whose editions would have
+// one name in out (a/index.md and b/index.md): the second would silently
+// replace the first.
+func distinctOutputs(books []string, out string) error {
+	first := map[string]string{} // output name → the book given first
+	for _, b := range books {
+		name := build.OutputName(b)
+		f, ok := first[name]
+		if !ok {
+			first[name] = b
+			continue
+		}
+		// The same book named twice is only built twice.
+		fa, _ := filepath.Abs(f)
+		ba, _ := filepath.Abs(b)
+		if fa != ba {
+			return fmt.Errorf("%s and %s would both be written as %s.pdf and .epub; build them into different folders (-o)", f, b, filepath.Join(out, name))
+		}
+	}
+	return nil
 }

@@ -22,6 +22,8 @@ func TestHelpAndUsageErrors(t *testing.T) {
 		{[]string{"build", "--bogus", "x.md"}, 2, "", "flag provided but not defined: -bogus"},
 		{[]string{"build", "--styles", "../../styles", "--style", "a3-poster", "x.md"}, 1, "", `unknown style "a3-poster": the styles are a4-handout, a5-book`},
 		{[]string{"build", "--format", "docx", "x.md"}, 1, "", `unknown format "docx"`},
+		{[]string{"build", "a/index.md", "b/index.md"}, 2, "", "a/index.md and b/index.md would both be written as out/index.pdf and .epub"},
+		{[]string{"build", "-o", "o", "a.md", "a"}, 2, "", "a.md and a would both be written as o/a.pdf and .epub"},
 	}
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer

@@ -228,7 +228,7 @@ func Run(book string, opt Options) (err error) {
 		return err
 	}
 	progress(Progress{Stage: "writing"})
-	name := strings.TrimSuffix(filepath.Base(book), filepath.Ext(book))
+	name := OutputName(book)
 	// Both editions are made in memory first and written only when both
 	// succeeded, so that a failing one does not leave the other new.
 	var wg sync.WaitGroup
@@ -257,12 +257,15 @@ func Run(book string, opt Options) (err error) {
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
+	outs := make([]output, len(opt.Formats))
 	for i, format := range opt.Formats {
-		out := filepath.Join(opt.OutDir, name+"."+format)
-		if err := replaceFile(out, made[i].Bytes()); err != nil {
-			return err
-		}
-		fmt.Fprintf(opt.Stdout, "wrote %s\n", out)
+		outs[i] = output{filepath.Join(opt.OutDir, name+"."+format), made[i].Bytes()}
+	}
+	if err := replaceFiles(outs...); err != nil {
+		return err
+	}
+	for _, o := range outs {
+		fmt.Fprintf(opt.Stdout, "wrote %s\n", o.path)
 	}
 	if !slices.Contains(opt.Formats, "pdf") {
 		return nil
@@ -274,6 +277,12 @@ func Run(book string, opt Options) (err error) {
 		}
 	}
 	return writePrintEditions(filepath.Join(opt.OutDir, name+".pdf"), opt)
+}
+
+// OutputName is the name the editions of book are written under:
+// NAME.pdf and NAME.epub for NAME.md or a folder NAME.
+func OutputName(book string) string {
+	return strings.TrimSuffix(filepath.Base(book), filepath.Ext(book))
 }
 
 // reportWarnings prints the reader's warnings, or with opt.Strict returns
@@ -527,49 +536,4 @@ func readLicense(dir string, f *fonts.Face) ([]byte, error) {
 		}
 	}
 	return nil, err
-}
-
-// globEscape quotes the characters filepath.Match treats specially.
-func globEscape(s string) string {
-	return globSpecial.Replace(s)
-}
-
-var globSpecial = strings.NewReplacer(`*`, `\*`, `?`, `\?`, `[`, `\[`, `\`, `\\`)
-
-// writeAtomic replaces path with what write writes, only when write
-// succeeds, so a failed build leaves the old file intact.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	var buf bytes.Buffer
-	if err := write(&buf); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	return replaceFile(path, buf.Bytes())
-}
-
-// replaceFile writes data to a temporary file beside path and renames it
-// over path, so that path is either the old file or the whole new one.
-func replaceFile(path string, data []byte) error {
-	// A build killed between writing its temporary file and renaming it
-	// (SIGKILL runs no deferred code) leaves the file behind; the next
-	// build of the same output removes it.
-	stale, _ := filepath.Glob(filepath.Join(filepath.Dir(path), "."+globEscape(filepath.Base(path))+".*"))
-	for _, f := range stale {
-		os.Remove(f)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
