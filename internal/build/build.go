@@ -7,9 +7,6 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
-	"image"
-	_ "image/jpeg" // cover images
-	_ "image/png"
 	"io"
 	"io/fs"
 	"os"
@@ -375,34 +372,18 @@ func loadFonts(dir string, styles ...*style.Style) (map[string]*fonts.Face, erro
 	return faces, errors.Join(errs...)
 }
 
-// readCover reads the cover image the front matter names. The reader
-// checked that the path stays in the book's folder; a symbolic link must
-// not lead out of it either.
+// readCover reads the cover image the front matter names, checked and
+// scaled as figures are.
 func readCover(book, cover string, at doc.Pos) ([]byte, error) {
 	dir := filepath.Dir(book)
 	if fi, err := os.Stat(book); err == nil && fi.IsDir() {
 		dir = book // a book made of a folder
 	}
-	dir, err := filepath.EvalSymlinks(dir)
+	img, err := markdown.ReadImage(dir, cover)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s:%d: %s", at.File, at.Line, markdown.DescribeImage("cover", cover, err))
 	}
-	p, err := filepath.EvalSymlinks(filepath.Join(dir, filepath.FromSlash(cover)))
-	if err != nil {
-		return nil, fmt.Errorf("%s:%d: cover %q: no such file", at.File, at.Line, cover)
-	}
-	if rel, err := filepath.Rel(dir, p); err != nil || !filepath.IsLocal(rel) {
-		return nil, fmt.Errorf("%s:%d: cover %q leads out of the book's folder", at.File, at.Line, cover)
-	}
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return nil, fmt.Errorf("%s:%d: cover %q: %v", at.File, at.Line, cover, errors.Unwrap(err))
-	}
-	// Checked here, before any edition is written, to report the line.
-	if _, format, err := image.DecodeConfig(bytes.NewReader(b)); err != nil || (format != "png" && format != "jpeg") {
-		return nil, fmt.Errorf("%s:%d: cover %q is not a PNG or JPEG image", at.File, at.Line, cover)
-	}
-	return b, nil
+	return img.Data, nil
 }
 
 // bookDate is the date stamped into the outputs, so that a build is

@@ -72,20 +72,23 @@ var growthCases = []struct {
 // returning the time taken.
 func buildTimed(t *testing.T, files []file) time.Duration {
 	t.Helper()
-	dir := t.TempDir()
+	start := time.Now()
+	buildIn(t, t.TempDir(), files)
+	return time.Since(start)
+}
+
+// buildIn writes files into dir and builds the first into dir/out.
+func buildIn(t *testing.T, dir string, files []file) {
+	t.Helper()
 	for _, f := range files {
 		if err := os.WriteFile(filepath.Join(dir, f.name), f.data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var stdout, stderr bytes.Buffer
-	start := time.Now()
-	err := Run(filepath.Join(dir, files[0].name), testOptions(filepath.Join(dir, "out"), &stdout, &stderr))
-	took := time.Since(start)
-	if err != nil {
+	if err := Run(filepath.Join(dir, files[0].name), testOptions(filepath.Join(dir, "out"), &stdout, &stderr)); err != nil {
 		t.Fatalf("%v\n%s", err, stderr.String())
 	}
-	return took
 }
 
 // TestGrowthIsLinear builds each growth case at n and 4n and fails when

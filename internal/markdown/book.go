@@ -139,7 +139,7 @@ func readBookFiles(dir string) ([]entry, doc.Metadata, []doc.Warning, error) {
 	var cfg bookConfig
 	var yamlErrs *errorsFor
 	name := filepath.Join(dir, BookFile)
-	if src, err := os.ReadFile(name); err == nil {
+	if src, err := ReadFile(name); err == nil {
 		cfg, yamlErrs = readBookYAML(name, src, foreign)
 	} else if errors.Is(err, os.ErrNotExist) {
 		cfg = foreign.config(dir)

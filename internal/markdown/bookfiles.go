@@ -61,11 +61,11 @@ type mdBookConfig struct {
 // readForeignMeta reads dir's book.toml, else its book.json; without
 // either, a SUMMARY.md in dir is the summary.
 func readForeignMeta(dir string) foreignMeta {
-	if src, err := os.ReadFile(filepath.Join(dir, MdBookFile)); err == nil {
+	if src, err := ReadFile(filepath.Join(dir, MdBookFile)); err == nil {
 		return readMdBook(filepath.Join(dir, MdBookFile), src)
 	}
 	name := filepath.Join(dir, GitBookFile)
-	src, err := os.ReadFile(name)
+	src, err := ReadFile(name)
 	if errors.Is(err, os.ErrNotExist) {
 		f := foreignMeta{errs: &errorsFor{file: filepath.Join(dir, SummaryFile)}}
 		f.at = doc.Pos{File: f.errs.file, Line: 1}

@@ -3,10 +3,8 @@ package markdown
 import (
 	"bytes"
 	"context"
-	"image"
 	_ "image/gif" // formats a figure may have; all but PNG and JPEG are converted to PNG
 	_ "image/jpeg"
-	"image/png"
 	"net/url"
 	"path"
 	"strconv"
@@ -20,10 +18,6 @@ import (
 
 	"github.com/paiban/paiban/internal/doc"
 )
-
-// maxImagePixels bounds the size of a figure: the PDF writer decodes
-// images in full, and a small file can declare a huge image.
-const maxImagePixels = 50_000_000
 
 // readFormats lists the formats paiban reads, for messages.
 const readFormats = "PNG, JPEG, GIF, WebP, BMP or TIFF"
@@ -78,43 +72,16 @@ func (c *converter) image(dest string, line int) *doc.Image {
 	return img
 }
 
-// decodeImage checks data and fills in img from it: PNG and JPEG as they
-// are, GIF (its first frame), WebP, BMP and TIFF converted to PNG. When it
-// cannot, img is left a placeholder (Missing set) and problem says why;
-// tooLarge says the image is past the size paiban takes.
+// decodeImage checks data and fills in img from it (see checkImage),
+// naming it within the book when it can be shown.
 func (s *bookState) decodeImage(img *doc.Image, data []byte) (problem string, tooLarge bool) {
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
-	switch {
-	case err != nil && looksLikeSVG(data):
-		problem = "is SVG, which paiban cannot draw yet"
-	case err != nil:
-		problem = "is not an image paiban reads (" + readFormats + ")"
-	case cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width*cfg.Height > maxImagePixels:
-		img.Missing = "too large"
-		return "is " + strconv.Itoa(cfg.Width) + "×" + strconv.Itoa(cfg.Height) + " pixels: paiban takes images of at most " + strconv.Itoa(maxImagePixels/1_000_000) + " million pixels", true
-	case format == "png" || format == "jpeg":
-	default:
-		// The editions embed PNG and JPEG only.
-		m, _, err := image.Decode(bytes.NewReader(data))
-		var buf bytes.Buffer
-		if err == nil {
-			err = png.Encode(&buf, m)
-		}
-		if err != nil {
-			problem = "could not be read as " + strings.ToUpper(format) + ": " + err.Error()
-			break
-		}
-		data, format = buf.Bytes(), "png"
+	if problem, tooLarge = checkImage(img, data); problem == "" {
+		img.Name = s.imageName(img.Path, img.Format)
 	}
-	if problem != "" {
-		img.Missing = problem
-		return problem, false
-	}
-	img.Name = s.imageName(img.Path, format)
-	img.Format, img.Width, img.Height, img.Data = format, cfg.Width, cfg.Height, data
-	return "", false
+	return problem, tooLarge
 }
 
+// looksLikeSVG reports whether data is an SVG file, for a better message.
 func looksLikeSVG(data []byte) bool {
 	head := bytes.TrimSpace(data[:min(len(data), 512)])
 	return bytes.HasPrefix(head, []byte("<svg")) || (bytes.HasPrefix(head, []byte("<?xml")) && bytes.Contains(head, []byte("<svg")))

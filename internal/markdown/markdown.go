@@ -6,7 +6,6 @@ package markdown
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -28,7 +27,7 @@ import (
 
 // ParseFile reads the book at path; errors name the file by path.
 func ParseFile(path string) (*doc.Document, error) {
-	src, err := os.ReadFile(path)
+	src, err := ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

@@ -1,8 +1,6 @@
 package markdown
 
 import (
-	"os"
-
 	"github.com/paiban/paiban/internal/doc"
 	"github.com/paiban/paiban/internal/remote"
 )
@@ -20,7 +18,7 @@ func Read(path string, opt Options) (*doc.Document, error) {
 	if IsBook(path) {
 		return parseBook(path, opt)
 	}
-	src, err := os.ReadFile(path)
+	src, err := ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
