@@ -298,8 +298,7 @@ func parseChapter(name string, src []byte, book *bookState, e entry) (*doc.Docum
 		errs.addAt(lines.line(bad), lines.column(src, bad), "invalid UTF-8 (byte 0x%02x): save the file as UTF-8", src[bad])
 	}
 	n := len(errs.list)
-	checkNesting(src, errs)
-	checkTables(src, errs)
+	screen(src, errs)
 	if len(errs.list) > n {
 		return nil, errs // too costly for goldmark to read
 	}

@@ -358,18 +358,21 @@ func firstRune(leaves []*doc.Inline) rune {
 // each run of text once.
 func tidy(xs []doc.Inline) []doc.Inline {
 	var out []doc.Inline
+	// Text is joined once per run: adding each piece to the last would
+	// copy the run again each time (a paragraph of 100,000 brackets, each
+	// its own piece, took half a minute).
+	var run strings.Builder
+	flush := func() {
+		if run.Len() > 0 {
+			out = append(out, doc.Text(run.String()))
+			run.Reset()
+		}
+	}
 	for _, x := range xs {
 		switch n := x.(type) {
 		case doc.Text:
-			if n == "" {
-				continue
-			}
-			if len(out) > 0 {
-				if prev, ok := out[len(out)-1].(doc.Text); ok {
-					out[len(out)-1] = prev + n
-					continue
-				}
-			}
+			run.WriteString(string(n))
+			continue
 		case *doc.Emphasis:
 			n.Content = tidy(n.Content)
 		case *doc.Link:
@@ -377,8 +380,10 @@ func tidy(xs []doc.Inline) []doc.Inline {
 		case *doc.Span:
 			n.Content = tidy(n.Content)
 		}
+		flush()
 		out = append(out, x)
 	}
+	flush()
 	return out
 }
 

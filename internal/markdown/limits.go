@@ -2,6 +2,15 @@ package markdown
 
 import "bytes"
 
+// screen reports, before goldmark reads src, what would take it time
+// growing faster than the size of src; each check takes linear time.
+func screen(src []byte, errs *errorsFor) {
+	checkNesting(src, errs)
+	checkTables(src, errs)
+	checkLinkScans(src, errs)
+	checkBracketLines(src, errs)
+}
+
 // MaxNesting is how deep block quotes and lists may be nested. goldmark's
 // block parser takes time quadratic in the nesting depth (20,000 levels on
 // one line take seconds, 80,000 half a minute), and no page has room for
@@ -138,4 +147,97 @@ func delimiterRowColumns(l []byte) int {
 		cols++
 	}
 	return cols
+}
+
+// checkLinkScans reports the line where link destinations that never end
+// have cost goldmark more than a budget in proportion to src. For each
+// "](" goldmark scans the destination to its end (a blank, an unbalanced
+// ")" or, after "<", a ">"); with no end on the line, each of 100,000
+// "[a](" in a line scanned the rest of it, 35 s in all. The scans are
+// added up as goldmark would make them, and the check stops once the
+// budget is spent, so that it takes linear time itself.
+func checkLinkScans(src []byte, errs *errorsFor) int {
+	budget := 4*len(src) + 1<<20
+	line := 1
+	for i := 0; i+1 < len(src); i++ {
+		switch {
+		case src[i] == '\n':
+			line++
+		case src[i] == ']' && src[i+1] == '(':
+			if budget -= destinationScan(src[i+2:]); budget < 0 {
+				errs.add(line, "too many links with no end (\"](\" with no \")\" after the address): finish them, or write the brackets as \\[ and \\]")
+				return len(errs.list)
+			}
+		}
+	}
+	return len(errs.list)
+}
+
+// destinationScan is how far goldmark reads s, the text after "](",
+// looking for the end of a link destination.
+func destinationScan(s []byte) int {
+	j := 0
+	for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
+		j++
+	}
+	if j < len(s) && s[j] == '<' {
+		if k := bytes.IndexAny(s[j:], ">\n"); k >= 0 {
+			return j + k
+		}
+		return len(s)
+	}
+	depth := 0
+	for ; j < len(s); j++ {
+		switch s[j] {
+		case ' ', '\t', '\n', '\r':
+			return j
+		case '\\':
+			j++
+		case '(':
+			depth++
+		case ')':
+			if depth == 0 {
+				return j
+			}
+			depth--
+		}
+	}
+	return len(s)
+}
+
+// bracketLineBudget bounds, for each paragraph, its lines times its
+// closing brackets: goldmark looks each "]" that does not end a link up
+// as a reference by reading the paragraph's lines from the first (40,000
+// lines of "[a](" took seconds). 10,000 brackets on 1,600 lines are fine.
+const bracketLineBudget = 16_000_000
+
+// checkBracketLines reports paragraphs (runs of non-blank lines; a line
+// "---" ends one too, as it ends the front matter) whose lines times
+// brackets pass bracketLineBudget, at their first line.
+func checkBracketLines(src []byte, errs *errorsFor) int {
+	line, first, lines, brackets := 1, 0, 0, 0
+	end := func() {
+		if lines*brackets > bracketLineBudget {
+			errs.add(first, "paragraph of %d lines with %d closing brackets: paiban would take too long to read it; split it with blank lines or write the brackets as \\]", lines, brackets)
+		}
+		lines, brackets = 0, 0
+	}
+	for start := 0; start < len(src); line++ {
+		l := src[start:]
+		if i := bytes.IndexByte(l, '\n'); i >= 0 {
+			l = l[:i]
+		}
+		start += len(l) + 1
+		if t := bytes.TrimSpace(l); len(t) == 0 || string(t) == "---" {
+			end()
+			continue
+		}
+		if lines == 0 {
+			first = line
+		}
+		lines++
+		brackets += bytes.Count(l, []byte("]"))
+	}
+	end()
+	return len(errs.list)
 }

@@ -61,8 +61,7 @@ func parse(name string, src []byte, opt Options) (*doc.Document, error) {
 		return nil, errs.err()
 	}
 	n := len(errs.list)
-	checkNesting(src, errs)
-	checkTables(src, errs)
+	screen(src, errs)
 	if len(errs.list) > n {
 		return nil, errs.err() // too costly for goldmark to read
 	}
