@@ -58,7 +58,7 @@ test: tools fonts
 # run). Minimizing an input is capped too (scripts/fuzz.sh): a build of one
 # takes tens of milliseconds, so the default minute would stall the run.
 FUZZTIME ?= 5m
-FUZZ     := internal/markdown:FuzzParse internal/build:FuzzBuild
+FUZZ     := internal/markdown:FuzzParse internal/build:FuzzBuild internal/build:FuzzEPUBXML
 fuzz:
 	@GO=$(GO) scripts/fuzz.sh $(FUZZTIME) $(FUZZ)
 

@@ -54,6 +54,9 @@ type converter struct {
 	// sawUnsupported is set once a construct has been reported as not
 	// supported, which also explains a body left without blocks.
 	sawUnsupported bool
+	// depth is how many emphases and spans enclose the inlines being
+	// converted.
+	depth int
 }
 
 func newConverter(src []byte, lines lineIndex, errs *errorsFor, ctx parser.Context, book *bookState, dir string) *converter {
@@ -423,7 +426,7 @@ func (c *converter) inline(n ast.Node) []doc.Inline {
 	case *ast.CodeSpan:
 		out = append(out, doc.Code(c.codeSpan(n)))
 	case *ast.Emphasis:
-		out = append(out, &doc.Emphasis{Strong: n.Level >= 2, Content: c.inlines(n)})
+		out = append(out, c.nested(n, func(in []doc.Inline) doc.Inline { return &doc.Emphasis{Strong: n.Level >= 2, Content: in} })...)
 	case *ast.Link:
 		l := &doc.Link{URL: literal(n.Destination), Content: c.inlines(n)}
 		c.book.links = append(c.book.links, linkUse{url: l.URL, title: literal(n.Title), line: c.line(n), errs: c.errs, link: l, from: c.file})
@@ -450,13 +453,37 @@ func (c *converter) inline(n ast.Node) []doc.Inline {
 	case *ast.Image:
 		out = append(out, c.inlineImage(n)...)
 	case *east.Strikethrough:
-		out = append(out, &doc.Span{Kind: doc.Strike, Content: c.inlines(n)})
+		out = append(out, c.nested(n, func(in []doc.Inline) doc.Inline { return &doc.Span{Kind: doc.Strike, Content: in} })...)
 	case *east.TaskCheckBox:
 		out = append(out, doc.TaskBox{Checked: n.IsChecked})
 	default:
 		c.unsupported(n, n.Kind().String())
 	}
 	return out
+}
+
+// maxInlineNesting is how deep emphases and spans may be nested: readers
+// parse an EPUB's markup with a limit on its depth (Calibre stops at 256
+// levels and drops the whole chapter), and no text needs more than a few.
+const maxInlineNesting = 8
+
+// nested converts the children of n, an emphasis or a span, and wraps
+// them with wrap; deeper than maxInlineNesting they are set as the text
+// around them, with a warning.
+func (c *converter) nested(n ast.Node, wrap func([]doc.Inline) doc.Inline) []doc.Inline {
+	c.depth++
+	in := c.inlines(n)
+	c.depth--
+	if c.depth >= maxInlineNesting {
+		c.tooDeep(c.line(n))
+		return in
+	}
+	return []doc.Inline{wrap(in)}
+}
+
+// tooDeep warns of emphases or spans nested past maxInlineNesting.
+func (c *converter) tooDeep(line int) {
+	c.errs.warn(line, "emphasis nested more than %d deep: the inner levels are set like the outer ones", maxInlineNesting)
 }
 
 // inlineImage converts an image inside running text; one that cannot be

@@ -284,6 +284,11 @@ func (h *htmlInlines) close(out *[]doc.Inline, line int) {
 		h.depth--
 		return
 	}
+	if h.c.depth+len(h.open) >= maxInlineNesting {
+		h.c.tooDeep(line)
+		h.add(out, e.content...)
+		return
+	}
 	inRuby := slices.ContainsFunc(h.open, func(o *htmlElement) bool { return o.name == "ruby" })
 	h.add(out, h.c.inlineOf(e, line, inRuby)...)
 }

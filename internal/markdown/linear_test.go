@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/paiban/paiban/internal/doc"
 )
 
 // TestBracketsInLinearTime parses paragraphs of many brackets, which took
@@ -42,6 +44,45 @@ func TestBracketsInLinearTime(t *testing.T) {
 		}
 		if took[1] > 10*took[0]+time.Second {
 			t.Errorf("%q: 10,000 took %v, 40,000 %v", c.unit, took[0], took[1])
+		}
+	}
+}
+
+// TestDeepEmphasis checks that emphasis nested 150 deep, in Markdown or
+// in HTML tags, is kept to maxInlineNesting levels, with a warning at its
+// line, and that every character is still there.
+func TestDeepEmphasis(t *testing.T) {
+	for _, src := range []string{
+		strings.Repeat("*甲 **", 150) + "乙" + strings.Repeat("** 丙*", 150),
+		strings.Repeat("<b>甲<i>", 150) + "乙" + strings.Repeat("</i>丙</b>", 150),
+	} {
+		d, err := Parse("b.md", []byte(fm+src+"\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Warnings) != 1 || d.Warnings[0].Line != 4 || !strings.Contains(d.Warnings[0].Msg, "emphasis nested more than 8 deep") {
+			t.Errorf("%.20s…: warnings %v, want one at line 4", src, d.Warnings)
+		}
+		var depth func([]doc.Inline) int
+		depth = func(xs []doc.Inline) int {
+			deepest := 0
+			for _, x := range xs {
+				switch x := x.(type) {
+				case *doc.Emphasis:
+					deepest = max(deepest, 1+depth(x.Content))
+				case *doc.Span:
+					deepest = max(deepest, 1+depth(x.Content))
+				}
+			}
+			return deepest
+		}
+		p := d.Blocks[0].(*doc.Paragraph)
+		if got := depth(p.Content); got != maxInlineNesting {
+			t.Errorf("%.20s…: nested %d deep, want %d", src, got, maxInlineNesting)
+		}
+		text := doc.PlainText(p.Content)
+		if strings.Count(text, "甲") != 150 || strings.Count(text, "丙") != 150 || !strings.Contains(text, "乙") {
+			t.Errorf("text lost: %q", text)
 		}
 	}
 }
