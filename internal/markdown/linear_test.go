@@ -12,7 +12,7 @@ import (
 // time quadratic in their number (in goldmark's scan for a destination,
 // and in joining the pieces of text one at a time), at n and 4n copies:
 // either is read, or refused at its line, and 4n takes at most ten times
-// as long as n (with a second to spare for a busy machine).
+// as long as n (with two seconds to spare for a busy machine).
 func TestBracketsInLinearTime(t *testing.T) {
 	const refused = "4: too many links with no end"
 	cases := []struct{ unit, want string }{
@@ -32,9 +32,14 @@ func TestBracketsInLinearTime(t *testing.T) {
 		var took [2]time.Duration
 		for i, n := range []int{10_000, 40_000} {
 			src := fm + strings.Repeat(c.unit, n) + "\n"
-			start := time.Now()
-			_, err := Parse("b.md", []byte(src))
-			took[i] = time.Since(start)
+			// The faster of two runs, to smooth out a busy machine.
+			var err error
+			took[i] = time.Hour
+			for range 2 {
+				start := time.Now()
+				_, err = Parse("b.md", []byte(src))
+				took[i] = min(took[i], time.Since(start))
+			}
 			switch {
 			case c.want == "" && err != nil:
 				t.Errorf("%q × %d: %v", c.unit, n, err)
@@ -42,7 +47,7 @@ func TestBracketsInLinearTime(t *testing.T) {
 				t.Errorf("%q × %d: error %v, want b.md:%s", c.unit, n, err, c.want)
 			}
 		}
-		if took[1] > 10*took[0]+time.Second {
+		if took[1] > 10*took[0]+2*time.Second {
 			t.Errorf("%q: 10,000 took %v, 40,000 %v", c.unit, took[0], took[1])
 		}
 	}
