@@ -76,7 +76,7 @@ source: '《刊》</p><script>alert(2)</script>'
 // TestHostileTextIsEscaped checks that text from the book cannot become
 // markup: every XML file of the EPUB parses, holds no script, event
 // handler or javascript: URL, and gives the title back as text; the PDF's
-// title and link URL read back as written.
+// title and link URL read back as written; EPUBCheck takes the EPUB.
 func TestHostileTextIsEscaped(t *testing.T) {
 	dir := t.TempDir()
 	book := filepath.Join(dir, "evil.md")
@@ -87,6 +87,7 @@ func TestHostileTextIsEscaped(t *testing.T) {
 	if err := Run(book, testOptions(filepath.Join(dir, "out"), &stdout, &stderr)); err != nil {
 		t.Fatal(err)
 	}
+	validators.EPUB(t, filepath.Join(dir, "out", "evil.epub"))
 	titles, links := 0, 0
 	for name, data := range epubEntries(t, filepath.Join(dir, "out", "evil.epub")) {
 		if !strings.HasSuffix(name, ".xhtml") && !strings.HasSuffix(name, ".opf") && !strings.HasSuffix(name, ".ncx") {
@@ -113,8 +114,9 @@ func TestHostileTextIsEscaped(t *testing.T) {
 					}
 					if a.Name.Local == "href" && strings.HasPrefix(a.Value, "https://example.com/") {
 						links++
-						if a.Value != strings.ReplaceAll(hostileURL, `\`, "") {
-							t.Errorf("%s: link to %q, want %q", name, a.Value, hostileURL)
+						// Percent-encoded: EPUBCheck rejects " < > in a URI.
+						if want := "https://example.com/a?b=%22c%22&d='e'%3Cf%3E)g"; a.Value != want {
+							t.Errorf("%s: link to %q, want %q", name, a.Value, want)
 						}
 					}
 				}

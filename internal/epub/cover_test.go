@@ -1,6 +1,7 @@
 package epub
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -41,5 +42,26 @@ func TestWrapShowsWhatFits(t *testing.T) {
 	check(long, strings.Repeat("汉", 10), long[1])
 	if got := wrap(face, "", width, 3); len(got) != 0 {
 		t.Errorf("empty text gives lines %q", got)
+	}
+}
+
+// TestURISafe checks that an href holds only what a URI may, and decodes
+// back to the link as written.
+func TestURISafe(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{`https://example.com/a?b="c"&d='e'<f>)g`, `https://example.com/a?b=%22c%22&d='e'%3Cf%3E)g`},
+		{"https://example.com/a b\tc{|}^`\\", "https://example.com/a%20b%09c%7B%7C%7D%5E%60%5C"},
+		{"https://example.com/100%/%41#x#y", "https://example.com/100%25/%41#x%23y"},
+		{"https://例子.中国/路径?查=询", "https://例子.中国/路径?查=询"},
+		{"mailto:a@b.c", "mailto:a@b.c"},
+	}
+	for _, c := range cases {
+		got := uriSafe(c.in)
+		if got != c.want {
+			t.Errorf("uriSafe(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if _, err := url.Parse(got); err != nil {
+			t.Errorf("%q does not parse: %v", got, err)
+		}
 	}
 }

@@ -639,7 +639,33 @@ func (r *renderer) href(link string) string {
 	if u, err := url.Parse(link); err != nil || !u.IsAbs() {
 		r.badLinks = append(r.badLinks, link)
 	}
-	return link
+	return uriSafe(link)
+}
+
+// uriSafe percent-encodes what may not stand in a URI (RFC 3986, section
+// 2): blanks and controls, " < > \ ^ ` { | }, a % that starts no escape
+// and a # after the first. Escaped for XML, such an href still makes an
+// invalid EPUB; encoded, it leads to the same place.
+func uriSafe(s string) string {
+	var b strings.Builder
+	hash := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		bad := c <= ' ' || c == 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0 ||
+			c == '%' && !(i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2])) ||
+			c == '#' && hash
+		hash = hash || c == '#'
+		if bad {
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // noteref writes a footnote reference in the form Apple Books, Kobo,
