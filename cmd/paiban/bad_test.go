@@ -72,6 +72,7 @@ var badBooks = []badBook{
 	{"cover not an image", written("b.md", "---\ntitle: 测试\ncover: c.png\n---\n\n正文。\n", "c.png", "text"), nil, []string{`b.md:3: cover "c.png" is not an image paiban reads (PNG, JPEG, GIF, WebP, BMP or TIFF)`}},
 	{"chapter linked out", written("book.yaml", "title: 书\nchapters:\n  - a.md\n", "a.md", "->/etc/passwd"), nil, []string{"book.yaml:3: chapter a.md: a symbolic link out of the book's folder"}},
 	{"chapter out of the folder", written("book.yaml", "title: 书\nchapters:\n  - ../../etc/passwd\n"), nil, []string{`book.yaml:3: chapter "../../etc/passwd" must be a file inside the book's folder`}},
+	{"date 0001-01-01", written("b.md", "---\ntitle: 测试\ndate: 0001-01-01\n---\n\n正文。\n"), nil, []string{`b.md:3:7: date "0001-01-01" is before 1970: give the date of this edition`}},
 	{"nested too deep", written("deep.md", frontMatter+strings.Repeat(">", 20000)+" 文\n"), nil, []string{"deep.md:5: block quotes and lists nested 20000 deep"}},
 	{"missing glyph, strict", checkedIn("missing-glyph.md"), []string{"--strict"}, []string{"missing-glyph.md:5: no bundled font has '\U00030000' (U+30000)"}},
 	{"unknown style", checkedIn("missing-glyph.md"), []string{"--style", "a5book"}, []string{`unknown style "a5book": the styles are a4-handout, a5-book (did you mean "a5-book"?)`}},

@@ -395,6 +395,10 @@ func bookDate(book string, d *doc.Document) (time.Time, error) {
 		if err != nil {
 			return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%q is not a number of seconds", s)
 		}
+		// Dates are written with four-digit years.
+		if last := time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC); sec < 0 || sec > last.Unix() {
+			return time.Time{}, fmt.Errorf("SOURCE_DATE_EPOCH=%s is not a time from 1970 to 9999: give the seconds since 1970-01-01 UTC, at most %d", s, last.Unix())
+		}
 		return time.Unix(sec, 0).UTC(), nil
 	}
 	if d.Meta.Date != "" {

@@ -1,6 +1,7 @@
 package build
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"io"
@@ -10,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/paiban/paiban/internal/validators"
 )
 
 // TestStaleTempFilesRemoved: a build killed between writing its temporary
@@ -154,4 +157,59 @@ func TestLongBookName(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error %v, want %s", err, want)
 	}
+}
+
+// TestDatesOutsideTheirRange checks the dates stamped into the editions:
+// SOURCE_DATE_EPOCH past 9999 is an error naming it; at 0 (1970) the
+// EPUB says so in dcterms:modified and its ZIP entries, which cannot go
+// before 1980, are dated 1980-01-01.
+func TestDatesOutsideTheirRange(t *testing.T) {
+	dir := t.TempDir()
+	book := filepath.Join(dir, "b.md")
+	if err := os.WriteFile(book, []byte(goodBook), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	out := filepath.Join(dir, "out")
+	t.Setenv("SOURCE_DATE_EPOCH", "253402300800")
+	err := Run(book, testOptions(out, &stdout, &stderr))
+	if err == nil || !strings.Contains(err.Error(), "SOURCE_DATE_EPOCH=253402300800 is not a time from 1970 to 9999") {
+		t.Errorf("error %v", err)
+	}
+	t.Setenv("SOURCE_DATE_EPOCH", "0")
+	if err := Run(book, testOptions(out, &stdout, &stderr)); err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.OpenReader(filepath.Join(out, "b.epub"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	for _, f := range zr.File {
+		if y := f.Modified.Year(); y != 1980 {
+			t.Errorf("%s dated %v, want 1980-01-01", f.Name, f.Modified)
+		}
+	}
+	if opf := epubEntries(t, filepath.Join(out, "b.epub"))["EPUB/package.opf"]; !strings.Contains(opf, ">1970-01-01T00:00:00Z</meta>") {
+		t.Errorf("package.opf lacks dcterms:modified 1970-01-01T00:00:00Z:\n%s", opf)
+	}
+}
+
+// TestFootnotesCarriedOver builds a paragraph with 51 footnotes, whose
+// notes fill a page after it: that page begins nowhere new in the text,
+// which the EPUB's page marks took for an error ("page 3 begins before
+// page 2").
+func TestFootnotesCarriedOver(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("---\ntitle: 注\n---\n\n## 一\n\n正文")
+	for i := range 51 {
+		fmt.Fprintf(&b, "[^%d]", i)
+	}
+	b.WriteString("。\n\n")
+	for i := range 51 {
+		fmt.Fprintf(&b, "[^%d]: 注%d。\n", i, i)
+	}
+	dir := t.TempDir()
+	buildIn(t, dir, []file{{"b.md", []byte(b.String())}})
+	validators.EPUB(t, filepath.Join(dir, "out", "b.epub"))
 }

@@ -563,6 +563,13 @@ func writeZip(w io.Writer, files map[string][]byte, modified time.Time) error {
 
 // msDosTime is t in a ZIP header's DOS date and time (2-second steps).
 func msDosTime(t time.Time) (date, tm uint16) {
+	// Its years run from 1980 to 2107; a time outside is held at the end.
+	if first := time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC); t.Before(first) {
+		t = first
+	}
+	if last := time.Date(2107, 12, 31, 23, 59, 58, 0, time.UTC); t.After(last) {
+		t = last
+	}
 	date = uint16(t.Day() + int(t.Month())<<5 + (t.Year()-1980)<<9)
 	tm = uint16(t.Second()/2 + t.Minute()<<5 + t.Hour()<<11)
 	return date, tm

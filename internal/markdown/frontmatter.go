@@ -113,8 +113,12 @@ func decodeMeta(data *frontmatter.Data, errs *errorsFor, meta *doc.Metadata) {
 			meta.Source = scalar(v, k.Value, errs)
 		case "date":
 			meta.Date = scalar(v, k.Value, errs)
-			if _, err := time.Parse(time.DateOnly, meta.Date); meta.Date != "" && err != nil {
+			if t, err := time.Parse(time.DateOnly, meta.Date); meta.Date != "" && err != nil {
 				errs.addNode(v, "date %q must be written YYYY-MM-DD", meta.Date)
+			} else if meta.Date != "" && t.Year() < 1970 {
+				// It is stamped into the editions as the time they were
+				// made; 0001-01-01 is no time at all to the writers.
+				errs.addNode(v, "date %q is before 1970: give the date of this edition", meta.Date)
 			}
 		case "identifier":
 			meta.Identifier = scalar(v, k.Value, errs)
