@@ -163,19 +163,26 @@ func checkCFFEPUB(t *testing.T, epubPath string) {
 // chromiumShot takes a 600×900 screenshot of a page in headless Chromium.
 func chromiumShot(t *testing.T, page, shot string) image.Image {
 	t.Helper()
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		t.Fatal("chromium not found: install the Debian package chromium (make test does)")
-	}
-	cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir="+t.TempDir(),
-		// Virtual time lets the web fonts load before the shot: text
-		// waiting for its font is not drawn.
-		"--virtual-time-budget=5000", "--window-size=600,900", "--screenshot="+shot, "file://"+page)
-	if msg, err := cmd.CombinedOutput(); err != nil {
+	if msg, err := chromium(t, "--window-size=600,900", "--screenshot="+shot, "file://"+page).CombinedOutput(); err != nil {
 		t.Fatalf("chromium: %v\n%s", err, msg)
 	}
 	return readPNG(t, shot)
+}
+
+// chromium is a headless Chromium command with args after the flags
+// every run takes.
+func chromium(t *testing.T, args ...string) *exec.Cmd {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Fatal("chromium not found: install the Debian package chromium (make test does)")
+	}
+	flags := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking",
+		"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + t.TempDir(),
+		// Virtual time lets the web fonts load before the shot: text
+		// waiting for its font is not drawn.
+		"--virtual-time-budget=5000"}
+	return exec.Command(path, append(flags, args...)...)
 }
 
 func pixelsDiffer(a, b image.Image) int {

@@ -184,6 +184,32 @@ type CodeBlock struct {
 	Text     string
 }
 
+// TabStop is the number of columns between the tab stops of code, in
+// both editions.
+const TabStop = 4
+
+// ExpandTabs replaces the tabs of a line of code by spaces to the next
+// tab stop, so that its columns do not depend on how a reader sets tabs
+// (a face without a tab glyph shows a box in some).
+func ExpandTabs(line string) string {
+	if !strings.Contains(line, "\t") {
+		return line
+	}
+	var b strings.Builder
+	col := 0
+	for _, r := range line {
+		if r == '\t' {
+			n := TabStop - col%TabStop
+			b.WriteString(strings.Repeat(" ", n))
+			col += n
+			continue
+		}
+		b.WriteRune(r)
+		col++
+	}
+	return b.String()
+}
+
 // ThematicBreak is a section break (a blank line or ornament).
 type ThematicBreak struct{ Pos }
 

@@ -181,7 +181,7 @@ func (b *book) prepare() error {
 				runes = append(runes, c)
 			}
 			slices.Sort(runes)
-			data, err := fonts.Subset(f.face, runes, fonts.SubsetOptions{FamilyName: f.family})
+			data, err := fonts.Subset(f.face, runes, fonts.SubsetOptions{FamilyName: f.family, Layout: true})
 			if err != nil {
 				errs[i] = fmt.Errorf("epub: %w", err)
 			}

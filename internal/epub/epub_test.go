@@ -193,7 +193,7 @@ func TestWrite(t *testing.T) {
 		}
 	})
 	t.Run("epubcheck", func(t *testing.T) { epubcheck(t, data) })
-	t.Run("container", func(t *testing.T) { checkContainer(t, data, entries) })
+	t.Run("container", func(t *testing.T) { checkContainer(t, data, entries, files) })
 	t.Run("language", func(t *testing.T) { checkLanguage(t, files) })
 	t.Run("package", func(t *testing.T) { checkPackage(t, files) })
 	t.Run("navigation", func(t *testing.T) { checkNavigation(t, files) })
@@ -216,7 +216,7 @@ func epubcheck(t *testing.T, data []byte, allowed ...string) {
 	validators.EPUB(t, path, allowed...)
 }
 
-func checkContainer(t *testing.T, data []byte, entries []*zip.File) {
+func checkContainer(t *testing.T, data []byte, entries []*zip.File, files map[string][]byte) {
 	first := entries[0]
 	if first.Name != "mimetype" || first.Method != zip.Store {
 		t.Fatalf("first entry is %s (method %d), want mimetype stored", first.Name, first.Method)
@@ -238,6 +238,22 @@ func checkContainer(t *testing.T, data []byte, entries []*zip.File) {
 	}
 	if !slices.IsSorted(names) {
 		t.Errorf("entries not sorted: %v", names)
+	}
+	// Apple Books sets the book in its embedded fonts only when told so.
+	var options struct {
+		Platforms []struct {
+			Name    string `xml:"name,attr"`
+			Options []struct {
+				Name  string `xml:"name,attr"`
+				Value string `xml:",chardata"`
+			} `xml:"option"`
+		} `xml:"platform"`
+	}
+	apple := files["META-INF/com.apple.ibooks.display-options.xml"]
+	err := xml.Unmarshal(apple, &options)
+	if err != nil || len(options.Platforms) != 1 || options.Platforms[0].Name != "*" || len(options.Platforms[0].Options) != 1 ||
+		options.Platforms[0].Options[0].Name != "specified-fonts" || options.Platforms[0].Options[0].Value != "true" {
+		t.Errorf("Apple Books display options %q (%v): want specified-fonts true for every platform", apple, err)
 	}
 }
 

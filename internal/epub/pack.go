@@ -168,6 +168,7 @@ func (b *book) pack(w io.Writer, container []byte) error {
 			}
 		}
 	}
+	files[appleOptionsPath] = []byte(appleOptions)
 	files[navPath] = b.navDocument()
 	files[ncxPath] = b.ncx()
 	if files[packagePath], err = b.packageDocument(pkg.Items); err != nil {
@@ -175,6 +176,19 @@ func (b *book) pack(w io.Writer, container []byte) error {
 	}
 	return writeZip(w, files, b.opt.Modified)
 }
+
+// appleOptionsPath holds Apple Books' display options, which a book
+// needs to be set in its own fonts there: without specified-fonts Apple
+// Books sets every book in the fonts of its own choosing.
+const (
+	appleOptionsPath = "META-INF/com.apple.ibooks.display-options.xml"
+	appleOptions     = xml.Header + `<display_options>
+<platform name="*">
+<option name="specified-fonts">true</option>
+</platform>
+</display_options>
+`
+)
 
 // expectedFiles lists the files the container must hold, as paths in it.
 func (b *book) expectedFiles() []string {

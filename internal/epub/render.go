@@ -377,16 +377,17 @@ func (r *renderer) codeBlock(c *doc.CodeBlock) {
 	for _, line := range strings.Split(strings.TrimSuffix(c.Text, "\n"), "\n") {
 		r.open("code", "line")
 		r.raw(">")
-		r.code(line + "\n")
+		r.code(doc.ExpandTabs(line) + "\n")
 		r.raw("</code>")
 	}
 	r.raw("</pre>\n")
 }
 
-// code writes text set in the monospace face.
+// code writes text set in the monospace face. Its spaces are in the
+// face's subset too: a reader's own space would put the columns out.
 func (r *renderer) code(s string) {
 	for _, c := range s {
-		if c > ' ' {
+		if c >= ' ' {
 			r.use.mono[c] = true
 		}
 	}

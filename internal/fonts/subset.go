@@ -20,6 +20,11 @@ type SubsetOptions struct {
 	// CFF table (CID-keyed, glyph i with CID i): a PDF's CIDFontType0C
 	// font program.
 	CFFOnly bool
+	// Layout keeps the OpenType layout features of LayoutFeatures (GSUB,
+	// GPOS and GDEF, subset with the glyphs) and the vertical metrics,
+	// for a reading system that shapes the text itself: an EPUB's fonts.
+	// The glyphs the substitutions kept can produce are kept too.
+	Layout bool
 	// FamilyName, when set, replaces the family/full/PostScript names in the
 	// name table (the OFL requires renaming a modified font that has Reserved
 	// Font Names). PostScript name gets spaces removed.
@@ -35,9 +40,9 @@ type SubsetOptions struct {
 // the characters, then the components of composite glyphs in their old
 // order: the output depends only on the set of runes, and the characters'
 // numbers are known without subsetting (NumberGlyphs). Layout tables
-// (GSUB, GPOS, GDEF, BASE, kern, ...) and vertical metrics index glyphs by
-// the old numbering and are dropped; so are per-glyph device tables
-// (hdmx, LTSH, VDMX) and STAT.
+// (GSUB, GPOS, GDEF) and vertical metrics (vhea, vmtx, VORG) are dropped
+// unless opt.Layout keeps them; BASE, kern, per-glyph device tables
+// (hdmx, LTSH, VDMX) and STAT always are.
 func Subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, error) {
 	out, _, err := SubsetGlyphs(f, runes, opt)
 	return out, err
@@ -81,29 +86,37 @@ func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, []cmapEntry, erro
 		return nil, nil, err
 	}
 	cff := isCFF(f.Data, f.dirOffset)
+	numGlyphs := int(u16(src["maxp"][4:]))
+	// Glyphs reached only through the substitutions kept (vertical
+	// forms, say) follow the characters' glyphs, so that NumberGlyphs
+	// stays true.
+	var layouts map[string]*otLayout
+	var extra []uint16
+	if opt.Layout {
+		layouts, extra = planLayout(src, entries, numGlyphs)
+	}
 	var gs *glyphSource
 	var ids []uint16
 	if cff {
-		ids, err = plainClosure(entries, int(u16(src["maxp"][4:])))
+		ids, err = plainClosure(entries, extra, numGlyphs)
 	} else if gs, err = newGlyphSource(src); err == nil {
-		ids, err = gs.closure(entries)
+		ids, err = gs.closure(entries, extra)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	// Glyphs reached only through layout tables (GSUB's vert or halt
-	// forms, say) would be appended to ids here, after the characters'
-	// glyphs, so that NumberGlyphs stays true; GSUB, GPOS and GDEF would
-	// then be rewritten through newID.
-	numGlyphs := int(u16(src["maxp"][4:]))
-	newID := make([]uint16, numGlyphs)
+	m := &glyphMap{newID: make([]uint16, numGlyphs), kept: make([]bool, numGlyphs)}
 	for i, g := range ids {
-		newID[g] = uint16(i)
+		m.newID[g], m.kept[g] = uint16(i), true
 	}
+	newID := m.newID
 	for i := range entries {
 		entries[i].g = newID[entries[i].g]
 	}
 	out := map[string][]byte{}
+	if opt.Layout {
+		keepLayout(out, src, layouts, m, ids)
+	}
 	longLoca := false
 	if cff {
 		c, err := parseCFF(src["CFF "])
@@ -162,8 +175,8 @@ func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, []cmapEntry, erro
 
 // plainClosure returns the glyphs to keep of a font whose glyphs are
 // drawn alone (CFF has no composites): .notdef, then those of entries in
-// order.
-func plainClosure(entries []cmapEntry, numGlyphs int) ([]uint16, error) {
+// order, then extra in old id order.
+func plainClosure(entries []cmapEntry, extra []uint16, numGlyphs int) ([]uint16, error) {
 	if numGlyphs == 0 {
 		return nil, errors.New("maxp lists no glyphs")
 	}
@@ -176,6 +189,12 @@ func plainClosure(entries []cmapEntry, numGlyphs int) ([]uint16, error) {
 		if !seen[e.g] {
 			seen[e.g] = true
 			ids = append(ids, e.g)
+		}
+	}
+	for _, g := range slices.Sorted(slices.Values(extra)) {
+		if int(g) < numGlyphs && !seen[g] {
+			seen[g] = true
+			ids = append(ids, g)
 		}
 	}
 	return ids, nil
@@ -283,9 +302,9 @@ func (s *glyphSource) glyph(g uint16) ([]byte, error) {
 }
 
 // closure returns the ids of the glyphs to keep in their new order:
-// .notdef, those of entries in order, then, transitively, the components
-// of composite glyphs not among them, in old id order.
-func (s *glyphSource) closure(entries []cmapEntry) ([]uint16, error) {
+// .notdef, those of entries in order, then extra and, transitively, the
+// components of composite glyphs not among them, in old id order.
+func (s *glyphSource) closure(entries []cmapEntry, extra []uint16) ([]uint16, error) {
 	keep := make([]bool, s.numGlyphs)
 	var queue []uint16
 	add := func(g uint16) error {
@@ -303,6 +322,11 @@ func (s *glyphSource) closure(entries []cmapEntry) ([]uint16, error) {
 	}
 	for _, e := range entries {
 		if err := add(e.g); err != nil {
+			return nil, err
+		}
+	}
+	for _, g := range extra {
+		if err := add(g); err != nil {
 			return nil, err
 		}
 	}

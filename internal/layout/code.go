@@ -14,7 +14,6 @@ import (
 const (
 	codeScale = 0.875 // of the body size, rounded to half a point
 	codeGray  = 0.92  // the band
-	codeTab   = 4     // columns per tab stop
 	// contMark starts a line that continues a wrapped one; the mono face
 	// and the fallback faces have it (↪ and ↩ are in none of them).
 	contMark = '→'
@@ -52,7 +51,7 @@ func (e *engine) addCodeBlock(c *doc.CodeBlock, leftIndent float64) {
 		b.pos = doc.Pos{File: c.File, Line: c.Line + 1 + k}
 		var line []codeGlyphAt
 		x := inner
-		for _, ch := range expandTabs(text) {
+		for _, ch := range doc.ExpandTabs(text) {
 			if ch == ' ' {
 				x += e.mono.latin.Advance(' ') * size
 				continue
@@ -116,24 +115,4 @@ func (e *engine) addCodeBlock(c *doc.CodeBlock, leftIndent float64) {
 		lines = lines[n:]
 	}
 	e.addSpace(1)
-}
-
-// expandTabs replaces tabs by spaces to the next tab stop.
-func expandTabs(s string) string {
-	if !strings.Contains(s, "\t") {
-		return s
-	}
-	var b strings.Builder
-	col := 0
-	for _, r := range s {
-		if r == '\t' {
-			n := codeTab - col%codeTab
-			b.WriteString(strings.Repeat(" ", n))
-			col += n
-			continue
-		}
-		b.WriteRune(r)
-		col++
-	}
-	return b.String()
 }
