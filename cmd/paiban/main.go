@@ -89,6 +89,7 @@ func buildFlags(name string) (*flag.FlagSet, *buildArgs) {
 	fs.BoolVar(&opt.Strict, "strict", false, "treat every warning as an error: what cannot be rendered as written, and a character in no bundled font (by default set as a geta mark, U+3013)")
 	fs.BoolVar(&opt.CropMarks, "crop-marks", false, "also write NAME-crop.pdf: each page with 3 mm bleed, crop marks, TrimBox and BleedBox, for print shops")
 	fs.StringVar(&opt.DumpLayout, "dump-layout", "", "also write the PDF's layout to `file` as JSON Lines: every set line with each glyph's character, font, cell and origin")
+	fs.StringVar(&opt.EPUBWriting, "epub-writing", build.WritingHorizontal, "`direction` of the EPUB's lines: horizontal, or vertical (top to bottom, lines and pages right to left)")
 	fs.BoolVar(&opt.Offline, "offline", false, "fetch no image named by URL: those not fetched before (and kept in the cache) become framed placeholders with their text and URL")
 	fs.BoolVar(&a.quiet, "q", false, "quiet: print only warnings and errors, no progress line and no list of files written")
 	return fs, a

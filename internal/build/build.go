@@ -33,6 +33,13 @@ import (
 // Formats are the output formats paiban writes.
 var Formats = []string{"pdf", "epub"}
 
+// Writings are the directions the EPUB's lines can run in
+// (Options.EPUBWriting).
+const (
+	WritingHorizontal = "horizontal"
+	WritingVertical   = "vertical"
+)
+
 // Options configure a build.
 type Options struct {
 	OutDir  string   // where outputs go
@@ -58,6 +65,9 @@ type Options struct {
 	Offline      bool
 	CacheDir     string
 	FetchTimeout time.Duration
+	// EPUBWriting is the direction of the EPUB's lines: "horizontal"
+	// (also when empty) or "vertical" (竖排, read right to left).
+	EPUBWriting string
 	// DumpLayout, when set, names a file that receives the PDF's layout
 	// as JSON Lines: one line per set line, with every glyph's place.
 	DumpLayout string
@@ -116,6 +126,11 @@ func Run(book string, opt Options) (err error) {
 		if !slices.Contains(Formats, f) {
 			return fmt.Errorf("unknown format %q: use %s", f, strings.Join(Formats, ","))
 		}
+	}
+	switch opt.EPUBWriting {
+	case "", WritingHorizontal, WritingVertical:
+	default:
+		return fmt.Errorf("unknown EPUB writing %q: use %s or %s", opt.EPUBWriting, WritingHorizontal, WritingVertical)
 	}
 	st, err := style.Load(opt.StylesDir, opt.Style)
 	if err != nil {
@@ -435,6 +450,7 @@ func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*
 		Cover:      cover,
 		PageBreaks: pageBreaks(paged),
 		PageSource: fmt.Sprintf("《%s》印刷版 PDF（%s 版式）", d.Meta.Title, pageStyle),
+		Vertical:   opt.EPUBWriting == WritingVertical,
 	}
 	return epub.Write(w, d, eopt)
 }

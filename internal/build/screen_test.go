@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"html"
+	"image"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/paiban/paiban/internal/validators"
 )
 
 // pairScript measures, once the fonts have loaded, the rendered width of
@@ -125,5 +128,166 @@ func TestEPUBMarkPairs(t *testing.T) {
 		t.Errorf("adjacent marks are %.2f em wide on average, want at most 1.6 (print sets them in 1.5)", mean)
 	} else {
 		t.Logf("%d pairs of adjacent marks, %.2f em wide on average", len(all), mean)
+	}
+}
+
+// markScript frames, in red, the first few of each of the marks ，。、
+// in the page, leaving a pixel between the frame and the mark's box.
+const markScript = `document.fonts.ready.then(function () {
+  var seen = {};
+  var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  var range = document.createRange();
+  for (var n = walker.nextNode(); n; n = walker.nextNode()) {
+    for (var i = 0; i < n.data.length; i++) {
+      var c = n.data[i];
+      if ("，。、".indexOf(c) < 0 || (seen[c] = (seen[c] || 0) + 1) > 3) continue;
+      range.setStart(n, i); range.setEnd(n, i + 1);
+      var r = range.getBoundingClientRect();
+      var box = document.createElement("div");
+      box.style.cssText = "position: fixed; border: 1px solid rgb(255, 0, 0); pointer-events: none; writing-mode: horizontal-tb";
+      box.style.left = (r.left - 2) + "px"; box.style.top = (r.top - 2) + "px";
+      box.style.width = (r.width + 2) + "px"; box.style.height = (r.height + 2) + "px";
+      document.body.appendChild(box);
+    }
+  }
+});
+`
+
+// markInk renders the first text file of an EPUB at 390 × 844 CSS pixels
+// (in a frame, since Chromium's screenshots of a vertical page show the
+// middle of its scroll width) and returns, for each mark markScript
+// frames, where the ink's centre lies in its box: 0,0 at the box's top
+// left, 1,1 at its bottom right. The screenshot is kept as name.png in
+// PAIBAN_SCREENSHOTS when set.
+func markInk(t *testing.T, epubPath, name string) [][2]float64 {
+	t.Helper()
+	dir, entries := unpackEPUB(t, epubPath)
+	page := filepath.Join(dir, "EPUB", "xhtml", "chapter01.xhtml")
+	body := strings.Replace(entries["EPUB/xhtml/chapter01.xhtml"], "</body>", `<script src="marks.js"></script></body>`, 1)
+	frame := filepath.Join(dir, "frame.html")
+	for path, data := range map[string]string{page: body, filepath.Join(dir, "EPUB", "xhtml", "marks.js"): markScript,
+		frame: `<!DOCTYPE html><html><body style="margin: 0"><iframe src="EPUB/xhtml/chapter01.xhtml" style="display: block; width: 390px; height: 844px; border: 0"></iframe></body></html>`} {
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shot := filepath.Join(dir, "shot.png")
+	if msg, err := chromium(t, "--hide-scrollbars", "--window-size=390,844", "--screenshot="+shot, "file://"+frame).CombinedOutput(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, msg)
+	}
+	if keep := os.Getenv("PAIBAN_SCREENSHOTS"); keep != "" {
+		data, _ := os.ReadFile(shot)
+		os.WriteFile(filepath.Join(keep, name+".png"), data, 0o644)
+	}
+	img := readPNG(t, shot)
+	var centres [][2]float64
+	for _, box := range redFrames(img) {
+		inner := box.Inset(2)
+		var sx, sy, n float64
+		for y := inner.Min.Y; y < inner.Max.Y; y++ {
+			for x := inner.Min.X; x < inner.Max.X; x++ {
+				r, g, b, _ := img.At(x, y).RGBA()
+				if r < 0x8000 && g < 0x8000 && b < 0x8000 {
+					sx, sy, n = sx+float64(x), sy+float64(y), n+1
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("no ink in the mark framed at %v", box)
+			continue
+		}
+		centres = append(centres, [2]float64{(sx/n - float64(inner.Min.X)) / float64(inner.Dx()), (sy/n - float64(inner.Min.Y)) / float64(inner.Dy())})
+	}
+	return centres
+}
+
+// redFrames returns the bounds of the red frames in img.
+func redFrames(img image.Image) []image.Rectangle {
+	b := img.Bounds()
+	red := func(p image.Point) bool {
+		r, g, bl, _ := img.At(p.X, p.Y).RGBA()
+		return r > 0xC000 && g < 0x4000 && bl < 0x4000
+	}
+	seen := map[image.Point]bool{}
+	var frames []image.Rectangle
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			p := image.Pt(x, y)
+			if seen[p] || !red(p) {
+				continue
+			}
+			// Flood the frame's pixels from its first one.
+			box := image.Rectangle{p, p.Add(image.Pt(1, 1))}
+			stack := []image.Point{p}
+			seen[p] = true
+			for len(stack) > 0 {
+				q := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				box = box.Union(image.Rectangle{q, q.Add(image.Pt(1, 1))})
+				for _, d := range []image.Point{{1, 0}, {-1, 0}, {0, 1}, {0, -1}} {
+					if r := q.Add(d); r.In(b) && !seen[r] && red(r) {
+						seen[r] = true
+						stack = append(stack, r)
+					}
+				}
+			}
+			if box.Dx() > 6 && box.Dy() > 6 {
+				frames = append(frames, box)
+			}
+		}
+	}
+	return frames
+}
+
+// TestEPUBVertical builds a book with --epub-writing vertical and checks,
+// on a Chromium screenshot at a phone's size, that the commas and full
+// stops take their vertical forms, in the top right of their cell, where
+// the same book set horizontally has them in the bottom left.
+func TestEPUBVertical(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Chromium")
+	}
+	src := filepath.Join(t.TempDir(), "chapters.md")
+	if err := os.WriteFile(src, []byte(chaptersBook), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, writing := range []string{WritingHorizontal, WritingVertical} {
+		t.Run(writing, func(t *testing.T) {
+			out := t.TempDir()
+			var stdout, stderr bytes.Buffer
+			opt := testOptions(out, &stdout, &stderr)
+			opt.Formats, opt.EPUBWriting = []string{"epub"}, writing
+			if err := Run(src, opt); err != nil {
+				t.Fatal(err)
+			}
+			epubPath := filepath.Join(out, "chapters.epub")
+			if writing == WritingVertical {
+				validators.EPUB(t, epubPath)
+				if opf := epubEntries(t, epubPath)["EPUB/package.opf"]; !strings.Contains(opf, `page-progression-direction="rtl"`) {
+					t.Error("the spine does not turn pages right to left")
+				}
+			}
+			centres := markInk(t, epubPath, "marks-"+writing)
+			if len(centres) < 4 {
+				t.Fatalf("only %d marks found on the screenshot", len(centres))
+			}
+			for _, c := range centres {
+				right, top := c[0] > 0.5, c[1] < 0.5
+				if writing == WritingVertical && !(right && top) || writing == WritingHorizontal && (right || top) {
+					t.Errorf("a mark's ink is centred at %.2f, %.2f of its cell: want the %s", c[0], c[1],
+						map[string]string{WritingVertical: "top right", WritingHorizontal: "bottom left"}[writing])
+				}
+			}
+		})
+	}
+}
+
+func TestEPUBWritingUnknown(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	opt := testOptions(t.TempDir(), &stdout, &stderr)
+	opt.EPUBWriting = "sideways"
+	err := Run(filepath.Join(root, "source", "xinzhi-shengchanli.md"), opt)
+	if err == nil || !strings.Contains(err.Error(), `"sideways"`) || !strings.Contains(err.Error(), "vertical") {
+		t.Errorf("an unknown writing: %v, want an error naming it and the choices", err)
 	}
 }

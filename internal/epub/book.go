@@ -107,6 +107,10 @@ const (
 	figuresTitle  = "插图目录"
 )
 
+// verticalClass is on the html element of every text file of a vertical
+// book, for the style sheet's rules of vertical writing.
+const verticalClass = "vertical"
+
 // reservedID matches the IDs given to footnotes and their references.
 var reservedID = regexp.MustCompile(`^(fn|nr)[0-9]+(-[0-9]+)?$`)
 
@@ -140,6 +144,9 @@ func (b *book) prepare() error {
 		}
 	}
 	b.use = newUsage()
+	if b.opt.Vertical {
+		b.use.classes[verticalClass] = true
+	}
 	var badLinks []string
 	for _, f := range b.texts {
 		r := newRenderer(f.name, b.fileOf, b.use)

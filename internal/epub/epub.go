@@ -60,6 +60,9 @@ type Options struct {
 	// PageSource names the print edition the page breaks come from, e.g.
 	// "《书名》A4 讲义版 PDF"; it is required with PageBreaks.
 	PageSource string
+	// Vertical sets the text in vertical lines read right to left (竖排),
+	// pages turning to the right: the style sheet's .vertical rules apply.
+	Vertical bool
 }
 
 // defaultLanguage is used when the document does not name its language.

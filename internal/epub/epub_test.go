@@ -926,3 +926,34 @@ func testSheet(tb testing.TB) string {
 	}
 	return string(b)
 }
+
+// TestVertical checks what --epub-writing vertical changes: the class
+// that turns the style sheet's vertical rules on, on the text files and
+// not the cover, pages turned right to left, and those rules only in a
+// vertical book.
+func TestVertical(t *testing.T) {
+	for _, vertical := range []bool{false, true} {
+		opt := options(t)
+		opt.Vertical = vertical
+		data := write(t, sampleBook(), opt)
+		files, _ := epubFiles(t, data)
+		for name, body := range files {
+			if !strings.HasPrefix(name, "EPUB/xhtml/") {
+				continue
+			}
+			want := vertical && name != "EPUB/xhtml/cover.xhtml"
+			if got := rootElement(t, name, body).Attr; slices.ContainsFunc(got, func(a xml.Attr) bool { return a.Name.Local == "class" && a.Value == "vertical" }) != want {
+				t.Errorf("vertical %v: %s has html attributes %v", vertical, name, got)
+			}
+		}
+		if got := strings.Contains(string(files["EPUB/package.opf"]), `<spine toc="ncx" page-progression-direction="rtl">`); got != vertical {
+			t.Errorf("vertical %v: pages turn right to left: %v", vertical, got)
+		}
+		if got := strings.Contains(string(files["EPUB/css/paiban.css"]), "writing-mode: vertical-rl"); got != vertical {
+			t.Errorf("vertical %v: the style sheet sets vertical-rl: %v", vertical, got)
+		}
+		if vertical {
+			epubcheck(t, data)
+		}
+	}
+}

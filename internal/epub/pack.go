@@ -163,7 +163,7 @@ func (b *book) pack(w io.Writer, container []byte) error {
 	}
 	for name, data := range files {
 		if strings.HasPrefix(name, xhtmlDir) {
-			if files[name], err = b.finishDocument(data); err != nil {
+			if files[name], err = b.finishDocument(data, name != xhtmlDir+coverFile); err != nil {
 				return fmt.Errorf("epub: %s: %w", name, err)
 			}
 		}
@@ -223,9 +223,10 @@ func (b *book) spine() []string {
 }
 
 // finishDocument puts lang and xml:lang on the html element, which go-epub
-// leaves without them, and turns the named entities go-epub writes in the
+// leaves without them, and in a vertical book the class vertical on the
+// html of a text file, and turns the named entities go-epub writes in the
 // title into character references like the rest.
-func (b *book) finishDocument(data []byte) ([]byte, error) {
+func (b *book) finishDocument(data []byte, text bool) ([]byte, error) {
 	data = []byte(numericEntities.Replace(string(data)))
 	const tag = "<html "
 	i := bytes.Index(data, []byte(tag))
@@ -236,6 +237,9 @@ func (b *book) finishDocument(data []byte) ([]byte, error) {
 	w.Write(data[:i+len(tag)-1])
 	w.attr("lang", b.lang)
 	w.attr("xml:lang", b.lang)
+	if b.opt.Vertical && text {
+		w.attr("class", verticalClass)
+	}
 	w.Write(data[i+len(tag)-1:])
 	return []byte(w.String()), nil
 }
@@ -343,7 +347,12 @@ func (b *book) packageDocument(goItems []manifestItem) ([]byte, error) {
 		}
 		w.empty("item", attrs...)
 	}
-	w.raw("</manifest>\n<spine toc=\"ncx\">\n")
+	w.raw("</manifest>\n<spine toc=\"ncx\"")
+	if b.opt.Vertical {
+		// Vertical lines run right to left, and so do the pages.
+		w.attr("page-progression-direction", "rtl")
+	}
+	w.raw(">\n")
 	for _, s := range b.spine() {
 		w.empty("itemref", "idref", idOf["xhtml/"+s])
 	}
