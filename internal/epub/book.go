@@ -12,6 +12,7 @@ import (
 	"sync"
 	"unicode"
 
+	"github.com/paiban/paiban/internal/chars"
 	"github.com/paiban/paiban/internal/doc"
 	"github.com/paiban/paiban/internal/fonts"
 	"github.com/paiban/paiban/internal/panics"
@@ -520,7 +521,7 @@ func (b *book) assignRunes() {
 	// punctuation (quotes, say) still finds them in the book's face.
 	for _, role := range []int{roleSerif, roleSans, roleKai} {
 		if f := b.fonts[role]; f != nil && len(f.runes) > 0 {
-			for _, c := range fonts.Punctuation {
+			for _, c := range chars.Punctuation {
 				add(role, c)
 			}
 		}

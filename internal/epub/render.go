@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/paiban/paiban/internal/chars"
 	"github.com/paiban/paiban/internal/doc"
 )
 
@@ -159,8 +160,7 @@ func keptRunes(rs []rune, drop []bool, from, to int) string {
 
 // gapPair reports whether a and b are Han and Latin, in either order.
 func gapPair(a, b rune) bool {
-	han := func(c rune) bool { return unicode.Is(unicode.Han, c) }
-	return han(a) && isLatinWord(b) || isLatinWord(a) && han(b)
+	return chars.IsHan(a) && isLatinWord(b) || isLatinWord(a) && chars.IsHan(b)
 }
 
 // plain writes text in the current context.

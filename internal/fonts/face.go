@@ -14,6 +14,7 @@ import (
 	"unicode"
 	"unicode/utf16"
 
+	"github.com/paiban/paiban/internal/chars"
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
 	"golang.org/x/image/math/fixed"
@@ -136,7 +137,7 @@ func ParseFace(data []byte, sel string) (*Face, error) {
 	// The punctuation table (advance and ink extent of every mark, the
 	// equivalent of ctex's per-font ctexpunct.spa) is built at load:
 	// punctuation compression reads it for nearly every line.
-	for _, r := range Punctuation {
+	for _, r := range chars.Punctuation {
 		f.Metrics(r)
 	}
 	return f, nil
@@ -222,10 +223,6 @@ func (f *Face) tables() map[string][]byte {
 	t, _ := readTablesAt(f.Data, f.dirOffset)
 	return t
 }
-
-// Punctuation lists the full-width marks of docs/typesetting.md §2.1 whose
-// widths the layout adjusts by their ink.
-const Punctuation = "，。、；：？！．“”‘’（）《》〈〉「」『』【】〔〕〖〗［］｛｝·—…～／"
 
 // LoadDir loads every font named in names (see Open), keyed by name.
 func LoadDir(dir string, names []string) (map[string]*Face, error) {

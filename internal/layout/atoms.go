@@ -8,6 +8,7 @@ import (
 
 	"github.com/rivo/uniseg"
 
+	"github.com/paiban/paiban/internal/chars"
 	"github.com/paiban/paiban/internal/doc"
 	"github.com/paiban/paiban/internal/fonts"
 )
@@ -30,7 +31,7 @@ const (
 type atom struct {
 	text  string
 	r     rune // first rune, for the break rules
-	cls   class
+	cls   chars.Class
 	face  *fonts.Face
 	size  float64
 	width float64 // cell width after adjacent-mark compression
@@ -48,7 +49,7 @@ type atom struct {
 	hardBreak   bool // a line must break before this atom
 
 	off  int           // rune offset of the first character in the block's plain text
-	note *doc.Footnote // for clsNoteRef
+	note *doc.Footnote // for chars.NoteRef
 	link string
 	dots bool // emphasis dots under the character (着重号)
 	dash bool // draw a continuous rule across the cell
@@ -128,12 +129,12 @@ func (b *atomBuilder) addText(s string, st runStyle) {
 }
 
 func (b *atomBuilder) addRune(r, next rune, st runStyle) {
-	cls := classify(r)
-	useCJK := cls != clsLatin
+	cls := chars.Of(r)
+	useCJK := cls != chars.Latin
 	// U+2019 between two Latin letters is an apostrophe, set from the
 	// Latin face (docs/typesetting.md §4.5).
-	if r == '’' && b.prevIsLatinLetter() && unicode.IsLetter(next) && !isCJK(next) {
-		cls, useCJK = clsLatin, false
+	if r == '’' && b.prevIsLatinLetter() && unicode.IsLetter(next) && !chars.CJK(next) {
+		cls, useCJK = chars.Latin, false
 	}
 	face := st.faces.latin
 	if useCJK {
@@ -142,14 +143,14 @@ func (b *atomBuilder) addRune(r, next rune, st runStyle) {
 	face, m := b.faceFor(r, face)
 	if face == nil {
 		*b.missing = append(*b.missing, MissingGlyph{Pos: b.pos, Char: r})
-		r, cls = missingMark, clsHan
+		r, cls = missingMark, chars.Han
 		face, m = b.faceFor(r, st.faces.cjk)
 	}
 	a := atom{text: string(r), r: r, cls: cls, face: face, size: st.size, link: st.link, off: b.offset - 1}
 	a.width = m.Advance * st.size
 	a.code = st.code
 	a.rise, a.deco = st.rise, st.deco
-	if st.dots && cls == clsHan {
+	if st.dots && cls == chars.Han {
 		a.dots = true
 	}
 	b.push(a, st)
@@ -160,7 +161,7 @@ func (b *atomBuilder) prevIsLatinLetter() bool {
 		return false
 	}
 	last := b.atoms[len(b.atoms)-1]
-	return last.cls == clsLatin && unicode.IsLetter(last.r)
+	return last.cls == chars.Latin && unicode.IsLetter(last.r)
 }
 
 // faceFor returns want if it has r, else the first fallback face that has
@@ -189,7 +190,7 @@ func (b *atomBuilder) addNoteRef(n *doc.Footnote, st runStyle) {
 		*b.missing = append(*b.missing, MissingGlyph{Pos: b.pos, Char: '①'})
 		return
 	}
-	a := atom{text: "①", r: '①', cls: clsNoteRef, face: face, size: st.size * scale, note: n}
+	a := atom{text: "①", r: '①', cls: chars.NoteRef, face: face, size: st.size * scale, note: n}
 	a.width = m.Advance * a.size
 	a.rise = 0.33 * st.size
 	b.pendingSpace = false // no gap before a note mark
@@ -211,7 +212,7 @@ func (b *atomBuilder) addImage(img *doc.Image, st runStyle) {
 	if h > st.size {
 		w, h = w*st.size/h, st.size
 	}
-	a := atom{r: '\uFFFC', cls: clsHan, size: st.size, width: w, link: st.link, off: b.offset,
+	a := atom{r: '\uFFFC', cls: chars.Han, size: st.size, width: w, link: st.link, off: b.offset,
 		image: img, imageH: h, deco: st.deco}
 	b.push(a, st)
 }
@@ -227,7 +228,7 @@ func (b *atomBuilder) push(a atom, st runStyle) {
 	if n := len(b.atoms); n > 0 {
 		prev := &b.atoms[n-1]
 		inCode := prev.code && a.code
-		if b.pendingSpace && a.cls != clsNoteRef {
+		if b.pendingSpace && a.cls != chars.NoteRef {
 			a.gapKind = gapWordSpace
 			if inCode {
 				a.gapKind = gapCode
@@ -251,7 +252,7 @@ func (b *atomBuilder) push(a atom, st runStyle) {
 // Han next to Latin text, in either order, never next to CJK punctuation
 // (docs/typesetting.md §4.1).
 func hanLatinPair(a, b *atom) bool {
-	return (a.cls == clsHan && latinText(b)) || (latinText(a) && b.cls == clsHan)
+	return (a.cls == chars.Han && latinText(b)) || (latinText(a) && b.cls == chars.Han)
 }
 
 // latinText reports whether a is a Latin letter or digit, a sign that
@@ -260,13 +261,8 @@ func hanLatinPair(a, b *atom) bool {
 // `100%以及` is spaced like `5 km/h 也`, and a code span like `./...`
 // on both sides.
 func latinText(a *atom) bool {
-	return a.cls == clsLatin && (a.code || unicode.IsLetter(a.r) || unicode.IsDigit(a.r) || numberSign[a.r])
+	return a.cls == chars.Latin && (a.code || unicode.IsLetter(a.r) || unicode.IsDigit(a.r) || chars.NumberSign(a.r))
 }
-
-// numberSign holds the Latin signs that stay with a number before or
-// after it: UAX #14 classes PR and PO (LineBreak.txt) among the Latin
-// characters; the full-width ones (％ ‰ ℃ ￥) are set as CJK.
-var numberSign = map[rune]bool{'%': true, '$': true, '£': true, '¥': true, '€': true, '¢': true, '+': true, '±': true}
 
 // finish merges dash and ellipsis runs, applies the punctuation widths and
 // decides where lines may break. em is the paragraph's body size.
@@ -293,14 +289,14 @@ func mergeRuns(in []atom) []atom {
 	out := in[:0] // merged in place: out never overtakes in
 	for i := 0; i < len(in); i++ {
 		a := in[i]
-		if a.cls == clsDash || a.cls == clsEllipsis {
+		if a.cls == chars.Dash || a.cls == chars.Ellipsis {
 			j := i + 1
 			for j < len(in) && in[j].cls == a.cls && in[j].gapKind == gapNone && in[j].face == a.face {
 				a.text += in[j].text
 				j++
 			}
 			a.width = float64(j-i) * a.size
-			a.dash = a.cls == clsDash
+			a.dash = a.cls == chars.Dash
 			i = j - 1
 		}
 		out = append(out, a)
@@ -313,7 +309,7 @@ func mergeRuns(in []atom) []atom {
 // fonts with centred marks do not collide (docs/typesetting.md §2.1, like
 // ctex's per-font ctexpunct.spa table).
 func setBlanks(a *atom) {
-	if a.cls == clsLatin || a.cls == clsHan || a.cls == clsNoteRef {
+	if a.cls == chars.Latin || a.cls == chars.Han || a.cls == chars.NoteRef {
 		return
 	}
 	m := a.face.Metrics(a.r)
@@ -321,13 +317,13 @@ func setBlanks(a *atom) {
 	safe := func(blank float64) float64 {
 		return max(0, min(0.5, blank-0.02)) * em
 	}
-	if a.cls == clsInterpunct {
+	if a.cls == chars.Interpunct {
 		// A fixed half-em cell with the dot centred (clreq §3.1.6.1).
 		a.width = 0.5 * em
 		a.shift = 0.25*em - (m.InkX0+m.InkX1)/2*em
 		return
 	}
-	if a.cls == clsDash || a.cls == clsEllipsis {
+	if a.cls == chars.Dash || a.cls == chars.Ellipsis {
 		return
 	}
 	// Marks are set in a 1-em cell whatever their advance: opening marks
@@ -336,17 +332,17 @@ func setBlanks(a *atom) {
 	// puts the ink where GB 15834 wants it.
 	place := (1 - m.Advance) / 2
 	switch {
-	case a.cls == clsOpen:
+	case a.cls == chars.Open:
 		place = 1 - m.Advance
-	case blankRight(a.cls):
+	case chars.BlankRight(a.cls):
 		place = 0
 	}
 	a.shift += place * em
 	a.width = em
 	switch {
-	case a.cls == clsOpen:
+	case a.cls == chars.Open:
 		a.blankL = safe(place + m.InkX0)
-	case blankRight(a.cls):
+	case chars.BlankRight(a.cls):
 		a.blankR = safe(1 - place - m.InkX1)
 	}
 }
@@ -360,17 +356,17 @@ func compressAdjacent(atoms []atom) {
 			continue
 		}
 		switch {
-		case a.cls == clsQEx && b.cls == clsQEx:
+		case a.cls == chars.QEx && b.cls == chars.QEx:
 			// ？！ together take one em (GB 15834 §5.1.2).
 			trimRight(a, a.blankR)
 			trimRight(b, b.blankR)
-		case blankRight(a.cls) && (b.cls == clsOpen || blankRight(b.cls)):
+		case chars.BlankRight(a.cls) && (b.cls == chars.Open || chars.BlankRight(b.cls)):
 			trimRight(a, a.blankR)
-		case a.cls == clsOpen && b.cls == clsOpen:
+		case a.cls == chars.Open && b.cls == chars.Open:
 			trimLeft(b, b.blankL)
-		case a.cls == clsClose && b.cls == clsInterpunct:
+		case a.cls == chars.Close && b.cls == chars.Interpunct:
 			trimRight(a, min(a.blankR, 0.25*a.size))
-		case a.cls == clsInterpunct && b.cls == clsOpen:
+		case a.cls == chars.Interpunct && b.cls == chars.Open:
 			trimLeft(b, min(b.blankL, 0.25*b.size))
 		}
 	}
@@ -408,7 +404,7 @@ func markBreaks(atoms []atom, profile Profile) {
 	prev := -1 // last atom that is not a note reference
 	for i := range atoms {
 		b := &atoms[i]
-		if b.cls == clsNoteRef {
+		if b.cls == chars.NoteRef {
 			// A note mark never starts a line (JLReq §3.1.10 item 10).
 			b.breakBefore = false
 			continue
@@ -427,13 +423,13 @@ func markBreaks(atoms []atom, profile Profile) {
 			// after its / or - (a unit wider than the measure is broken
 			// by emergencyBreak).
 			b.breakBefore = b.gapKind == gapCode
-		case noStart(b.cls, b.r) || noEnd(a.cls, a.r):
+		case chars.NeverStarts(b.cls, b.r) || chars.NeverEnds(a.cls, a.r):
 			b.breakBefore = false
 		case b.dash && (profile == ProfileStrict || len(b.text) == len("—")):
 			// A single — (一字线) is a connector; under the strict
 			// profile —— may not start a line either (clreq §3.1.4).
 			b.breakBefore = false
-		case a.cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone:
+		case a.cls == chars.Latin && b.cls == chars.Latin && b.gapKind == gapNone:
 			// Inside a Latin run UAX #14 decides: words and numbers stay
 			// whole. URLs have rules of their own.
 			b.breakBefore = uax[i]
@@ -458,10 +454,10 @@ func latinPairs(atoms []atom, url []urlPlace) []bool {
 	prev := -1
 	for i := range atoms {
 		b := &atoms[i]
-		if b.cls == clsNoteRef {
+		if b.cls == chars.NoteRef {
 			continue
 		}
-		ask[i] = prev >= 0 && atoms[prev].cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone &&
+		ask[i] = prev >= 0 && atoms[prev].cls == chars.Latin && b.cls == chars.Latin && b.gapKind == gapNone &&
 			!(atoms[prev].code && b.code) && (url == nil || url[i] == urlNone)
 		prev = i
 	}
@@ -518,7 +514,7 @@ func urlBreaks(atoms []atom) []urlPlace {
 }
 
 // urlChar reports whether a can be part of a URL in running text.
-func urlChar(a *atom) bool { return a.cls == clsLatin && !a.code }
+func urlChar(a *atom) bool { return a.cls == chars.Latin && !a.code }
 
 // uaxBreaks answers, in place of each true in ask, whether UAX #14 allows
 // a break before that atom, running github.com/rivo/uniseg over the atoms'
@@ -588,8 +584,8 @@ func breakOpportunities(buf []bool, text string) []bool {
 	return allowed
 }
 
-// ideograph reports whether a is a single CJK unified ideograph, which
-// UAX #14 classes ID (LineBreak.txt: 3400..4DBF, 4E00..9FFF).
+// ideograph reports whether a is a single CJK unified ideograph, of
+// UAX #14 class ID.
 func ideograph(a *atom) bool {
-	return len(a.text) == utf8.RuneLen(a.r) && (a.r >= 0x4E00 && a.r <= 0x9FFF || a.r >= 0x3400 && a.r <= 0x4DBF)
+	return len(a.text) == utf8.RuneLen(a.r) && chars.Ideograph(a.r)
 }

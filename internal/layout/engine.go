@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/paiban/paiban/internal/chars"
 	"github.com/paiban/paiban/internal/doc"
 	"github.com/paiban/paiban/internal/fonts"
 	"github.com/paiban/paiban/internal/style"
@@ -519,7 +520,7 @@ func breaksAfterPunctuation(atoms []atom) []atom {
 	found := false
 	for i := 1; i < len(out); i++ {
 		after := out[i-1].cls
-		ok := out[i].breakBefore && blankRight(after)
+		ok := out[i].breakBefore && chars.BlankRight(after)
 		found = found || ok
 		out[i].breakBefore = ok
 	}
@@ -618,9 +619,9 @@ func (e *engine) lineGlyphs(r *row, sp *setPara, ln line, x0, y float64) {
 			linkStart = i
 		}
 		switch {
-		case a.dash || a.cls == clsEllipsis:
+		case a.dash || a.cls == chars.Ellipsis:
 			e.drawRun(r, a, x0+ln.x[i], y)
-		case a.cls == clsNoteRef:
+		case a.cls == chars.NoteRef:
 			r.refs = append(r.refs, len(r.glyphs))
 			r.notes = append(r.notes, a.note)
 			r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: x, Y: y - a.rise})

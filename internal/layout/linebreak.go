@@ -4,6 +4,8 @@ import (
 	"slices"
 	"sort"
 	"unicode"
+
+	"github.com/paiban/paiban/internal/chars"
 )
 
 // eps absorbs floating-point noise when comparing widths (points).
@@ -319,10 +321,10 @@ func newPrefix(p *paragraph) prefix {
 		run += a.width
 		widest = max(widest, run)
 		s.trimL[i], s.trimR[i+1] = 0, 0
-		if a.cls == clsOpen {
+		if a.cls == chars.Open {
 			s.trimL[i] = a.blankL
 		}
-		if blankRight(a.cls) {
+		if chars.BlankRight(a.cls) {
 			s.trimR[i+1] = a.blankR
 		}
 		s.ends[i] = 0
@@ -352,9 +354,9 @@ func newPrefix(p *paragraph) prefix {
 // (clreq §3.5.3 c–e). Sentence-final 。？！ are not squeezed.
 func atomShrink(a *atom, _ float64) float64 {
 	switch a.cls {
-	case clsOpen:
+	case chars.Open:
 		return a.blankL
-	case clsClose, clsPause:
+	case chars.Close, chars.Pause:
 		return a.blankR
 	}
 	return 0
@@ -383,10 +385,10 @@ func natural(sums *prefix, s, e int) float64 {
 // trims already took.
 func shrinkable(p *paragraph, sums *prefix, s, e int) float64 {
 	t := sums.shrink[e] - sums.shrink[s] - gapShrink(&p.atoms[s], p.em)
-	if a := &p.atoms[s]; a.cls == clsOpen {
+	if a := &p.atoms[s]; a.cls == chars.Open {
 		t -= atomShrink(a, p.em)
 	}
-	if a := &p.atoms[e-1]; blankRight(a.cls) {
+	if a := &p.atoms[e-1]; chars.BlankRight(a.cls) {
 		t -= atomShrink(a, p.em)
 	}
 	return t
@@ -410,7 +412,7 @@ func emergencyBreak(p *paragraph, sums *prefix, s int, avail float64) int {
 // countsAsChar reports whether a counts as a character for 孤字: a Han
 // character, a Latin letter or a digit.
 func countsAsChar(a *atom) bool {
-	return a.cls == clsHan || (a.cls == clsLatin && (unicode.IsLetter(a.r) || unicode.IsDigit(a.r)))
+	return a.cls == chars.Han || (a.cls == chars.Latin && (unicode.IsLetter(a.r) || unicode.IsDigit(a.r)))
 }
 
 // setLine positions the atoms of [s, e): edge trims, then squeezing or
@@ -428,11 +430,11 @@ func setLine(p paragraph, s, e int, avail float64, justify bool) line {
 			gaps[i] = a.gap
 		}
 	}
-	if first := &p.atoms[s]; first.cls == clsOpen {
+	if first := &p.atoms[s]; first.cls == chars.Open {
 		ln.w[0] -= first.blankL
 		ln.shift[0] -= first.blankL
 	}
-	if lastA := &p.atoms[e-1]; blankRight(lastA.cls) {
+	if lastA := &p.atoms[e-1]; chars.BlankRight(lastA.cls) {
 		ln.w[n-1] -= lastA.blankR
 	}
 	width := 0.0
@@ -477,11 +479,11 @@ func squeeze(p paragraph, s int, ln line, gaps []float64, amount float64) {
 			}
 		}
 		switch {
-		case a.cls == clsOpen && i > 0 && a.blankL > 0:
+		case a.cls == chars.Open && i > 0 && a.blankL > 0:
 			steps[1] = append(steps[1], slot{a.blankL, func(t float64) { ln.w[i] -= t; ln.shift[i] -= t }})
-		case a.cls == clsClose && i < n-1 && a.blankR > 0:
+		case a.cls == chars.Close && i < n-1 && a.blankR > 0:
 			steps[1] = append(steps[1], slot{a.blankR, func(t float64) { ln.w[i] -= t }})
-		case a.cls == clsPause && i < n-1 && a.blankR > 0:
+		case a.cls == chars.Pause && i < n-1 && a.blankR > 0:
 			steps[2] = append(steps[2], slot{a.blankR, func(t float64) { ln.w[i] -= t }})
 		}
 	}
@@ -591,5 +593,5 @@ func slotRoom(a *atom, k slotKind, em float64) float64 {
 // is never letter-spaced (docs/typesetting.md §3.4), and inside inline code.
 func stretchSlot(atoms []atom, i int) bool {
 	a, b := &atoms[i-1], &atoms[i]
-	return b.breakBefore && !(a.cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone) && !(a.code && b.code)
+	return b.breakBefore && !(a.cls == chars.Latin && b.cls == chars.Latin && b.gapKind == gapNone) && !(a.code && b.code)
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/paiban/paiban/internal/chars"
 	"github.com/paiban/paiban/internal/fonts"
 	"github.com/paiban/paiban/internal/testbook"
 )
@@ -361,13 +362,13 @@ func TestURLBreaks(t *testing.T) {
 				continue
 			}
 			prev, first := atoms[ln.start-1], atoms[ln.start]
-			if prev.cls == clsLatin && first.cls == clsLatin && !strings.ContainsRune("/.-_?&=#:", prev.r) {
+			if prev.cls == chars.Latin && first.cls == chars.Latin && !strings.ContainsRune("/.-_?&=#:", prev.r) {
 				t.Errorf("measure %d: URL broken after %q before %q", m, prev.text, first.text)
 			}
 			// URL glyphs keep natural advances: no letter-spacing.
 			for k := ln.start + 1; k < ln.end; k++ {
 				a, b := atoms[k-1], atoms[k]
-				if a.cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone {
+				if a.cls == chars.Latin && b.cls == chars.Latin && b.gapKind == gapNone {
 					gap := ln.x[k-ln.start] - (ln.x[k-1-ln.start] + ln.w[k-1-ln.start])
 					if math.Abs(gap) > 0.05 {
 						t.Errorf("measure %d: letter-spaced URL between %q and %q (%.3f pt)", m, a.text, b.text, gap)
@@ -387,7 +388,7 @@ func TestWordSpacesStretchFirst(t *testing.T) {
 		atoms, lines, _ := setWith(text, float64(m), 0, ProfileGB, serif, latin)
 		for i, ln := range lines {
 			if i > 0 {
-				if a, b := atoms[ln.start-1], atoms[ln.start]; a.cls == clsLatin && b.cls == clsLatin && b.gapKind == gapNone {
+				if a, b := atoms[ln.start-1], atoms[ln.start]; a.cls == chars.Latin && b.cls == chars.Latin && b.gapKind == gapNone {
 					t.Errorf("measure %d: word split between %q and %q", m, a.text, b.text)
 				}
 			}
@@ -449,9 +450,9 @@ func TestArticleProperties(t *testing.T) {
 				first, last := atoms[ln.start], atoms[ln.end-1]
 				bad := ""
 				switch {
-				case i > 0 && noStart(first.cls, first.r):
+				case i > 0 && chars.NeverStarts(first.cls, first.r):
 					bad = "starts with " + first.text
-				case i < len(lines)-1 && noEnd(last.cls, last.r):
+				case i < len(lines)-1 && chars.NeverEnds(last.cls, last.r):
 					bad = "ends with " + last.text
 				case i < len(lines)-1 && math.Abs(ln.width+indentOf(i)-float64(m)*10) > 0.1:
 					bad = fmt.Sprintf("is %.3f em wide", (ln.width+indentOf(i))/10)
@@ -491,7 +492,7 @@ func TestMixedTextFontsAndQuotes(t *testing.T) {
 	}
 	for i, a := range atoms {
 		want := latin
-		if isCJK(a.r) && a.cls != clsLatin { // the apostrophe is Latin
+		if chars.CJK(a.r) && a.cls != chars.Latin { // the apostrophe is Latin
 			want = serif
 		}
 		if a.face != want {
@@ -538,10 +539,10 @@ func checkLineEdges(t *testing.T, measure int, atoms []atom, lines []line) {
 	t.Helper()
 	for i, ln := range lines {
 		first, last := atoms[ln.start], atoms[ln.end-1]
-		if i > 0 && noStart(first.cls, first.r) {
+		if i > 0 && chars.NeverStarts(first.cls, first.r) {
 			t.Errorf("measure %d: line %d starts with %q", measure, i+1, first.text)
 		}
-		if i < len(lines)-1 && noEnd(last.cls, last.r) {
+		if i < len(lines)-1 && chars.NeverEnds(last.cls, last.r) {
 			t.Errorf("measure %d: line %d ends with %q", measure, i+1, last.text)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/paiban/paiban/internal/chars"
 	"github.com/paiban/paiban/internal/doc"
 )
 
@@ -548,9 +549,9 @@ func (e *engine) shortHead(title string, size float64) string {
 	for k := len(widths) - 1; k > 0 && head == ""; k-- {
 		end := -1 // the phrase ends before atoms[end]
 		switch c := atoms[k-1].cls; {
-		case k < len(atoms) && atoms[k].gapKind == gapWordSpace, c == clsClose, c == clsQEx:
+		case k < len(atoms) && atoms[k].gapKind == gapWordSpace, c == chars.Close, c == chars.QEx:
 			end = k
-		case c == clsPause || c == clsStop:
+		case c == chars.Pause || c == chars.Stop:
 			end = k - 1
 		}
 		if end > 0 && widths[end] <= e.measure+eps && widths[end] >= e.measure/3 {

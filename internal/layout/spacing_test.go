@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paiban/paiban/internal/chars"
 	"github.com/paiban/paiban/internal/doc"
 )
 
@@ -89,7 +90,7 @@ func TestInlineCodeBreaksAtSpaces(t *testing.T) {
 		if a.code && b.code && b.breakBefore && b.gapKind != gapCode {
 			t.Errorf("a break allowed inside code between %q and %q", a.text, b.text)
 		}
-		if (a.cls == clsHan && b.code || a.code && b.cls == clsHan || a.r == '%' && b.cls == clsHan) && b.gapKind != gapHanLatin {
+		if (a.cls == chars.Han && b.code || a.code && b.cls == chars.Han || a.r == '%' && b.cls == chars.Han) && b.gapKind != gapHanLatin {
 			t.Errorf("no Han–Latin gap between %q and %q", a.text, b.text)
 		}
 	}

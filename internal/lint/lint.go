@@ -18,6 +18,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/paiban/paiban/internal/chars"
 )
 
 // Problem is one finding. Col counts characters, not bytes, from 1.
@@ -176,14 +178,6 @@ func mask(line string) string {
 	return string(b)
 }
 
-func isHan(r rune) bool { return unicode.Is(unicode.Han, r) }
-
-// isCJK is Han or a full-width mark: what makes a sentence Chinese.
-func isCJK(r rune) bool {
-	return isHan(r) || (r >= 0x3001 && r <= 0x303F) || (r >= 0xFF01 && r <= 0xFF60) ||
-		strings.ContainsRune("“”‘’…—·", r)
-}
-
 func isLatin(r rune) bool { return r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)) }
 
 // neighbours returns the runes before i and after j in s, looking past
@@ -228,7 +222,7 @@ func checkLine(m string) []Problem {
 	for _, loc := range ellipsisRe.FindAllStringIndex(m, -1) {
 		s := m[loc[0]:loc[1]]
 		b, a := neighbours(m, loc[0], loc[1])
-		if s == "……" || (s[0] == '.' && !isCJK(b) && !isCJK(a)) {
+		if s == "……" || (s[0] == '.' && !chars.Chinese(b) && !chars.Chinese(a)) {
 			continue
 		}
 		for k := loc[0]; k < loc[1]; k++ {
@@ -243,7 +237,7 @@ func checkLine(m string) []Problem {
 			continue
 		}
 		b, a := neighbours(m, loc[0], loc[1])
-		if s[0] == '-' && !isCJK(b) && !isCJK(a) {
+		if s[0] == '-' && !chars.Chinese(b) && !chars.Chinese(a) {
 			continue
 		}
 		add(loc[0], loc[1], "dash", fmt.Sprintf("write the dash as —— (two U+2014), not %s", s), "——", s != "———")
@@ -256,12 +250,12 @@ func checkLine(m string) []Problem {
 			continue
 		}
 		b, a := neighbours(m, i, i+1)
-		chinese := isCJK(b) || isCJK(a)
+		chinese := chars.Chinese(b) || chars.Chinese(a)
 		if c == '(' {
-			chinese = isCJK(b) || isHan(a)
+			chinese = chars.Chinese(b) || chars.IsHan(a)
 		}
 		if c == ')' {
-			chinese = isHan(b) || isCJK(a)
+			chinese = chars.IsHan(b) || chars.Chinese(a)
 		}
 		// 3.5 and 12:30 are numbers whatever surrounds them.
 		if !chinese || (unicode.IsDigit(b) && unicode.IsDigit(a)) || (c == '.' && isLatin(a)) {
@@ -300,7 +294,7 @@ func checkLine(m string) []Problem {
 		}
 		b, _ := utf8.DecodeLastRuneInString(m[:loc[0]])
 		a, _ := utf8.DecodeRuneInString(m[loc[1]:])
-		if (isHan(b) && isLatin(a)) || (isLatin(b) && isHan(a)) {
+		if (chars.IsHan(b) && isLatin(a)) || (isLatin(b) && chars.IsHan(a)) {
 			add(loc[0], loc[1], "han-latin-space", "space between Han and Latin: the typesetter puts its own gap there", "", true)
 		}
 	}
@@ -332,10 +326,10 @@ func quotes(m string, q byte, open, close string) []Problem {
 			o, c := at[k-k%2], at[k-k%2+1]
 			b, _ := neighbours(m, o, o+1)
 			_, a := neighbours(m, c, c+1)
-			chinese = isCJK(b) || isCJK(a) || strings.IndexFunc(m[o+1:c], isHan) >= 0
+			chinese = chars.Chinese(b) || chars.Chinese(a) || strings.IndexFunc(m[o+1:c], chars.IsHan) >= 0
 		} else {
 			b, a := neighbours(m, i, i+1)
-			chinese = isCJK(b) || isCJK(a)
+			chinese = chars.Chinese(b) || chars.Chinese(a)
 		}
 		if !chinese {
 			continue
@@ -350,13 +344,11 @@ func quotes(m string, q byte, open, close string) []Problem {
 	return out
 }
 
-var pairs = map[rune]rune{'“': '”', '‘': '’', '《': '》', '（': '）', '「': '」', '『': '』', '【': '】', '〈': '〉'}
-
 // unmatched reports paired marks left open or closed without an opening
 // within one paragraph.
 func unmatched(name string, para []lineRef) []Problem {
 	closers := map[rune]rune{}
-	for o, c := range pairs {
+	for o, c := range chars.Pairs {
 		closers[c] = o
 	}
 	type mark struct {
@@ -372,7 +364,7 @@ func unmatched(name string, para []lineRef) []Problem {
 		col := 0
 		for i, r := range l.masked {
 			col++
-			if _, ok := pairs[r]; ok {
+			if _, ok := chars.Pairs[r]; ok {
 				stacks[r] = append(stacks[r], mark{r, l.n, col})
 				continue
 			}
@@ -395,7 +387,7 @@ func unmatched(name string, para []lineRef) []Problem {
 	}
 	for o, s := range stacks {
 		for _, mk := range s {
-			report(mk, fmt.Sprintf("%c without %c after it in the paragraph", o, pairs[o]))
+			report(mk, fmt.Sprintf("%c without %c after it in the paragraph", o, chars.Pairs[o]))
 		}
 	}
 	return out

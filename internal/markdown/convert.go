@@ -295,7 +295,8 @@ func softBreakText(before, after rune) string {
 	return " "
 }
 
-// wide reports whether r is East Asian Wide or Fullwidth.
+// wide reports whether r is East Asian Wide or Fullwidth, by goldmark's
+// width table (docs/typesetting.md §4.6).
 func wide(r rune) bool {
 	w := util.EastAsianWidth(r)
 	return w == "W" || w == "F"

@@ -85,14 +85,14 @@ func scanDelimiter(line []byte, before, base rune) *parser.Delimiter {
 	afterSpace := util.IsSpaceRune(after)
 	// A "sequence" is a character optionally followed by a non-emoji
 	// variation selector: look through the selector at its base.
-	beforeNonCJKPunct := util.IsPunctRune(base) && !isCJK(base)
-	beforeCJK := isCJK(base)
-	afterNonCJKPunct := util.IsPunctRune(after) && !isCJK(after)
+	beforeNonCJKPunct := util.IsPunctRune(base) && !cjkFriendly(base)
+	beforeCJK := cjkFriendly(base)
+	afterNonCJKPunct := util.IsPunctRune(after) && !cjkFriendly(after)
 
 	left := !afterSpace && (!afterNonCJKPunct ||
 		beforeSpace || beforeNonCJKPunct || beforeCJK || isIVS(before))
 	right := !beforeSpace && (!beforeNonCJKPunct ||
-		afterSpace || afterNonCJKPunct || isCJK(after))
+		afterSpace || afterNonCJKPunct || cjkFriendly(after))
 
 	canOpen, canClose := left, right
 	if c == '_' {
@@ -106,7 +106,7 @@ func scanDelimiter(line []byte, before, base rune) *parser.Delimiter {
 // not an emoji shown as such by default, or Hangul. Emoji are told apart
 // by block: the wide symbols below U+2E80 and from U+1F000 on are emoji
 // (⌚, ☕, 🀄, 😀), while the CJK blocks hold none that present as emoji.
-func isCJK(r rune) bool {
+func cjkFriendly(r rune) bool {
 	if unicode.Is(unicode.Hangul, r) {
 		return true
 	}
