@@ -14,6 +14,7 @@ import (
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
 
+	"github.com/paiban/paiban/internal/chars"
 	"github.com/paiban/paiban/internal/doc"
 	"github.com/paiban/paiban/internal/fonts"
 )
@@ -263,8 +264,14 @@ func newFace(f *opentype.Font, size float64) font.Face {
 	return face
 }
 
-// noLineStart are the characters that must not begin a line (避头).
-const noLineStart = "，。、；：？！）》」』”’…—·〕】〉,.;:?!)"
+// noLineStart reports whether r may not begin a line of the cover's
+// title: the rule of the print edition (避头, docs/typesetting.md §1.2)
+// under the strict profile, as the title is cut between any two
+// characters and a dash run must not be split.
+func noLineStart(r rune) bool {
+	c := chars.Of(r)
+	return chars.NeverStarts(c, r) || c == chars.Dash
+}
 
 // wrap breaks s into at most maxLines lines no wider than width: at
 // spaces first (a space in a Chinese title separates phrases), then
@@ -298,7 +305,7 @@ func lineEnd(face font.Face, s string, width fixed.Int26_6) (end, next int) {
 		switch {
 		case r == ' ':
 			space = i
-		case i > 0 && !strings.ContainsRune(noLineStart, r):
+		case i > 0 && !noLineStart(r):
 			cut = i
 		}
 		if prev >= 0 {

@@ -34,6 +34,12 @@ func TestWrapShowsWhatFits(t *testing.T) {
 	}
 	check(wrap(face, "一二三 四五六七八九十甲", width, 4), "一二三", "四五六七八九十甲")
 	check(wrap(face, "一二三四五六七八九十，甲", width, 4), "一二三四五六七八九", "十，甲")
+	// The print edition's rules (docs/typesetting.md §1.2): no ～, ％ or
+	// 〗 at a line start either, and a dash run stays whole.
+	check(wrap(face, "一二三四五六七八九十～甲", width, 4), "一二三四五六七八九", "十～甲")
+	check(wrap(face, "一二三四五六七八九十％", width, 4), "一二三四五六七八九", "十％")
+	check(wrap(face, "一二三四五六七八九十〗甲", width, 4), "一二三四五六七八九", "十〗甲")
+	check(wrap(face, "一二三四五六七八九——甲", width, 4), "一二三四五六七八", "九——甲")
 	check(wrap(face, "  一二  三  ", width, 4), "一二 三")
 	long := wrap(face, strings.Repeat("汉", 1_000_000), width, 2)
 	if len(long) != 2 || !strings.HasSuffix(long[1], "汉……") {
