@@ -62,9 +62,9 @@ var badBooks = []badBook{
 	{"binary file", written("image.md", "\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00"), nil, []string{"image.md:1:1: invalid UTF-8 (byte 0x89)"}},
 	{"raw HTML, strict", checkedIn("raw-html.md"), []string{"--strict"}, []string{"raw-html.md:5: HTML element <script> is dropped with its content (an error with --strict)"}},
 	{"script links, strict", checkedIn("script-links.md"), []string{"--strict"}, []string{
-		`script-links.md:6: link to "javascript:alert(1)": javascript: links are not allowed (use http, https or mailto); the text is kept without the link (an error with --strict)`,
-		`script-links.md:7: link to "data:text/html,x": data: links are not allowed`}},
-	{"image out of the folder", checkedIn("image-traversal.md"), nil, []string{`image-traversal.md:5: image "../../etc/passwd": not a path inside the book's folder`}},
+		`script-links.md:6:1: link to "javascript:alert(1)": javascript: links are not allowed (use http, https or mailto); the text is kept without the link (an error with --strict)`,
+		`script-links.md:7:1: link to "data:text/html,x": data: links are not allowed`}},
+	{"image out of the folder", checkedIn("image-traversal.md"), nil, []string{`image-traversal.md:5:1: image "../../etc/passwd": not a path inside the book's folder`}},
 	{"cover out of the folder", checkedIn("cover-traversal.md"), nil, []string{`cover-traversal.md:3:8: cover "../../etc/passwd" must be a path inside the book's folder`}},
 	{"cover absolute", checkedIn("cover-absolute.md"), nil, []string{`cover-absolute.md:3:8: cover "/etc/passwd" must be a path inside the book's folder`}},
 	{"cover missing", checkedIn("cover-missing.md"), nil, []string{`cover-missing.md:3: cover "images/none.png": no such file`}},
@@ -141,7 +141,7 @@ func TestWarningsBuild(t *testing.T) {
 	if status != 0 {
 		t.Fatalf("status %d:\n%s", status, stderr.String())
 	}
-	if want := `script-links.md:6: warning: link to "javascript:alert(1)"`; !strings.Contains(stderr.String(), want) {
+	if want := `script-links.md:6:1: warning: link to "javascript:alert(1)"`; !strings.Contains(stderr.String(), want) {
 		t.Errorf("stderr lacks %q:\n%s", want, stderr.String())
 	}
 	pdf, err := os.ReadFile(filepath.Join(out, "script-links.pdf"))

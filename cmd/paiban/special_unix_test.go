@@ -92,17 +92,17 @@ const (
 var specialBooks = []badBook{
 	{"book is a pipe", special("b.md", false), nil, []string{"b.md: not a regular file but a named pipe"}},
 	{"chapter is a pipe", special("a.md", false, "book.yaml", "title: 书\nchapters:\n  - a.md\n"), nil, []string{"book.yaml:3: chapter a.md: not a regular file but a named pipe"}},
-	{"figure is a pipe", special("f.png", false, "b.md", figureBook), nil, []string{`b.md:5: image "f.png": not a regular file but a named pipe`}},
+	{"figure is a pipe", special("f.png", false, "b.md", figureBook), nil, []string{`b.md:5:1: image "f.png": not a regular file but a named pipe`}},
 	{"cover is a pipe", special("c.png", false, "b.md", coverBook), nil, []string{`b.md:3: cover "c.png": not a regular file but a named pipe`}},
 	{"chapter is a device", special("a.md", true, "book.yaml", "title: 书\nchapters:\n  - a.md\n"), nil, []string{"book.yaml:3: chapter a.md: not a regular file but a device"}},
-	{"figure is a device", special("f.png", true, "b.md", figureBook), nil, []string{`b.md:5: image "f.png": not a regular file but a device`}},
+	{"figure is a device", special("f.png", true, "b.md", figureBook), nil, []string{`b.md:5:1: image "f.png": not a regular file but a device`}},
 	{"cover is a folder", withFolder("c.png", "b.md", coverBook), nil, []string{`b.md:3: cover "c.png": not a regular file but a folder`}},
 	{"cover truncated", written("b.md", coverBook, "c.png", testPNG(true, false)), nil, []string{`b.md:3: cover "c.png" could not be read as PNG: png: invalid format: not enough pixel data`}},
 	{"cover with a bad checksum", written("b.md", coverBook, "c.png", testPNG(false, true)), nil, []string{`b.md:3: cover "c.png" could not be read as PNG: png: invalid format: invalid checksum`}},
 	{"cover too large", written("b.md", coverBook, "c.png", pngHeader(30000, 30000)), nil, []string{`b.md:3: cover "c.png" is 30000×30000 pixels: paiban takes images of at most 50 million pixels`}},
 	// A damaged figure is a placeholder with a warning, an error with --strict.
-	{"figure truncated, EPUB only", written("b.md", figureBook, "f.png", testPNG(true, false)), []string{"--format", "epub", "--strict"}, []string{`b.md:5: image "f.png" could not be read as PNG: png: invalid format: not enough pixel data`}},
-	{"figure with a bad checksum, EPUB only", written("b.md", figureBook, "f.png", testPNG(false, true)), []string{"--format", "epub", "--strict"}, []string{`b.md:5: image "f.png" could not be read as PNG: png: invalid format: invalid checksum`}},
+	{"figure truncated, EPUB only", written("b.md", figureBook, "f.png", testPNG(true, false)), []string{"--format", "epub", "--strict"}, []string{`b.md:5:1: image "f.png" could not be read as PNG: png: invalid format: not enough pixel data`}},
+	{"figure with a bad checksum, EPUB only", written("b.md", figureBook, "f.png", testPNG(false, true)), []string{"--format", "epub", "--strict"}, []string{`b.md:5:1: image "f.png" could not be read as PNG: png: invalid format: invalid checksum`}},
 }
 
 // TestSpecialFiles builds each of specialBooks, failing rather than

@@ -22,7 +22,7 @@ func (c *converter) figure(p ast.Node, img *ast.Image) doc.Block {
 	if title := strings.TrimSpace(literal(img.Title)); title != "" {
 		f.Caption = []doc.Inline{doc.Text(title)}
 	}
-	if f.Image = c.image(literal(img.Destination), f.Line); f.Image == nil {
+	if f.Image = c.image(literal(img.Destination), c.place(img)); f.Image == nil {
 		if len(alt) == 0 {
 			return nil
 		}

@@ -51,7 +51,7 @@ type bookState struct {
 // linkUse is a link destination, checked once all ids are known.
 type linkUse struct {
 	url, title string
-	line       int
+	at         place
 	errs       *errorsFor
 	link       *doc.Link
 	from       string // the file it is in, a slash path inside root
@@ -131,7 +131,7 @@ var pageTitles = []string{"page", "页码"}
 func (s *bookState) checkLink(l linkUse) {
 	showPage := slices.Contains(pageTitles, strings.TrimSpace(l.title))
 	drop := func(format string, args ...any) {
-		l.errs.warn(l.line, "link to %q: "+format+"; the text is kept without the link", append([]any{l.url}, args...)...)
+		l.errs.warnIn(l.at, "link to %q: "+format+"; the text is kept without the link", append([]any{l.url}, args...)...)
 		l.link.URL = ""
 	}
 	u, err := url.Parse(l.url)
@@ -142,7 +142,7 @@ func (s *bookState) checkLink(l linkUse) {
 		}
 	}
 	if showPage {
-		l.errs.warn(l.line, "link to %q: the title %q asks for the page of the target, which only a link to #id in the book has", l.url, l.title)
+		l.errs.warnIn(l.at, "link to %q: the title %q asks for the page of the target, which only a link to #id in the book has", l.url, l.title)
 	}
 	switch {
 	case err != nil:

@@ -60,7 +60,7 @@ func TestParseBookErrors(t *testing.T) {
 		{map[string]string{"book.yaml": "title: 书名\n"}, "book.yaml:1: no chapters"},
 		{map[string]string{"book.yaml": "title: 书名\nchapters:\n  - missing.md\n"}, "book.yaml:3: chapter missing.md: no such file"},
 		{map[string]string{"book.yaml": "chapters: [a.md]\ntitel: 书名\n", "a.md": "正文。\n"}, `book.yaml:2: unknown front matter key "titel"`},
-		{map[string]string{"book.yaml": "title: 书名\nchapters: [a.md]\n", "a.md": "正文。\n\n![缺](none.png)\n"}, `a.md:3: image "none.png": no such file`},
+		{map[string]string{"book.yaml": "title: 书名\nchapters: [a.md]\n", "a.md": "正文。\n\n![缺](none.png)\n"}, `a.md:3:1: image "none.png": no such file`},
 		{map[string]string{"book.yaml": "title: 书名\nchapters: [../x.md]\n"}, `book.yaml:2: chapter "../x.md" must be a file inside`},
 	} {
 		_, err := ParseBook(writeFiles(t, c.files))
@@ -113,7 +113,7 @@ func TestBookSharesNumbersAndIDs(t *testing.T) {
 	_, err = ParseBook(dir)
 	a, b := filepath.Join(dir, "a.md"), filepath.Join(dir, "part", "b.md")
 	wantErr := b + `:1: heading id "x" is already used by the heading at ` + a + ":1\n" +
-		b + `:3: image "none.png": no such file`
+		b + `:3:1: image "none.png": no such file`
 	if err == nil || err.Error() != wantErr {
 		t.Errorf("errors:\n%v\nwant:\n%s", err, wantErr)
 	}

@@ -252,12 +252,12 @@ func TestFigureErrors(t *testing.T) {
 	// placeholders with a warning (below). A path from / is taken from
 	// the book's folder.
 	want := []string{
-		`10: image "none.png": no such file`,
-		`12: image "../secret.png": not a path inside the book's folder`,
-		`14: image "/etc/passwd": no such file`,
-		`16: image "link.png": a symbolic link out of the book's folder`,
-		`20: image "a.png": no such file`,
-		`22: image "%2e%2e/secret.png": not a path inside the book's folder`,
+		`10:1: image "none.png": no such file`,
+		`12:1: image "../secret.png": not a path inside the book's folder`,
+		`14:1: image "/etc/passwd": no such file`,
+		`16:1: image "link.png": a symbolic link out of the book's folder`,
+		`20:2: image "a.png": no such file`,
+		`22:1: image "%2e%2e/secret.png": not a path inside the book's folder`,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("errors\n got %q\nwant %q", got, want)
@@ -275,11 +275,11 @@ func TestFigureErrors(t *testing.T) {
 		got = append(got, strings.TrimPrefix(w.String(), filepath.Join(dir, "b.md")+":"))
 	}
 	want = []string{
-		`4: warning: image "a.svg" is SVG, which paiban cannot draw yet; its alt text stands in for it`,
-		`6: warning: image "svg.png" is SVG, which paiban cannot draw yet; its alt text stands in for it`,
-		`8: warning: image "t.png" is not an image paiban reads (PNG, JPEG, GIF, WebP, BMP or TIFF); its alt text stands in for it`,
-		`10: warning: image "gif.png" could not be read as GIF: gif: missing image data; its alt text stands in for it`,
-		`12: warning: image "https://example.org/a.png" was not fetched (no fetching in this build); its alt text stands in for it`,
+		`4:1: warning: image "a.svg" is SVG, which paiban cannot draw yet; its alt text stands in for it`,
+		`6:1: warning: image "svg.png" is SVG, which paiban cannot draw yet; its alt text stands in for it`,
+		`8:1: warning: image "t.png" is not an image paiban reads (PNG, JPEG, GIF, WebP, BMP or TIFF); its alt text stands in for it`,
+		`10:1: warning: image "gif.png" could not be read as GIF: gif: missing image data; its alt text stands in for it`,
+		`12:1: warning: image "https://example.org/a.png" was not fetched (no fetching in this build); its alt text stands in for it`,
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("warnings\n got %q\nwant %q", got, want)
@@ -299,7 +299,7 @@ func TestHugeImage(t *testing.T) {
 	binary.BigEndian.PutUint32(big[29:33], crc32.ChecksumIEEE(big[12:29]))
 	dir := writeFiles(t, map[string]string{"big.png": string(big)})
 	_, err := Parse(filepath.Join(dir, "b.md"), []byte(fm+"![大](big.png)\n"))
-	if err == nil || !strings.Contains(err.Error(), `:4: image "big.png" is 100000×100000 pixels: paiban takes images of at most 50 million pixels`) {
+	if err == nil || !strings.Contains(err.Error(), `:4:1: image "big.png" is 100000×100000 pixels: paiban takes images of at most 50 million pixels`) {
 		t.Errorf("error %v", err)
 	}
 }

@@ -23,6 +23,12 @@ type converter struct {
 	lines lineIndex
 	errs  *errorsFor
 	doc   *doc.Document
+	// lastPlace is the last place computed, from which the next one on
+	// its line counts on: nodes come in source order, and counting each
+	// column from its line's start would take time quadratic in the
+	// length of a line holding many links.
+	lastOff   int
+	lastPlace place
 
 	// undefinedRefs are footnote references without a definition (source
 	// offset → label), recorded by footnoteRefParser.
@@ -404,7 +410,7 @@ func (c *converter) inlines(parent ast.Node) []doc.Inline {
 		}
 		h.add(&out, c.inline(n)...)
 	}
-	h.finish(&out, c.line(parent))
+	h.finish(&out)
 	return out
 }
 
@@ -430,7 +436,7 @@ func (c *converter) inline(n ast.Node) []doc.Inline {
 		out = append(out, c.nested(n, func(in []doc.Inline) doc.Inline { return &doc.Emphasis{Strong: n.Level >= 2, Content: in} })...)
 	case *ast.Link:
 		l := &doc.Link{URL: literal(n.Destination), Content: c.inlines(n)}
-		c.book.links = append(c.book.links, linkUse{url: l.URL, title: literal(n.Title), line: c.line(n), errs: c.errs, link: l, from: c.file})
+		c.book.links = append(c.book.links, linkUse{url: l.URL, title: literal(n.Title), at: c.place(n), errs: c.errs, link: l, from: c.file})
 		out = append(out, l)
 	case *ast.AutoLink:
 		dest := string(n.URL(c.src))
@@ -438,7 +444,7 @@ func (c *converter) inline(n ast.Node) []doc.Inline {
 			dest = "mailto:" + dest
 		}
 		l := &doc.Link{URL: dest, Content: []doc.Inline{doc.Text(n.Label(c.src))}}
-		c.book.links = append(c.book.links, linkUse{url: dest, line: c.line(n), errs: c.errs, link: l})
+		c.book.links = append(c.book.links, linkUse{url: dest, at: c.place(n), errs: c.errs, link: l})
 		out = append(out, l)
 	case *east.FootnoteLink:
 		if c.byIndex[n.Index] == nil {
@@ -476,15 +482,16 @@ func (c *converter) nested(n ast.Node, wrap func([]doc.Inline) doc.Inline) []doc
 	in := c.inlines(n)
 	c.depth--
 	if c.depth >= maxInlineNesting {
-		c.tooDeep(c.line(n))
+		c.tooDeep(c.place(n))
 		return in
 	}
 	return []doc.Inline{wrap(in)}
 }
 
 // tooDeep warns of emphases or spans nested past maxInlineNesting.
-func (c *converter) tooDeep(line int) {
-	c.errs.warn(line, "emphasis nested more than %d deep: the inner levels are set like the outer ones", maxInlineNesting)
+func (c *converter) tooDeep(at place) {
+	// Once a line: past the limit every further level would warn again.
+	c.errs.warn(at.line, "emphasis nested more than %d deep: the inner levels are set like the outer ones", maxInlineNesting)
 }
 
 // inlineImage converts an image inside running text; one that cannot be
@@ -498,7 +505,7 @@ func (c *converter) inlineImage(n *ast.Image) []doc.Inline {
 	if inAlt {
 		return alt
 	}
-	img := c.image(literal(n.Destination), c.line(n))
+	img := c.image(literal(n.Destination), c.place(n))
 	if img == nil || img.Missing != "" {
 		return alt
 	}
@@ -552,6 +559,19 @@ func (c *converter) lostLabel(index int) string {
 func (c *converter) unsupported(n ast.Node, what string) {
 	c.sawUnsupported = true
 	c.errs.add(c.line(n), "%s is not supported yet", what)
+}
+
+// place returns where n starts: its line and column.
+func (c *converter) place(n ast.Node) place {
+	off := offset(n)
+	line := c.lines.line(off)
+	if line == c.lastPlace.line && off >= c.lastOff {
+		c.lastPlace.col += utf8.RuneCount(c.src[c.lastOff:off])
+	} else {
+		c.lastPlace = place{line, c.lines.column(c.src, off)}
+	}
+	c.lastOff = off
+	return c.lastPlace
 }
 
 func (c *converter) pos(n ast.Node) doc.Pos {

@@ -57,6 +57,20 @@ type errorsFor struct {
 	warnings []doc.Warning
 }
 
+// place is where something is in the file being read: 1-based line and
+// column, the column in characters and 0 when it is not known.
+type place struct{ line, col int }
+
+// warnIn records a warning at a place.
+func (c *errorsFor) warnIn(at place, format string, args ...any) {
+	c.warnAt(at.line, at.col, format, args...)
+}
+
+// addIn records a problem at a place.
+func (c *errorsFor) addIn(at place, format string, args ...any) {
+	c.addAt(at.line, at.col, format, args...)
+}
+
 // warn records something the book renders otherwise than written.
 func (c *errorsFor) warn(line int, format string, args ...any) {
 	c.warnAt(line, 0, format, args...)

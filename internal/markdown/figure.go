@@ -26,18 +26,18 @@ const readFormats = "PNG, JPEG, GIF, WebP, BMP or TIFF"
 // read (dir, a slash path inside the book's folder; from / it is taken
 // from the book's folder, as web hosts take it from a repository's), or
 // an http(s) URL, fetched once the whole book is read. Problems are
-// reported at line. The same file or URL named twice is read once.
+// reported at at. The same file or URL named twice is read once.
 //
 // An image that cannot be had or read (not fetched, SVG, not an image)
 // is a placeholder (Missing set) with a warning. nil means it cannot be
 // placed at all: a missing, unsafe or too large file is an error; a URL
 // of another scheme warns, and the caller sets the alt text instead.
-func (c *converter) image(dest string, line int) *doc.Image {
+func (c *converter) image(dest string, at place) *doc.Image {
 	if u, err := url.Parse(dest); err == nil && u.Scheme != "" {
 		if s := strings.ToLower(u.Scheme); s == "http" || s == "https" {
-			return c.book.remoteImage(dest, c.errs, line)
+			return c.book.remoteImage(dest, c.errs, at)
 		}
-		c.errs.warn(line, "image %q: paiban takes images from the book's folder or from http(s) URLs; its alt text is set instead", dest)
+		c.errs.warnIn(at, "image %q: paiban takes images from the book's folder or from http(s) URLs; its alt text is set instead", dest)
 		return nil
 	}
 	// A destination is a URL path: editors write images/photo%201.png.
@@ -46,7 +46,7 @@ func (c *converter) image(dest string, line int) *doc.Image {
 		file = u
 	}
 	if strings.HasPrefix(file, `\`) {
-		c.errs.add(line, "image %q must be a path inside the book's folder, such as images/a.png", dest)
+		c.errs.addIn(at, "image %q must be a path inside the book's folder, such as images/a.png", dest)
 		return nil
 	}
 	rel := path.Join(c.dir, file)
@@ -58,15 +58,15 @@ func (c *converter) image(dest string, line int) *doc.Image {
 	}
 	data, err := openInside(c.book.root, rel)
 	if err != nil {
-		c.errs.add(line, "image %q: %v", dest, err)
+		c.errs.addIn(at, "image %q: %v", dest, err)
 		return nil
 	}
 	img := &doc.Image{Path: rel}
 	if problem, tooLarge := c.book.decodeImage(img, data); tooLarge {
-		c.errs.add(line, "image %q %s", dest, problem)
+		c.errs.addIn(at, "image %q %s", dest, problem)
 		return nil
 	} else if problem != "" {
-		c.errs.warn(line, "image %q %s; its alt text stands in for it", dest, problem)
+		c.errs.warnIn(at, "image %q %s; its alt text stands in for it", dest, problem)
 	}
 	c.book.images[rel] = img
 	return img
@@ -92,18 +92,18 @@ func looksLikeSVG(data []byte) bool {
 type remoteUse struct {
 	img  *doc.Image
 	errs *errorsFor
-	line int
+	at   place
 }
 
 // remoteImage returns the image at an http(s) URL, to be fetched by
 // fetchRemote; the same URL named twice is one image.
-func (s *bookState) remoteImage(u string, errs *errorsFor, line int) *doc.Image {
+func (s *bookState) remoteImage(u string, errs *errorsFor, at place) *doc.Image {
 	img, ok := s.images[u]
 	if !ok {
 		img = &doc.Image{Path: u}
 		s.images[u] = img
 	}
-	s.remote = append(s.remote, remoteUse{img, errs, line})
+	s.remote = append(s.remote, remoteUse{img, errs, at})
 	return img
 }
 
@@ -153,7 +153,7 @@ func (s *bookState) fetchRemote() {
 	}
 	for _, r := range s.remote {
 		if p := problem[r.img]; p != "" {
-			r.errs.warn(r.line, "image %q %s; its alt text stands in for it", r.img.Path, p)
+			r.errs.warnIn(r.at, "image %q %s; its alt text stands in for it", r.img.Path, p)
 		}
 	}
 	s.remote = nil

@@ -118,16 +118,16 @@ func TestInlineImages(t *testing.T) {
 	}
 	notFetched := " was not fetched (no fetching in this build); its alt text stands in for it"
 	wantW := []string{
-		`6: warning: image "logo.svg" is SVG, which paiban cannot draw yet; its alt text stands in for it`,
-		`6: warning: image "https://img.shields.io/badge/a-b-green"` + notFetched,
-		`8: warning: image "https://example.com/a.png"` + notFetched,
-		`10: warning: image "https://example.com/b.png"` + notFetched,
+		`6:3: warning: image "https://img.shields.io/badge/a-b-green"` + notFetched,
+		`6:52: warning: image "logo.svg" is SVG, which paiban cannot draw yet; its alt text stands in for it`,
+		`8:1: warning: image "https://example.com/a.png"` + notFetched,
+		`10:1: warning: image "https://example.com/b.png"` + notFetched,
 	}
 	if !reflect.DeepEqual(ws, wantW) {
 		t.Errorf("warnings\n got %q\nwant %q", ws, wantW)
 	}
 	// A missing file in running text is an error, as for a figure.
-	if _, err := Parse(filepath.Join(dir, "b.md"), []byte(fm+"文![缺](none.png)字\n")); err == nil || !strings.Contains(err.Error(), `:4: image "none.png": no such file`) {
+	if _, err := Parse(filepath.Join(dir, "b.md"), []byte(fm+"文![缺](none.png)字\n")); err == nil || !strings.Contains(err.Error(), `:4:2: image "none.png": no such file`) {
 		t.Errorf("missing inline image: %v", err)
 	}
 }

@@ -11,7 +11,7 @@ import (
 // reader, or to take a parser's time, is refused at its line.
 func TestHostileInput(t *testing.T) {
 	cases := []struct{ name, body, want string }{
-		{"image", "![图](../../etc/passwd)\n", `4: image "../../etc/passwd": not a path inside the book's folder`},
+		{"image", "![图](../../etc/passwd)\n", `4:1: image "../../etc/passwd": not a path inside the book's folder`},
 		{"deep quotes", strings.Repeat(">", 20000) + " 文\n", "4: block quotes and lists nested 20000 deep: paiban nests them at most 32 deep"},
 		{"deep list", strings.Repeat("- ", 20000) + "文\n", "4: block quotes and lists nested 20000 deep"},
 		{"deep ordered list", strings.Repeat("1. ", 33) + "文\n", "4: block quotes and lists nested 33 deep"},

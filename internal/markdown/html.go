@@ -64,14 +64,15 @@ type htmlElement struct {
 	name    string
 	attrs   map[string]string
 	content []doc.Inline
+	at      place // where it starts, for warnings about it
 }
 
 // keptAttrs are the attributes read, by element; every other one is
 // dropped (event handlers, styles, sizes).
 var keptAttrs = map[string][]string{"a": {"href"}, "img": {"src", "alt"}, "abbr": {"title"}, "span": {"lang"}, "ol": {"start"}}
 
-func newHTMLElement(name string, attrs []html.Attribute) *htmlElement {
-	e := &htmlElement{name: name, attrs: map[string]string{}}
+func newHTMLElement(name string, attrs []html.Attribute, at place) *htmlElement {
+	e := &htmlElement{name: name, attrs: map[string]string{}, at: at}
 	for _, a := range attrs {
 		for _, k := range keptAttrs[name] {
 			if a.Key == k {
@@ -88,7 +89,7 @@ type rubyText struct{ doc.Text }
 
 // inlineOf renders a closed inline element as model inlines; inRuby
 // says whether a ruby element encloses it (an rt outside one is text).
-func (c *converter) inlineOf(e *htmlElement, line int, inRuby bool) []doc.Inline {
+func (c *converter) inlineOf(e *htmlElement, at place, inRuby bool) []doc.Inline {
 	content := e.content
 	if k, ok := htmlSpans[e.name]; ok {
 		return []doc.Inline{&doc.Span{Kind: k, Content: content}}
@@ -119,7 +120,7 @@ func (c *converter) inlineOf(e *htmlElement, line int, inRuby bool) []doc.Inline
 	case "a":
 		if href, ok := e.attrs["href"]; ok {
 			l := &doc.Link{URL: href, Content: content}
-			c.book.links = append(c.book.links, linkUse{url: href, line: line, errs: c.errs, link: l, from: c.file})
+			c.book.links = append(c.book.links, linkUse{url: href, at: at, errs: c.errs, link: l, from: c.file})
 			return []doc.Inline{l}
 		}
 	}
@@ -146,7 +147,7 @@ func rubyOf(content []doc.Inline) []doc.Inline {
 }
 
 // voidInline renders an element that has no content: br, img, wbr.
-func (c *converter) voidInline(e *htmlElement, line int) []doc.Inline {
+func (c *converter) voidInline(e *htmlElement, at place) []doc.Inline {
 	switch e.name {
 	case "br":
 		return []doc.Inline{doc.LineBreak{}}
@@ -154,10 +155,10 @@ func (c *converter) voidInline(e *htmlElement, line int) []doc.Inline {
 		alt := []doc.Inline{doc.Text(e.attrs["alt"])}
 		src, ok := e.attrs["src"]
 		if !ok {
-			c.errs.warn(line, "HTML <img> without src: its alt text is set instead")
+			c.errs.warnIn(at, "HTML <img> without src: its alt text is set instead")
 			return alt
 		}
-		if img := c.image(src, line); img != nil {
+		if img := c.image(src, at); img != nil {
 			return []doc.Inline{&doc.InlineImage{Image: img, Alt: e.attrs["alt"]}}
 		}
 		return alt
@@ -194,9 +195,9 @@ func (h *htmlInlines) tag(out *[]doc.Inline, n *ast.RawHTML, src []byte) {
 		seg := n.Segments.At(i)
 		raw.Write(seg.Value(src))
 	}
-	line := h.c.line(n)
+	at := h.c.place(n)
 	if declaration(raw.Bytes()) {
-		h.c.errs.warn(line, "HTML %s is dropped", declarationName(raw.Bytes()))
+		h.c.errs.warnIn(at, "HTML %s is dropped", declarationName(raw.Bytes()))
 		return
 	}
 	z := html.NewTokenizer(&raw)
@@ -206,9 +207,9 @@ func (h *htmlInlines) tag(out *[]doc.Inline, n *ast.RawHTML, src []byte) {
 			return
 		case html.StartTagToken, html.SelfClosingTagToken:
 			t := z.Token()
-			h.start(out, t, line)
+			h.start(out, t, at)
 		case html.EndTagToken:
-			h.end(out, z.Token().Data, line)
+			h.end(out, z.Token().Data)
 		case html.TextToken:
 			h.add(out, doc.Text(z.Text()))
 		}
@@ -231,12 +232,12 @@ func declarationName(raw []byte) string {
 	return "declaration <!…>"
 }
 
-func (h *htmlInlines) start(out *[]doc.Inline, t html.Token, line int) {
+func (h *htmlInlines) start(out *[]doc.Inline, t html.Token, at place) {
 	name := t.Data
 	kind := htmlElements[name]
 	switch {
 	case kind == htmlDangerous:
-		h.c.errs.warn(line, "HTML element <%s> is dropped with its content", name)
+		h.c.errs.warnIn(at, "HTML element <%s> is dropped with its content", name)
 		if t.Type == html.StartTagToken && !voidElement(t.DataAtom) {
 			h.open = append(h.open, &htmlElement{name: name})
 			h.drop++
@@ -247,13 +248,13 @@ func (h *htmlInlines) start(out *[]doc.Inline, t html.Token, line int) {
 			h.depth++
 		}
 	case kind == htmlUnknown:
-		h.c.errs.warn(line, "HTML element <%s> is not supported: its text is kept without it", name)
+		h.c.errs.warnIn(at, "HTML element <%s> is not supported: its text is kept without it", name)
 	case kind == htmlInline && voidElement(t.DataAtom):
 		if h.drop == 0 && h.depth == 0 {
-			h.add(out, h.c.voidInline(newHTMLElement(name, t.Attr), line)...)
+			h.add(out, h.c.voidInline(newHTMLElement(name, t.Attr, at), at)...)
 		}
 	case kind == htmlInline && t.Type == html.StartTagToken:
-		h.open = append(h.open, newHTMLElement(name, t.Attr))
+		h.open = append(h.open, newHTMLElement(name, t.Attr, at))
 	}
 	// Block elements inside a paragraph keep their text (a <p> or <div>
 	// on a line of text), as do the ones above without end tags.
@@ -261,11 +262,11 @@ func (h *htmlInlines) start(out *[]doc.Inline, t html.Token, line int) {
 
 // end closes the innermost open element named name, and any opened
 // inside it; an end tag without its start tag is ignored.
-func (h *htmlInlines) end(out *[]doc.Inline, name string, line int) {
+func (h *htmlInlines) end(out *[]doc.Inline, name string) {
 	for i := len(h.open) - 1; i >= 0; i-- {
 		if h.open[i].name == name {
 			for len(h.open) > i {
-				h.close(out, line)
+				h.close(out)
 			}
 			return
 		}
@@ -273,7 +274,7 @@ func (h *htmlInlines) end(out *[]doc.Inline, name string, line int) {
 }
 
 // close renders the innermost open element into its parent.
-func (h *htmlInlines) close(out *[]doc.Inline, line int) {
+func (h *htmlInlines) close(out *[]doc.Inline) {
 	e := h.open[len(h.open)-1]
 	h.open = h.open[:len(h.open)-1]
 	switch htmlElements[e.name] {
@@ -285,18 +286,18 @@ func (h *htmlInlines) close(out *[]doc.Inline, line int) {
 		return
 	}
 	if h.c.depth+len(h.open) >= maxInlineNesting {
-		h.c.tooDeep(line)
+		h.c.tooDeep(e.at)
 		h.add(out, e.content...)
 		return
 	}
 	inRuby := slices.ContainsFunc(h.open, func(o *htmlElement) bool { return o.name == "ruby" })
-	h.add(out, h.c.inlineOf(e, line, inRuby)...)
+	h.add(out, h.c.inlineOf(e, e.at, inRuby)...)
 }
 
 // finish closes what the paragraph left open.
-func (h *htmlInlines) finish(out *[]doc.Inline, line int) {
+func (h *htmlInlines) finish(out *[]doc.Inline) {
 	for len(h.open) > 0 {
-		h.close(out, line)
+		h.close(out)
 	}
 }
 
@@ -322,18 +323,20 @@ func (c *converter) htmlBlock(n *ast.HTMLBlock) []doc.Block {
 	if n.HasClosure() {
 		raw.Write(n.ClosureLine.Value(c.src))
 	}
-	line := c.line(n)
+	// Elements inside a block are not placed more closely than its
+	// first line.
+	at := place{line: c.line(n)}
 	if declaration(bytes.TrimSpace(raw.Bytes())) {
-		c.errs.warn(line, "HTML %s is dropped", declarationName(bytes.TrimSpace(raw.Bytes())))
+		c.errs.warnIn(at, "HTML %s is dropped", declarationName(bytes.TrimSpace(raw.Bytes())))
 		return nil
 	}
 	body := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	nodes, err := html.ParseFragment(&raw, body)
 	if err != nil { // only a failing reader makes it fail
-		c.errs.warn(line, "HTML block cannot be read: %v", err)
+		c.errs.warnIn(at, "HTML block cannot be read: %v", err)
 		return nil
 	}
-	b := &htmlBlocks{c: c, line: line}
+	b := &htmlBlocks{c: c, at: at}
 	for _, nd := range nodes {
 		b.node(nd)
 	}
@@ -343,10 +346,10 @@ func (c *converter) htmlBlock(n *ast.HTMLBlock) []doc.Block {
 
 // htmlBlocks maps parsed HTML to blocks.
 type htmlBlocks struct {
-	c    *converter
-	line int
-	out  []doc.Block
-	run  []doc.Inline // inlines not yet in a paragraph
+	c   *converter
+	at  place
+	out []doc.Block
+	run []doc.Inline // inlines not yet in a paragraph
 }
 
 // flush makes a paragraph of the inlines gathered, if they hold more
@@ -357,7 +360,7 @@ func (b *htmlBlocks) flush() {
 	if len(run) == 0 {
 		return
 	}
-	pos := doc.Pos{File: b.c.errs.file, Line: b.line}
+	pos := doc.Pos{File: b.c.errs.file, Line: b.at.line}
 	if im, ok := run[0].(*doc.InlineImage); ok && len(run) == 1 {
 		b.c.book.figures++
 		f := &doc.Figure{Pos: pos, Image: im.Image, Alt: im.Alt, Caption: []doc.Inline{doc.Text(im.Alt)}, Number: b.c.book.figures}
@@ -374,7 +377,7 @@ func (b *htmlBlocks) flush() {
 
 // blocksOf reads the children of n as blocks.
 func (b *htmlBlocks) blocksOf(n *html.Node) []doc.Block {
-	inner := &htmlBlocks{c: b.c, line: b.line}
+	inner := &htmlBlocks{c: b.c, at: b.at}
 	for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
 		inner.node(ch)
 	}
@@ -395,7 +398,7 @@ func (b *htmlBlocks) node(n *html.Node) {
 	name := n.Data
 	switch htmlElements[name] {
 	case htmlInline, htmlUnknown, htmlDangerous, htmlSilent:
-		b.run = append(b.run, b.c.htmlTreeElement(n, b.line)...)
+		b.run = append(b.run, b.c.htmlTreeElement(n, b.at)...)
 		return
 	case htmlContainer:
 		b.flush()
@@ -403,20 +406,20 @@ func (b *htmlBlocks) node(n *html.Node) {
 		return
 	}
 	b.flush()
-	pos := doc.Pos{File: b.c.errs.file, Line: b.line}
+	pos := doc.Pos{File: b.c.errs.file, Line: b.at.line}
 	switch name {
 	case "p", "figcaption", "caption":
-		b.run = b.c.htmlTreeInlines(n, b.line)
+		b.run = b.c.htmlTreeInlines(n, b.at)
 		b.flush()
 	case "summary": // the title of a <details>, in 黑体
-		b.run = []doc.Inline{&doc.Emphasis{Strong: true, Content: b.c.htmlTreeInlines(n, b.line)}}
+		b.run = []doc.Inline{&doc.Emphasis{Strong: true, Content: b.c.htmlTreeInlines(n, b.at)}}
 		b.flush()
 	case "dt", "dd", "li", "td", "th", "tr", "thead", "tbody", "tfoot":
 		// Out of their place (the parser keeps li in lists and cells
 		// in tables): read as what they hold.
 		b.out = append(b.out, b.blocksOf(n)...)
 	case "h1", "h2", "h3", "h4", "h5", "h6":
-		h := &doc.Heading{Pos: pos, Level: int(name[1] - '0'), Content: trimInlines(tidy(b.c.htmlTreeInlines(n, b.line)))}
+		h := &doc.Heading{Pos: pos, Level: int(name[1] - '0'), Content: trimInlines(tidy(b.c.htmlTreeInlines(n, b.at)))}
 		b.c.book.pending = append(b.c.book.pending, h)
 		b.out = append(b.out, h)
 	case "blockquote":
@@ -455,7 +458,7 @@ func (b *htmlBlocks) list(n *html.Node, pos doc.Pos) *doc.List {
 			l.Items = append(l.Items, b.blocksOf(ch))
 			continue
 		}
-		one := &htmlBlocks{c: b.c, line: b.line}
+		one := &htmlBlocks{c: b.c, at: b.at}
 		one.node(ch)
 		one.flush()
 		l.Items = append(l.Items, one.out)
@@ -470,7 +473,7 @@ func (b *htmlBlocks) definitions(n *html.Node, pos doc.Pos) *doc.DefinitionList 
 		switch {
 		case ch.Type != html.ElementNode:
 		case ch.Data == "dt":
-			l.Items = append(l.Items, doc.Definition{Term: trimInlines(tidy(b.c.htmlTreeInlines(ch, b.line)))})
+			l.Items = append(l.Items, doc.Definition{Term: trimInlines(tidy(b.c.htmlTreeInlines(ch, b.at)))})
 		default:
 			if len(l.Items) == 0 {
 				l.Items = append(l.Items, doc.Definition{})
@@ -499,7 +502,7 @@ func (b *htmlBlocks) table(n *html.Node, pos doc.Pos) *doc.Table {
 			case "thead", "tbody", "tfoot":
 				walk(ch, ch.Data == "thead")
 			case "caption":
-				t.Caption = trimInlines(tidy(b.c.htmlTreeInlines(ch, b.line)))
+				t.Caption = trimInlines(tidy(b.c.htmlTreeInlines(ch, b.at)))
 			case "tr":
 				var cells [][]doc.Inline
 				allTH := true
@@ -510,10 +513,10 @@ func (b *htmlBlocks) table(n *html.Node, pos doc.Pos) *doc.Table {
 					allTH = allTH && cell.Data == "th"
 					for _, a := range cell.Attr {
 						if (a.Key == "rowspan" || a.Key == "colspan") && a.Val != "1" {
-							b.c.errs.warn(b.line, "HTML table cell %s=%s: cells spanning rows or columns are set one per place", a.Key, a.Val)
+							b.c.errs.warnIn(b.at, "HTML table cell %s=%s: cells spanning rows or columns are set one per place", a.Key, a.Val)
 						}
 					}
-					cells = append(cells, trimInlines(tidy(b.c.htmlTreeInlines(cell, b.line))))
+					cells = append(cells, trimInlines(tidy(b.c.htmlTreeInlines(cell, b.at))))
 				}
 				if len(rows) == 0 && (inHead || allTH && len(cells) > 0) {
 					header = true
@@ -549,36 +552,36 @@ func (b *htmlBlocks) table(n *html.Node, pos doc.Pos) *doc.Table {
 
 // htmlTreeInlines reads the children of n as inlines; block elements
 // inside it keep only their text.
-func (c *converter) htmlTreeInlines(n *html.Node, line int) []doc.Inline {
+func (c *converter) htmlTreeInlines(n *html.Node, at place) []doc.Inline {
 	var out []doc.Inline
 	for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
 		switch ch.Type {
 		case html.TextNode:
 			out = append(out, collapseSpace(ch.Data))
 		case html.ElementNode:
-			out = append(out, c.htmlTreeElement(ch, line)...)
+			out = append(out, c.htmlTreeElement(ch, at)...)
 		}
 	}
 	return out
 }
 
 // htmlTreeElement reads one element inside running text.
-func (c *converter) htmlTreeElement(n *html.Node, line int) []doc.Inline {
+func (c *converter) htmlTreeElement(n *html.Node, at place) []doc.Inline {
 	name := n.Data
 	switch htmlElements[name] {
 	case htmlDangerous:
-		c.errs.warn(line, "HTML element <%s> is dropped with its content", name)
+		c.errs.warnIn(at, "HTML element <%s> is dropped with its content", name)
 		return nil
 	case htmlSilent:
 		return nil
 	case htmlUnknown:
-		c.errs.warn(line, "HTML element <%s> is not supported: its text is kept without it", name)
+		c.errs.warnIn(at, "HTML element <%s> is not supported: its text is kept without it", name)
 	}
-	e := newHTMLElement(name, n.Attr)
+	e := newHTMLElement(name, n.Attr, at)
 	if voidElement(n.DataAtom) {
-		return c.voidInline(e, line)
+		return c.voidInline(e, at)
 	}
-	e.content = c.htmlTreeInlines(n, line)
+	e.content = c.htmlTreeInlines(n, at)
 	if htmlElements[name] != htmlInline {
 		if name == "p" || name == "div" || name == "li" || name == "tr" {
 			// A block inside a line still separates its text.
@@ -590,7 +593,7 @@ func (c *converter) htmlTreeElement(n *html.Node, line int) []doc.Inline {
 	for p := n.Parent; p != nil; p = p.Parent {
 		inRuby = inRuby || p.Type == html.ElementNode && p.Data == "ruby"
 	}
-	return c.inlineOf(e, line, inRuby)
+	return c.inlineOf(e, at, inRuby)
 }
 
 // collapseSpace reads HTML text as a browser shows it: each run of white

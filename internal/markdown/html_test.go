@@ -99,7 +99,7 @@ func TestHTMLPolicy(t *testing.T) {
 		{"br and img", "一<br>二<br/>三![](i.png)<img src=\"i.png\" alt=\"图\" width=\"9\">\n", []string{"p 一<br>二<br>三<img i.png ><img i.png 图>"}, nil},
 		{"links keep href only", "<a href=\"https://example.com\" onclick=\"x()\" style=\"color:red\">网</a><a name=\"x\">锚</a>\n", []string{"p <a https://example.com>网</a>锚"}, nil},
 		{"link schemes as in Markdown", "<a href=\"javascript:alert(1)\">点</a>\n", []string{"p <a >点</a>"},
-			[]string{`4: warning: link to "javascript:alert(1)": javascript: links are not allowed (use http, https or mailto); the text is kept without the link`}},
+			[]string{`4:1: warning: link to "javascript:alert(1)": javascript: links are not allowed (use http, https or mailto); the text is kept without the link`}},
 		{"event handlers dropped", "文<b onclick=\"x()\">字</b>\n", []string{"p 文<b>字</b>"}, nil},
 		{"block elements", "<div align=\"center\">\n块\n</div>\n\n<center>中</center>\n\n<section><p>段一</p><p>段二</p></section>\n\n<blockquote>引文</blockquote>\n\n<h2>二级</h2>\n\n<h5>五级</h5>\n\n<hr>\n\n<pre>\n代码  行\n</pre>\n",
 			[]string{"p 块", "p 中", "p 段一", "p 段二", "quote{p 引文}", "h2 二级", "h5 五级", "hr", "code 代码  行"}, nil},
@@ -120,18 +120,18 @@ func TestHTMLPolicy(t *testing.T) {
 				"12: warning: HTML element <form> is dropped with its content"}},
 		{"dangerous inline", "甲<script>alert(1)</script>乙<object data=\"x\">物</object>丙<embed src=\"x\">丁<link href=\"x\"><meta charset=\"x\"><base href=\"x\">\n",
 			[]string{"p 甲乙丙丁"}, []string{
-				"4: warning: HTML element <base> is dropped with its content",
-				"4: warning: HTML element <embed> is dropped with its content",
-				"4: warning: HTML element <link> is dropped with its content",
-				"4: warning: HTML element <meta> is dropped with its content",
-				"4: warning: HTML element <object> is dropped with its content",
-				"4: warning: HTML element <script> is dropped with its content"}},
+				"4:2: warning: HTML element <script> is dropped with its content",
+				"4:28: warning: HTML element <object> is dropped with its content",
+				"4:56: warning: HTML element <embed> is dropped with its content",
+				"4:72: warning: HTML element <link> is dropped with its content",
+				"4:87: warning: HTML element <meta> is dropped with its content",
+				"4:105: warning: HTML element <base> is dropped with its content"}},
 		{"unknown elements keep their text", "甲<blink>闪</blink>乙\n\n<marquee>滚动</marquee>\n",
 			[]string{"p 甲闪乙", "p 滚动"}, []string{
-				"4: warning: HTML element <blink> is not supported: its text is kept without it",
-				"6: warning: HTML element <marquee> is not supported: its text is kept without it"}},
+				"4:2: warning: HTML element <blink> is not supported: its text is kept without it",
+				"6:1: warning: HTML element <marquee> is not supported: its text is kept without it"}},
 		{"declarations", "甲<?php echo 1; ?>乙\n\n<!DOCTYPE html>\n", []string{"p 甲乙"}, []string{
-			"4: warning: HTML processing instruction <?…?> is dropped",
+			"4:2: warning: HTML processing instruction <?…?> is dropped",
 			"6: warning: HTML declaration <!…> is dropped"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {

@@ -276,8 +276,8 @@ func TestChapterLinks(t *testing.T) {
 	// A missing anchor, and a file that is no chapter, keep their text.
 	b := filepath.Join(dir, "dir", "b.md")
 	wantWarnings := []string{
-		b + `:3: warning: link to "../README.md#无此节": no heading, figure or table has the id "无此节"; the text is kept without the link`,
-		b + `:3: warning: link to "notes.txt": not a chapter of the book (link to a chapter, to #id or to an absolute URL); the text is kept without the link`,
+		b + `:3:51: warning: link to "../README.md#无此节": no heading, figure or table has the id "无此节"; the text is kept without the link`,
+		b + `:3:73: warning: link to "notes.txt": not a chapter of the book (link to a chapter, to #id or to an absolute URL); the text is kept without the link`,
 	}
 	var got []string
 	for _, w := range d.Warnings {

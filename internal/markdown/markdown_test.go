@@ -320,7 +320,7 @@ func TestErrors(t *testing.T) {
 			[]string{`book.md:4: heading attribute "class" is not supported (only {#id} is)`}},
 		{"every problem at once", "---\ntitle: T\nauther: X\n---\n文![图](a.png)\n\n\n甲[^x]\n\n[^y]: 注\n",
 			[]string{`book.md:3:1: unknown front matter key "auther" (did you mean "author"?)`,
-				`book.md:5: image "a.png": no such file`,
+				`book.md:5:2: image "a.png": no such file`,
 				"book.md:8:2: footnote reference [^x] has no definition",
 				"book.md:10: footnote [^y] is never referenced"}},
 	}
@@ -400,7 +400,7 @@ list ordered=true start=1 @30
 
 	path := filepath.Join("testdata", "broken.md")
 	_, err = ParseFile(path)
-	if want := path + `:5: image "a.png": no such file`; err == nil || err.Error() != want {
+	if want := path + `:5:1: image "a.png": no such file`; err == nil || err.Error() != want {
 		t.Errorf("got %v, want %s", err, want)
 	}
 

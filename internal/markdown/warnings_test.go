@@ -55,16 +55,16 @@ func links(d *doc.Document) []string {
 func TestLinkWarnings(t *testing.T) {
 	keep := "; the text is kept without the link"
 	cases := []struct{ name, body, want string }{
-		{"javascript", "[点](javascript:alert(1))\n", `book.md:4: warning: link to "javascript:alert(1)": javascript: links are not allowed (use http, https or mailto)` + keep},
-		{"javascript in capitals", "[点](JaVaScRiPt:alert(1))\n", `book.md:4: warning: link to "JaVaScRiPt:alert(1)": javascript: links are not allowed (use http, https or mailto)` + keep},
-		{"javascript autolink", "<javascript:alert(1)>\n", `book.md:4: warning: link to "javascript:alert(1)": javascript: links are not allowed (use http, https or mailto)` + keep},
-		{"data", "[点](data:text/html,x)\n", `book.md:4: warning: link to "data:text/html,x": data: links are not allowed (use http, https or mailto)` + keep},
-		{"made-up scheme", "[点](made-up:x)\n", `book.md:4: warning: link to "made-up:x": made-up: links are not allowed (use http, https or mailto)` + keep},
-		{"relative file", "见\n[点](other.md)\n", `book.md:5: warning: link to "other.md": not a chapter of the book (link to a chapter, to #id or to an absolute URL)` + keep},
-		{"absolute path", "[点](/url)\n", `book.md:4: warning: link to "/url": not a chapter of the book (link to a chapter, to #id or to an absolute URL)` + keep},
-		{"missing heading", "## 甲\n\n见[点](#nope)\n", `book.md:6: warning: link to "#nope": no heading, figure or table has the id "nope"` + keep},
-		{"bare #", "[点](#)\n", `book.md:4: warning: link to "#": a link to # has no target` + keep},
-		{"figure not there", "[点](#fig-1)\n", `book.md:4: warning: link to "#fig-1": no heading, figure or table has the id "fig-1"` + keep},
+		{"javascript", "[点](javascript:alert(1))\n", `book.md:4:1: warning: link to "javascript:alert(1)": javascript: links are not allowed (use http, https or mailto)` + keep},
+		{"javascript in capitals", "[点](JaVaScRiPt:alert(1))\n", `book.md:4:1: warning: link to "JaVaScRiPt:alert(1)": javascript: links are not allowed (use http, https or mailto)` + keep},
+		{"javascript autolink", "<javascript:alert(1)>\n", `book.md:4:1: warning: link to "javascript:alert(1)": javascript: links are not allowed (use http, https or mailto)` + keep},
+		{"data", "[点](data:text/html,x)\n", `book.md:4:1: warning: link to "data:text/html,x": data: links are not allowed (use http, https or mailto)` + keep},
+		{"made-up scheme", "[点](made-up:x)\n", `book.md:4:1: warning: link to "made-up:x": made-up: links are not allowed (use http, https or mailto)` + keep},
+		{"relative file", "见\n[点](other.md)\n", `book.md:5:1: warning: link to "other.md": not a chapter of the book (link to a chapter, to #id or to an absolute URL)` + keep},
+		{"absolute path", "[点](/url)\n", `book.md:4:1: warning: link to "/url": not a chapter of the book (link to a chapter, to #id or to an absolute URL)` + keep},
+		{"missing heading", "## 甲\n\n见[点](#nope)\n", `book.md:6:2: warning: link to "#nope": no heading, figure or table has the id "nope"` + keep},
+		{"bare #", "[点](#)\n", `book.md:4:1: warning: link to "#": a link to # has no target` + keep},
+		{"figure not there", "[点](#fig-1)\n", `book.md:4:1: warning: link to "#fig-1": no heading, figure or table has the id "fig-1"` + keep},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -80,7 +80,7 @@ func TestLinkWarnings(t *testing.T) {
 	// A page title on an external link is ignored with a warning; the
 	// link stays.
 	d, got := warnings(t, fm+"[网](https://example.org \"page\")\n")
-	if want := `book.md:4: warning: link to "https://example.org": the title "page" asks for the page of the target, which only a link to #id in the book has`; !reflect.DeepEqual(got, []string{want}) {
+	if want := `book.md:4:1: warning: link to "https://example.org": the title "page" asks for the page of the target, which only a link to #id in the book has`; !reflect.DeepEqual(got, []string{want}) {
 		t.Errorf("page title: %q", got)
 	}
 	if l := links(d); !reflect.DeepEqual(l, []string{"https://example.org|网"}) {
