@@ -84,7 +84,7 @@ func TestRemoteImages(t *testing.T) {
 	cache := t.TempDir()
 	read := func(offline bool, cache string) *doc.Document {
 		t.Helper()
-		d, err := Read(book, Options{Remote: &remote.Fetcher{CacheDir: cache, Offline: offline, Timeout: 300 * time.Millisecond, MaxBytes: limit}})
+		d, err := Read(book, Options{Remote: &remote.Fetcher{CacheDir: cache, Offline: offline, Timeout: 300 * time.Millisecond, MaxBytes: limit, AllowLocal: true}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -40,6 +41,49 @@ type Fetcher struct {
 	MaxBytes int64
 	// Client makes the requests; nil means http.DefaultClient's transport.
 	Client *http.Client
+	// AllowLocal lets URLs reach loopback, private and link-local
+	// addresses, which are refused by default: a book from someone else
+	// must not make the machine that builds it fetch from its own
+	// network (an intranet page, a cloud's metadata service) into the
+	// editions. Tests serving images on loopback set it.
+	AllowLocal bool
+	// exempt is a host:port let through the check, so that a test can
+	// stand a local server in for a public one.
+	exempt string
+}
+
+// errLocal is the reason a URL on the builder's own network is refused.
+var errLocal = errors.New("its host is on a loopback, private or link-local network, which paiban does not fetch from")
+
+// checkHost refuses u when its host is, or resolves to, an address on the
+// building machine's own network. The check is made on every redirect too.
+func (f *Fetcher) checkHost(ctx context.Context, u *url.URL) error {
+	if f.AllowLocal || u.Host == f.exempt && f.exempt != "" {
+		return nil
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); ip != nil {
+		if localAddress(ip) {
+			return errLocal
+		}
+		return nil
+	}
+	addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
+	if err != nil {
+		return err
+	}
+	for _, a := range addrs {
+		if localAddress(a.IP) {
+			return errLocal
+		}
+	}
+	return nil
+}
+
+// localAddress says whether ip is not on the public internet.
+func localAddress(ip net.IP) bool {
+	return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsUnspecified() || ip.IsInterfaceLocalMulticast() || ip.IsMulticast()
 }
 
 // CacheDir is where paiban keeps what it fetched: $XDG_CACHE_HOME/paiban,
@@ -107,9 +151,25 @@ func (f *Fetcher) fetch(ctx context.Context, u string) ([]byte, error) {
 		return nil, err
 	}
 	req.Header.Set("User-Agent", "paiban")
-	client := f.Client
-	if client == nil {
-		client = http.DefaultClient
+	if err := f.checkHost(ctx, req.URL); err != nil {
+		return nil, shortError(err, timeout)
+	}
+	client := http.Client{Transport: http.DefaultTransport}
+	if f.Client != nil {
+		client = *f.Client
+	}
+	check := client.CheckRedirect
+	client.CheckRedirect = func(r *http.Request, via []*http.Request) error {
+		if err := f.checkHost(r.Context(), r.URL); err != nil {
+			return err
+		}
+		if check != nil {
+			return check(r, via)
+		}
+		if len(via) >= 10 { // as net/http's default
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
 	}
 	resp, err := client.Do(req)
 	if err != nil {
