@@ -1,9 +1,7 @@
 package pdf
 
 import (
-	"bufio"
 	"bytes"
-	"crypto/md5"
 	"errors"
 	"fmt"
 	"io"
@@ -19,174 +17,69 @@ import (
 	"github.com/paiban/paiban/internal/fonts"
 	"github.com/paiban/paiban/internal/layout"
 	"github.com/paiban/paiban/internal/panics"
+	"github.com/paiban/paiban/internal/pdfobj"
 )
 
-// finish rewrites gopdf's file into w. It keeps every object gopdf wrote
-// and
-//   - adds /Lang and the outline to the catalog: gopdf's catalog has no
-//     /Lang, and its outline items point to the page tree as their parent,
-//     carry no /Count and cannot be nested correctly;
-//   - adds the fonts (see addFonts);
+// finish completes gopdf's file and writes it to w. It keeps every
+// object gopdf wrote and
 //   - draws the pages' rules and text into their contents and compresses
-//     them (see streams and plainStream);
+//     them (see streams);
+//   - adds the fonts (see addFonts);
+//   - adds the outline, /Lang and the page labels to the catalog: gopdf's
+//     catalog has no /Lang, and its outline items point to the page tree
+//     as their parent, carry no /Count and cannot be nested correctly;
 //   - writes the document information itself: gopdf has no /Keywords or
-//     /ModDate and also mis-encodes characters outside the BMP there;
-//   - writes a new cross-reference table and a trailer with a /ID derived
-//     from the content, so the output stays reproducible.
+//     /ModDate and also mis-encodes characters outside the BMP there.
+//
+// The file is written with a new cross-reference table and an /ID derived
+// from the content, so the output stays reproducible (pdfobj.File.Write).
 func finish(w io.Writer, b *layout.Book, d *drawn) error {
-	header, objs, err := splitObjects(d.raw)
+	jobs, err := streams(b, d)
 	if err != nil {
 		return err
 	}
-	add := func(body []byte) int {
-		objs = append(objs, body)
-		return len(objs) - 1
-	}
-	jobs, err := streams(b, d, &objs)
-	if err != nil {
+	if err := compressStreams(d.file, jobs, d.faces); err != nil {
 		return err
 	}
-	if err := compressStreams(objs, jobs, d.faces); err != nil {
+	if err := addFonts(d); err != nil {
 		return err
 	}
-	if objs, err = addFonts(objs, d); err != nil {
+	if err := completeCatalog(b, d); err != nil {
 		return err
 	}
+	info := d.file.Add(infoDict(b.Info))
+	return d.file.Write(w, info)
+}
 
-	// gopdf always writes the catalog as object 1 (its trailer says so).
-	cat := objs[1]
-	if !bytes.Contains(cat, []byte("/Type /Catalog")) || !bytes.HasSuffix(cat, []byte(">>\n")) {
-		return errGopdf("object 1 is not the catalog")
+// completeCatalog adds the outline, /Lang and /PageLabels to the catalog.
+func completeCatalog(b *layout.Book, d *drawn) error {
+	f := d.file
+	cat, err := f.Dict(f.Root())
+	if err != nil {
+		return errGopdf(err.Error())
 	}
-	var extra bytes.Buffer
+	if t, _ := cat.Get("/Type"); string(t) != "/Catalog" {
+		return errGopdf("the trailer's /Root is not the catalog")
+	}
+	var entries []string
 	if len(b.Outline) > 0 {
-		root := len(objs)
+		root := f.Len()
 		for _, body := range outline(b, d.pages, root) {
-			add(body)
+			f.Add(body)
 		}
-		fmt.Fprintf(&extra, "  /Outlines %d 0 R\n  /PageMode /UseOutlines\n", root)
+		entries = append(entries, "/Outlines", strconv.Itoa(root)+" 0 R", "/PageMode", "/UseOutlines")
 	}
 	if b.Info.Language != "" {
-		fmt.Fprintf(&extra, "  /Lang %s\n", textString(b.Info.Language))
+		entries = append(entries, "/Lang", textString(b.Info.Language))
 	}
-	extra.WriteString(pageLabels(b.Pages))
-	objs[1] = slices.Concat(cat[:len(cat)-3], extra.Bytes(), []byte(">>\n"))
-	info := add(infoDict(b.Info))
-
-	size := len(header) + 200 // the trailer
-	for _, body := range objs {
-		size += len(body) + 40 // "n 0 obj", "endobj" and the xref entry
+	if labels := pageLabels(b.Pages); labels != "" {
+		entries = append(entries, "/PageLabels", labels)
 	}
-	// Written straight to w, hashing what precedes the cross-reference
-	// table for /ID on the way, rather than copying a long book's
-	// megabytes once more.
-	if b, ok := w.(interface{ Grow(int) }); ok {
-		b.Grow(size)
-	}
-	hash := md5.New()
-	out := &countingWriter{w: bufio.NewWriterSize(io.MultiWriter(w, hash), 64<<10)}
-	out.Write(header)
-	offsets := make([]int, len(objs))
-	for n := 1; n < len(objs); n++ {
-		offsets[n] = out.n
-		out.WriteString(strconv.Itoa(n))
-		out.WriteString(" 0 obj\n")
-		out.Write(objs[n])
-		out.WriteString("endobj\n")
-	}
-	if err := out.w.Flush(); err != nil {
-		return err
-	}
-	id := hash.Sum(nil)
-	xref := out.n
-	out.w.Reset(w)
-	fmt.Fprintf(out, "xref\n0 %d\n0000000000 65535 f \n", len(objs))
-	for _, off := range offsets[1:] {
-		fmt.Fprintf(out, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(out, "trailer\n<<\n/Size %d\n/Root 1 0 R\n/Info %d 0 R\n/ID [<%x><%x>]\n>>\nstartxref\n%d\n%%%%EOF\n",
-		len(objs), info, id, id, xref)
-	return out.w.Flush()
-}
-
-// countingWriter counts the bytes written through its buffered writer;
-// errors are kept by the buffer and returned by Flush.
-type countingWriter struct {
-	w *bufio.Writer
-	n int
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	c.n += len(p)
-	return c.w.Write(p)
-}
-
-func (c *countingWriter) WriteString(s string) {
-	c.n += len(s)
-	c.w.WriteString(s)
+	return f.SetEntries(f.Root(), entries...)
 }
 
 func errGopdf(what string) error {
 	return errors.New("pdf: unexpected gopdf output: " + what)
-}
-
-// splitObjects cuts gopdf's file into the header and the bodies of its
-// objects, indexed by object number, using its cross-reference table. gopdf
-// writes the objects in order and ignores errors from writing any of them,
-// leaving an empty object behind, so an empty body is reported here.
-func splitObjects(raw []byte) (header []byte, objs [][]byte, err error) {
-	i := bytes.LastIndex(raw, []byte("startxref\n"))
-	if i < 0 {
-		return nil, nil, errGopdf("no startxref")
-	}
-	rest := raw[i+len("startxref\n"):]
-	if j := bytes.IndexByte(rest, '\n'); j >= 0 {
-		rest = rest[:j]
-	}
-	xref, err := strconv.Atoi(string(rest))
-	if err != nil || xref <= 0 || xref >= len(raw) {
-		return nil, nil, errGopdf("bad startxref")
-	}
-	x, ok := bytes.CutPrefix(raw[xref:], []byte("xref\n0 "))
-	if !ok {
-		return nil, nil, errGopdf("no xref table")
-	}
-	j := bytes.IndexByte(x, '\n')
-	if j < 0 {
-		return nil, nil, errGopdf("bad xref table")
-	}
-	n, err := strconv.Atoi(string(x[:j]))
-	x = x[j+1:]
-	if err != nil || n < 2 || len(x) < 20*n {
-		return nil, nil, errGopdf("bad xref table")
-	}
-	offsets := make([]int, n+1)
-	for k := 1; k < n; k++ {
-		if offsets[k], err = strconv.Atoi(string(x[20*k : 20*k+10])); err != nil {
-			return nil, nil, errGopdf("bad xref entry")
-		}
-	}
-	offsets[n] = xref
-	objs = make([][]byte, n)
-	for k := 1; k < n; k++ {
-		start, end := offsets[k], offsets[k+1]
-		if start <= 0 || end <= start || end > xref {
-			return nil, nil, errGopdf("objects out of order")
-		}
-		prefix := strconv.Itoa(k) + " 0 obj\n"
-		body, ok := bytes.CutPrefix(raw[start:end], []byte(prefix))
-		if ok {
-			body, ok = bytes.CutSuffix(body, []byte("endobj\n\n"))
-		}
-		if !ok {
-			return nil, nil, errGopdf("object " + strconv.Itoa(k) + " malformed")
-		}
-		if len(body) == 0 {
-			return nil, nil, fmt.Errorf("pdf: gopdf failed to write object %d", k)
-		}
-		objs[k] = body
-	}
-	return raw[:offsets[1]], objs, nil
 }
 
 // addFonts adds each face's font objects (ISO 32000-1 §9.7: a Type 0
@@ -197,25 +90,23 @@ func splitObjects(raw []byte) (header []byte, objs [][]byte, err error) {
 // it without the parts of nested composite glyphs, writes characters
 // outside the BMP wrongly in its CMap, and takes time quadratic in the
 // characters used to write that CMap.
-func addFonts(objs [][]byte, d *drawn) ([][]byte, error) {
-	res, ok := reference(objs[d.pages[0]], "/Resources")
-	if !ok || res >= len(objs) {
-		return nil, errGopdf("no resources on page 1")
+func addFonts(d *drawn) error {
+	resources, err := fontResources(d)
+	if err != nil {
+		return err
 	}
-	const noFonts = "\t/Font <<\n\t>>\n"
-	if bytes.Count(objs[res], []byte(noFonts)) != 1 {
-		return nil, errGopdf("the resources' font dictionary")
-	}
-	names := []byte("\t/Font <<\n")
+	// The entries are laid out as gopdf lays out the rest of the
+	// resources.
+	names := "<<\n"
 	var z compressor
 	for _, f := range d.faces {
 		<-f.prog.done
 		if f.prog.err != nil {
-			return nil, f.prog.err
+			return f.prog.err
 		}
 		desc, err := f.face.PDFDescriptor()
 		if err != nil {
-			return nil, fmt.Errorf("pdf: font %s: %w", f.face.PostScriptName, err)
+			return fmt.Errorf("pdf: font %s: %w", f.face.PostScriptName, err)
 		}
 		// A glyph drawn for several characters keeps the first as its text.
 		text := make(map[uint16]rune, len(f.runes))
@@ -231,21 +122,58 @@ func addFonts(objs [][]byte, d *drawn) ([][]byte, error) {
 		slices.Sort(glyphs)
 		cmap, err := z.stream(toUnicode(glyphs, text), "", fontLevel)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		n := len(objs) // the Type 0 font; its parts follow
-		objs = append(objs,
+		n := d.file.Len() // the Type 0 font; its parts follow
+		for _, body := range [][]byte{
 			fmt.Appendf(nil, "<<\n/Type /Font\n/Subtype /Type0\n/BaseFont /%s\n/Encoding /Identity-H\n/DescendantFonts [%d 0 R]\n/ToUnicode %d 0 R\n>>\n",
 				f.name, n+1, n+4),
 			cidFont(f, n+2, widths(glyphs, text, f.chars)),
 			descriptor(f.name, desc, f.face.IsCFF(), n+3),
 			f.prog.body,
-			cmap)
-		names = fmt.Appendf(names, "\t\t%s %d 0 R\n", f.resource, n)
+			cmap,
+		} {
+			d.file.Add(body)
+		}
+		names += "\t\t" + f.resource + " " + strconv.Itoa(n) + " 0 R\n"
 	}
-	names = append(names, "\t>>\n"...)
-	objs[res] = bytes.Replace(objs[res], []byte(noFonts), names, 1)
-	return objs, nil
+	names += "\t>>"
+	for _, res := range resources {
+		if err := d.file.SetEntries(res, "/Font", names); err != nil {
+			return errGopdf(err.Error())
+		}
+	}
+	return nil
+}
+
+// fontResources returns the resource dictionaries of the pages, which
+// gopdf, told of no fonts, writes with an empty /Font dictionary. gopdf
+// shares one among all pages.
+func fontResources(d *drawn) ([]int, error) {
+	var list []int
+	for i, pg := range d.pages {
+		page, err := d.file.Dict(pg)
+		if err != nil {
+			return nil, errGopdf(err.Error())
+		}
+		res, ok := page.Ref("/Resources")
+		if !ok {
+			return nil, errGopdf("page " + strconv.Itoa(i+1) + " has no /Resources object")
+		}
+		if slices.Contains(list, res) {
+			continue
+		}
+		dict, err := d.file.Dict(res)
+		if err != nil {
+			return nil, errGopdf(err.Error())
+		}
+		v, _ := dict.Get("/Font")
+		if fonts, err := pdfobj.ParseDict(v); err != nil || fonts.Len() != 0 {
+			return nil, errGopdf("page " + strconv.Itoa(i+1) + "'s resources have a /Font other than an empty dictionary")
+		}
+		list = append(list, res)
+	}
+	return list, nil
 }
 
 // cidFont returns the body of f's CIDFont (ISO 32000-1 §9.7.4). A CFF
@@ -347,62 +275,53 @@ func (f *face) startProgram() {
 	}()
 }
 
-// reference returns the object number the dictionary entry key refers to
-// ("/Key 12 0 R"); ok is false unless it is a single indirect reference on
-// a line of its own, as gopdf writes them.
-func reference(body []byte, key string) (n int, ok bool) {
-	_, rest, found := bytes.Cut(body, []byte(key+" "))
-	if !found {
-		return 0, false
-	}
-	line, _, _ := bytes.Cut(rest, []byte("\n"))
-	f := bytes.Fields(line)
-	if len(f) != 3 || string(f[1]) != "0" || string(f[2]) != "R" {
-		return 0, false
-	}
-	n, err := strconv.Atoi(string(f[0]))
-	return n, err == nil && n > 0
-}
-
-// streamJob is a stream for finish to compress: data gopdf wrote
-// uncompressed (see plainStream), then the rules and text of page, if any.
+// streamJob is a content stream for finish to compress: what gopdf drew
+// in it (images), then the rules and text of page, if any.
 type streamJob struct {
 	obj  int
 	data []byte
 	page *layout.Page
 }
 
-// streams lists the streams to compress. A page's rules and text go at the
-// end of its content stream, after the images gopdf drew; a page without
-// images gets a content stream of its own.
-func streams(b *layout.Book, d *drawn, objs *[][]byte) ([]streamJob, error) {
-	textOf := map[int]*layout.Page{} // by content stream
+// streams lists the pages' content streams. A page's rules and text go at
+// the end of its content stream, after the images gopdf drew; a page
+// without images gets a content stream of its own. gopdf is told to
+// write its content streams uncompressed, because finish adds to them and
+// compresses them with pooled compressors (gopdf would set up a new one
+// for every page).
+func streams(b *layout.Book, d *drawn) ([]streamJob, error) {
+	f := d.file
 	var jobs []streamJob
 	for i, p := range b.Pages {
 		if len(p.Rules) == 0 && !slices.ContainsFunc(p.Glyphs, func(g layout.Glyph) bool { return g.Text != "" }) {
+			p = nil // nothing to draw
+		}
+		page, err := f.Dict(d.pages[i])
+		if err != nil {
+			return nil, errGopdf(err.Error())
+		}
+		if _, ok := page.Get("/Contents"); !ok {
+			if p != nil {
+				n := f.Add(nil) // made by compressStreams
+				if err := f.SetEntries(d.pages[i], "/Contents", strconv.Itoa(n)+" 0 R"); err != nil {
+					return nil, errGopdf(err.Error())
+				}
+				jobs = append(jobs, streamJob{obj: n, page: p})
+			}
 			continue
 		}
-		page := (*objs)[d.pages[i]]
-		if n, ok := reference(page, "/Contents"); ok {
-			textOf[n] = p
-			continue
+		n, ok := page.Ref("/Contents")
+		if !ok {
+			return nil, errGopdf("page " + strconv.Itoa(i+1) + " has more than one content stream")
 		}
-		if bytes.Contains(page, []byte("/Contents")) || !bytes.HasSuffix(page, []byte(">>\n")) {
-			return nil, errGopdf("page " + strconv.Itoa(i+1) + " malformed")
+		dict, data, err := f.Stream(n)
+		if err != nil {
+			return nil, errGopdf(err.Error())
 		}
-		*objs = append(*objs, nil)
-		n := len(*objs) - 1
-		(*objs)[d.pages[i]] = fmt.Appendf(page[:len(page)-3:len(page)-3], "  /Contents %d 0 R\n>>\n", n)
-		jobs = append(jobs, streamJob{obj: n, page: p})
-	}
-	for n, body := range *objs {
-		if data, ok := plainStream(body); ok {
-			jobs = append(jobs, streamJob{obj: n, data: data, page: textOf[n]})
-			delete(textOf, n)
+		if _, ok := dict.Get("/Filter"); ok {
+			return nil, errGopdf("page " + strconv.Itoa(i+1) + "'s content stream is compressed")
 		}
-	}
-	if len(textOf) > 0 {
-		return nil, errGopdf("a page's contents are not a plain stream")
+		jobs = append(jobs, streamJob{obj: n, data: data, page: p})
 	}
 	return jobs, nil
 }
@@ -411,7 +330,7 @@ func streams(b *layout.Book, d *drawn, objs *[][]byte) ([]streamJob, error) {
 // drawing the pages' rules and text into them (appendDrawing). Each stream
 // is compressed on its own, so the output does not depend on how they are
 // shared out.
-func compressStreams(objs [][]byte, jobs []streamJob, faces []*face) error {
+func compressStreams(f *pdfobj.File, jobs []streamJob, faces []*face) error {
 	byFace := make(map[*fonts.Face]*face, len(faces))
 	for _, f := range faces {
 		byFace[f.face] = f
@@ -441,7 +360,7 @@ func compressStreams(objs [][]byte, jobs []streamJob, faces []*face) error {
 					errs[w] = err
 					return
 				}
-				objs[j.obj] = body
+				f.Set(j.obj, body)
 			}
 		})
 	}
@@ -473,27 +392,6 @@ func toUnicode(glyphs []uint16, text map[uint16]rune) []byte {
 	}
 	cm.WriteString("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n")
 	return cm.Bytes()
-}
-
-// plainStream returns the data of a stream gopdf wrote uncompressed: draw
-// has gopdf write page contents uncompressed, because finish adds to them
-// and compresses them with pooled compressors (gopdf would set up a new
-// one for every page).
-func plainStream(body []byte) ([]byte, bool) {
-	rest, ok := bytes.CutPrefix(body, []byte("<<\n/Length "))
-	if !ok {
-		return nil, false
-	}
-	i := bytes.Index(rest, []byte("\n>>\nstream\n"))
-	if i < 0 {
-		return nil, false
-	}
-	n, err := strconv.Atoi(string(rest[:i]))
-	rest = rest[i+len("\n>>\nstream\n"):]
-	if err != nil || n != len(rest)-len("endstream\n") || !bytes.HasSuffix(rest, []byte("endstream\n")) {
-		return nil, false
-	}
-	return rest[:n], true
 }
 
 // The zlib levels streams are compressed at (klauspost/compress). Font

@@ -9,7 +9,7 @@ import (
 	"github.com/paiban/paiban/internal/layout"
 )
 
-// pageLabels returns the catalog's /PageLabels entry, so that a viewer's
+// pageLabels returns the catalog's /PageLabels value, so that a viewer's
 // page box shows the printed folio (ii, 3) rather than the page's index.
 // Pages whose folios count on in one style (1, 2, 3 or i, ii, iii) share a
 // range; an unnumbered page gets an empty label. Nothing is written when
@@ -59,7 +59,7 @@ func pageLabels(pages []*layout.Page) string {
 	if plain || len(pages) == 0 {
 		return ""
 	}
-	return "  /PageLabels << /Nums [" + b.String() + " ] >>\n"
+	return "<< /Nums [" + b.String() + " ] >>"
 }
 
 // roman returns the value of a lower-case Roman numeral written in the

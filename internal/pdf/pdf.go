@@ -1,20 +1,18 @@
-// Package pdf writes a laid-out book as a PDF file. It is the only package
-// that uses gopdf.
+// Package pdf writes a laid-out book as a PDF file.
 //
 // gopdf writes the document: the page tree, the images, the link
 // annotations and their targets. Some parts of its output are wrong or
 // missing and cannot be fixed through its API (the outline tree, /Lang,
 // the document information), so Write lets gopdf produce a complete file
-// and then rewrites those objects (see finish). The fonts and the pages'
-// text and rules are not made through gopdf: it formats every text run
-// and path with fmt on one goroutine, which took half the time of a long
-// book's build, and its fonts cost more than they gave (see addFonts).
-// finish draws the pages itself, in parallel (appendDrawing), and adds
-// the fonts.
+// and then adds those objects through pdfobj, which reads gopdf's file as
+// numbered objects (see finish). The fonts and the pages' text and rules
+// are not made through gopdf: it formats every text run and path with fmt
+// on one goroutine, which took half the time of a long book's build, and
+// its fonts cost more than they gave (see addFonts). finish draws the
+// pages itself, in parallel (appendDrawing), and adds the fonts.
 package pdf
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -28,6 +26,7 @@ import (
 
 	"github.com/paiban/paiban/internal/fonts"
 	"github.com/paiban/paiban/internal/layout"
+	"github.com/paiban/paiban/internal/pdfobj"
 	"github.com/signintech/gopdf"
 )
 
@@ -268,9 +267,9 @@ func pdfName(s string) string {
 	return sb.String()
 }
 
-// drawn is gopdf's output plus what finish needs to find its way in it.
+// drawn is gopdf's file, which finish completes.
 type drawn struct {
-	raw   []byte
+	file  *pdfobj.File
 	pages []int // object number of each page
 	faces []*face
 }
@@ -288,16 +287,13 @@ func draw(b *layout.Book, faces []*face) (d *drawn, err error) {
 	// Link and anchor positions are computed by gopdf from this default
 	// page height whatever the page's own size; see addLinks and addAnchors.
 	gp.Start(gopdf.Config{Unit: gopdf.UnitPT, PageSize: gopdf.Rect{W: first.Width, H: first.Height}})
-	gp.SetNoCompression() // finish compresses the pages; see plainStream
+	gp.SetNoCompression() // finish compresses the pages; see streams
 	anchors := anchorTargets(b)
 	images, err := printImages(b)
 	if err != nil {
 		return nil, err
 	}
-	d = &drawn{faces: faces, pages: make([]int, len(b.Pages))}
 	for i, p := range b.Pages {
-		// The page object is the first one AddPage creates.
-		d.pages[i] = gp.GetNextObjectID()
 		gp.AddPageWithOption(gopdf.PageOption{PageSize: &gopdf.Rect{W: p.Width, H: p.Height}})
 		addAnchors(gp, first.Height, p, i, anchors[i])
 		if err := drawImages(gp, p, images); err != nil {
@@ -305,12 +301,17 @@ func draw(b *layout.Book, faces []*face) (d *drawn, err error) {
 		}
 		addLinks(gp, first.Height, p)
 	}
-	var buf bytes.Buffer
-	buf.Grow(rawSize(b))
-	if _, err := gp.WriteTo(&buf); err != nil {
+	f, err := pdfobj.Render(gp, rawSize(b))
+	if err != nil {
 		return nil, fmt.Errorf("pdf: %w", err)
 	}
-	d.raw = buf.Bytes()
+	d = &drawn{file: f, faces: faces}
+	if d.pages, err = f.Pages(); err != nil {
+		return nil, errGopdf(err.Error())
+	}
+	if len(d.pages) != len(b.Pages) {
+		return nil, errGopdf(fmt.Sprintf("%d pages in the page tree, not %d", len(d.pages), len(b.Pages)))
+	}
 	return d, nil
 }
 
