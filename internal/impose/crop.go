@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 
+	"github.com/paiban/paiban/internal/pdfobj"
 	"github.com/signintech/gopdf"
 )
 
@@ -68,53 +68,20 @@ func CropMarks(w io.Writer, src []byte, bleed float64) (err error) {
 			}
 		}
 	}
-	var out bytes.Buffer
-	if _, err := gp.WriteTo(&out); err != nil {
-		return err
+	f, err := pdfobj.Render(gp, len(src)+len(sizes)<<10)
+	if err != nil {
+		return fmt.Errorf("crop marks: %w", err)
+	}
+	pages, err := f.Pages()
+	if err != nil {
+		return fmt.Errorf("crop marks: unexpected gopdf output: %w", err)
 	}
 	// gopdf writes a TrimBox but knows no BleedBox: add one beside it.
-	bleedBox := fmt.Sprintf("$0/BleedBox [ %0.2f %0.2f %0.2f %0.2f ]\n", slug-bleed, slug-bleed, slug+pw+bleed, slug+ph+bleed)
-	b, err := reindex(trimBoxLine.ReplaceAll(out.Bytes(), []byte(bleedBox)))
-	if err != nil {
-		return err
-	}
-	_, err = w.Write(b)
-	return err
-}
-
-var objStart = regexp.MustCompile(`(?m)^(\d+) 0 obj\b`)
-
-// reindex rewrites the cross-reference table of a PDF whose objects have
-// moved (gopdf writes one classic table, objects numbered 1…n in order).
-func reindex(b []byte) ([]byte, error) {
-	x := bytes.LastIndex(b, []byte("\nxref\n"))
-	t := bytes.LastIndex(b, []byte("\ntrailer"))
-	s := bytes.LastIndex(b, []byte("\nstartxref"))
-	if x < 0 || t < x || s < t {
-		return nil, errors.New("crop marks: unexpected gopdf output: no xref table")
-	}
-	offsets := map[int]int{}
-	n := 0
-	for _, m := range objStart.FindAllSubmatchIndex(b[:x], -1) {
-		var k int
-		fmt.Sscan(string(b[m[2]:m[3]]), &k)
-		offsets[k] = m[0]
-		n = max(n, k)
-	}
-	var out bytes.Buffer
-	out.Write(b[:x+1])
-	xref := out.Len()
-	fmt.Fprintf(&out, "xref\n0 %d\n0000000000 65535 f \n", n+1)
-	for k := 1; k <= n; k++ {
-		off, ok := offsets[k]
-		if !ok {
-			return nil, fmt.Errorf("crop marks: unexpected gopdf output: no object %d", k)
+	bleedBox := fmt.Sprintf("[ %0.2f %0.2f %0.2f %0.2f ]", slug-bleed, slug-bleed, slug+pw+bleed, slug+ph+bleed)
+	for _, p := range pages {
+		if err := f.SetEntries(p, "/BleedBox", bleedBox); err != nil {
+			return fmt.Errorf("crop marks: unexpected gopdf output: %w", err)
 		}
-		fmt.Fprintf(&out, "%010d 00000 n \n", off)
 	}
-	out.Write(b[t+1 : s+1])
-	fmt.Fprintf(&out, "startxref\n%d\n%%%%EOF\n", xref)
-	return out.Bytes(), nil
+	return f.Write(w, 0)
 }
-
-var trimBoxLine = regexp.MustCompile(`/TrimBox \[[^\]]*\]\n`)
