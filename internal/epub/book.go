@@ -48,10 +48,14 @@ type book struct {
 
 // textFile is one content document of the text.
 type textFile struct {
-	name   string // e.g. chapter01.xhtml
-	title  string
-	blocks []doc.Block
-	body   string // rendered XHTML
+	name  string // e.g. chapter01.xhtml
+	title string
+	// sections are the file's parts, chapters or pieces of a chapter, each
+	// set in a section of its own (one, unless the book has more than
+	// maxTextFiles of them); blocks are all their blocks in order.
+	sections [][]doc.Block
+	blocks   []doc.Block
+	body     string // rendered XHTML
 }
 
 // figureEntry is a figure and the file that holds it.
@@ -153,10 +157,14 @@ func (b *book) prepare() error {
 		r := newRenderer(f.name, b.fileOf, b.use)
 		r.images = b.imageOf
 		r.marks = b.pages
-		r.raw(sectionStart(f, b.topLevel))
-		r.blocks(f.blocks)
-		r.footnotes()
-		r.raw("</section>\n")
+		for i, s := range f.sections {
+			r.raw(sectionStart(s, b.topLevel))
+			r.blocks(s)
+			if i == len(f.sections)-1 {
+				r.footnotes()
+			}
+			r.raw("</section>\n")
+		}
 		f.body = r.out.String()
 		badLinks = append(badLinks, r.badLinks...)
 	}

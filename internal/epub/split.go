@@ -11,6 +11,13 @@ import (
 // phone, and some readers load each file whole.
 const maxFileSize = 300 << 10
 
+// maxTextFiles bounds the number of text files: a reader opening a book
+// of tens of thousands of files stalls, and go-epub checks each file's
+// name against all the files before it, which takes time quadratic in
+// their number. Past it, consecutive chapters share a file, each in a
+// section of its own.
+const maxTextFiles = 1000
+
 // split cuts the text into files: at each part title, at each heading of
 // the book's top level, and, within a chapter whose XHTML would exceed
 // maxFileSize, at the headings of its next level (and further down while
@@ -43,10 +50,18 @@ func (b *book) split() {
 		}
 		chapters[len(chapters)-1] = append(chapters[len(chapters)-1], bl)
 	}
+	var pieces [][]doc.Block
 	for _, blocks := range chapters {
-		for _, piece := range cutLarge(blocks, b.topLevel) {
-			b.texts = append(b.texts, &textFile{title: fileTitle(piece, b.doc.Meta.Title), blocks: piece})
+		pieces = append(pieces, cutLarge(blocks, b.topLevel)...)
+	}
+	per := (len(pieces) + maxTextFiles - 1) / maxTextFiles
+	for i := 0; i < len(pieces); i += per {
+		sections := pieces[i:min(i+per, len(pieces))]
+		f := &textFile{title: fileTitle(sections[0], b.doc.Meta.Title), sections: sections}
+		for _, s := range sections {
+			f.blocks = append(f.blocks, s...)
 		}
+		b.texts = append(b.texts, f)
 	}
 	for i, f := range b.texts {
 		f.name = "text.xhtml"
@@ -128,11 +143,11 @@ func fileTitle(blocks []doc.Block, book string) string {
 	return book
 }
 
-// sectionStart opens the section a file's blocks go in: a part, a
-// chapter (opened by a heading of the book's top level), or the body
-// matter of a chapter cut into several files or before the first one.
-func sectionStart(f *textFile, top int) string {
-	switch n := f.blocks[0].(type) {
+// sectionStart opens the section blocks go in: a part, a chapter (opened
+// by a heading of the book's top level), or the body matter of a chapter
+// cut into several files or before the first one.
+func sectionStart(blocks []doc.Block, top int) string {
+	switch n := blocks[0].(type) {
 	case *doc.Part:
 		return "<section epub:type=\"part\" role=\"doc-part\">\n"
 	case *doc.Heading:

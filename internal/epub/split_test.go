@@ -62,3 +62,40 @@ func TestSplitLargeChapter(t *testing.T) {
 		}
 	}
 }
+
+// A book of more chapters than maxTextFiles has maxTextFiles files at
+// most; each chapter still opens a section of its own, and the contents
+// find every chapter in the file that holds it.
+func TestSplitManyChapters(t *testing.T) {
+	const chapters = 2*maxTextFiles + 1
+	var blocks []doc.Block
+	for c := 1; c <= chapters; c++ {
+		blocks = append(blocks, heading(c, 1, fmt.Sprintf("c%d", c), fmt.Sprintf("第%d章", c)), para(c, text("正文。")))
+	}
+	d := &doc.Document{Meta: doc.Metadata{Title: "多章之书", Language: "zh-CN"}, Blocks: blocks}
+	files, _ := epubFiles(t, write(t, d, options(t)))
+	texts, sections := 0, 0
+	for name, data := range files {
+		if strings.HasPrefix(name, "EPUB/xhtml/chapter") {
+			texts++
+			sections += strings.Count(string(data), `<section epub:type="chapter"`)
+		}
+	}
+	if texts > maxTextFiles || texts < maxTextFiles/2 {
+		t.Errorf("%d text files for %d chapters, want at most %d and not far fewer", texts, chapters, maxTextFiles)
+	}
+	if sections != chapters {
+		t.Errorf("%d chapter sections, want %d", sections, chapters)
+	}
+	nav := string(files["EPUB/nav.xhtml"])
+	for _, c := range []int{1, chapters / 2, chapters} {
+		m := regexp.MustCompile(`href="xhtml/([^"#]+)#c` + fmt.Sprint(c) + `"`).FindStringSubmatch(nav)
+		if m == nil {
+			t.Errorf("the contents do not list chapter %d", c)
+			continue
+		}
+		if !strings.Contains(string(files["EPUB/xhtml/"+m[1]]), `id="c`+fmt.Sprint(c)+`"`) {
+			t.Errorf("the contents lead to chapter %d in %s, which does not hold it", c, m[1])
+		}
+	}
+}
