@@ -97,6 +97,11 @@ type Rule struct {
 	// Round fills the ellipse inscribed in the rectangle instead: the
 	// emphasis dots (着重号) are round.
 	Round bool
+	// Step, when above zero, makes the rule a row of H×H squares, one
+	// every Step points from X to X+W (the contents' leader dots): one
+	// rule per row rather than one per dot, which a book with a hundred
+	// thousand headings has millions of.
+	Step float64
 }
 
 // Link is a clickable area. Exactly one of URL and (DestPage, DestY) is set:

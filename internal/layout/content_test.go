@@ -965,3 +965,58 @@ func TestHeadingKeptWithCodeBlock(t *testing.T) {
 		}
 	}
 }
+
+// TestContentsLeaders: each entry of the contents has one row of leader
+// dots, from half an em after its title to half an em before its folio,
+// on a grid of half ems from the left margin so that the dots of all
+// entries stand in columns.
+func TestContentsLeaders(t *testing.T) {
+	st, _ := testStyle(t)
+	b := layoutDoc(t, st, testDoc(6, 1))
+	em, left := st.BodySize, math.Inf(1)
+	for _, l := range b.Pages[len(b.Pages)-1].Lines {
+		left = math.Min(left, l.X0) // the text block's left edge
+	}
+	entries := 0
+	for _, p := range b.Pages {
+		for _, l := range p.Lines {
+			if l.Block >= 0 || !strings.HasPrefix(lineText(p, l), "第") {
+				continue
+			}
+			entries++
+			base := p.Glyphs[l.Cells[0].Glyph].Y
+			var leaders []Rule
+			for _, r := range p.Rules {
+				if r.Step > 0 && r.Y < base && r.Y > base-em {
+					leaders = append(leaders, r)
+				}
+			}
+			folio := math.Inf(1)
+			for _, g := range p.Glyphs {
+				if g.Y == base && g.X > l.X1 {
+					folio = math.Min(folio, g.X)
+				}
+			}
+			if len(leaders) != 1 || math.IsInf(folio, 1) {
+				t.Errorf("%s: %d leader rows, folio at %v", lineText(p, l), len(leaders), folio)
+				continue
+			}
+			r := leaders[0]
+			dots := (r.W - r.H) / r.Step
+			grid := (r.X - left) / (em / 2)
+			switch {
+			case math.Abs(r.Step-em/2) > 0.01:
+				t.Errorf("%s: dots every %.2f pt, want half an em", lineText(p, l), r.Step)
+			case math.Abs(dots-math.Round(dots)) > 0.01 || math.Abs(grid-math.Round(grid)) > 0.01:
+				t.Errorf("%s: leader %+v not a whole row of dots on the half-em grid", lineText(p, l), r)
+			case r.X < l.X1+em/2-0.01 || r.X > l.X1+em/2+r.Step:
+				t.Errorf("%s: leader starts %.2f pt after the title", lineText(p, l), r.X-l.X1)
+			case r.X+r.W > folio-em/2+0.01 || r.X+r.W+r.Step < folio-em/2-0.01:
+				t.Errorf("%s: leader ends %.2f pt before the folio", lineText(p, l), folio-r.X-r.W)
+			}
+		}
+	}
+	if entries != 6 {
+		t.Errorf("%d contents entries, want 6", entries)
+	}
+}

@@ -649,8 +649,9 @@ func (e *engine) fillTOCEntry(p *Page, t tocPlacement) {
 	d := 0.1 * e.em
 	from := e.left + t.row.tocWidth + e.em/2
 	to := right - w - e.em/2
-	for x := e.left + math.Ceil((from-e.left)/step)*step; x+d <= to; x += step {
-		p.Rules = append(p.Rules, Rule{X: x, Y: base - d, W: d, H: d})
+	if x := e.left + math.Ceil((from-e.left)/step)*step; x+d <= to {
+		n := math.Floor((to - d - x) / step)
+		p.Rules = append(p.Rules, Rule{X: x, Y: base - d, W: n*step + d, H: d, Step: step})
 	}
 	p.Links = append(p.Links, Link{X: e.left, Y: t.top, W: e.measure, H: e.pitch, DestPage: h.page, DestY: h.y})
 }

@@ -87,7 +87,7 @@ func validate(b *layout.Book) error {
 			return err
 		}
 		for _, r := range p.Rules {
-			if !finite(r.X, r.Y, r.W, r.H) {
+			if !finite(r.X, r.Y, r.W, r.H, r.Step) || r.Step > 0 && r.Step < r.H {
 				return fmt.Errorf("pdf: page %d: rule with bad geometry", i+1)
 			}
 			if !(r.Gray >= 0 && r.Gray <= 1) {
@@ -403,6 +403,10 @@ func appendRules(dst []byte, h float64, rules []layout.Rule) []byte {
 			dst = appendEllipse(dst, h, r)
 			continue
 		}
+		if r.Step > 0 {
+			dst = appendDots(dst, h, r)
+			continue
+		}
 		dst = appendNums(dst, r.X, h-r.Y-r.H, r.W, r.H)
 		dst = append(dst, " re f\n"...)
 	}
@@ -410,6 +414,24 @@ func appendRules(dst []byte, h float64, rules []layout.Rule) []byte {
 		dst = append(dst, "0 g\n"...)
 	}
 	return dst
+}
+
+// appendDots draws a row of dots as one stroke: a line as thick as a dot,
+// dashed with the dot's width on and the rest of the step off, in the
+// rule's gray.
+func appendDots(dst []byte, h float64, r layout.Rule) []byte {
+	dst = append(dst, "q "...)
+	dst = appendNums(dst, r.Gray)
+	dst = append(dst, " G "...)
+	dst = appendNums(dst, r.H)
+	dst = append(dst, " w ["...)
+	dst = appendNums(dst, r.H, r.Step-r.H)
+	dst = append(dst, "] 0 d\n"...)
+	y := h - r.Y - r.H/2
+	dst = appendNums(dst, r.X, y)
+	dst = append(dst, " m "...)
+	dst = appendNums(dst, r.X+r.W, y)
+	return append(dst, " l S Q\n"...)
 }
 
 // kappa places the control points of a cubic Bézier curve that draws a
