@@ -5,7 +5,6 @@
 package layout
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -94,17 +93,7 @@ func Layout(d *doc.Document, opt Options) (*Result, error) {
 }
 
 type engine struct {
-	st                          *style.Style
-	body, strong, headingF, kai faceSet
-	emLatin                     *fonts.Face
-	fallback                    []*fonts.Face
-	// mono sets code, inline and in blocks.
-	mono faceSet
-
-	em, pitch                    float64 // body size and line pitch, pt
-	pageW, pageH                 float64
-	left, measure, top, bodyH    float64
-	noteSize, notePitch, noteGap float64
+	*frame
 
 	title    string
 	rows     []*row
@@ -127,8 +116,7 @@ type engine struct {
 	pendingLinks []pendingLink
 	tocPlaced    []tocPlacement
 	// block counts headings and paragraphs in document order, for TextPos.
-	block   int
-	profile Profile
+	block int
 	// bodyStart is the first row of the text proper: pages before it are
 	// front matter, numbered i, ii, … when the style gives them pages.
 	bodyStart int
@@ -157,99 +145,18 @@ type engine struct {
 }
 
 func newEngine(opt Options) (*engine, error) {
-	st := opt.Style
-	if st == nil {
-		return nil, errors.New("layout: no style")
-	}
-	get := func(name string) (*fonts.Face, error) {
-		if name == "" {
-			return nil, nil
-		}
-		f := opt.Faces[name]
-		if f == nil {
-			return nil, fmt.Errorf("layout: font %s of style %s is not loaded", name, st.Name)
-		}
-		return f, nil
-	}
-	var errs []error
-	must := func(name string) *fonts.Face {
-		f, err := get(name)
-		errs = append(errs, err)
-		return f
-	}
-	serif, sans, latin := must(st.Fonts.Serif), must(st.Fonts.Sans), must(st.Fonts.Latin)
-	kai, mono := must(st.Fonts.Kai), must(st.Fonts.Mono)
-	latinItalic, latinBold := must(st.Fonts.LatinItalic), must(st.Fonts.LatinBold)
-	fallback := []*fonts.Face{serif, sans, latin}
-	for _, name := range st.Fonts.Fallback {
-		// A fallback face that is not there (not fetched) is left out;
-		// the build says so beside any character left without a face.
-		if f := opt.Faces[name]; f != nil {
-			fallback = append(fallback, f)
-		}
-	}
-	if err := errors.Join(errs...); err != nil {
+	fr, err := newFrame(opt)
+	if err != nil {
 		return nil, err
 	}
-	if latinItalic == nil {
-		latinItalic = latin
-	}
-	if latinBold == nil {
-		latinBold = sans
-	}
-	if kai == nil {
-		kai = serif
-	}
-	if mono == nil {
-		mono = serif
-	}
-	e := &engine{
-		st:        st,
-		body:      faceSet{cjk: serif, latin: latin},
-		strong:    faceSet{cjk: sans, latin: latinBold},
-		headingF:  faceSet{cjk: sans, latin: sans},
-		kai:       faceSet{cjk: kai, latin: latin},
-		mono:      faceSet{cjk: mono, latin: mono},
-		emLatin:   latinItalic,
-		fallback:  fallback,
-		em:        st.BodySize,
-		pitch:     st.BodySize * st.LinePitch,
-		pageW:     st.PageWidthMM * style.PointsPerMM,
-		pageH:     st.PageHeightMM * style.PointsPerMM,
-		noteSize:  st.NoteSize,
-		notePitch: st.NoteSize * st.NotePitch,
+	return &engine{
+		frame:     fr,
 		byID:      map[string]*headingInfo{},
 		noteLines: map[*doc.Footnote]*setPara{},
 		setLines:  map[lineKey]shortLine{},
 		heads:     map[string]string{},
 		progress:  opt.Progress,
-	}
-	if st.LineBreaking == "strict" {
-		e.profile = ProfileStrict
-	}
-	// The measure is a whole number of body ems (clreq §2.3.5 item 3),
-	// centred between the side margins.
-	avail := e.pageW - (st.MarginLeftMM+st.MarginRightMM)*style.PointsPerMM
-	e.measure = math.Floor(avail/e.em+eps) * e.em
-	e.left = st.MarginLeftMM*style.PointsPerMM + (avail-e.measure)/2
-	e.top = st.MarginTopMM * style.PointsPerMM
-	// The body area holds a whole number of lines.
-	bodyAvail := e.pageH - e.top - st.MarginBotMM*style.PointsPerMM
-	e.bodyH = math.Floor(bodyAvail/e.pitch+eps) * e.pitch
-	e.noteGap = e.pitch
-	return e, nil
-}
-
-// leftFor is the left edge of the measure on page idx (0-based): with
-// duplex printing the margins mirror, the inner one on the binding side.
-func (e *engine) leftFor(idx int) float64 {
-	st := e.st
-	avail := e.pageW - (st.MarginLeftMM+st.MarginRightMM)*style.PointsPerMM
-	margin := st.MarginLeftMM
-	if st.Duplex && idx%2 == 1 {
-		margin = st.MarginRightMM
-	}
-	return margin*style.PointsPerMM + (avail-e.measure)/2
+	}, nil
 }
 
 // row is a horizontal band of the page, a whole number of grid lines tall so
@@ -317,10 +224,6 @@ type headingInfo struct {
 type setPara struct {
 	atoms []atom
 	lines []line
-}
-
-func (e *engine) runStyle(f faceSet, size float64) runStyle {
-	return runStyle{faces: f, size: size}
 }
 
 // atomsOf converts inlines to atoms in the given base style.
@@ -739,12 +642,6 @@ func dashStroke(f *fonts.Face) (float64, float64) {
 	return 0.36, 0.40
 }
 
-// baseline is the baseline of a body line inside its grid slot: the em box
-// centred in the line pitch.
-func (e *engine) baseline(size float64) float64 {
-	return (e.pitch-size)/2 + emAscent*size
-}
-
 // paraJob is a body paragraph waiting to be set. Paragraphs are
 // independent until pagination, so they are set in parallel after the
 // document has been walked (setParagraphs); until then a placeholder row
@@ -779,7 +676,7 @@ type workerScratch struct {
 // set breaks the paragraph into lines and makes its rows.
 func (e *engine) set(j *paraJob, scratch *workerScratch) {
 	b := &atomBuilder{atoms: scratch.atoms[:0], fallback: e.fallback, pos: j.pos, missing: &j.missing, profile: e.profile}
-	e.addInlines(b, j.inlines, e.runStyle(j.f, e.em))
+	e.addInlines(b, j.inlines, styleOf(j.f, e.em))
 	atoms := b.finish()
 	defer func() { scratch.atoms = atoms[:0] }()
 	if len(atoms) == 0 {
@@ -914,7 +811,7 @@ func (e *engine) addHeading(h *doc.Heading) {
 	}
 	level := h.Level - e.minLevel + 1
 	size := e.st.HeadingSize(level)
-	atoms := e.headingAtoms(h, e.runStyle(e.headingF, size))
+	atoms := e.headingAtoms(h, styleOf(e.headingF, size))
 	if len(atoms) == 0 {
 		return
 	}
@@ -955,7 +852,7 @@ func (e *engine) addHeading(h *doc.Heading) {
 // without a place in the contents or the bookmarks. Links may still
 // point to it.
 func (e *engine) addMinorHeading(h *doc.Heading) {
-	atoms := e.headingAtoms(h, e.runStyle(e.headingF, e.em))
+	atoms := e.headingAtoms(h, styleOf(e.headingF, e.em))
 	if len(atoms) == 0 {
 		return
 	}
@@ -1129,7 +1026,7 @@ func (e *engine) addList(l *doc.List, f faceSet, leftIndent float64) {
 	markers := make([]*setPara, len(l.Items))
 	hang := 2 * e.em
 	for i := range l.Items {
-		atoms := e.atomsOf([]doc.Inline{doc.Text(l.Marker(i, e.listDepth))}, e.runStyle(e.body, e.em))
+		atoms := e.atomsOf([]doc.Inline{doc.Text(l.Marker(i, e.listDepth))}, styleOf(e.body, e.em))
 		markers[i] = e.setText(atoms, math.Inf(1), 0, 0, false)
 		if len(markers[i].lines) > 0 {
 			// Half an em between the marker and the text, in half-em steps.
@@ -1150,7 +1047,7 @@ func (e *engine) addList(l *doc.List, f faceSet, leftIndent float64) {
 
 // addRightAligned adds a one-line note flush right (the reprint notice).
 func (e *engine) addRightAligned(text string) {
-	atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, e.runStyle(e.body, e.em))
+	atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, styleOf(e.body, e.em))
 	sp := e.setText(atoms, e.measure, 0, 0, false)
 	for _, ln := range sp.lines {
 		r := &row{slots: 1}
@@ -1162,7 +1059,7 @@ func (e *engine) addRightAligned(text string) {
 // centredRows sets text centred in the given faces and size, each line
 // taking slots grid lines.
 func (e *engine) centredRows(text string, f faceSet, size float64, slots int) {
-	atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, e.runStyle(f, size))
+	atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, styleOf(f, size))
 	if len(atoms) == 0 {
 		return
 	}
@@ -1214,7 +1111,7 @@ func (e *engine) insertTOC(at int) int {
 	}
 	var toc []*row
 	toc = append(toc, &row{slots: 1, discardable: true})
-	label := e.atomsOf([]doc.Inline{doc.Text("目　录")}, e.runStyle(e.headingF, e.st.HeadingSize(2)))
+	label := e.atomsOf([]doc.Inline{doc.Text("目　录")}, styleOf(e.headingF, e.st.HeadingSize(2)))
 	lsp := e.setText(label, e.measure, 0, 0, false)
 	lr := &row{slots: 1, noBreakAfter: true}
 	e.lineGlyphs(lr, lsp, lsp.lines[0], (e.measure-lsp.lines[0].width)/2, e.baseline(e.st.HeadingSize(2)))
@@ -1227,7 +1124,7 @@ func (e *engine) insertTOC(at int) int {
 		if h.part {
 			face = e.headingF
 		}
-		atoms := e.atomsOf([]doc.Inline{doc.Text(h.title)}, e.runStyle(face, e.em))
+		atoms := e.atomsOf([]doc.Inline{doc.Text(h.title)}, styleOf(face, e.em))
 		sp := e.setText(atoms, e.measure-numCol-e.em, indent, indent+2*e.em, false)
 		// Like headings, entries wrap after punctuation when that costs no
 		// extra line.

@@ -34,21 +34,6 @@ const figureDPI = 150
 // so that a figure leaves room for its caption and some text on its page.
 const maxFigureShare = 2.0 / 3
 
-// captionSize is the size of figure and table captions: between the body
-// and the note sizes (五号 under a 小四 body).
-func (e *engine) captionSize() float64 { return (e.em + e.noteSize) / 2 }
-
-// figureSize scales an image of w×h pixels to fit width points and
-// maxFigureShare of the body height, never past its natural size.
-func (e *engine) figureSize(w, h int, width float64) (float64, float64) {
-	if w <= 0 || h <= 0 {
-		return 0, 0
-	}
-	nw, nh := float64(w)*72/figureDPI, float64(h)*72/figureDPI
-	s := min(1, width/nw, maxFigureShare*e.bodyH/nh)
-	return nw * s, nh * s
-}
-
 // addFigure sets a figure centred in the measure (less leftIndent) with
 // its caption below it, as one row: a whole number of grid lines, so the
 // text below stays on the grid, with the space left over shared above and
@@ -104,9 +89,9 @@ func (e *engine) addFigure(f *doc.Figure, leftIndent float64) {
 // face.
 func (e *engine) captionAtoms(label string, n int, caption []doc.Inline, f faceSet, size float64) []atom {
 	b := &atomBuilder{fallback: e.fallback, pos: e.pos, missing: &e.missing, profile: e.profile}
-	b.addText(label+strconv.Itoa(n), e.runStyle(f, size))
+	b.addText(label+strconv.Itoa(n), styleOf(f, size))
 	k := len(b.atoms)
-	e.addInlines(b, caption, e.runStyle(e.body, size))
+	e.addInlines(b, caption, styleOf(e.body, size))
 	atoms := b.finish()
 	if k < len(atoms) {
 		atoms[k].gap, atoms[k].gapKind = size, gapNone
@@ -144,7 +129,7 @@ func (e *engine) insertLOF(at int) int {
 	var lof []*row
 	lof = append(lof, &row{slots: 1, discardable: true})
 	size := e.st.HeadingSize(2)
-	label := e.atomsOf([]doc.Inline{doc.Text("插图目录")}, e.runStyle(e.headingF, size))
+	label := e.atomsOf([]doc.Inline{doc.Text("插图目录")}, styleOf(e.headingF, size))
 	lsp := e.setText(label, e.measure, 0, 0, false)
 	lr := &row{slots: 1, noBreakAfter: true, newPage: e.st.FrontMatterPages}
 	e.lineGlyphs(lr, lsp, lsp.lines[0], (e.measure-lsp.lines[0].width)/2, e.baseline(size))

@@ -24,7 +24,7 @@ func (e *engine) headingAtoms(h *doc.Heading, st runStyle) []atom {
 func (e *engine) addDefinitions(dl *doc.DefinitionList, f faceSet, leftIndent float64) {
 	inner := e.nested(leftIndent)
 	for _, item := range dl.Items {
-		atoms := e.atomsOf(item.Term, e.runStyle(e.strong, e.em))
+		atoms := e.atomsOf(item.Term, styleOf(e.strong, e.em))
 		if len(atoms) > 0 {
 			sp := e.setText(atoms, e.column(leftIndent), 0, 0, false)
 			for _, ln := range sp.lines {

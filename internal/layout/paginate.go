@@ -118,6 +118,7 @@ func (e *engine) paginate() []*Page {
 // filled by other goroutines while the next ones are planned.
 type pageFill struct {
 	page *Page
+	left float64 // the measure's left edge on the page
 	ops  []fillOp
 }
 
@@ -236,17 +237,13 @@ func appendNew(notes, more []*doc.Footnote) []*doc.Footnote {
 	return out
 }
 
-// noteNumberWidth is the hanging indent of a footnote: its number and a
-// half-em gap (docs/typesetting.md §5.5).
-func (e *engine) noteNumberWidth() float64 { return 1.5 * e.noteSize }
-
 // note returns the footnote's text set in the note size (cached).
 func (e *engine) note(n *doc.Footnote) *setPara {
 	if sp, ok := e.noteLines[n]; ok {
 		return sp
 	}
 	b := &atomBuilder{fallback: e.fallback, pos: n.Pos, missing: &e.missing, profile: e.profile}
-	st := e.runStyle(e.body, e.noteSize)
+	st := styleOf(e.body, e.noteSize)
 	for i, bl := range n.Blocks {
 		if p, ok := bl.(*doc.Paragraph); ok {
 			if i > 0 {
@@ -269,9 +266,8 @@ func (e *engine) note(n *doc.Footnote) *setPara {
 // The page's drawing is copied onto it later (see pageFill); everything
 // else about the page is decided here, in page order.
 func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool) (*pageFill, []pendingLink, []tocPlacement, []noteChunk) {
-	e.left = e.leftFor(idx)
 	p := &Page{Width: e.pageW, Height: e.pageH, Folio: e.folio(front), Start: TextPos{Block: -1}}
-	f := &pageFill{page: p}
+	f := &pageFill{page: p, left: e.leftFor(idx)}
 	opensChapter := false
 	var links []pendingLink
 	var tocs []tocPlacement
@@ -288,7 +284,7 @@ func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool)
 		op := e.placeRow(f, r, y)
 		for _, l := range r.links {
 			if id, ok := strings.CutPrefix(l.url, "#"); ok {
-				links = append(links, pendingLink{page: idx, link: Link{X: l.x + e.left, Y: l.y + y, W: l.w, H: l.h}, id: id})
+				links = append(links, pendingLink{page: idx, link: Link{X: l.x + f.left, Y: l.y + y, W: l.w, H: l.h}, id: id})
 			}
 		}
 		for j, gi := range r.refs {
@@ -299,7 +295,7 @@ func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool)
 			}
 			op.marks = append(op.marks, glyphText{gi, circled(number[n])})
 			g := r.glyphs[gi]
-			g.X += e.left
+			g.X += f.left
 			g.Y += y
 			refGlyphs = append(refGlyphs, g)
 			refNotes = append(refNotes, n)
@@ -385,10 +381,10 @@ func (e *engine) blankPage(idx int, front bool) *Page {
 // external links now, its drawing when the page is filled. It returns the
 // row's fill step, for marks to be added to.
 func (e *engine) placeRow(f *pageFill, r *row, y float64) *fillOp {
-	f.ops = append(f.ops, fillOp{row: r, left: e.left, y: y})
+	f.ops = append(f.ops, fillOp{row: r, left: f.left, y: y})
 	for _, l := range r.links {
 		if !strings.HasPrefix(l.url, "#") {
-			f.page.Links = append(f.page.Links, Link{X: l.x + e.left, Y: l.y + y, W: l.w, H: l.h, URL: l.url})
+			f.page.Links = append(f.page.Links, Link{X: l.x + f.left, Y: l.y + y, W: l.w, H: l.h, URL: l.url})
 		}
 	}
 	return &f.ops[len(f.ops)-1]
@@ -462,7 +458,7 @@ func (e *engine) placeNotes(f *pageFill, chunks []noteChunk, number map[*doc.Foo
 	}
 	y := e.top + e.bodyH - e.noteGap - float64(lines)*e.notePitch
 	// Separator: a thin rule a quarter of the measure long, flush left.
-	f.ops = append(f.ops, fillOp{rules: []Rule{{X: e.left, Y: y + e.noteGap/2, W: e.measure / 4, H: 0.5}}})
+	f.ops = append(f.ops, fillOp{rules: []Rule{{X: f.left, Y: y + e.noteGap/2, W: e.measure / 4, H: 0.5}}})
 	y += e.noteGap
 	base := (e.notePitch-e.noteSize)/2 + emAscent*e.noteSize
 	for _, c := range placed {
@@ -470,7 +466,7 @@ func (e *engine) placeNotes(f *pageFill, chunks []noteChunk, number map[*doc.Foo
 		r := &row{}
 		if c.from == 0 {
 			tops[c.note] = y
-			mark := e.atomsOf([]doc.Inline{doc.Text(circled(number[c.note]))}, e.runStyle(e.body, e.noteSize))
+			mark := e.atomsOf([]doc.Inline{doc.Text(circled(number[c.note]))}, styleOf(e.body, e.noteSize))
 			for _, a := range mark {
 				r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: 0, Y: base})
 			}
@@ -498,8 +494,8 @@ func (e *engine) runningHead(f *pageFill, idx int, front, opensChapter bool) {
 		g, w := e.lineOf(e.shortHead(head, size), size)
 		base := e.top - 0.9*e.em
 		f.ops = append(f.ops, fillOp{
-			glyphs: placed(g, e.left+(e.measure-w)/2, base),
-			rules:  []Rule{{X: e.left, Y: base + 0.45*size, W: e.measure, H: 0.4}},
+			glyphs: placed(g, f.left+(e.measure-w)/2, base),
+			rules:  []Rule{{X: f.left, Y: base + 0.45*size, W: e.measure, H: 0.4}},
 		})
 	}
 	if front && idx == 0 && e.st.FrontMatterPages {
@@ -507,7 +503,7 @@ func (e *engine) runningHead(f *pageFill, idx int, front, opensChapter bool) {
 	}
 	g, w := e.lineOf(p.Folio, size)
 	base := e.top + e.bodyH + (e.pageH-e.top-e.bodyH)/2
-	f.ops = append(f.ops, fillOp{glyphs: placed(g, e.left+(e.measure-w)/2, base)})
+	f.ops = append(f.ops, fillOp{glyphs: placed(g, f.left+(e.measure-w)/2, base)})
 }
 
 // shortHead returns the running head for a title: the title when it fits
@@ -524,7 +520,7 @@ func (e *engine) shortHead(title string, size float64) string {
 	if h, ok := e.heads[title]; ok {
 		return h
 	}
-	atoms := e.atomsOf([]doc.Inline{doc.Text(title)}, e.runStyle(e.body, size))
+	atoms := e.atomsOf([]doc.Inline{doc.Text(title)}, styleOf(e.body, size))
 	// widths[k] is the width of atoms[:k] set on one line: a little
 	// more than it takes when its last mark's blank is trimmed.
 	widths := []float64{0}
@@ -585,7 +581,7 @@ func (e *engine) lineOf(text string, size float64) ([]Glyph, float64) {
 		return l.glyphs, l.width
 	}
 	var l shortLine
-	if atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, e.runStyle(e.body, size)); len(atoms) > 0 {
+	if atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, styleOf(e.body, size)); len(atoms) > 0 {
 		p := paragraph{atoms: atoms, measure: math.Inf(1), em: size}
 		ln := setLine(p, 0, len(atoms), p.measure, false)
 		r := &row{}
@@ -611,7 +607,6 @@ type shortLine struct {
 // the table of contents' page numbers and leaders, and the outline.
 func (e *engine) resolve(b *Book) {
 	for _, pl := range e.pendingLinks {
-		e.left = e.leftFor(pl.page)
 		h := e.byID[pl.id]
 		if h == nil {
 			continue
@@ -621,8 +616,7 @@ func (e *engine) resolve(b *Book) {
 		b.Pages[pl.page].Links = append(b.Pages[pl.page].Links, lk)
 	}
 	for _, t := range e.tocPlaced {
-		e.left = e.leftFor(t.page)
-		e.fillTOCEntry(b.Pages[t.page], t)
+		e.fillTOCEntry(b.Pages[t.page], t, e.leftFor(t.page))
 	}
 	prev := 0
 	for _, h := range e.headings {
@@ -632,12 +626,13 @@ func (e *engine) resolve(b *Book) {
 	}
 }
 
-// fillTOCEntry draws dot leaders and the right-aligned page number.
-func (e *engine) fillTOCEntry(p *Page, t tocPlacement) {
+// fillTOCEntry draws dot leaders and the right-aligned page number on
+// p, whose measure starts at left.
+func (e *engine) fillTOCEntry(p *Page, t tocPlacement, left float64) {
 	h := t.row.toc
 	g, w := e.lineOf(h.folio, e.em)
 	base := t.top + e.baseline(e.em)
-	right := e.left + e.measure
+	right := left + e.measure
 	for _, gl := range g {
 		gl.X += right - w
 		gl.Y += base
@@ -647,11 +642,11 @@ func (e *engine) fillTOCEntry(p *Page, t tocPlacement) {
 	// columns of dots line up from entry to entry.
 	step := e.em / 2
 	d := 0.1 * e.em
-	from := e.left + t.row.tocWidth + e.em/2
+	from := left + t.row.tocWidth + e.em/2
 	to := right - w - e.em/2
-	if x := e.left + math.Ceil((from-e.left)/step)*step; x+d <= to {
+	if x := left + math.Ceil((from-left)/step)*step; x+d <= to {
 		n := math.Floor((to - d - x) / step)
 		p.Rules = append(p.Rules, Rule{X: x, Y: base - d, W: n*step + d, H: d, Step: step})
 	}
-	p.Links = append(p.Links, Link{X: e.left, Y: t.top, W: e.measure, H: e.pitch, DestPage: h.page, DestY: h.y})
+	p.Links = append(p.Links, Link{X: left, Y: t.top, W: e.measure, H: e.pitch, DestPage: h.page, DestY: h.y})
 }

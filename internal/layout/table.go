@@ -30,7 +30,7 @@ type tableCell struct {
 // measureCell makes a cell's atoms and its content widths, with the same
 // atoms and break opportunities as body text.
 func (e *engine) measureCell(content []doc.Inline, f faceSet) tableCell {
-	c := tableCell{atoms: e.atomsOf(content, e.runStyle(f, e.em))}
+	c := tableCell{atoms: e.atomsOf(content, styleOf(f, e.em))}
 	unit, line := 0.0, 0.0
 	for i, a := range c.atoms {
 		switch {
