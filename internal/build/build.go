@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/paiban/paiban/internal/doc"
@@ -24,7 +23,7 @@ import (
 	"github.com/paiban/paiban/internal/impose"
 	"github.com/paiban/paiban/internal/layout"
 	"github.com/paiban/paiban/internal/markdown"
-	"github.com/paiban/paiban/internal/panics"
+	"github.com/paiban/paiban/internal/parallel"
 	"github.com/paiban/paiban/internal/pdf"
 	"github.com/paiban/paiban/internal/remote"
 	"github.com/paiban/paiban/internal/style"
@@ -173,53 +172,41 @@ func Run(book string, opt Options) (err error) {
 	if err != nil {
 		return err
 	}
-	// A drawn cover needs only the metadata and the fonts: it is drawn
-	// while the book is laid out rather than while the editions are
-	// written, when both processors are busy.
-	coverDone := make(chan error, 1)
-	if wantEPUB && cover == nil {
-		go func() {
-			var err error
-			defer func() { coverDone <- err }()
-			defer guard(book, &err)
-			cover, err = epub.DrawCover(d.Meta, epubFonts(st, faces))
-		}()
-	} else {
-		coverDone <- nil
-	}
-
 	// Lay out once per style needed: the PDF's, and the default one for
-	// the EPUB's page breaks when it differs.
+	// the EPUB's page breaks when it differs. A drawn cover needs only the
+	// metadata and the fonts: it is drawn while the book is laid out
+	// rather than while the editions are written, when both processors
+	// are busy.
 	var printed, paged *layout.Result
-	var printErr, pageErr error
-	var lw sync.WaitGroup
 	// Only one of the two layouts reports its pages, so that the count
 	// does not jump between them.
 	pageProgress := func(p layout.Progress) {
 		progress(Progress{Stage: "laying out", Layout: p})
 	}
+	var layPrint, layPage, drawCover func() error
 	if wantPDF {
-		lw.Add(1)
-		go func() {
-			defer lw.Done()
-			defer guard(book, &printErr)
-			printed, printErr = layout.Layout(d, layout.Options{Style: st, Faces: faces, Creator: Generator, Date: date, Progress: pageProgress})
-		}()
+		layPrint = func() (err error) {
+			printed, err = layout.Layout(d, layout.Options{Style: st, Faces: faces, Creator: Generator, Date: date, Progress: pageProgress})
+			return err
+		}
 	}
 	if wantEPUB && (!wantPDF || pageStyle != st) {
 		var report func(layout.Progress)
 		if !wantPDF {
 			report = pageProgress
 		}
-		lw.Add(1)
-		go func() {
-			defer lw.Done()
-			defer guard(book, &pageErr)
-			paged, pageErr = layout.Layout(d, layout.Options{Style: pageStyle, Faces: faces, Creator: Generator, Date: date, Progress: report})
-		}()
+		layPage = func() (err error) {
+			paged, err = layout.Layout(d, layout.Options{Style: pageStyle, Faces: faces, Creator: Generator, Date: date, Progress: report})
+			return err
+		}
 	}
-	lw.Wait()
-	if err := errors.Join(printErr, pageErr); err != nil {
+	if wantEPUB && cover == nil {
+		drawCover = func() (err error) {
+			cover, err = epub.DrawCover(d.Meta, epubFonts(st, faces))
+			return err
+		}
+	}
+	if err := parallel.Do("laying out "+book, layPrint, layPage, drawCover); err != nil {
 		return err
 	}
 	if paged == nil {
@@ -243,30 +230,21 @@ func Run(book string, opt Options) (err error) {
 	name := OutputName(book)
 	// Both editions are made in memory first and written only when both
 	// succeeded, so that a failing one does not leave the other new.
-	var wg sync.WaitGroup
-	errs := make([]error, len(opt.Formats))
 	made := make([]bytes.Buffer, len(opt.Formats))
-	for i, format := range opt.Formats {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer guard(book, &errs[i])
-			switch format {
-			case "pdf":
-				errs[i] = pdf.Write(&made[i], printed.Book)
-			case "epub":
-				// The PDF does not wait for the cover.
-				if errs[i] = <-coverDone; errs[i] == nil {
-					errs[i] = writeEPUB(&made[i], d, st, faces, date, opt, cover, paged.Book, pageStyle.Name)
-				}
-			}
-			if errs[i] != nil {
-				errs[i] = fmt.Errorf("%s: %s edition: %w", book, format, errs[i])
-			}
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	err = parallel.For(len(opt.Formats), len(opt.Formats), "writing "+book, func(i int) error {
+		var err error
+		switch format := opt.Formats[i]; format {
+		case "pdf":
+			err = pdf.Write(&made[i], printed.Book)
+		case "epub":
+			err = writeEPUB(&made[i], d, st, faces, date, opt, cover, paged.Book, pageStyle.Name)
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %s edition: %w", book, opt.Formats[i], err)
+		}
+		return nil
+	})
+	if err != nil {
 		return err
 	}
 	outs := make([]output, len(opt.Formats))
@@ -361,30 +339,24 @@ func loadFonts(dir string, styles ...*style.Style) (map[string]*fonts.Face, erro
 			}
 		}
 	}
+	loaded := make([]*fonts.Face, len(files))
+	err := parallel.For(len(files), len(files), "loading fonts", func(i int) error {
+		name := files[i]
+		f, err := fonts.Open(dir, name)
+		if err != nil && fallback[name] && errors.Is(err, fs.ErrNotExist) {
+			err = nil // f is nil
+		}
+		if err != nil {
+			return fmt.Errorf("style %s: font %s: %w", owner[name], name, err)
+		}
+		loaded[i] = f
+		return nil
+	})
 	faces := make(map[string]*fonts.Face, len(files))
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	errs := make([]error, len(files))
 	for i, name := range files {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer panics.Catch(&errs[i], "loading font "+name)
-			f, err := fonts.Open(dir, name)
-			if err != nil && fallback[name] && errors.Is(err, fs.ErrNotExist) {
-				err = nil // f is nil
-			}
-			if err != nil {
-				errs[i] = fmt.Errorf("style %s: font %s: %w", owner[name], name, err)
-				return
-			}
-			mu.Lock()
-			faces[name] = f
-			mu.Unlock()
-		}()
+		faces[name] = loaded[i]
 	}
-	wg.Wait()
-	return faces, errors.Join(errs...)
+	return faces, err
 }
 
 // readCover reads the cover image the front matter names, checked and

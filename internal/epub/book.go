@@ -9,13 +9,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 
 	"github.com/paiban/paiban/internal/chars"
 	"github.com/paiban/paiban/internal/doc"
 	"github.com/paiban/paiban/internal/fonts"
-	"github.com/paiban/paiban/internal/panics"
+	"github.com/paiban/paiban/internal/parallel"
 )
 
 // book is one EPUB in the making: its files planned and rendered before
@@ -182,36 +181,28 @@ func (b *book) prepare() error {
 
 	// Subsetting a large CJK face and drawing the cover take the most
 	// time; they are independent.
-	var wg sync.WaitGroup
-	errs := make([]error, len(b.fonts)+1)
-	for i, f := range b.fonts {
+	tasks := []func() error{func() (err error) {
+		b.cover, err = b.makeCover()
+		return err
+	}}
+	for _, f := range b.fonts {
 		if f == nil {
 			continue
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer panics.Catch(&errs[i], "subsetting a font for the EPUB")
+		tasks = append(tasks, func() (err error) {
 			runes := make([]rune, 0, len(f.runes))
 			for c := range f.runes {
 				runes = append(runes, c)
 			}
 			slices.Sort(runes)
-			data, err := fonts.Subset(f.face, runes, fonts.SubsetOptions{FamilyName: f.family, Layout: true})
+			f.data, err = fonts.Subset(f.face, runes, fonts.SubsetOptions{FamilyName: f.family, Layout: true})
 			if err != nil {
-				errs[i] = fmt.Errorf("epub: %w", err)
+				return fmt.Errorf("epub: %w", err)
 			}
-			f.data = data
-		}()
+			return nil
+		})
 	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		defer panics.Catch(&errs[len(b.fonts)], "making the cover")
-		b.cover, errs[len(b.fonts)] = b.makeCover()
-	}()
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err := parallel.Do("subsetting the EPUB's fonts and making its cover", tasks...); err != nil {
 		return err
 	}
 	b.css = stylesheet(b.opt.Stylesheet, b.fonts, b.use.classes)

@@ -9,14 +9,13 @@ import (
 	"hash/crc32"
 	"io"
 	"path"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/paiban/paiban/internal/deflate"
+	"github.com/paiban/paiban/internal/parallel"
 )
 
 // xw builds an XML document; text and attribute values are escaped.
@@ -552,27 +551,16 @@ func writeZip(w io.Writer, files map[string][]byte, modified time.Time) error {
 	type entry struct {
 		head *zip.FileHeader
 		body []byte
-		err  error
 	}
 	entries := make([]entry, len(names))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				entries[i].head, entries[i].body, entries[i].err = zipEntry(names[i], files[names[i]], modified)
-			}
-		})
+	err = parallel.For(len(names), 0, "compressing the EPUB", func(i int) (err error) {
+		entries[i].head, entries[i].body, err = zipEntry(names[i], files[names[i]], modified)
+		return err
+	})
+	if err != nil {
+		return err
 	}
-	for i := range names {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 	for _, e := range entries {
-		if e.err != nil {
-			return e.err
-		}
 		fw, err := zw.CreateRaw(e.head)
 		if err != nil {
 			return err

@@ -9,7 +9,6 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode"
 
 	_ "golang.org/x/image/bmp"
@@ -17,6 +16,7 @@ import (
 	_ "golang.org/x/image/webp"
 
 	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/parallel"
 )
 
 // readFormats lists the formats paiban reads, for messages.
@@ -124,29 +124,28 @@ func (s *bookState) fetchRemote() {
 		}
 	}
 	problems := make([]string, len(imgs))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, maxFetches)
-	for i, img := range imgs {
+	// A panic while fetching or decoding is raised again here, in the
+	// caller's goroutine, where the build turns it into an error naming
+	// the book (it is a bug, not a missing image).
+	err := parallel.For(len(imgs), maxFetches, "fetching images", func(i int) error {
+		img := imgs[i]
 		if s.fetcher == nil {
 			problems[i] = "was not fetched (no fetching in this build)"
 			img.Missing = problems[i]
-			continue
+			return nil
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			sem <- struct{}{}
-			defer func() { <-sem }()
-			data, _, err := s.fetcher.Get(context.Background(), img.Path)
-			if err != nil {
-				problems[i] = "could not be fetched: " + err.Error()
-				img.Missing = problems[i]
-				return
-			}
-			problems[i], _ = s.decodeRemote(img, data)
-		}()
+		data, _, err := s.fetcher.Get(context.Background(), img.Path)
+		if err != nil {
+			problems[i] = "could not be fetched: " + err.Error()
+			img.Missing = problems[i]
+			return nil
+		}
+		problems[i], _ = s.decodeRemote(img, data)
+		return nil
+	})
+	if err != nil {
+		panic(err)
 	}
-	wg.Wait()
 	problem := map[*doc.Image]string{}
 	for i, img := range imgs {
 		problem[img] = problems[i]

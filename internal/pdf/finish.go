@@ -5,11 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"runtime"
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"time"
 	"unicode/utf16"
 
@@ -17,6 +14,7 @@ import (
 	"github.com/paiban/paiban/internal/fonts"
 	"github.com/paiban/paiban/internal/layout"
 	"github.com/paiban/paiban/internal/panics"
+	"github.com/paiban/paiban/internal/parallel"
 	"github.com/paiban/paiban/internal/pdfobj"
 )
 
@@ -335,37 +333,24 @@ func compressStreams(f *pdfobj.File, jobs []streamJob, faces []*face) error {
 	for _, f := range faces {
 		byFace[f.face] = f
 	}
-	workers := min(runtime.GOMAXPROCS(0), len(jobs))
-	errs := make([]error, workers)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			defer panics.Catch(&errs[w], "writing the PDF's pages")
-			var z compressor
-			var buf []byte
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(jobs) {
-					return
-				}
-				j := jobs[i]
-				data := j.data
-				if j.page != nil {
-					buf = appendDrawing(append(buf[:0], data...), j.page, byFace)
-					data = buf
-				}
-				body, err := z.stream(data, "", pageLevel)
-				if err != nil {
-					errs[w] = err
-					return
-				}
-				f.Set(j.obj, body)
-			}
-		})
+	type scratch struct {
+		z   compressor
+		buf []byte
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return parallel.Workers(len(jobs), 0, "writing the PDF's pages", func(s *scratch, i int) error {
+		j := jobs[i]
+		data := j.data
+		if j.page != nil {
+			s.buf = appendDrawing(append(s.buf[:0], data...), j.page, byFace)
+			data = s.buf
+		}
+		body, err := s.z.stream(data, "", pageLevel)
+		if err != nil {
+			return err
+		}
+		f.Set(j.obj, body)
+		return nil
+	})
 }
 
 // toUnicode returns a ToUnicode CMap mapping each glyph to its text in
