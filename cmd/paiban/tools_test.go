@@ -107,6 +107,20 @@ func waitFor(t *testing.T, out *syncBuffer, s string, n int) {
 	}
 }
 
+// saveFile replaces path's content at once, as an editor saving by
+// renaming does: written in place, the watcher could read the file
+// truncated but not yet written, and build an empty book.
+func saveFile(t *testing.T, path, content string) {
+	t.Helper()
+	tmp := path + ".new"
+	if err := os.WriteFile(tmp, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestWatchRebuilds(t *testing.T) {
 	dir := t.TempDir()
 	book := filepath.Join(dir, "book.md")
@@ -121,12 +135,12 @@ func TestWatchRebuilds(t *testing.T) {
 	waitFor(t, &out, "built in", 1)
 
 	// A broken book is reported and watching goes on.
-	os.WriteFile(book, []byte("---\ntitle: 标题\n---\n\n文[^无]\n"), 0o644)
+	saveFile(t, book, "---\ntitle: 标题\n---\n\n文[^无]\n")
 	waitFor(t, &out, "build failed", 1)
 	if !strings.Contains(errb.String(), book+":5:") {
 		t.Errorf("error not reported as file:line: %q", errb.String())
 	}
-	os.WriteFile(book, []byte("---\ntitle: 标题\n---\n\n改过的正文。\n"), 0o644)
+	saveFile(t, book, "---\ntitle: 标题\n---\n\n改过的正文。\n")
 	waitFor(t, &out, "built in", 2)
 	txt, err := exec.Command("pdftotext", filepath.Join(dir, "out", "book.pdf"), "-").Output()
 	if err != nil {
