@@ -39,11 +39,11 @@ type codeGlyphAt struct {
 // addCodeBlock sets a fenced or indented code block. A line longer than
 // the band wraps at whatever character reaches the edge, and the rest
 // goes on the next line after contMark; leading spaces are kept.
-func (e *engine) addCodeBlock(c *doc.CodeBlock, leftIndent float64) {
+func (e *engine) addCodeBlock(c *doc.CodeBlock, in nest) {
 	size := math.Round(e.em*codeScale*2) / 2
-	inner := e.nested(leftIndent)
+	inner := e.nested(in)
 	pad := size / 2
-	bandL, bandR := inner-pad, leftIndent+e.column(leftIndent)-(inner-leftIndent)+pad
+	bandL, bandR := inner-pad, in.left+e.column(in)-(inner-in.left)+pad
 	right := bandR - pad
 	b := &atomBuilder{fallback: e.fallback, missing: &e.missing, profile: e.profile}
 	var lines [][]codeGlyphAt

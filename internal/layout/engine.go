@@ -137,11 +137,6 @@ type engine struct {
 	// pageRefs holds the folio of each heading, figure or table id from
 	// the previous pass, for cross-references that print it.
 	pageRefs map[string]string
-	// listDepth is how many lists enclose the blocks being added.
-	listDepth int
-	// rightIndent is the right indent of the quotations that enclose
-	// the blocks being added (see column).
-	rightIndent float64
 }
 
 func newEngine(opt Options) (*engine, error) {
@@ -647,20 +642,17 @@ func dashStroke(f *fonts.Face) (float64, float64) {
 // document has been walked (setParagraphs); until then a placeholder row
 // stands in the row list.
 type paraJob struct {
-	inlines                 []doc.Inline
-	f                       faceSet
-	leftIndent, firstIndent float64
-	rightIndent             float64
-	counted                 bool // one of the document's paragraphs (a code line is not), with a TextPos
-	block                   int
-	pos                     doc.Pos
-	rows                    []*row
-	missing                 []MissingGlyph
+	inlines []doc.Inline
+	in      nest
+	block   int // the paragraph's TextPos.Block
+	pos     doc.Pos
+	rows    []*row
+	missing []MissingGlyph
 }
 
 // addParagraph queues a body paragraph for setting.
-func (e *engine) addParagraph(inlines []doc.Inline, f faceSet, leftIndent float64, firstIndent float64, counted bool) {
-	j := &paraJob{inlines: inlines, f: f, leftIndent: leftIndent, firstIndent: firstIndent, rightIndent: e.rightIndent, counted: counted, block: e.block, pos: e.pos}
+func (e *engine) addParagraph(inlines []doc.Inline, in nest) {
+	j := &paraJob{inlines: inlines, in: in, block: e.block, pos: e.pos}
 	e.rows = append(e.rows, &row{job: j})
 }
 
@@ -676,18 +668,18 @@ type workerScratch struct {
 // set breaks the paragraph into lines and makes its rows.
 func (e *engine) set(j *paraJob, scratch *workerScratch) {
 	b := &atomBuilder{atoms: scratch.atoms[:0], fallback: e.fallback, pos: j.pos, missing: &j.missing, profile: e.profile}
-	e.addInlines(b, j.inlines, styleOf(j.f, e.em))
+	e.addInlines(b, j.inlines, styleOf(j.in.faces, e.em))
 	atoms := b.finish()
 	defer func() { scratch.atoms = atoms[:0] }()
 	if len(atoms) == 0 {
 		return
 	}
-	sp := e.setTextWith(&scratch.breaks, atoms, e.measure-j.leftIndent-j.rightIndent, j.firstIndent, 0, true)
+	sp := e.setTextWith(&scratch.breaks, atoms, e.measure-j.in.left-j.in.right, j.in.indent, 0, true)
 	for i, ln := range sp.lines {
 		r := &row{slots: 1}
-		x0 := j.leftIndent
+		x0 := j.in.left
 		if i == 0 {
-			x0 += j.firstIndent
+			x0 += j.in.indent
 		}
 		y := e.baseline(e.em)
 		if lineHasRuby(sp, ln) && rubyRoom(sp, i, e.em) > e.pitch-e.em+eps {
@@ -697,10 +689,8 @@ func (e *engine) set(j *paraJob, scratch *workerScratch) {
 			y += e.pitch
 		}
 		e.lineGlyphs(r, sp, ln, x0, y)
-		if j.counted {
-			r.start = &TextPos{Block: j.block, Offset: atoms[ln.start].off}
-			markLine(r, j.block, i, len(sp.lines))
-		}
+		r.start = &TextPos{Block: j.block, Offset: atoms[ln.start].off}
+		markLine(r, j.block, i, len(sp.lines))
 		j.rows = append(j.rows, r)
 	}
 	// No lone first line at a page foot, no lone last line at a page top
@@ -893,7 +883,7 @@ func (e *engine) buildRows(d *doc.Document) {
 		e.addColophon(d.Meta)
 	}
 	tocAt := len(e.rows)
-	e.addBlocks(d.Blocks, e.body, 0, e.st.Indent*e.em)
+	e.addBlocks(d.Blocks, nest{faces: e.body, indent: e.st.Indent * e.em})
 	e.setParagraphs()
 	e.breakAfterParts()
 	if d.Meta.Source != "" {
@@ -920,9 +910,17 @@ func (e *engine) buildRows(d *doc.Document) {
 	}
 }
 
-// addBlocks sets blocks in the faces f, indented by leftIndent, with
-// paragraphs' first lines indented by indent more.
-func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent, indent float64) {
+// nest is what the quotations and lists around a block give it.
+type nest struct {
+	faces faceSet // of the text
+	// left and right are the indents from the measure's edges.
+	left, right float64
+	indent      float64 // of a paragraph's first line, past left
+	depth       int     // how many lists enclose the block
+}
+
+// addBlocks sets blocks inside in.
+func (e *engine) addBlocks(blocks []doc.Block, in nest) {
 	for _, b := range blocks {
 		switch n := b.(type) {
 		case *doc.Part:
@@ -935,27 +933,27 @@ func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent, indent flo
 			e.block++
 		case *doc.Paragraph:
 			e.pos = n.Pos
-			e.addParagraph(n.Content, f, leftIndent, indent, true)
+			e.addParagraph(n.Content, in)
 			e.resolveLeads()
 			e.block++
 		case *doc.BlockQuote:
 			e.pos = n.Pos
 			// Quotations in 楷体, indented two ems on both sides
 			// (clreq §2.2.3, §3.4.2; docs/typesetting.md §5.4).
-			left, right := e.nested(leftIndent), e.rightIndent
-			e.rightIndent = min(right+2*e.em, max(right, e.measure-left-minMeasure*e.em))
-			e.addBlocks(n.Blocks, e.kai, left, indent)
-			e.rightIndent = right
+			quote := in
+			quote.faces, quote.left = e.kai, e.nested(in)
+			quote.right = min(in.right+2*e.em, max(in.right, e.measure-quote.left-minMeasure*e.em))
+			e.addBlocks(n.Blocks, quote)
 		case *doc.List:
 			e.pos = n.Pos
-			e.addList(n, f, leftIndent)
+			e.addList(n, in)
 		case *doc.CodeBlock, *doc.Figure, *doc.Table:
 			from := len(e.rows)
-			e.addUncounted(n, leftIndent)
+			e.addUncounted(n, in)
 			e.uncounted(from)
 		case *doc.DefinitionList:
 			e.pos = n.Pos
-			e.addDefinitions(n, f, leftIndent)
+			e.addDefinitions(n, in)
 		case *doc.ThematicBreak:
 			e.addSpace(1)
 			r := &row{slots: 1}
@@ -967,17 +965,17 @@ func (e *engine) addBlocks(blocks []doc.Block, f faceSet, leftIndent, indent flo
 
 // addUncounted sets a figure, table or code block: the blocks that are
 // not among the document's headings and paragraphs (TextPos).
-func (e *engine) addUncounted(b doc.Block, leftIndent float64) {
+func (e *engine) addUncounted(b doc.Block, in nest) {
 	switch n := b.(type) {
 	case *doc.CodeBlock:
 		e.pos = n.Pos
-		e.addCodeBlock(n, leftIndent)
+		e.addCodeBlock(n, in)
 	case *doc.Figure:
 		e.pos = n.Pos
-		e.addFigure(n, leftIndent)
+		e.addFigure(n, in)
 	case *doc.Table:
 		e.pos = n.Pos
-		e.addTable(n, leftIndent)
+		e.addTable(n, in)
 	}
 }
 
@@ -1008,39 +1006,37 @@ func (e *engine) resolveLeads() {
 // reached it, rather than squeezing their text out of the page.
 const minMeasure = 10
 
-// nested returns the indent of the level inside one at leftIndent.
-func (e *engine) nested(leftIndent float64) float64 {
-	return min(leftIndent+2*e.em, max(leftIndent, leftIndent+e.column(leftIndent)-minMeasure*e.em))
+// nested returns the left indent of the level inside in.
+func (e *engine) nested(in nest) float64 {
+	return min(in.left+2*e.em, max(in.left, in.left+e.column(in)-minMeasure*e.em))
 }
 
-// column is the width left for text at leftIndent, within the right
-// indent of the enclosing quotations.
-func (e *engine) column(leftIndent float64) float64 {
-	return e.measure - e.rightIndent - leftIndent
+// column is the width in leaves for text.
+func (e *engine) column(in nest) float64 {
+	return e.measure - in.right - in.left
 }
 
 // addList sets each item with its marker hanging in the indent, wide
 // enough for the widest marker, so that wrapped lines align with the
 // item's text, not with its marker.
-func (e *engine) addList(l *doc.List, f faceSet, leftIndent float64) {
+func (e *engine) addList(l *doc.List, in nest) {
 	markers := make([]*setPara, len(l.Items))
 	hang := 2 * e.em
 	for i := range l.Items {
-		atoms := e.atomsOf([]doc.Inline{doc.Text(l.Marker(i, e.listDepth))}, styleOf(e.body, e.em))
+		atoms := e.atomsOf([]doc.Inline{doc.Text(l.Marker(i, in.depth))}, styleOf(e.body, e.em))
 		markers[i] = e.setText(atoms, math.Inf(1), 0, 0, false)
 		if len(markers[i].lines) > 0 {
 			// Half an em between the marker and the text, in half-em steps.
 			hang = max(hang, math.Ceil((markers[i].lines[0].width+e.em/2)/(e.em/2)-eps)*e.em/2)
 		}
 	}
-	inner := min(leftIndent+hang, max(leftIndent, leftIndent+e.column(leftIndent)-minMeasure*e.em))
-	e.listDepth++
-	defer func() { e.listDepth-- }()
+	inner := nest{faces: in.faces, right: in.right, depth: in.depth + 1}
+	inner.left = min(in.left+hang, max(in.left, in.left+e.column(in)-minMeasure*e.em))
 	for i, item := range l.Items {
 		first := len(e.rows)
-		e.addBlocks(item, f, inner, 0)
+		e.addBlocks(item, inner)
 		if first < len(e.rows) && len(markers[i].lines) > 0 {
-			e.lineGlyphs(e.rows[first], markers[i], markers[i].lines[0], leftIndent, e.baseline(e.em))
+			e.lineGlyphs(e.rows[first], markers[i], markers[i].lines[0], in.left, e.baseline(e.em))
 		}
 	}
 }

@@ -34,11 +34,11 @@ const figureDPI = 150
 // so that a figure leaves room for its caption and some text on its page.
 const maxFigureShare = 2.0 / 3
 
-// addFigure sets a figure centred in the measure (less leftIndent) with
+// addFigure sets a figure centred in the column in leaves with
 // its caption below it, as one row: a whole number of grid lines, so the
 // text below stays on the grid, with the space left over shared above and
 // below; a row is never split, so the figure is kept on one page.
-func (e *engine) addFigure(f *doc.Figure, leftIndent float64) {
+func (e *engine) addFigure(f *doc.Figure, in nest) {
 	info := &headingInfo{id: f.ID} // a link target, not a contents entry
 	if f.ID != "" {
 		if _, taken := e.byID[f.ID]; !taken {
@@ -46,7 +46,7 @@ func (e *engine) addFigure(f *doc.Figure, leftIndent float64) {
 		}
 	}
 	e.figures = append(e.figures, figureEntry{info: info, number: f.Number, caption: f.Caption})
-	avail := e.column(leftIndent)
+	avail := e.column(in)
 	var w, h float64
 	var ph *placeholder
 	if f.Image != nil && f.Image.Missing == "" {
@@ -72,13 +72,13 @@ func (e *engine) addFigure(f *doc.Figure, leftIndent float64) {
 	top := (float64(r.slots)*e.pitch - content) / 2
 	switch {
 	case ph != nil:
-		e.drawPlaceholder(r, ph, leftIndent+(avail-w)/2, top)
+		e.drawPlaceholder(r, ph, in.left+(avail-w)/2, top)
 	case w > 0 && h > 0:
-		r.images = append(r.images, Image{X: leftIndent + (avail-w)/2, Y: top, W: w, H: h, Image: f.Image})
+		r.images = append(r.images, Image{X: in.left + (avail-w)/2, Y: top, W: w, H: h, Image: f.Image})
 	}
 	y := top + h + gap + (capPitch-size)/2 + emAscent*size
 	for _, ln := range sp.lines {
-		e.lineGlyphs(r, sp, ln, leftIndent+(avail-ln.width)/2, y)
+		e.lineGlyphs(r, sp, ln, in.left+(avail-ln.width)/2, y)
 		y += capPitch
 	}
 	e.rows = append(e.rows, r)
@@ -99,18 +99,18 @@ func (e *engine) captionAtoms(label string, n int, caption []doc.Inline, f faceS
 	return atoms
 }
 
-// captionRows sets a table's caption "表1　caption" centred in the measure
-// less leftIndent, one row per line, kept with the table. It returns the
+// captionRows sets a table's caption "表1　caption" centred in the
+// column in leaves, one row per line, kept with the table. It returns the
 // first row.
-func (e *engine) captionRows(label string, n int, caption []doc.Inline, leftIndent float64) *row {
+func (e *engine) captionRows(label string, n int, caption []doc.Inline, in nest) *row {
 	size := e.captionSize()
 	atoms := e.captionAtoms(label, n, caption, e.headingF, size)
-	avail := e.column(leftIndent)
+	avail := e.column(in)
 	sp := e.balanced(atoms, avail)
 	var first *row
 	for _, ln := range sp.lines {
 		r := &row{slots: 1, noBreakAfter: true}
-		e.lineGlyphs(r, sp, ln, leftIndent+(avail-ln.width)/2, e.baseline(size))
+		e.lineGlyphs(r, sp, ln, in.left+(avail-ln.width)/2, e.baseline(size))
 		e.rows = append(e.rows, r)
 		if first == nil {
 			first = r

@@ -21,20 +21,20 @@ func (e *engine) headingAtoms(h *doc.Heading, st runStyle) []atom {
 // with what follows, and its definitions below it indented two ems. Terms
 // are not among the document's paragraphs (no TextPos); the definitions'
 // paragraphs are, in the order doc.Walk visits them.
-func (e *engine) addDefinitions(dl *doc.DefinitionList, f faceSet, leftIndent float64) {
-	inner := e.nested(leftIndent)
+func (e *engine) addDefinitions(dl *doc.DefinitionList, in nest) {
+	inner := nest{faces: in.faces, left: e.nested(in), right: in.right, depth: in.depth}
 	for _, item := range dl.Items {
 		atoms := e.atomsOf(item.Term, styleOf(e.strong, e.em))
 		if len(atoms) > 0 {
-			sp := e.setText(atoms, e.column(leftIndent), 0, 0, false)
+			sp := e.setText(atoms, e.column(in), 0, 0, false)
 			for _, ln := range sp.lines {
 				r := &row{slots: 1, noBreakAfter: true}
-				e.lineGlyphs(r, sp, ln, leftIndent, e.baseline(e.em))
+				e.lineGlyphs(r, sp, ln, in.left, e.baseline(e.em))
 				e.rows = append(e.rows, r)
 			}
 		}
 		for _, def := range item.Definitions {
-			e.addBlocks(def, f, inner, 0)
+			e.addBlocks(def, inner)
 		}
 	}
 }

@@ -52,7 +52,7 @@ func (e *engine) measureCell(content []doc.Inline, f faceSet) tableCell {
 }
 
 // addTable sets a GFM table as a three-line table with its caption above,
-// centred in the measure less leftIndent. Column widths follow CSS's
+// centred in the column in leaves. Column widths follow CSS's
 // automatic table layout: every column gets its unbreakable minimum and
 // the rest of the measure goes to the columns in proportion to how much
 // more they would take unbroken (see columnWidths). Each row is kept
@@ -60,7 +60,7 @@ func (e *engine) measureCell(content []doc.Inline, f faceSet) tableCell {
 // repeated at the top of every page the table continues on (see
 // tablePage). A table too wide even at one character per column is set in
 // parts of consecutive columns, one below the other (续表).
-func (e *engine) addTable(t *doc.Table, leftIndent float64) {
+func (e *engine) addTable(t *doc.Table, in nest) {
 	n := len(t.Align)
 	if n == 0 {
 		return
@@ -85,7 +85,7 @@ func (e *engine) addTable(t *doc.Table, leftIndent float64) {
 		}
 	}
 	pad := 2 * cellPad * e.em
-	avail := e.column(leftIndent)
+	avail := e.column(in)
 	info := &headingInfo{id: t.ID} // a link target, not a contents entry
 	if t.ID != "" {
 		if _, taken := e.byID[t.ID]; !taken {
@@ -99,7 +99,7 @@ func (e *engine) addTable(t *doc.Table, leftIndent float64) {
 		if k > 0 {
 			label = "续表" // a further part of a table too wide for the page
 		}
-		first := e.captionRows(label, t.Number, t.Caption, leftIndent)
+		first := e.captionRows(label, t.Number, t.Caption, in)
 		if k == 0 {
 			first.heading = info
 		}
@@ -107,7 +107,7 @@ func (e *engine) addTable(t *doc.Table, leftIndent float64) {
 		for _, w := range widths {
 			total += w + pad
 		}
-		x0 := leftIndent + (avail-total)/2
+		x0 := in.left + (avail-total)/2
 		hr := e.tableRows(head[g[0]:g[1]], t.Align[g[0]:g[1]], widths, x0, math.MaxInt)[0]
 		hr.noBreakAfter, hr.tableHead = true, true
 		// The top rule comes first: closingRule copies its extent.
