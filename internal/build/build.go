@@ -3,8 +3,6 @@
 package build
 
 import (
-	"bytes"
-	"cmp"
 	"errors"
 	"fmt"
 	"io"
@@ -24,13 +22,18 @@ import (
 	"github.com/paiban/paiban/internal/layout"
 	"github.com/paiban/paiban/internal/markdown"
 	"github.com/paiban/paiban/internal/parallel"
-	"github.com/paiban/paiban/internal/pdf"
 	"github.com/paiban/paiban/internal/remote"
 	"github.com/paiban/paiban/internal/style"
 )
 
 // Formats are the output formats paiban writes.
-var Formats = []string{"pdf", "epub"}
+var Formats = func() []string {
+	var out []string
+	for _, e := range editions {
+		out = append(out, e.format)
+	}
+	return out
+}()
 
 // Writings are the directions the EPUB's lines can run in
 // (Options.EPUBWriting).
@@ -112,162 +115,6 @@ type Progress struct {
 
 // Generator names the program in output metadata.
 const Generator = "paiban"
-
-// Run builds one book: parse, load the fonts, lay out, then write the PDF
-// and the EPUB concurrently. Errors in the input come back as `file:line:
-// message` lines; outputs already present are left untouched on failure.
-func Run(book string, opt Options) (err error) {
-	defer guard(book, &err)
-	if err := opt.Locate(); err != nil {
-		return err
-	}
-	for _, f := range opt.Formats {
-		if !slices.Contains(Formats, f) {
-			return fmt.Errorf("unknown format %q: use %s", f, strings.Join(Formats, ","))
-		}
-	}
-	switch opt.EPUBWriting {
-	case "", WritingHorizontal, WritingVertical:
-	default:
-		return fmt.Errorf("unknown EPUB writing %q: use %s or %s", opt.EPUBWriting, WritingHorizontal, WritingVertical)
-	}
-	st, err := style.Load(opt.StylesDir, opt.Style)
-	if err != nil {
-		return err
-	}
-	wantPDF, wantEPUB := slices.Contains(opt.Formats, "pdf"), slices.Contains(opt.Formats, "epub")
-	// The EPUB marks the pages of the default print style, whatever style
-	// the PDF is set in, so that every EPUB cites the same pages.
-	pageStyle := st
-	if wantEPUB && st.Name != style.Default {
-		if pageStyle, err = style.Load(opt.StylesDir, style.Default); err != nil {
-			return err
-		}
-	}
-	progress := func(p Progress) {
-		if opt.Progress != nil {
-			p.Book = book
-			opt.Progress(p)
-		}
-	}
-	progress(Progress{Stage: "reading"})
-	d, err := markdown.Read(book, markdown.Options{Remote: opt.fetcher()})
-	if err != nil {
-		return err
-	}
-	if err := reportWarnings(d.Warnings, opt); err != nil {
-		return err
-	}
-	var cover []byte
-	if wantEPUB && d.Meta.Cover != "" {
-		if cover, err = readCover(book, d.Meta.Cover, d.Meta.CoverPos); err != nil {
-			return err
-		}
-	}
-	faces, err := loadFonts(opt.FontsDir, st, pageStyle)
-	if err != nil {
-		return err
-	}
-	date, err := bookDate(book, d)
-	if err != nil {
-		return err
-	}
-	// Lay out once per style needed: the PDF's, and the default one for
-	// the EPUB's page breaks when it differs. A drawn cover needs only the
-	// metadata and the fonts: it is drawn while the book is laid out
-	// rather than while the editions are written, when both processors
-	// are busy.
-	var printed, paged *layout.Result
-	// Only one of the two layouts reports its pages, so that the count
-	// does not jump between them.
-	pageProgress := func(p layout.Progress) {
-		progress(Progress{Stage: "laying out", Layout: p})
-	}
-	var layPrint, layPage, drawCover func() error
-	if wantPDF {
-		layPrint = func() (err error) {
-			printed, err = layout.Layout(d, layout.Options{Style: st, Faces: faces, Creator: Generator, Date: date, Progress: pageProgress})
-			return err
-		}
-	}
-	if wantEPUB && (!wantPDF || pageStyle != st) {
-		var report func(layout.Progress)
-		if !wantPDF {
-			report = pageProgress
-		}
-		layPage = func() (err error) {
-			paged, err = layout.Layout(d, layout.Options{Style: pageStyle, Faces: faces, Creator: Generator, Date: date, Progress: report})
-			return err
-		}
-	}
-	if wantEPUB && cover == nil {
-		drawCover = func() (err error) {
-			cover, err = epub.DrawCover(d.Meta, epubFonts(st, faces))
-			return err
-		}
-	}
-	if err := parallel.Do("laying out "+book, layPrint, layPage, drawCover); err != nil {
-		return err
-	}
-	if paged == nil {
-		paged = printed
-	}
-	// The EPUB alone is laid out in the default style, which shows its
-	// missing characters as well.
-	if err := reportMissing(cmp.Or(printed, paged), opt, absentFaces(faces)); err != nil {
-		return err
-	}
-
-	if opt.DumpLayout != "" {
-		if err := writeAtomic(opt.DumpLayout, cmp.Or(printed, paged).Book.Dump); err != nil {
-			return err
-		}
-	}
-	if err := os.MkdirAll(opt.OutDir, 0o755); err != nil {
-		return err
-	}
-	progress(Progress{Stage: "writing"})
-	name := OutputName(book)
-	// Both editions are made in memory first and written only when both
-	// succeeded, so that a failing one does not leave the other new.
-	made := make([]bytes.Buffer, len(opt.Formats))
-	err = parallel.For(len(opt.Formats), len(opt.Formats), "writing "+book, func(i int) error {
-		var err error
-		switch format := opt.Formats[i]; format {
-		case "pdf":
-			err = pdf.Write(&made[i], printed.Book)
-		case "epub":
-			err = writeEPUB(&made[i], d, st, faces, date, opt, cover, paged.Book, pageStyle.Name)
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %s edition: %w", book, opt.Formats[i], err)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	outs := make([]output, len(opt.Formats))
-	for i, format := range opt.Formats {
-		outs[i] = output{filepath.Join(opt.OutDir, name+"."+format), made[i].Bytes()}
-	}
-	if err := replaceFiles(outs...); err != nil {
-		return err
-	}
-	for _, o := range outs {
-		fmt.Fprintf(opt.Stdout, "wrote %s\n", o.path)
-	}
-	if !slices.Contains(opt.Formats, "pdf") {
-		return nil
-	}
-	if len(opt.Impose) == 0 {
-		// The style's default editions; --impose overrides them.
-		for _, m := range st.Impose {
-			opt.Impose = append(opt.Impose, impose.Mode(m))
-		}
-	}
-	return writePrintEditions(filepath.Join(opt.OutDir, name+".pdf"), opt)
-}
 
 // OutputName is the name the editions of book are written under:
 // NAME.pdf and NAME.epub for NAME.md or a folder NAME.

@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/markdown"
 )
 
 // testOptions are the options of a test's build. It fetches nothing: no
@@ -156,4 +159,10 @@ func TestStyleImposes(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "out", "book-booklet.pdf")); err != nil {
 		t.Errorf("no booklet edition: %v\n%s", err, stdout.String())
 	}
+}
+
+// parseBook reads a one-file book (NAME.md) or a book folder, without
+// fetching the images it names by URL.
+func parseBook(book string) (*doc.Document, error) {
+	return markdown.Read(book, markdown.Options{})
 }
