@@ -2,9 +2,11 @@ package build
 
 import (
 	"bytes"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -37,7 +39,7 @@ func TestEveryConstruct(t *testing.T) {
 	want := []string{
 		book + `:1: warning: image "https://img.shields.io/badge/license-MIT-blue" could not be fetched: offline, and not in the cache; its alt text stands in for it`,
 		book + `:6: warning: no front matter: the title is this heading's text "构造大全" (add ---, title: …, --- to set it)`,
-		book + `:94: warning: HTML element <script> is dropped with its content`,
+		book + `:96: warning: HTML element <script> is dropped with its content`,
 	}
 	if got := strings.Split(strings.TrimSpace(stderr.String()), "\n"); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("warnings\n%s\nwant\n%s", stderr.String(), strings.Join(want, "\n"))
@@ -46,8 +48,28 @@ func TestEveryConstruct(t *testing.T) {
 	validators.PDF(t, pdfPath)
 	// Usage notes: HTM-022, EPUBCheck's span-density heuristic (every
 	// inline construct in a few paragraphs); HTM-005, an external link
-	// (a web address in the text).
-	validators.EPUB(t, filepath.Join(out, "book.epub"), "HTM-022", "HTM-005")
+	// (a web address in the text); OPF-058 and OPF-059, the page a
+	// linked image opens, which is outside the reading order and no
+	// entry of the contents; HTM-044, that page's unused epub namespace,
+	// which go-epub declares in every page.
+	validators.EPUB(t, filepath.Join(out, "book.epub"), "HTM-022", "HTM-005", "OPF-058", "OPF-059", "HTM-044")
+	// A linked image leads to a page showing the image it links to,
+	// outside the reading order; the PDF keeps the small image.
+	entries := epubEntries(t, filepath.Join(out, "book.epub"))
+	view := regexp.MustCompile(`<a href="(view\d+\.xhtml)"><img class="inline" src="[^"]+" alt="示例图的小样"/></a>`).FindStringSubmatch(strings.Join(slices.Collect(maps.Values(entries)), ""))
+	if view == nil {
+		t.Error("the linked image is no link to a page of its own in the EPUB")
+	} else {
+		chart := regexp.MustCompile(`<img src="\.\./images/([^"]+)" alt="示例图的小样"/>`).FindStringSubmatch(entries["EPUB/xhtml/"+view[1]])
+		if chart == nil || entries["EPUB/images/"+chart[1]] == "" {
+			t.Errorf("%s does not show an image of the book:\n%s", view[1], entries["EPUB/xhtml/"+view[1]])
+		} else if png, _ := os.ReadFile(filepath.Join(src, "chart.png")); entries["EPUB/images/"+chart[1]] != string(png) {
+			t.Errorf("%s shows %s, not chart.png", view[1], chart[1])
+		}
+		if !strings.Contains(entries["EPUB/package.opf"], `<itemref idref="`+view[1]+`" linear="no"/>`) {
+			t.Errorf("%s is not a non-linear spine item", view[1])
+		}
+	}
 	text := squash(strings.Join(pdfPages(t, pdfPath), ""))
 	// pdftotext puts a line's ruby annotations on a line of their own
 	// above it: taken out, the text around a line break reads on.

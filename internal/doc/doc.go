@@ -351,6 +351,10 @@ type Link struct {
 	// ShowPage asks the PDF to print the target's page number after the
 	// link text (an internal link whose title is "page" or "页码").
 	ShowPage bool
+	// Image is set, and URL empty, on a link to an image file of the book
+	// (a picture's larger version, [![图](small.jpg)](big.jpg)): the EPUB
+	// shows the image on a page of its own; print has nowhere to lead.
+	Image *Image
 }
 
 // Ruby is a base text with its annotation (注音), written {汉字|hàn zì}.

@@ -115,6 +115,9 @@ func (b *book) assemble() ([]byte, error) {
 		sections = append(sections, section{string(placeholder(f.name)), f.title, f.name, css})
 	}
 	sections = append(sections, section{b.colophon, colophonTitle, colophonFile, css})
+	for _, v := range b.views {
+		sections = append(sections, section{v.body, v.title, v.name, css})
+	}
 	for _, s := range sections {
 		if _, err := e.AddSection(s.body, s.title, s.file, s.css); err != nil {
 			return nil, goepubError(s.file, err)

@@ -25,15 +25,19 @@ type book struct {
 	lang string
 	id   string
 
-	texts      []*textFile           // the text split into chapters, in reading order
-	topLevel   int                   // the highest heading level of the text
-	fileOf     map[string]string     // heading, figure and table ID → name of the file holding it
-	figures    []figureEntry         // for the list of figures
-	images     []*imageFile          // figure images, each stored once
-	imageOf    map[*doc.Image]string // an image's path from a text file
-	toc        []*navEntry           // every heading, nested by level
-	titlePage  string                // rendered bodies
-	figureList string                // empty when the book asks for none or has no figures
+	texts    []*textFile           // the text split into chapters, in reading order
+	topLevel int                   // the highest heading level of the text
+	fileOf   map[string]string     // heading, figure and table ID → name of the file holding it
+	figures  []figureEntry         // for the list of figures
+	images   []*imageFile          // figure images, each stored once
+	imageOf  map[*doc.Image]string // an image's path from a text file
+	// views are the pages that show an image a link leads to, outside
+	// the reading order; viewOf names each image's page.
+	views      []*imageView
+	viewOf     map[*doc.Image]string
+	toc        []*navEntry // every heading, nested by level
+	titlePage  string      // rendered bodies
+	figureList string      // empty when the book asks for none or has no figures
 	colophon   string
 	licenses   []string // licence file names, sorted
 	use        usage
@@ -55,6 +59,12 @@ type textFile struct {
 	sections [][]doc.Block
 	blocks   []doc.Block
 	body     string // rendered XHTML
+}
+
+// imageView is a page of its own for an image a link leads to (a
+// picture's larger version): its file name, title and rendered body.
+type imageView struct {
+	name, title, body string
 }
 
 // figureEntry is a figure and the file that holds it.
@@ -155,6 +165,7 @@ func (b *book) prepare() error {
 	for _, f := range b.texts {
 		r := newRenderer(f.name, b.fileOf, b.use)
 		r.images = b.imageOf
+		r.views = b.viewOf
 		r.marks = b.pages
 		for i, s := range f.sections {
 			r.raw(sectionStart(s, b.topLevel))
@@ -215,6 +226,7 @@ func (b *book) prepare() error {
 func (b *book) index() error {
 	b.fileOf = map[string]string{}
 	b.imageOf = map[*doc.Image]string{}
+	b.viewOf = map[*doc.Image]string{}
 	byData := map[[sha256.Size]byte]string{}
 	var errs []error
 	var flat []*navEntry
@@ -273,12 +285,20 @@ func (b *book) index() error {
 			}
 		})
 	}
-	// Images in running text, in the text and in notes.
+	// Images in running text, in the text and in notes, and the images
+	// links lead to.
 	inlineImage := func(in doc.Inline) {
-		if im, ok := in.(*doc.InlineImage); ok {
-			if err := b.addImage(doc.Pos{}, im.Image, byData); err != nil {
-				errs = append(errs, err)
+		var err error
+		switch n := in.(type) {
+		case *doc.InlineImage:
+			err = b.addImage(doc.Pos{}, n.Image, byData)
+		case *doc.Link:
+			if n.Image != nil {
+				err = b.addView(n, byData)
 			}
+		}
+		if err != nil {
+			errs = append(errs, err)
 		}
 	}
 	doc.WalkInlines(b.doc.Blocks, inlineImage)
@@ -322,6 +342,36 @@ func (b *book) addImage(p doc.Pos, img *doc.Image, byData map[[sha256.Size]byte]
 	}
 	// go-epub puts images here, relative to the text files.
 	b.imageOf[img] = "../images/" + name
+	return nil
+}
+
+// addView gives the image link l leads to a page of its own, once for
+// each image, titled with the link's text or the alt text of the image
+// it shows.
+func (b *book) addView(l *doc.Link, byData map[[sha256.Size]byte]string) error {
+	if b.viewOf[l.Image] != "" {
+		return nil
+	}
+	if err := b.addImage(doc.Pos{}, l.Image, byData); err != nil {
+		return err
+	}
+	title := label(l.Content)
+	doc.WalkInlines([]doc.Block{&doc.Paragraph{Content: l.Content}}, func(in doc.Inline) {
+		if im, ok := in.(*doc.InlineImage); ok && title == "" {
+			title = im.Alt
+		}
+	})
+	if title == "" {
+		title = path.Base(l.Image.Path)
+	}
+	v := &imageView{name: fmt.Sprintf("view%02d.xhtml", len(b.views)+1), title: title}
+	var w xw
+	w.raw("<figure>")
+	w.empty("img", "src", b.imageOf[l.Image], "alt", title)
+	w.raw("</figure>\n")
+	v.body = w.String()
+	b.views = append(b.views, v)
+	b.viewOf[l.Image] = v.name
 	return nil
 }
 

@@ -206,6 +206,9 @@ func (b *book) expectedFiles() []string {
 	for _, s := range b.spine() {
 		names = append(names, xhtmlDir+s)
 	}
+	for _, v := range b.views {
+		names = append(names, xhtmlDir+v.name)
+	}
 	return names
 }
 
@@ -354,6 +357,11 @@ func (b *book) packageDocument(goItems []manifestItem) ([]byte, error) {
 	w.raw(">\n")
 	for _, s := range b.spine() {
 		w.empty("itemref", "idref", idOf["xhtml/"+s])
+	}
+	// Pages that show an image a link leads to are opened by the link,
+	// not met in reading.
+	for _, v := range b.views {
+		w.empty("itemref", "idref", idOf["xhtml/"+v.name], "linear", "no")
 	}
 	w.raw("</spine>\n</package>\n")
 	return []byte(w.String()), nil

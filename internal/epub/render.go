@@ -39,6 +39,7 @@ type renderer struct {
 	fileOf map[string]string     // heading, figure and table ID → file, for #id links
 	file   string                // the file being written
 	images map[*doc.Image]string // figure images → their path from a text file
+	views  map[*doc.Image]string // images links lead to → the file showing each
 
 	sans, em bool // inside a heading or strong; inside emphasis
 	mono     bool // inside a key (kbd), set in the code face
@@ -527,12 +528,16 @@ func (r *renderer) inline(x doc.Inline) {
 		r.raw("</em>")
 	case *doc.Link:
 		// A link inside a link, or one the reader dropped: the text only.
-		if r.inLink || n.URL == "" {
+		if r.inLink || n.URL == "" && r.views[n.Image] == "" {
 			r.inlines(n.Content)
 			return
 		}
 		r.raw("<a")
-		r.attr("href", r.href(n.URL))
+		if n.Image != nil {
+			r.attr("href", r.views[n.Image])
+		} else {
+			r.attr("href", r.href(n.URL))
+		}
 		r.raw(">")
 		r.inLink = true
 		r.inlines(n.Content)

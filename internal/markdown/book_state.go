@@ -2,6 +2,7 @@ package markdown
 
 import (
 	"net/url"
+	"path"
 	"regexp"
 	"slices"
 	"strconv"
@@ -147,6 +148,8 @@ func (s *bookState) checkLink(l linkUse) {
 	switch {
 	case err != nil:
 		drop("not a valid URL")
+	case !u.IsAbs() && slices.Contains(imageFileExts, strings.ToLower(path.Ext(u.Path))):
+		drop("no image in the book's folder that paiban can read (%s)", readFormats)
 	case !u.IsAbs():
 		drop("not a chapter of the book (link to a chapter, to #id or to an absolute URL)")
 	case !slices.Contains(linkSchemes, strings.ToLower(u.Scheme)):

@@ -436,7 +436,11 @@ func (c *converter) inline(n ast.Node) []doc.Inline {
 		out = append(out, c.nested(n, func(in []doc.Inline) doc.Inline { return &doc.Emphasis{Strong: n.Level >= 2, Content: in} })...)
 	case *ast.Link:
 		l := &doc.Link{URL: literal(n.Destination), Content: c.inlines(n)}
-		c.book.links = append(c.book.links, linkUse{url: l.URL, title: literal(n.Title), at: c.place(n), errs: c.errs, link: l, from: c.file})
+		if l.Image = c.linkedImage(l.URL); l.Image != nil {
+			l.URL = ""
+		} else {
+			c.book.links = append(c.book.links, linkUse{url: l.URL, title: literal(n.Title), at: c.place(n), errs: c.errs, link: l, from: c.file})
+		}
 		out = append(out, l)
 	case *ast.AutoLink:
 		dest := string(n.URL(c.src))

@@ -7,6 +7,7 @@ import (
 	_ "image/jpeg"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -40,18 +41,10 @@ func (c *converter) image(dest string, at place) *doc.Image {
 		c.errs.warnIn(at, "image %q: paiban takes images from the book's folder or from http(s) URLs; its alt text is set instead", dest)
 		return nil
 	}
-	// A destination is a URL path: editors write images/photo%201.png.
-	file := dest
-	if u, err := url.PathUnescape(dest); err == nil {
-		file = u
-	}
-	if strings.HasPrefix(file, `\`) {
+	rel, ok := c.imagePath(dest)
+	if !ok {
 		c.errs.addIn(at, "image %q must be a path inside the book's folder, such as images/a.png", dest)
 		return nil
-	}
-	rel := path.Join(c.dir, file)
-	if strings.HasPrefix(file, "/") {
-		rel = strings.TrimPrefix(path.Clean(file), "/")
 	}
 	if img, ok := c.book.images[rel]; ok {
 		return img
@@ -69,6 +62,60 @@ func (c *converter) image(dest string, at place) *doc.Image {
 		c.errs.warnIn(at, "image %q %s; its alt text stands in for it", dest, problem)
 	}
 	c.book.images[rel] = img
+	return img
+}
+
+// imagePath is the slash path inside the book's folder of the image file
+// dest names, relative to the file being read, or from / relative to the
+// book's folder as web hosts take it from a repository's. A destination
+// is a URL path: editors write images/photo%201.png.
+func (c *converter) imagePath(dest string) (rel string, ok bool) {
+	file := dest
+	if u, err := url.PathUnescape(dest); err == nil {
+		file = u
+	}
+	if strings.HasPrefix(file, `\`) {
+		return "", false
+	}
+	if strings.HasPrefix(file, "/") {
+		return strings.TrimPrefix(path.Clean(file), "/"), true
+	}
+	return path.Join(c.dir, file), true
+}
+
+// imageFileExts are the file name endings of the images a link may lead
+// to (readFormats).
+var imageFileExts = []string{".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
+
+// linkedImage is the image a link leads to when dest names an image file
+// of the book that paiban can show ([![图](small.jpg)](big.jpg)), else
+// nil: the link is then checked like any other, and a file that is
+// missing, outside the book or unreadable is a warning there.
+func (c *converter) linkedImage(dest string) *doc.Image {
+	u, err := url.Parse(dest)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.Fragment != "" || u.RawQuery != "" ||
+		!slices.Contains(imageFileExts, strings.ToLower(path.Ext(u.Path))) {
+		return nil
+	}
+	rel, ok := c.imagePath(u.EscapedPath())
+	if !ok {
+		return nil
+	}
+	img, ok := c.book.images[rel]
+	if !ok {
+		data, err := openInside(c.book.root, rel)
+		if err != nil {
+			return nil
+		}
+		img = &doc.Image{Path: rel}
+		if problem, _ := c.book.decodeImage(img, data); problem != "" {
+			return nil
+		}
+		c.book.images[rel] = img
+	}
+	if img.Missing != "" {
+		return nil
+	}
 	return img
 }
 

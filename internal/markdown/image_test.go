@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/paiban/paiban/internal/doc"
 )
 
 // TestImagesScaledDown checks that images larger than readers draw are
@@ -82,5 +84,52 @@ func TestImagesScaledDown(t *testing.T) {
 				t.Errorf("a half-transparent grey became %v", c)
 			}
 		}
+	}
+}
+
+// TestLinkedImage: a link to an image file of the book, around a small
+// image or around text, leads to that image (for the EPUB to show); the
+// link's own URL is then empty, so that print keeps the text only.
+func TestLinkedImage(t *testing.T) {
+	dir := t.TempDir()
+	var big, small bytes.Buffer
+	png.Encode(&big, image.NewGray(image.Rect(0, 0, 600, 400)))
+	png.Encode(&small, image.NewGray(image.Rect(0, 0, 60, 40)))
+	files := map[string][]byte{
+		"big.png":   big.Bytes(),
+		"small.png": small.Bytes(),
+		"book.md":   []byte("---\ntitle: 书\n---\n\n[![小图](small.png)](big.png)与[大图](./big.png)。\n"),
+	}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d, err := ParseFile(filepath.Join(dir, "book.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Warnings) > 0 {
+		t.Errorf("warnings: %v", d.Warnings)
+	}
+	var got []*doc.Link
+	doc.WalkInlines(d.Blocks, func(in doc.Inline) {
+		if l, ok := in.(*doc.Link); ok {
+			got = append(got, l)
+		}
+	})
+	if len(got) != 2 {
+		t.Fatalf("%d links, want 2", len(got))
+	}
+	for _, l := range got {
+		if l.URL != "" || l.Image == nil || l.Image.Width != 600 || l.Image.Height != 400 {
+			t.Errorf("link %+v, want one to big.png's image and no URL", l)
+		}
+	}
+	if got[0].Image != got[1].Image {
+		t.Error("big.png named twice is read twice")
+	}
+	if im, ok := got[0].Content[0].(*doc.InlineImage); !ok || im.Image.Width != 60 {
+		t.Errorf("the link's content %+v, want the small image", got[0].Content)
 	}
 }

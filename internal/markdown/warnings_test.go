@@ -63,6 +63,8 @@ func TestLinkWarnings(t *testing.T) {
 		{"relative file", "见\n[点](other.md)\n", `book.md:5:1: warning: link to "other.md": not a chapter of the book (link to a chapter, to #id or to an absolute URL)` + keep},
 		{"absolute path", "[点](/url)\n", `book.md:4:1: warning: link to "/url": not a chapter of the book (link to a chapter, to #id or to an absolute URL)` + keep},
 		{"missing heading", "## 甲\n\n见[点](#nope)\n", `book.md:6:2: warning: link to "#nope": no heading, figure or table has the id "nope"` + keep},
+		{"missing image", "[大图](images/none.png)\n", `book.md:4:1: warning: link to "images/none.png": no image in the book's folder that paiban can read (PNG, JPEG, GIF, WebP, BMP or TIFF)` + keep},
+		{"image outside the book", "[大图](../outside.png)\n", `book.md:4:1: warning: link to "../outside.png": no image in the book's folder that paiban can read (PNG, JPEG, GIF, WebP, BMP or TIFF)` + keep},
 		{"bare #", "[点](#)\n", `book.md:4:1: warning: link to "#": a link to # has no target` + keep},
 		{"figure not there", "[点](#fig-1)\n", `book.md:4:1: warning: link to "#fig-1": no heading, figure or table has the id "fig-1"` + keep},
 	}
