@@ -62,9 +62,9 @@ func (e *engine) addColophon(m doc.Metadata) {
 	var rows []*row
 	for _, f := range colophonFields(m) {
 		label := []doc.Inline{&doc.Emphasis{Strong: true, Content: []doc.Inline{doc.Text(f[0] + "：")}}}
-		la := e.atomsOf(label, styleOf(e.body, e.em))
+		la := e.atomsOf(label, styleOf(e.body, e.em), doc.Pos{})
 		hang := e.setText(la, e.measure, 0, 0, false).lines[0].width
-		atoms := e.atomsOf(append(label, doc.Text(f[1])), styleOf(e.body, e.em))
+		atoms := e.atomsOf(append(label, doc.Text(f[1])), styleOf(e.body, e.em), doc.Pos{})
 		sp := e.setText(atoms, e.measure, 0, hang, false)
 		for i, ln := range sp.lines {
 			r := &row{slots: 1, noBreakAfter: true}

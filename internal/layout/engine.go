@@ -100,7 +100,6 @@ type engine struct {
 	headings []*headingInfo
 	byID     map[string]*headingInfo
 	missing  []MissingGlyph
-	pos      doc.Pos
 	// noteLines caches each footnote's set lines (their number is drawn
 	// per page, the text does not change).
 	noteLines map[*doc.Footnote]*setPara
@@ -213,6 +212,7 @@ type headingInfo struct {
 	page  int
 	folio string
 	y     float64
+	pos   doc.Pos // in the source, for characters no face has
 }
 
 // setPara is a paragraph set into lines, with the atoms the lines index.
@@ -221,9 +221,15 @@ type setPara struct {
 	lines []line
 }
 
-// atomsOf converts inlines to atoms in the given base style.
-func (e *engine) atomsOf(inlines []doc.Inline, base runStyle) []atom {
-	b := &atomBuilder{fallback: e.fallback, pos: e.pos, missing: &e.missing, profile: e.profile}
+// builder starts the atoms of a text from pos in the source, which a
+// character no face has is reported at.
+func (e *engine) builder(pos doc.Pos) *atomBuilder {
+	return &atomBuilder{fallback: e.fallback, pos: pos, missing: &e.missing, profile: e.profile}
+}
+
+// atomsOf converts inlines from pos to atoms in the given base style.
+func (e *engine) atomsOf(inlines []doc.Inline, base runStyle, pos doc.Pos) []atom {
+	b := e.builder(pos)
 	e.addInlines(b, inlines, base)
 	return b.finish()
 }
@@ -651,8 +657,8 @@ type paraJob struct {
 }
 
 // addParagraph queues a body paragraph for setting.
-func (e *engine) addParagraph(inlines []doc.Inline, in nest) {
-	j := &paraJob{inlines: inlines, in: in, block: e.block, pos: e.pos}
+func (e *engine) addParagraph(p *doc.Paragraph, in nest) {
+	j := &paraJob{inlines: p.Content, in: in, block: e.block, pos: p.Pos}
 	e.rows = append(e.rows, &row{job: j})
 }
 
@@ -805,7 +811,7 @@ func (e *engine) addHeading(h *doc.Heading) {
 	if len(atoms) == 0 {
 		return
 	}
-	info := &headingInfo{title: h.Number + doc.PlainText(h.Content), level: level, id: h.ID}
+	info := &headingInfo{title: h.Number + doc.PlainText(h.Content), level: level, id: h.ID, pos: h.Pos}
 	if e.inPart {
 		info.level++
 	}
@@ -846,7 +852,7 @@ func (e *engine) addMinorHeading(h *doc.Heading) {
 	if len(atoms) == 0 {
 		return
 	}
-	info := &headingInfo{title: doc.PlainText(h.Content), level: h.Level, id: h.ID}
+	info := &headingInfo{title: doc.PlainText(h.Content), level: h.Level, id: h.ID, pos: h.Pos}
 	if h.ID != "" {
 		e.byID[h.ID] = info
 	}
@@ -924,20 +930,16 @@ func (e *engine) addBlocks(blocks []doc.Block, in nest) {
 	for _, b := range blocks {
 		switch n := b.(type) {
 		case *doc.Part:
-			e.pos = n.Pos
 			e.addPart(n)
 		case *doc.Heading:
-			e.pos = n.Pos
 			e.addHeading(n)
 			e.resolveLeads()
 			e.block++
 		case *doc.Paragraph:
-			e.pos = n.Pos
-			e.addParagraph(n.Content, in)
+			e.addParagraph(n, in)
 			e.resolveLeads()
 			e.block++
 		case *doc.BlockQuote:
-			e.pos = n.Pos
 			// Quotations in 楷体, indented two ems on both sides
 			// (clreq §2.2.3, §3.4.2; docs/typesetting.md §5.4).
 			quote := in
@@ -945,14 +947,12 @@ func (e *engine) addBlocks(blocks []doc.Block, in nest) {
 			quote.right = min(in.right+2*e.em, max(in.right, e.measure-quote.left-minMeasure*e.em))
 			e.addBlocks(n.Blocks, quote)
 		case *doc.List:
-			e.pos = n.Pos
 			e.addList(n, in)
 		case *doc.CodeBlock, *doc.Figure, *doc.Table:
 			from := len(e.rows)
 			e.addUncounted(n, in)
 			e.uncounted(from)
 		case *doc.DefinitionList:
-			e.pos = n.Pos
 			e.addDefinitions(n, in)
 		case *doc.ThematicBreak:
 			e.addSpace(1)
@@ -968,13 +968,10 @@ func (e *engine) addBlocks(blocks []doc.Block, in nest) {
 func (e *engine) addUncounted(b doc.Block, in nest) {
 	switch n := b.(type) {
 	case *doc.CodeBlock:
-		e.pos = n.Pos
 		e.addCodeBlock(n, in)
 	case *doc.Figure:
-		e.pos = n.Pos
 		e.addFigure(n, in)
 	case *doc.Table:
-		e.pos = n.Pos
 		e.addTable(n, in)
 	}
 }
@@ -1023,7 +1020,7 @@ func (e *engine) addList(l *doc.List, in nest) {
 	markers := make([]*setPara, len(l.Items))
 	hang := 2 * e.em
 	for i := range l.Items {
-		atoms := e.atomsOf([]doc.Inline{doc.Text(l.Marker(i, in.depth))}, styleOf(e.body, e.em))
+		atoms := e.atomsOf([]doc.Inline{doc.Text(l.Marker(i, in.depth))}, styleOf(e.body, e.em), l.Pos)
 		markers[i] = e.setText(atoms, math.Inf(1), 0, 0, false)
 		if len(markers[i].lines) > 0 {
 			// Half an em between the marker and the text, in half-em steps.
@@ -1043,7 +1040,7 @@ func (e *engine) addList(l *doc.List, in nest) {
 
 // addRightAligned adds a one-line note flush right (the reprint notice).
 func (e *engine) addRightAligned(text string) {
-	atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, styleOf(e.body, e.em))
+	atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, styleOf(e.body, e.em), doc.Pos{})
 	sp := e.setText(atoms, e.measure, 0, 0, false)
 	for _, ln := range sp.lines {
 		r := &row{slots: 1}
@@ -1052,10 +1049,10 @@ func (e *engine) addRightAligned(text string) {
 	}
 }
 
-// centredRows sets text centred in the given faces and size, each line
-// taking slots grid lines.
-func (e *engine) centredRows(text string, f faceSet, size float64, slots int) {
-	atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, styleOf(f, size))
+// centredRows sets text from pos centred in the given faces and size,
+// each line taking slots grid lines.
+func (e *engine) centredRows(text string, f faceSet, size float64, slots int, pos doc.Pos) {
+	atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, styleOf(f, size), pos)
 	if len(atoms) == 0 {
 		return
 	}
@@ -1078,19 +1075,19 @@ func (e *engine) addTitleBlock(d *doc.Document) {
 		e.rows = append(e.rows, &row{slots: int(e.bodyH/e.pitch) / 3})
 	}
 	titleSlots := int(math.Ceil(1.8 * e.st.TitleSize / e.pitch))
-	e.centredRows(m.Title, e.headingF, e.st.TitleSize, titleSlots)
+	e.centredRows(m.Title, e.headingF, e.st.TitleSize, titleSlots, doc.Pos{})
 	if m.Subtitle != "" {
-		e.centredRows("——"+m.Subtitle, e.body, e.em*1.1, 1)
+		e.centredRows("——"+m.Subtitle, e.body, e.em*1.1, 1, doc.Pos{})
 	}
 	for _, a := range m.Authors {
-		e.centredRows(a.Name, e.body, e.em*1.15, 1)
+		e.centredRows(a.Name, e.body, e.em*1.15, 1, doc.Pos{})
 		if a.Position != "" {
-			e.centredRows(a.Position, e.body, e.noteSize+1, 1)
+			e.centredRows(a.Position, e.body, e.noteSize+1, 1, doc.Pos{})
 		}
 	}
 	if m.Date != "" && !hasColophon(m) {
 		// The colophon gives the date when there is one.
-		e.centredRows(chineseDate(m.Date), e.body, e.noteSize+1, 1)
+		e.centredRows(chineseDate(m.Date), e.body, e.noteSize+1, 1, doc.Pos{})
 	}
 	if n := len(e.rows); n > 0 {
 		e.rows[n-1].noBreakAfter = false
@@ -1107,7 +1104,7 @@ func (e *engine) insertTOC(at int) int {
 	}
 	var toc []*row
 	toc = append(toc, &row{slots: 1, discardable: true})
-	label := e.atomsOf([]doc.Inline{doc.Text("目　录")}, styleOf(e.headingF, e.st.HeadingSize(2)))
+	label := e.atomsOf([]doc.Inline{doc.Text("目　录")}, styleOf(e.headingF, e.st.HeadingSize(2)), doc.Pos{})
 	lsp := e.setText(label, e.measure, 0, 0, false)
 	lr := &row{slots: 1, noBreakAfter: true}
 	e.lineGlyphs(lr, lsp, lsp.lines[0], (e.measure-lsp.lines[0].width)/2, e.baseline(e.st.HeadingSize(2)))
@@ -1120,7 +1117,7 @@ func (e *engine) insertTOC(at int) int {
 		if h.part {
 			face = e.headingF
 		}
-		atoms := e.atomsOf([]doc.Inline{doc.Text(h.title)}, styleOf(face, e.em))
+		atoms := e.atomsOf([]doc.Inline{doc.Text(h.title)}, styleOf(face, e.em), h.pos)
 		sp := e.setText(atoms, e.measure-numCol-e.em, indent, indent+2*e.em, false)
 		// Like headings, entries wrap after punctuation when that costs no
 		// extra line.

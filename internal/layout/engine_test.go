@@ -139,7 +139,7 @@ func TestHeadingBreaksAfterPunctuation(t *testing.T) {
 		"短标题": {"短标题"},
 	}
 	for text, want := range cases {
-		atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, styleOf(e.headingF, 15))
+		atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, styleOf(e.headingF, 15), doc.Pos{})
 		sp := e.balanced(atoms, e.measure)
 		var got []string
 		for _, ln := range sp.lines {

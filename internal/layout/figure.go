@@ -39,7 +39,7 @@ const maxFigureShare = 2.0 / 3
 // text below stays on the grid, with the space left over shared above and
 // below; a row is never split, so the figure is kept on one page.
 func (e *engine) addFigure(f *doc.Figure, in nest) {
-	info := &headingInfo{id: f.ID} // a link target, not a contents entry
+	info := &headingInfo{id: f.ID, pos: f.Pos} // a link target, not a contents entry
 	if f.ID != "" {
 		if _, taken := e.byID[f.ID]; !taken {
 			e.byID[f.ID] = info
@@ -58,7 +58,7 @@ func (e *engine) addFigure(f *doc.Figure, in nest) {
 	size := e.captionSize()
 	capPitch := 1.5 * size
 	gap := 0.4 * size // between the image and its caption
-	sp := e.balanced(e.captionAtoms("图", f.Number, f.Caption, e.headingF, size), avail)
+	sp := e.balanced(e.captionAtoms("图", f.Number, f.Caption, e.headingF, size, f.Pos), avail)
 	capH := float64(len(sp.lines)) * capPitch
 	// A long caption takes room from the image, so that the figure still
 	// fits a page.
@@ -87,8 +87,8 @@ func (e *engine) addFigure(f *doc.Figure, in nest) {
 // captionAtoms sets "图1　caption": the label in faces f, an em's space
 // (typed U+3000 would be taken for a word space), the caption in the body
 // face.
-func (e *engine) captionAtoms(label string, n int, caption []doc.Inline, f faceSet, size float64) []atom {
-	b := &atomBuilder{fallback: e.fallback, pos: e.pos, missing: &e.missing, profile: e.profile}
+func (e *engine) captionAtoms(label string, n int, caption []doc.Inline, f faceSet, size float64, pos doc.Pos) []atom {
+	b := e.builder(pos)
 	b.addText(label+strconv.Itoa(n), styleOf(f, size))
 	k := len(b.atoms)
 	e.addInlines(b, caption, styleOf(e.body, size))
@@ -102,9 +102,9 @@ func (e *engine) captionAtoms(label string, n int, caption []doc.Inline, f faceS
 // captionRows sets a table's caption "表1　caption" centred in the
 // column in leaves, one row per line, kept with the table. It returns the
 // first row.
-func (e *engine) captionRows(label string, n int, caption []doc.Inline, in nest) *row {
+func (e *engine) captionRows(label string, n int, caption []doc.Inline, in nest, pos doc.Pos) *row {
 	size := e.captionSize()
-	atoms := e.captionAtoms(label, n, caption, e.headingF, size)
+	atoms := e.captionAtoms(label, n, caption, e.headingF, size, pos)
 	avail := e.column(in)
 	sp := e.balanced(atoms, avail)
 	var first *row
@@ -129,14 +129,14 @@ func (e *engine) insertLOF(at int) int {
 	var lof []*row
 	lof = append(lof, &row{slots: 1, discardable: true})
 	size := e.st.HeadingSize(2)
-	label := e.atomsOf([]doc.Inline{doc.Text("插图目录")}, styleOf(e.headingF, size))
+	label := e.atomsOf([]doc.Inline{doc.Text("插图目录")}, styleOf(e.headingF, size), doc.Pos{})
 	lsp := e.setText(label, e.measure, 0, 0, false)
 	lr := &row{slots: 1, noBreakAfter: true, newPage: e.st.FrontMatterPages}
 	e.lineGlyphs(lr, lsp, lsp.lines[0], (e.measure-lsp.lines[0].width)/2, e.baseline(size))
 	lof = append(lof, lr)
 	numCol := 3 * e.em // as in the table of contents
 	for _, f := range e.figures {
-		atoms := e.captionAtoms("图", f.number, f.caption, e.body, e.em)
+		atoms := e.captionAtoms("图", f.number, f.caption, e.body, e.em, f.info.pos)
 		sp := e.setText(atoms, e.measure-numCol-e.em, 0, 2*e.em, false)
 		for i, ln := range sp.lines {
 			r := &row{slots: 1, noBreakAfter: i < len(sp.lines)-1}

@@ -8,7 +8,7 @@ import (
 // is not in the heading's plain text, so TextPos offsets count from the
 // text, as the EPUB's page markers do.
 func (e *engine) headingAtoms(h *doc.Heading, st runStyle) []atom {
-	b := &atomBuilder{fallback: e.fallback, pos: e.pos, missing: &e.missing, profile: e.profile}
+	b := e.builder(h.Pos)
 	if h.Number != "" {
 		b.addText(h.Number, st)
 		b.offset = 0
@@ -24,7 +24,7 @@ func (e *engine) headingAtoms(h *doc.Heading, st runStyle) []atom {
 func (e *engine) addDefinitions(dl *doc.DefinitionList, in nest) {
 	inner := nest{faces: in.faces, left: e.nested(in), right: in.right, depth: in.depth}
 	for _, item := range dl.Items {
-		atoms := e.atomsOf(item.Term, styleOf(e.strong, e.em))
+		atoms := e.atomsOf(item.Term, styleOf(e.strong, e.em), dl.Pos)
 		if len(atoms) > 0 {
 			sp := e.setText(atoms, e.column(in), 0, 0, false)
 			for _, ln := range sp.lines {

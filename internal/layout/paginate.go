@@ -242,7 +242,7 @@ func (e *engine) note(n *doc.Footnote) *setPara {
 	if sp, ok := e.noteLines[n]; ok {
 		return sp
 	}
-	b := &atomBuilder{fallback: e.fallback, pos: n.Pos, missing: &e.missing, profile: e.profile}
+	b := e.builder(n.Pos)
 	st := styleOf(e.body, e.noteSize)
 	for i, bl := range n.Blocks {
 		if p, ok := bl.(*doc.Paragraph); ok {
@@ -466,7 +466,7 @@ func (e *engine) placeNotes(f *pageFill, chunks []noteChunk, number map[*doc.Foo
 		r := &row{}
 		if c.from == 0 {
 			tops[c.note] = y
-			mark := e.atomsOf([]doc.Inline{doc.Text(circled(number[c.note]))}, styleOf(e.body, e.noteSize))
+			mark := e.atomsOf([]doc.Inline{doc.Text(circled(number[c.note]))}, styleOf(e.body, e.noteSize), c.note.Pos)
 			for _, a := range mark {
 				r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: 0, Y: base})
 			}
@@ -520,7 +520,7 @@ func (e *engine) shortHead(title string, size float64) string {
 	if h, ok := e.heads[title]; ok {
 		return h
 	}
-	atoms := e.atomsOf([]doc.Inline{doc.Text(title)}, styleOf(e.body, size))
+	atoms := e.atomsOf([]doc.Inline{doc.Text(title)}, styleOf(e.body, size), doc.Pos{})
 	// widths[k] is the width of atoms[:k] set on one line: a little
 	// more than it takes when its last mark's blank is trimmed.
 	widths := []float64{0}
@@ -581,7 +581,7 @@ func (e *engine) lineOf(text string, size float64) ([]Glyph, float64) {
 		return l.glyphs, l.width
 	}
 	var l shortLine
-	if atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, styleOf(e.body, size)); len(atoms) > 0 {
+	if atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, styleOf(e.body, size), doc.Pos{}); len(atoms) > 0 {
 		p := paragraph{atoms: atoms, measure: math.Inf(1), em: size}
 		ln := setLine(p, 0, len(atoms), p.measure, false)
 		r := &row{}

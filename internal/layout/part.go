@@ -11,7 +11,7 @@ import (
 // chapters after it start on the next page. In the contents and the
 // outline the part stands one level above its chapters.
 func (e *engine) addPart(p *doc.Part) {
-	info := &headingInfo{title: p.Title, level: 1, id: p.ID, part: true}
+	info := &headingInfo{title: p.Title, level: 1, id: p.ID, part: true, pos: p.Pos}
 	e.headings = append(e.headings, info)
 	e.byID[p.ID] = info
 	e.inPart = true
@@ -20,7 +20,7 @@ func (e *engine) addPart(p *doc.Part) {
 	e.rows = append(e.rows, space)
 	size := e.st.HeadingSize(1) * 1.25
 	first := len(e.rows)
-	e.centredRows(p.Title, e.headingF, size, int(math.Ceil(1.8*size/e.pitch)))
+	e.centredRows(p.Title, e.headingF, size, int(math.Ceil(1.8*size/e.pitch)), p.Pos)
 	if first == len(e.rows) {
 		return // a title of spaces only
 	}

@@ -29,7 +29,7 @@ func (e *engine) newPlaceholder(f *doc.Figure, avail float64) *placeholder {
 		if t == "" {
 			continue
 		}
-		atoms := e.atomsOf([]doc.Inline{doc.Text(t)}, styleOf(e.body, p.size))
+		atoms := e.atomsOf([]doc.Inline{doc.Text(t)}, styleOf(e.body, p.size), f.Pos)
 		if len(atoms) > 0 {
 			p.lines = append(p.lines, e.balanced(atoms, p.w-2*pad))
 		}

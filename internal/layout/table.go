@@ -29,8 +29,8 @@ type tableCell struct {
 
 // measureCell makes a cell's atoms and its content widths, with the same
 // atoms and break opportunities as body text.
-func (e *engine) measureCell(content []doc.Inline, f faceSet) tableCell {
-	c := tableCell{atoms: e.atomsOf(content, styleOf(f, e.em))}
+func (e *engine) measureCell(content []doc.Inline, f faceSet, pos doc.Pos) tableCell {
+	c := tableCell{atoms: e.atomsOf(content, styleOf(f, e.em), pos)}
 	unit, line := 0.0, 0.0
 	for i, a := range c.atoms {
 		switch {
@@ -68,14 +68,14 @@ func (e *engine) addTable(t *doc.Table, in nest) {
 	head := make([]tableCell, n)
 	for j := range n {
 		if j < len(t.Header) {
-			head[j] = e.measureCell(t.Header[j], e.strong)
+			head[j] = e.measureCell(t.Header[j], e.strong, t.Pos)
 		}
 	}
 	body := make([][]tableCell, len(t.Rows))
 	for i, r := range t.Rows {
 		body[i] = make([]tableCell, n)
 		for j := range min(n, len(r)) {
-			body[i][j] = e.measureCell(r[j], e.body)
+			body[i][j] = e.measureCell(r[j], e.body, t.Pos)
 		}
 	}
 	var minW, maxW, oneW = make([]float64, n), make([]float64, n), make([]float64, n)
@@ -86,7 +86,7 @@ func (e *engine) addTable(t *doc.Table, in nest) {
 	}
 	pad := 2 * cellPad * e.em
 	avail := e.column(in)
-	info := &headingInfo{id: t.ID} // a link target, not a contents entry
+	info := &headingInfo{id: t.ID, pos: t.Pos} // a link target, not a contents entry
 	if t.ID != "" {
 		if _, taken := e.byID[t.ID]; !taken {
 			e.byID[t.ID] = info
@@ -99,7 +99,7 @@ func (e *engine) addTable(t *doc.Table, in nest) {
 		if k > 0 {
 			label = "续表" // a further part of a table too wide for the page
 		}
-		first := e.captionRows(label, t.Number, t.Caption, in)
+		first := e.captionRows(label, t.Number, t.Caption, in, t.Pos)
 		if k == 0 {
 			first.heading = info
 		}

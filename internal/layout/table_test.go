@@ -214,7 +214,7 @@ func TestTableLong(t *testing.T) {
 	// break opportunity of the cell's atoms.
 	for i, r := range rows {
 		c := r[1]
-		atoms := e.atomsOf(tb.Rows[i][1], styleOf(e.body, e.em))
+		atoms := e.atomsOf(tb.Rows[i][1], styleOf(e.body, e.em), doc.Pos{})
 		at := 0
 		for _, s := range c.text[:len(c.text)-1] {
 			at += len([]rune(s))
