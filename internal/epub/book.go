@@ -617,7 +617,7 @@ func (b *book) renderColophon() string {
 	m := b.doc.Meta
 	r := newRenderer(colophonFile, nil, b.use)
 	r.open("section", "colophon")
-	r.raw(" epub:type=\"colophon\">\n<h2>")
+	r.raw(` epub:type="colophon" role="doc-colophon">` + "\n<h2>")
 	r.inSans(func() { r.text(colophonTitle) })
 	r.raw("</h2>\n")
 	line := func(s string) {

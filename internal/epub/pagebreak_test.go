@@ -40,6 +40,10 @@ func breakBefore(t *testing.T, blocks []string, block int, s, label string) Page
 
 var tag = regexp.MustCompile(`<[^>]*>`)
 
+// headingElement is a heading with its content (a heading is written on
+// one line).
+var headingElement = regexp.MustCompile(`<h[1-6][ >].*?</h[1-6]>`)
+
 // TestPageBreaks puts print page breaks at the start of a heading, inside
 // emphasised Latin, before escaped characters, inside inline code, in a
 // block quote, inside a link and at the start of the last paragraph, and
@@ -79,6 +83,14 @@ func TestPageBreaks(t *testing.T) {
 		}
 		if after := html.UnescapeString(tag.ReplaceAllString(body[at+len(marker):], "")); !strings.HasPrefix(after, w.text) {
 			t.Errorf("page %s: marker is followed by %.30q, want %q", label, after, w.text)
+		}
+	}
+	// A marker inside a heading would be read aloud as part of it.
+	for name, body := range files {
+		for _, h := range headingElement.FindAllString(string(body), -1) {
+			if strings.Contains(h, "doc-pagebreak") {
+				t.Errorf("%s: a page marker inside a heading: %s", name, h)
+			}
 		}
 	}
 	// The text reads as before: the markers add nothing to it.

@@ -270,6 +270,7 @@ func (r *renderer) block(bl doc.Block) {
 		r.inSans(func() { r.text(n.Title) })
 		r.raw("</h1>\n")
 	case *doc.Heading:
+		r.headingBreaks()
 		tag := "h" + strconv.Itoa(min(max(n.Level, 1), 6))
 		r.raw("<" + tag)
 		r.attr("id", n.ID)
@@ -826,6 +827,21 @@ func (r *renderer) leadBreaks(bl doc.Block) {
 		}
 	}
 	r.marks.byBlock[r.marks.next] = slices.DeleteFunc(list, func(i int) bool { return r.marks.breaks[i].Lead == lead })
+}
+
+// headingBreaks writes, before a heading, the markers of the print pages
+// that begin in it, and takes them out of its list: a marker inside the
+// heading would be read aloud as part of it ("4 三、加快发展…"). A page
+// that begins inside a heading is marked at the heading's start, so
+// that going to the page shows all of it.
+func (r *renderer) headingBreaks() {
+	if r.marks == nil || r.inNotes {
+		return
+	}
+	for _, i := range r.marks.byBlock[r.marks.next] {
+		r.pageBreak(i)
+	}
+	delete(r.marks.byBlock, r.marks.next)
 }
 
 // pageBreak writes the marker of the i-th print page. It is empty, so
