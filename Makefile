@@ -50,11 +50,12 @@ $(FETCHED) &: scripts/fetch-fonts.sh
 # A package's tests take a minute or two on an idle machine; the time-out
 # is far above that, so that a busy one does not fail a good run, and
 # still ends a hung one.
-# PAIBAN_FETCHED_FONTS makes the tests that need a fetched face fail
-# rather than skip without it.
+# PAIBAN_FETCHED_FONTS and PAIBAN_ACE make the tests that need a fetched
+# face or Ace by DAISY (scripts/install-tools.sh) fail rather than skip
+# without it.
 test: tools fonts
 	$(GO) vet ./...
-	PAIBAN_FETCHED_FONTS=1 $(GO) test -timeout 30m ./...
+	PAIBAN_FETCHED_FONTS=1 PAIBAN_ACE=1 $(GO) test -timeout 30m ./...
 	$(MAKE) fuzz FUZZTIME=10s
 
 # The fuzz targets, each for FUZZTIME (make fuzz FUZZTIME=1h for a long

@@ -33,6 +33,9 @@ func TestShowcaseBook(t *testing.T) {
 			// HTM-022: EPUBCheck's span-density heuristic; the showcase
 			// packs every inline construct into a few paragraphs.
 			validators.EPUB(t, epubPath, "HTM-022")
+			if st == style.Default { // the print style changes only the page list
+				validators.Ace(t, epubPath)
+			}
 			checkShowcasePDF(t, pdfPath)
 		})
 	}

@@ -1,6 +1,6 @@
 // Package validators runs the validators tests read outputs back with,
-// EPUBCheck and qpdf --check, starting each as few times as it can. It is
-// for tests only.
+// EPUBCheck, Ace by DAISY and qpdf --check, starting each as few times as
+// it can. It is for tests only.
 //
 // A test package that checks EPUBs runs its tests through Main:
 //
@@ -11,8 +11,10 @@
 // gives it to one EPUBCheck process for the whole package, which checks
 // the files while the tests go on; Main waits for the verdicts after the
 // last test, prints every problem with the test and file it came from,
-// and fails the run. PDF runs qpdf --check at once (it takes milliseconds)
-// and fails the test. With go test -short neither validator runs.
+// and fails the run. Ace(t, path) queues an EPUB for Ace the same way,
+// checked by one worker for the package. PDF runs qpdf --check at once
+// (it takes milliseconds) and fails the test. With go test -short no
+// validator runs.
 package validators
 
 import (
@@ -74,6 +76,11 @@ func run(m *testing.M) int {
 	if report := finish(); report != "" {
 		fmt.Print(report)
 		fmt.Println("FAIL: EPUBCheck found problems in EPUBs the tests made")
+		code = 1
+	}
+	if report := finishAce(); report != "" {
+		fmt.Print(report)
+		fmt.Println("FAIL: Ace found accessibility problems in EPUBs the tests made")
 		code = 1
 	}
 	return code

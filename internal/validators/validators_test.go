@@ -105,3 +105,31 @@ type fakeT struct {
 
 func (f *fakeT) Errorf(format string, args ...any) { f.failed = true }
 func (f *fakeT) Fatal(args ...any)                 { f.failed = true }
+
+// TestAceViolations reads a report as Ace 1.4 writes it.
+func TestAceViolations(t *testing.T) {
+	report := `{"earl:result": {"earl:outcome": "fail"}, "assertions": [
+  {"earl:result": {"earl:outcome": "pass"}, "assertions": [], "earl:testSubject": {"url": "/EPUB/nav.xhtml"}},
+  {"earl:result": {"earl:outcome": "fail"}, "assertions": [{
+    "earl:result": {"earl:outcome": "fail", "dct:description": "Element has no ARIA role matching its epub:type",
+      "earl:pointer": {"cfi": ["/4/2"], "css": ["section"]}, "html": "<section class=\"colophon\" epub:type=\"colophon\">"},
+    "earl:test": {"earl:impact": "moderate", "dct:title": "epub-type-has-matching-role"}}],
+   "earl:testSubject": {"url": "xhtml/colophon.xhtml", "dct:title": "版本信息"}}]}`
+	got, err := aceViolations([]byte(report))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{`xhtml/colophon.xhtml: epub-type-has-matching-role (moderate): Element has no ARIA role matching its epub:type: <section class="colophon" epub:type="colophon">`}
+	if !slices.Equal(got, want) {
+		t.Errorf("violations %q, want %q", got, want)
+	}
+	if got, err := aceViolations([]byte(`{"earl:result": {"earl:outcome": "pass"}, "assertions": []}`)); err != nil || len(got) != 0 {
+		t.Errorf("a passing report gives %q, %v", got, err)
+	}
+	if got, _ := aceViolations([]byte(`{"earl:result": {"earl:outcome": "fail"}, "assertions": []}`)); len(got) != 1 {
+		t.Errorf("a failing report without assertions gives %q, want one complaint", got)
+	}
+	if _, err := aceViolations([]byte(`<html>`)); err == nil {
+		t.Error("a report that is no JSON gives no error")
+	}
+}
