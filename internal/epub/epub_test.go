@@ -379,6 +379,10 @@ func checkPackage(t *testing.T, files map[string][]byte) {
 	if g := p.meta("generator"); g != "paiban" {
 		t.Errorf("generator %q", g)
 	}
+	// The string Ace and EPUBCheck know for the claim.
+	if c, by := p.meta("dcterms:conformsTo"), p.meta("a11y:certifiedBy"); c != "EPUB Accessibility 1.1 - WCAG 2.1 Level AA" || by != "paiban" {
+		t.Errorf("dcterms:conformsTo %q, a11y:certifiedBy %q", c, by)
+	}
 	var hrefs []string
 	ids := map[string]manifestItem{}
 	for _, it := range p.Items {
