@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -228,8 +229,15 @@ func TestBookFoldersEPUB(t *testing.T) {
 				}
 			}
 		}
+		// Every print page is in the page list, the pages of part
+		// titles too.
+		nav, pageList, _ := strings.Cut(files["EPUB/nav.xhtml"], `epub:type="page-list"`)
+		for i := range pdfPages(t, b.pdf) {
+			if label := strconv.Itoa(i + 1); !strings.Contains(pageList, `#page-`+label+`">`+label+`</a>`) {
+				t.Errorf("%s: the page list has no page %s", name, label)
+			}
+		}
 		// The nav, cover, title page and colophon aside.
-		nav, _, _ := strings.Cut(files["EPUB/nav.xhtml"], `epub:type="page-list"`)
 		var got []string
 		depth := -1
 		for _, m := range navItem.FindAllStringSubmatch(nav, -1) {

@@ -29,8 +29,9 @@ type pageMarks struct {
 	files   []string      // the file the marker was written to, by break
 	byBlock map[int][]int // break indices by block, in text order
 	next    int           // the number of the next heading or paragraph
-	// lead is, for each figure, table and code block, how many of them
-	// stand from it to the next heading or paragraph (itself included).
+	// lead is, for each figure, table, code block and part title, how
+	// many of them stand from it to the next heading or paragraph (itself
+	// included).
 	lead map[doc.Block]int
 }
 
@@ -49,7 +50,7 @@ func newPageMarks(d *doc.Document, breaks []PageBreak) (*pageMarks, error) {
 			lengths = append(lengths, utf8.RuneCountInString(doc.PlainText(n.Content)))
 		case *doc.Paragraph:
 			lengths = append(lengths, utf8.RuneCountInString(doc.PlainText(n.Content)))
-		case *doc.Figure, *doc.Table, *doc.CodeBlock:
+		case *doc.Figure, *doc.Table, *doc.CodeBlock, *doc.Part:
 			uncounted = append(uncounted, bl)
 			return
 		default:

@@ -264,6 +264,7 @@ func (r *renderer) inSans(write func()) {
 func (r *renderer) block(bl doc.Block) {
 	switch n := bl.(type) {
 	case *doc.Part:
+		r.leadBreaks(n)
 		r.raw("<h1")
 		r.attr("id", n.ID)
 		r.raw(">")
@@ -808,10 +809,11 @@ func (r *renderer) marked(s string, drop bool, write func(string)) {
 	r.off += len(rs)
 }
 
-// leadBreaks writes, before a figure, table or code block, the markers of
-// the print pages that begin with it: breaks of the next heading or
-// paragraph whose Lead reaches back to this block. They are taken out of
-// that block's list, which would otherwise mark them at its start.
+// leadBreaks writes, before a figure, table, code block or part title,
+// the markers of the print pages that begin with it: breaks of the next
+// heading or paragraph whose Lead reaches back to this block. They are
+// taken out of that block's list, which would otherwise mark them at its
+// start.
 func (r *renderer) leadBreaks(bl doc.Block) {
 	if r.marks == nil || r.inNotes {
 		return

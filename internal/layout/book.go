@@ -117,8 +117,8 @@ type Link struct {
 // text (doc.PlainText) of the Block-th heading or paragraph, counting
 // headings and paragraphs in document order as doc.Walk visits them.
 //
-// A page that begins with figures, tables or code blocks, which are not
-// counted, begins Lead of them before the Block-th heading or paragraph
+// A page that begins with figures, tables, code blocks or part titles,
+// which are not counted, begins Lead of them before the Block-th heading or paragraph
 // (Offset is then 0): Lead 1 is the one right before it.
 type TextPos struct {
 	Block  int

@@ -930,7 +930,11 @@ func (e *engine) addBlocks(blocks []doc.Block, in nest) {
 	for _, b := range blocks {
 		switch n := b.(type) {
 		case *doc.Part:
+			// A part title is not counted either: the page it opens is
+			// marked in the EPUB before it (TextPos.Lead).
+			from := len(e.rows)
 			e.addPart(n)
+			e.uncounted(from)
 		case *doc.Heading:
 			e.addHeading(n)
 			e.resolveLeads()
