@@ -45,7 +45,7 @@ func (e *engine) addCodeBlock(c *doc.CodeBlock, in nest) {
 	pad := size / 2
 	bandL, bandR := inner-pad, in.left+e.column(in)-(inner-in.left)+pad
 	right := bandR - pad
-	b := e.builder(c.Pos)
+	b := e.text.builder(c.Pos)
 	var lines [][]codeGlyphAt
 	for k, text := range strings.Split(strings.TrimRight(c.Text, "\n"), "\n") {
 		b.pos = doc.Pos{File: c.File, Line: c.Line + 1 + k}

@@ -62,17 +62,17 @@ func (e *engine) addColophon(m doc.Metadata) {
 	var rows []*row
 	for _, f := range colophonFields(m) {
 		label := []doc.Inline{&doc.Emphasis{Strong: true, Content: []doc.Inline{doc.Text(f[0] + "：")}}}
-		la := e.atomsOf(label, styleOf(e.body, e.em), doc.Pos{})
-		hang := e.setText(la, e.measure, 0, 0, false).lines[0].width
-		atoms := e.atomsOf(append(label, doc.Text(f[1])), styleOf(e.body, e.em), doc.Pos{})
-		sp := e.setText(atoms, e.measure, 0, hang, false)
+		la := e.text.atomsOf(label, styleOf(e.body, e.em), doc.Pos{})
+		hang := e.text.setText(la, e.measure, 0, 0, false).lines[0].width
+		atoms := e.text.atomsOf(append(label, doc.Text(f[1])), styleOf(e.body, e.em), doc.Pos{})
+		sp := e.text.setText(atoms, e.measure, 0, hang, false)
 		for i, ln := range sp.lines {
 			r := &row{slots: 1, noBreakAfter: true}
 			x0 := 0.0
 			if i > 0 {
 				x0 = hang
 			}
-			e.lineGlyphs(r, sp, ln, x0, e.baseline(e.em))
+			drawLine(r, sp, ln, x0, e.baseline(e.em))
 			rows = append(rows, r)
 		}
 	}

@@ -129,7 +129,7 @@ func TestPagination(t *testing.T) {
 // a mark rather than inside a phrase, and never leave a stub like 一、.
 func TestHeadingBreaksAfterPunctuation(t *testing.T) {
 	st, faces := testStyle(t)
-	e, err := newEngine(Options{Style: st, Faces: faces})
+	e, err := newEngine(Options{Style: st, Faces: faces}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,8 +139,8 @@ func TestHeadingBreaksAfterPunctuation(t *testing.T) {
 		"短标题": {"短标题"},
 	}
 	for text, want := range cases {
-		atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, styleOf(e.headingF, 15), doc.Pos{})
-		sp := e.balanced(atoms, e.measure)
+		atoms := e.text.atomsOf([]doc.Inline{doc.Text(text)}, styleOf(e.headingF, 15), doc.Pos{})
+		sp := e.text.balanced(atoms, e.measure)
 		var got []string
 		for _, ln := range sp.lines {
 			var b strings.Builder
@@ -439,7 +439,7 @@ func TestParagraphPanicReachesCaller(t *testing.T) {
 // can put its marker before the block rather than after it.
 func TestPageStartsWithUncountedBlock(t *testing.T) {
 	st, faces := testStyle(t)
-	e, _ := newEngine(Options{Style: st, Faces: faces})
+	e, _ := newEngine(Options{Style: st, Faces: faces}, nil)
 	d := &doc.Document{Meta: doc.Metadata{Title: "代码"}}
 	for range int(e.bodyH/e.pitch) - 8 {
 		d.Blocks = append(d.Blocks, &doc.Paragraph{Content: []doc.Inline{doc.Text("前文一行。")}})

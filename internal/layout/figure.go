@@ -58,7 +58,7 @@ func (e *engine) addFigure(f *doc.Figure, in nest) {
 	size := e.captionSize()
 	capPitch := 1.5 * size
 	gap := 0.4 * size // between the image and its caption
-	sp := e.balanced(e.captionAtoms("图", f.Number, f.Caption, e.headingF, size, f.Pos), avail)
+	sp := e.text.balanced(e.text.captionAtoms("图", f.Number, f.Caption, e.headingF, size, f.Pos), avail)
 	capH := float64(len(sp.lines)) * capPitch
 	// A long caption takes room from the image, so that the figure still
 	// fits a page.
@@ -72,13 +72,13 @@ func (e *engine) addFigure(f *doc.Figure, in nest) {
 	top := (float64(r.slots)*e.pitch - content) / 2
 	switch {
 	case ph != nil:
-		e.drawPlaceholder(r, ph, in.left+(avail-w)/2, top)
+		drawPlaceholder(r, ph, in.left+(avail-w)/2, top)
 	case w > 0 && h > 0:
 		r.images = append(r.images, Image{X: in.left + (avail-w)/2, Y: top, W: w, H: h, Image: f.Image})
 	}
 	y := top + h + gap + (capPitch-size)/2 + emAscent*size
 	for _, ln := range sp.lines {
-		e.lineGlyphs(r, sp, ln, in.left+(avail-ln.width)/2, y)
+		drawLine(r, sp, ln, in.left+(avail-ln.width)/2, y)
 		y += capPitch
 	}
 	e.rows = append(e.rows, r)
@@ -87,11 +87,11 @@ func (e *engine) addFigure(f *doc.Figure, in nest) {
 // captionAtoms sets "图1　caption": the label in faces f, an em's space
 // (typed U+3000 would be taken for a word space), the caption in the body
 // face.
-func (e *engine) captionAtoms(label string, n int, caption []doc.Inline, f faceSet, size float64, pos doc.Pos) []atom {
-	b := e.builder(pos)
+func (ts *typesetter) captionAtoms(label string, n int, caption []doc.Inline, f faceSet, size float64, pos doc.Pos) []atom {
+	b := ts.builder(pos)
 	b.addText(label+strconv.Itoa(n), styleOf(f, size))
 	k := len(b.atoms)
-	e.addInlines(b, caption, styleOf(e.body, size))
+	ts.addInlines(b, caption, styleOf(ts.body, size))
 	atoms := b.finish()
 	if k < len(atoms) {
 		atoms[k].gap, atoms[k].gapKind = size, gapNone
@@ -104,13 +104,13 @@ func (e *engine) captionAtoms(label string, n int, caption []doc.Inline, f faceS
 // first row.
 func (e *engine) captionRows(label string, n int, caption []doc.Inline, in nest, pos doc.Pos) *row {
 	size := e.captionSize()
-	atoms := e.captionAtoms(label, n, caption, e.headingF, size, pos)
+	atoms := e.text.captionAtoms(label, n, caption, e.headingF, size, pos)
 	avail := e.column(in)
-	sp := e.balanced(atoms, avail)
+	sp := e.text.balanced(atoms, avail)
 	var first *row
 	for _, ln := range sp.lines {
 		r := &row{slots: 1, noBreakAfter: true}
-		e.lineGlyphs(r, sp, ln, in.left+(avail-ln.width)/2, e.baseline(size))
+		drawLine(r, sp, ln, in.left+(avail-ln.width)/2, e.baseline(size))
 		e.rows = append(e.rows, r)
 		if first == nil {
 			first = r
@@ -129,22 +129,22 @@ func (e *engine) insertLOF(at int) int {
 	var lof []*row
 	lof = append(lof, &row{slots: 1, discardable: true})
 	size := e.st.HeadingSize(2)
-	label := e.atomsOf([]doc.Inline{doc.Text("插图目录")}, styleOf(e.headingF, size), doc.Pos{})
-	lsp := e.setText(label, e.measure, 0, 0, false)
+	label := e.text.atomsOf([]doc.Inline{doc.Text("插图目录")}, styleOf(e.headingF, size), doc.Pos{})
+	lsp := e.text.setText(label, e.measure, 0, 0, false)
 	lr := &row{slots: 1, noBreakAfter: true, newPage: e.st.FrontMatterPages}
-	e.lineGlyphs(lr, lsp, lsp.lines[0], (e.measure-lsp.lines[0].width)/2, e.baseline(size))
+	drawLine(lr, lsp, lsp.lines[0], (e.measure-lsp.lines[0].width)/2, e.baseline(size))
 	lof = append(lof, lr)
 	numCol := 3 * e.em // as in the table of contents
 	for _, f := range e.figures {
-		atoms := e.captionAtoms("图", f.number, f.caption, e.body, e.em, f.info.pos)
-		sp := e.setText(atoms, e.measure-numCol-e.em, 0, 2*e.em, false)
+		atoms := e.text.captionAtoms("图", f.number, f.caption, e.body, e.em, f.info.pos)
+		sp := e.text.setText(atoms, e.measure-numCol-e.em, 0, 2*e.em, false)
 		for i, ln := range sp.lines {
 			r := &row{slots: 1, noBreakAfter: i < len(sp.lines)-1}
 			x0 := 0.0
 			if i > 0 {
 				x0 = 2 * e.em
 			}
-			e.lineGlyphs(r, sp, ln, x0, e.baseline(e.em))
+			drawLine(r, sp, ln, x0, e.baseline(e.em))
 			if i == len(sp.lines)-1 {
 				r.toc, r.tocWidth = f.info, x0+ln.width
 			}

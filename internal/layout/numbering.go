@@ -7,13 +7,13 @@ import (
 // headingAtoms sets a heading's number (一、) before its text. The number
 // is not in the heading's plain text, so TextPos offsets count from the
 // text, as the EPUB's page markers do.
-func (e *engine) headingAtoms(h *doc.Heading, st runStyle) []atom {
-	b := e.builder(h.Pos)
+func (ts *typesetter) headingAtoms(h *doc.Heading, st runStyle) []atom {
+	b := ts.builder(h.Pos)
 	if h.Number != "" {
 		b.addText(h.Number, st)
 		b.offset = 0
 	}
-	e.addInlines(b, h.Content, st)
+	ts.addInlines(b, h.Content, st)
 	return b.finish()
 }
 
@@ -24,12 +24,12 @@ func (e *engine) headingAtoms(h *doc.Heading, st runStyle) []atom {
 func (e *engine) addDefinitions(dl *doc.DefinitionList, in nest) {
 	inner := nest{faces: in.faces, left: e.nested(in), right: in.right, depth: in.depth}
 	for _, item := range dl.Items {
-		atoms := e.atomsOf(item.Term, styleOf(e.strong, e.em), dl.Pos)
+		atoms := e.text.atomsOf(item.Term, styleOf(e.strong, e.em), dl.Pos)
 		if len(atoms) > 0 {
-			sp := e.setText(atoms, e.column(in), 0, 0, false)
+			sp := e.text.setText(atoms, e.column(in), 0, 0, false)
 			for _, ln := range sp.lines {
 				r := &row{slots: 1, noBreakAfter: true}
-				e.lineGlyphs(r, sp, ln, in.left, e.baseline(e.em))
+				drawLine(r, sp, ln, in.left, e.baseline(e.em))
 				e.rows = append(e.rows, r)
 			}
 		}

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/paiban/paiban/internal/chars"
 	"github.com/paiban/paiban/internal/doc"
 )
 
@@ -211,7 +210,7 @@ func (e *engine) fits(slots int, carry []noteChunk, notes []*doc.Footnote) bool 
 		h += float64(c.to-c.from) * e.notePitch
 	}
 	for k, n := range notes {
-		lines := len(e.note(n).lines)
+		lines := len(e.text.note(n).lines)
 		if k == len(notes)-1 {
 			lines = min(lines, 2)
 		}
@@ -235,28 +234,6 @@ func appendNew(notes, more []*doc.Footnote) []*doc.Footnote {
 		}
 	}
 	return out
-}
-
-// note returns the footnote's text set in the note size (cached).
-func (e *engine) note(n *doc.Footnote) *setPara {
-	if sp, ok := e.noteLines[n]; ok {
-		return sp
-	}
-	b := e.builder(n.Pos)
-	st := styleOf(e.body, e.noteSize)
-	for i, bl := range n.Blocks {
-		if p, ok := bl.(*doc.Paragraph); ok {
-			if i > 0 {
-				b.lineBreak()
-			}
-			e.addInlines(b, p.Content, st)
-		}
-	}
-	atoms := b.finish()
-	p := paragraph{atoms: atoms, measure: e.measure, firstIndent: e.noteNumberWidth(), indent: e.noteNumberWidth(), justify: true, em: e.noteSize}
-	sp := &setPara{atoms: atoms, lines: breakLines(p)}
-	e.noteLines[n] = sp
-	return sp
 }
 
 // finishPage places rows on page number idx (0-based), numbers the
@@ -327,7 +304,7 @@ func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool)
 	}
 	chunks := append([]noteChunk(nil), carry...)
 	for _, n := range notes {
-		chunks = append(chunks, noteChunk{note: n, from: 0, to: len(e.note(n).lines)})
+		chunks = append(chunks, noteChunk{note: n, from: 0, to: len(e.text.note(n).lines)})
 	}
 	noteTop, rest := e.placeNotes(f, chunks, number, y)
 	for k, g := range refGlyphs {
@@ -462,17 +439,17 @@ func (e *engine) placeNotes(f *pageFill, chunks []noteChunk, number map[*doc.Foo
 	y += e.noteGap
 	base := (e.notePitch-e.noteSize)/2 + emAscent*e.noteSize
 	for _, c := range placed {
-		sp := e.note(c.note)
+		sp := e.text.note(c.note)
 		r := &row{}
 		if c.from == 0 {
 			tops[c.note] = y
-			mark := e.atomsOf([]doc.Inline{doc.Text(circled(number[c.note]))}, styleOf(e.body, e.noteSize), c.note.Pos)
+			mark := e.text.atomsOf([]doc.Inline{doc.Text(circled(number[c.note]))}, styleOf(e.body, e.noteSize), c.note.Pos)
 			for _, a := range mark {
 				r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: 0, Y: base})
 			}
 		}
 		for k, ln := range sp.lines[c.from:c.to] {
-			e.lineGlyphs(r, sp, ln, e.noteNumberWidth(), base+float64(k)*e.notePitch)
+			drawLine(r, sp, ln, e.noteNumberWidth(), base+float64(k)*e.notePitch)
 		}
 		e.placeRow(f, r, y)
 		y += float64(c.to-c.from) * e.notePitch
@@ -491,7 +468,7 @@ func (e *engine) runningHead(f *pageFill, idx int, front, opensChapter bool) {
 		head = e.chapter
 	}
 	if idx > 0 && head != "" && !front && !opensChapter {
-		g, w := e.lineOf(e.shortHead(head, size), size)
+		g, w := e.text.lineOf(e.text.shortHead(head, size), size)
 		base := e.top - 0.9*e.em
 		f.ops = append(f.ops, fillOp{
 			glyphs: placed(g, f.left+(e.measure-w)/2, base),
@@ -501,66 +478,9 @@ func (e *engine) runningHead(f *pageFill, idx int, front, opensChapter bool) {
 	if front && idx == 0 && e.st.FrontMatterPages {
 		return // the title page shows no folio
 	}
-	g, w := e.lineOf(p.Folio, size)
+	g, w := e.text.lineOf(p.Folio, size)
 	base := e.top + e.bodyH + (e.pageH-e.top-e.bodyH)/2
 	f.ops = append(f.ops, fillOp{glyphs: placed(g, f.left+(e.measure-w)/2, base)})
-}
-
-// shortHead returns the running head for a title: the title when it fits
-// the measure at size, else its longest leading phrase that fits and
-// fills at least a third of the measure, cut after a pause, stop or
-// closing mark or at a space (a pause or stop mark dropped), else as many
-// characters as fit followed by ……: a running head never reaches past
-// the text block (docs/typesetting.md §5.7). The work is bounded by the measure,
-// not by the title's length.
-func (e *engine) shortHead(title string, size float64) string {
-	if _, w := e.lineOf(title, size); w <= e.measure+eps {
-		return title
-	}
-	if h, ok := e.heads[title]; ok {
-		return h
-	}
-	atoms := e.atomsOf([]doc.Inline{doc.Text(title)}, styleOf(e.body, size), doc.Pos{})
-	// widths[k] is the width of atoms[:k] set on one line: a little
-	// more than it takes when its last mark's blank is trimmed.
-	widths := []float64{0}
-	for k := 0; k < len(atoms) && widths[k] <= e.measure+eps; k++ {
-		w := widths[k] + atoms[k].width
-		if k > 0 {
-			w += atoms[k].gap
-		}
-		widths = append(widths, w)
-	}
-	text := func(k int) string {
-		var b strings.Builder
-		for i := range atoms[:k] {
-			if i > 0 && atoms[i].gapKind == gapWordSpace {
-				b.WriteByte(' ')
-			}
-			b.WriteString(atoms[i].text)
-		}
-		return b.String()
-	}
-	head := ""
-	for k := len(widths) - 1; k > 0 && head == ""; k-- {
-		end := -1 // the phrase ends before atoms[end]
-		switch c := atoms[k-1].cls; {
-		case k < len(atoms) && atoms[k].gapKind == gapWordSpace, c == chars.Close, c == chars.QEx:
-			end = k
-		case c == chars.Pause || c == chars.Stop:
-			end = k - 1
-		}
-		if end > 0 && widths[end] <= e.measure+eps && widths[end] >= e.measure/3 {
-			head = text(end)
-		}
-	}
-	for k := len(widths) - 1; k > 0 && head == ""; k-- {
-		if widths[k]+2*size <= e.measure+eps {
-			head = text(k) + "……"
-		}
-	}
-	e.heads[title] = head
-	return head
 }
 
 // placed returns a copy of glyphs moved by (dx, dy).
@@ -571,36 +491,6 @@ func placed(glyphs []Glyph, dx, dy float64) []Glyph {
 		out[i].Y += dy
 	}
 	return out
-}
-
-// lineOf sets a short text on one line at the origin.
-// The glyphs it returns are shared: callers copy them before moving them.
-func (e *engine) lineOf(text string, size float64) ([]Glyph, float64) {
-	key := lineKey{text, size}
-	if l, ok := e.setLines[key]; ok {
-		return l.glyphs, l.width
-	}
-	var l shortLine
-	if atoms := e.atomsOf([]doc.Inline{doc.Text(text)}, styleOf(e.body, size), doc.Pos{}); len(atoms) > 0 {
-		p := paragraph{atoms: atoms, measure: math.Inf(1), em: size}
-		ln := setLine(p, 0, len(atoms), p.measure, false)
-		r := &row{}
-		e.lineGlyphs(r, &setPara{atoms: atoms, lines: []line{ln}}, ln, 0, 0)
-		l = shortLine{r.glyphs, ln.width}
-	}
-	e.setLines[key] = l
-	return l.glyphs, l.width
-}
-
-type lineKey struct {
-	text string
-	size float64
-}
-
-// shortLine is a line lineOf set: its glyphs from the origin, its width.
-type shortLine struct {
-	glyphs []Glyph
-	width  float64
 }
 
 // resolve fills in what depends on final page numbers: internal links,
@@ -630,7 +520,7 @@ func (e *engine) resolve(b *Book) {
 // p, whose measure starts at left.
 func (e *engine) fillTOCEntry(p *Page, t tocPlacement, left float64) {
 	h := t.row.toc
-	g, w := e.lineOf(h.folio, e.em)
+	g, w := e.text.lineOf(h.folio, e.em)
 	base := t.top + e.baseline(e.em)
 	right := left + e.measure
 	for _, gl := range g {

@@ -29,9 +29,9 @@ func (e *engine) newPlaceholder(f *doc.Figure, avail float64) *placeholder {
 		if t == "" {
 			continue
 		}
-		atoms := e.atomsOf([]doc.Inline{doc.Text(t)}, styleOf(e.body, p.size), f.Pos)
+		atoms := e.text.atomsOf([]doc.Inline{doc.Text(t)}, styleOf(e.body, p.size), f.Pos)
 		if len(atoms) > 0 {
-			p.lines = append(p.lines, e.balanced(atoms, p.w-2*pad))
+			p.lines = append(p.lines, e.text.balanced(atoms, p.w-2*pad))
 		}
 	}
 	n := 0
@@ -42,9 +42,9 @@ func (e *engine) newPlaceholder(f *doc.Figure, avail float64) *placeholder {
 	return p
 }
 
-// draw puts the frame with its top-left corner at (x, y) of row r, and
+// drawPlaceholder puts the frame with its top-left corner at (x, y) of row r, and
 // the lines centred in it.
-func (e *engine) drawPlaceholder(r *row, p *placeholder, x, y float64) {
+func drawPlaceholder(r *row, p *placeholder, x, y float64) {
 	const rule = 0.5
 	r.rules = append(r.rules,
 		Rule{X: x, Y: y, W: p.w, H: rule}, Rule{X: x, Y: y + p.h - rule, W: p.w, H: rule},
@@ -53,7 +53,7 @@ func (e *engine) drawPlaceholder(r *row, p *placeholder, x, y float64) {
 	ly := y + p.size + (pitch-p.size)/2 + emAscent*p.size
 	for _, sp := range p.lines {
 		for _, ln := range sp.lines {
-			e.lineGlyphs(r, sp, ln, x+(p.w-ln.width)/2, ly)
+			drawLine(r, sp, ln, x+(p.w-ln.width)/2, ly)
 			ly += pitch
 		}
 	}

@@ -34,7 +34,7 @@ type rubyAnn struct {
 // the base characters are spaced out to its width (clreq §3.3.3, the way
 // pinyin readers are set) rather than letting it overhang the neighbours:
 // text beside a ruby then never collides with it whatever it is.
-func (e *engine) addRuby(b *atomBuilder, r *doc.Ruby, st runStyle) {
+func (ts *typesetter) addRuby(b *atomBuilder, r *doc.Ruby, st runStyle) {
 	first := len(b.atoms)
 	b.addText(r.Base, st)
 	base := b.atoms[first:]
@@ -46,7 +46,7 @@ func (e *engine) addRuby(b *atomBuilder, r *doc.Ruby, st runStyle) {
 	if parts := r.Parts(); parts != nil && len(parts) == len(base) {
 		texts, ann.perChar = parts, true
 	}
-	annStyle := runStyle{faces: e.body, size: st.size * rubyScale}
+	annStyle := runStyle{faces: ts.body, size: st.size * rubyScale}
 	for _, t := range texts {
 		sub := &atomBuilder{fallback: b.fallback, pos: b.pos, missing: b.missing, profile: b.profile}
 		sub.addText(t, annStyle)
@@ -93,7 +93,7 @@ func (e *engine) addRuby(b *atomBuilder, r *doc.Ruby, st runStyle) {
 
 // drawRuby draws the annotation of the group starting at atom i of the
 // line, centred over each base character or over the whole group.
-func (e *engine) drawRuby(r *row, sp *setPara, ln line, i int, x0, y float64) {
+func drawRuby(r *row, sp *setPara, ln line, i int, x0, y float64) {
 	a := sp.atoms[ln.start+i]
 	ann := a.ruby
 	last := min(i+ann.n, ln.end-ln.start) - 1

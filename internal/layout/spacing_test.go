@@ -31,7 +31,7 @@ func mixedParagraphs() [][]doc.Inline {
 // 10 to 40 ems with the window and without it; the costs must agree.
 func TestWindowKeepsOptimum(t *testing.T) {
 	st, faces := testStyle(t)
-	e, err := newEngine(Options{Style: st, Faces: faces})
+	e, err := newEngine(Options{Style: st, Faces: faces}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,7 +46,7 @@ func TestWindowKeepsOptimum(t *testing.T) {
 		}
 	}
 	for _, in := range paras {
-		atoms := e.atomsOf(in, styleOf(e.body, e.em), doc.Pos{})
+		atoms := e.text.atomsOf(in, styleOf(e.body, e.em), doc.Pos{})
 		for m := 10; m <= 40; m++ {
 			p := paragraph{atoms: atoms, measure: float64(m) * e.em, firstIndent: 2 * e.em, justify: true, em: e.em}
 			sums := newPrefix(&p)
@@ -67,13 +67,13 @@ func TestWindowKeepsOptimum(t *testing.T) {
 // numbers with their signs (100%以及).
 func TestInlineCodeBreaksAtSpaces(t *testing.T) {
 	st, faces := testStyle(t)
-	e, err := newEngine(Options{Style: st, Faces: faces})
+	e, err := newEngine(Options{Style: st, Faces: faces}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	in := []doc.Inline{doc.Text("运行"), doc.Code("go build ./..."), doc.Text("应当成功，再用"), doc.Code("go vet ./cmd/paiban/..."),
 		doc.Text("检查，占比达到100%以及更多。")}
-	atoms := e.atomsOf(in, styleOf(e.body, e.em), doc.Pos{})
+	atoms := e.text.atomsOf(in, styleOf(e.body, e.em), doc.Pos{})
 	widest := 0.0 // the widest piece of code between spaces
 	run := 0.0
 	for i := range atoms {

@@ -30,7 +30,7 @@ type tableCell struct {
 // measureCell makes a cell's atoms and its content widths, with the same
 // atoms and break opportunities as body text.
 func (e *engine) measureCell(content []doc.Inline, f faceSet, pos doc.Pos) tableCell {
-	c := tableCell{atoms: e.atomsOf(content, styleOf(f, e.em), pos)}
+	c := tableCell{atoms: e.text.atomsOf(content, styleOf(f, e.em), pos)}
 	unit, line := 0.0, 0.0
 	for i, a := range c.atoms {
 		switch {
@@ -249,7 +249,7 @@ func (e *engine) tableRows(cells []tableCell, align []doc.Align, widths []float6
 	n, x := 1, x0
 	for j, c := range cells {
 		if len(c.atoms) > 0 {
-			sp := e.setText(c.atoms, widths[j], 0, 0, false)
+			sp := e.text.setText(c.atoms, widths[j], 0, 0, false)
 			set = append(set, setCell{sp, x + pad, widths[j], align[j]})
 			n = max(n, len(sp.lines))
 		}
@@ -268,7 +268,7 @@ func (e *engine) tableRows(cells []tableCell, align []doc.Align, widths []float6
 				case doc.AlignRight:
 					lx += c.w - ln.width
 				}
-				e.lineGlyphs(r, c.sp, ln, lx, float64(k-from)*e.pitch+e.baseline(e.em))
+				drawLine(r, c.sp, ln, lx, float64(k-from)*e.pitch+e.baseline(e.em))
 			}
 		}
 		rows = append(rows, r)

@@ -14,14 +14,14 @@ const maxRefPasses = 3
 // addPageRef prints the page of a cross-reference's target after its
 // text, "（第3页）". Before the pages are known (first pass) a one-digit
 // stand-in keeps the width close; an id that names nothing prints nothing.
-func (e *engine) addPageRef(b *atomBuilder, url string, st runStyle) {
+func (ts *typesetter) addPageRef(b *atomBuilder, url string, st runStyle) {
 	id, ok := strings.CutPrefix(url, "#")
 	if !ok {
 		return
 	}
 	folio := "0"
-	if e.pageRefs != nil {
-		if folio, ok = e.pageRefs[id]; !ok {
+	if ts.pageRefs != nil {
+		if folio, ok = ts.pageRefs[id]; !ok {
 			return
 		}
 	}
