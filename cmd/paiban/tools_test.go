@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"image"
+	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -205,28 +207,51 @@ func TestCompletionAndManFromFlags(t *testing.T) {
 	}
 }
 
-// TestWatchSeesCover checks that watch notices a change to the cover
-// image a one-file book names.
-func TestWatchSeesCover(t *testing.T) {
+// TestWatchSeesChapterAndImage checks that watch rebuilds a book folder
+// when an image a chapter shows or a chapter changes, and that the
+// rebuilt PDF has the change.
+func TestWatchSeesChapterAndImage(t *testing.T) {
 	dir := t.TempDir()
-	book := filepath.Join(dir, "book.md")
-	cover := filepath.Join(dir, "cover.png")
-	src := "---\ntitle: 书\ncover: cover.png\n---\n\n正文。\n"
-	if err := os.WriteFile(book, []byte(src), 0o644); err != nil {
+	book := filepath.Join(dir, "book")
+	os.MkdirAll(filepath.Join(book, "images"), 0o755)
+	saveFile(t, filepath.Join(book, "book.yaml"), "title: 书\nchapters:\n  - one.md\n")
+	saveFile(t, filepath.Join(book, "one.md"), "# 第一章\n\n![图](images/a.png)\n\n正文。\n")
+	savePNG(t, filepath.Join(book, "images", "a.png"), 40)
+	var out, errb syncBuffer
+	opt := build.Options{OutDir: filepath.Join(dir, "out"), Formats: []string{"pdf"}, Style: "a4-handout",
+		FontsDir: "../../fonts", StylesDir: "../../styles", Stdout: &out, Stderr: &errb}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { watch(book, opt, 10*time.Millisecond, stop); close(done) }()
+	defer func() { close(stop); <-done }()
+	waitFor(t, &out, "built in", 1)
+
+	savePNG(t, filepath.Join(book, "images", "a.png"), 80)
+	waitFor(t, &out, "built in", 2)
+	saveFile(t, filepath.Join(book, "one.md"), "# 第一章\n\n![图](images/a.png)\n\n改过的正文。\n")
+	waitFor(t, &out, "built in", 3)
+	txt, err := exec.Command("pdftotext", filepath.Join(dir, "out", "book.pdf"), "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext (poppler-utils): %v", err)
+	}
+	if !strings.Contains(string(txt), "改过的正文") {
+		t.Errorf("the rebuilt PDF lacks the edit: %q", txt)
+	}
+	if errb.String() != "" {
+		t.Errorf("warnings: %s", errb.String())
+	}
+}
+
+// savePNG saves a grey square of side pixels as path.
+func savePNG(t *testing.T, path string, side int) {
+	t.Helper()
+	img := image.NewGray(image.Rect(0, 0, side, side))
+	for i := range img.Pix {
+		img.Pix[i] = 0x80
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(cover, []byte("one"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	opt := build.Options{StylesDir: filepath.Join(dir, "none"), FontsDir: filepath.Join(dir, "none")}
-	before := snapshot(book, opt)
-	if _, ok := before[cover]; !ok {
-		t.Fatalf("the cover is not watched: %v", before)
-	}
-	if err := os.WriteFile(cover, []byte("changed"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if sameFiles(before, snapshot(book, opt)) {
-		t.Error("a changed cover is not seen")
-	}
+	saveFile(t, path, buf.String())
 }

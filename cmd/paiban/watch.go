@@ -3,14 +3,14 @@ package main
 import (
 	"fmt"
 	"io"
-	"io/fs"
+	"maps"
 	"os"
 	"os/signal"
-	"path/filepath"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/paiban/paiban/internal/build"
-	"github.com/paiban/paiban/internal/markdown"
 )
 
 // pollInterval is how often watch looks at the files. Polling works the
@@ -24,9 +24,10 @@ func runWatch(args []string, stdout, stderr io.Writer) int {
 	fset.Usage = func() {
 		fmt.Fprint(fset.Output(), `Usage: paiban watch [flags] BOOK
 
-Builds BOOK, then rebuilds it whenever the book (for a folder, any file in
-it), a style or a font changes, printing how long each build took and any
-errors. It keeps watching after a failed build; stop it with Ctrl-C.
+Builds BOOK, then rebuilds it whenever a file the build read changes (its
+Markdown files, book.yaml or summary, an image, the cover, the style or a
+font) or one it looked for appears, printing how long each build took and
+any errors. It keeps watching after a failed build; stop it with Ctrl-C.
 
 Flags (those of paiban build):
 `)
@@ -52,12 +53,27 @@ Flags (those of paiban build):
 	return 0
 }
 
-// watch builds book and rebuilds it on every change until stop is closed.
+// watch builds book and rebuilds it whenever a file the last build read
+// (build.Options.Opened) changes, until stop is closed.
 func watch(book string, opt build.Options, every time.Duration, stop <-chan struct{}) {
-	last := snapshot(book, opt)
+	var files []string
+	var last map[string]fileState
 	rebuild := func() {
+		// The files are looked at before the build, so that one changed
+		// while it runs is built again.
+		before := snapshot(files)
+		read := &readFiles{paths: map[string]bool{}}
+		opt.Opened = read.add
 		start := time.Now()
-		if err := build.Run(book, opt); err != nil {
+		err := build.Run(book, opt)
+		files = read.list()
+		last = snapshot(files)
+		for path, st := range before {
+			if _, ok := last[path]; ok {
+				last[path] = st
+			}
+		}
+		if err != nil {
 			fmt.Fprintln(opt.Stderr, err)
 			fmt.Fprintf(opt.Stdout, "%s: build failed after %.2fs; watching for changes\n", book, time.Since(start).Seconds())
 			return
@@ -72,61 +88,51 @@ func watch(book string, opt build.Options, every time.Duration, stop <-chan stru
 		case <-stop:
 			return
 		case <-tick.C:
-			now := snapshot(book, opt)
-			if !sameFiles(now, last) {
-				last = now
+			if now := snapshot(files); !maps.EqualFunc(now, last, fileState.same) {
 				rebuild()
 			}
 		}
 	}
 }
 
+// readFiles collects the paths a build reports, from any goroutine.
+type readFiles struct {
+	mu    sync.Mutex
+	paths map[string]bool
+}
+
+func (r *readFiles) add(path string) {
+	r.mu.Lock()
+	r.paths[path] = true
+	r.mu.Unlock()
+}
+
+func (r *readFiles) list() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Sorted(maps.Keys(r.paths))
+}
+
+// fileState is what watch compares of a file; a file that is not there
+// has the zero state.
 type fileState struct {
 	mod  time.Time
 	size int64
 }
 
-// snapshot records every file a build of book reads: the book (every file
-// in its folder, for a book.yaml book, else the file and its cover image),
-// the styles and the fonts.
-func snapshot(book string, opt build.Options) map[string]fileState {
-	files := map[string]fileState{}
-	add := func(path string) {
-		if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() {
-			files[path] = fileState{fi.ModTime(), fi.Size()}
-		}
-	}
-	walk := func(dir string) {
-		_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				add(path)
-			}
-			return nil
-		})
-	}
-	if markdown.IsBook(book) {
-		walk(book)
-	} else {
-		add(book)
-		// The cover image the front matter names is read too; a book with
-		// errors names none, and the build reports the errors.
-		if d, err := markdown.ParseFile(book); err == nil && d.Meta.Cover != "" {
-			add(filepath.Join(filepath.Dir(book), d.Meta.Cover))
-		}
-	}
-	walk(opt.StylesDir)
-	walk(opt.FontsDir)
-	return files
+func (a fileState) same(b fileState) bool {
+	return a.mod.Equal(b.mod) && a.size == b.size
 }
 
-func sameFiles(a, b map[string]fileState) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if w, ok := b[k]; !ok || !w.mod.Equal(v.mod) || w.size != v.size {
-			return false
+// snapshot records the state of each of files.
+func snapshot(files []string) map[string]fileState {
+	out := make(map[string]fileState, len(files))
+	for _, path := range files {
+		var st fileState
+		if fi, err := os.Stat(path); err == nil {
+			st = fileState{fi.ModTime(), fi.Size()}
 		}
+		out[path] = st
 	}
-	return true
+	return out
 }

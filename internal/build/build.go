@@ -73,6 +73,13 @@ type Options struct {
 	// DumpLayout, when set, names a file that receives the PDF's layout
 	// as JSON Lines: one line per set line, with every glyph's place.
 	DumpLayout string
+	// Opened, when set, hears the path of every file the build reads or
+	// looks for, found or not, also when the build fails: the book's
+	// Markdown files, its book.yaml, book.json or book.toml and summary,
+	// its images and cover (markdown.Options.Opened), the styles and
+	// epub.css read from disk, and the fonts and their licences. A path
+	// may come more than once, and from several goroutines at once.
+	Opened func(path string)
 	// Progress, when set, hears what the build is doing, for a progress
 	// line; it is called from one goroutine at a time.
 	Progress func(Progress)
@@ -94,6 +101,13 @@ func (o *Options) Locate() error {
 	}
 	o.FontsDir = dir
 	return nil
+}
+
+// opened tells o.Opened of path.
+func (o *Options) opened(path string) {
+	if o.Opened != nil {
+		o.Opened(path)
+	}
 }
 
 // fetcher is the fetcher of the images a book names by URL.
@@ -209,15 +223,20 @@ func loadFonts(dir string, styles ...*style.Style) (map[string]*fonts.Face, erro
 // readCover reads the cover image the front matter names, checked and
 // scaled as figures are.
 func readCover(book, cover string, at doc.Pos) ([]byte, error) {
-	dir := filepath.Dir(book)
-	if fi, err := os.Stat(book); err == nil && fi.IsDir() {
-		dir = book // a book made of a folder
-	}
-	img, err := markdown.ReadImage(dir, cover)
+	img, err := markdown.ReadImage(bookDir(book), cover)
 	if err != nil {
 		return nil, fmt.Errorf("%s:%d: %s", at.File, at.Line, markdown.DescribeImage("cover", cover, err))
 	}
 	return img.Data, nil
+}
+
+// bookDir is the folder a book's paths are relative to: the book itself
+// if it is a folder, else the folder of its file.
+func bookDir(book string) string {
+	if fi, err := os.Stat(book); err == nil && fi.IsDir() {
+		return book
+	}
+	return filepath.Dir(book)
 }
 
 // bookDate is the date stamped into the outputs, so that a build is
@@ -252,11 +271,14 @@ func bookDate(book string, d *doc.Document) (time.Time, error) {
 // writeEPUB writes the EPUB edition; opt gives the fonts and styles folders.
 func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*fonts.Face, date time.Time, opt Options, cover []byte, paged *layout.Book, pageStyle string) error {
 	epubFonts := epubFonts(st, faces)
+	if opt.StylesDir != "" {
+		opt.opened(filepath.Join(opt.StylesDir, "epub.css"))
+	}
 	sheet, err := style.Sheet(opt.StylesDir)
 	if err != nil {
 		return err
 	}
-	licenses, err := fontLicenses(opt.FontsDir, append([]*fonts.Face{epubFonts.Serif, epubFonts.Sans, epubFonts.Latin, epubFonts.LatinItalic, epubFonts.Kai, epubFonts.Mono}, epubFonts.Fallback...)...)
+	licenses, err := fontLicenses(opt, append([]*fonts.Face{epubFonts.Serif, epubFonts.Sans, epubFonts.Latin, epubFonts.LatinItalic, epubFonts.Kai, epubFonts.Mono}, epubFonts.Fallback...)...)
 	if err != nil {
 		return err
 	}
@@ -318,7 +340,8 @@ func pageBreaks(b *layout.Book) []epub.PageBreak {
 // fontLicenses reads the licence of each face the EPUB may embed: the
 // file OFL-<family without spaces>.txt beside the fonts (fonts/README.md).
 // A face without its licence is an error: its subset may not travel alone.
-func fontLicenses(dir string, faces ...*fonts.Face) (map[string][]byte, error) {
+func fontLicenses(opt Options, faces ...*fonts.Face) (map[string][]byte, error) {
+	dir := opt.FontsDir
 	out := map[string][]byte{}
 	for _, f := range faces {
 		if f == nil {
@@ -328,7 +351,7 @@ func fontLicenses(dir string, faces ...*fonts.Face) (map[string][]byte, error) {
 		if _, ok := out[name]; ok {
 			continue
 		}
-		b, err := readLicense(dir, f)
+		b, err := readLicense(dir, f, opt.opened)
 		if err != nil {
 			return nil, fmt.Errorf("font %s: its licence %s is missing from %s: add the licence text the font came with", f.PostScriptName, name, dir)
 		}
@@ -340,7 +363,7 @@ func fontLicenses(dir string, faces ...*fonts.Face) (map[string][]byte, error) {
 // readLicense reads a face's licence: OFL-<family>.txt, else one named
 // after the file the face is in (OFL-NotoSerifCJK.txt for every face of
 // NotoSerifCJK-Regular.ttc), in the fonts folder or beside the font.
-func readLicense(dir string, f *fonts.Face) ([]byte, error) {
+func readLicense(dir string, f *fonts.Face, opened func(string)) ([]byte, error) {
 	names := []string{f.LicenseFile()}
 	if f.Path != "" {
 		stem, _, _ := strings.Cut(strings.TrimSuffix(filepath.Base(f.Path), filepath.Ext(f.Path)), "-")
@@ -350,7 +373,9 @@ func readLicense(dir string, f *fonts.Face) ([]byte, error) {
 	for _, d := range []string{dir, filepath.Dir(f.Path)} {
 		for _, n := range names {
 			var b []byte
-			if b, err = os.ReadFile(filepath.Join(d, n)); err == nil {
+			path := filepath.Join(d, n)
+			opened(path)
+			if b, err = os.ReadFile(path); err == nil {
 				return b, nil
 			}
 		}

@@ -120,6 +120,12 @@ func (r *run) checkOptions() error {
 // the EPUB marks the pages of the default print style, whatever style the
 // PDF is set in, so that every EPUB cites the same pages.
 func (r *run) loadStyles() (err error) {
+	if dir := r.opt.StylesDir; dir != "" {
+		r.opt.opened(filepath.Join(dir, r.opt.Style+".yaml"))
+		if r.wantEPUB {
+			r.opt.opened(filepath.Join(dir, style.Default+".yaml"))
+		}
+	}
 	if r.st, err = style.Load(r.opt.StylesDir, r.opt.Style); err != nil {
 		return err
 	}
@@ -140,7 +146,7 @@ func (r *run) progress(p Progress) {
 // read reads the book and reports its warnings.
 func (r *run) read() (err error) {
 	r.progress(Progress{Stage: "reading"})
-	if r.d, err = markdown.Read(r.book, markdown.Options{Remote: r.opt.fetcher()}); err != nil {
+	if r.d, err = markdown.Read(r.book, markdown.Options{Remote: r.opt.fetcher(), Opened: r.opt.Opened}); err != nil {
 		return err
 	}
 	return reportWarnings(r.d.Warnings, r.opt)
@@ -150,13 +156,26 @@ func (r *run) read() (err error) {
 // without one, layOut draws one.
 func (r *run) readCover() (err error) {
 	if r.wantEPUB && r.d.Meta.Cover != "" {
+		r.opt.opened(filepath.Join(bookDir(r.book), filepath.FromSlash(r.d.Meta.Cover)))
 		r.cover, err = readCover(r.book, r.d.Meta.Cover, r.d.Meta.CoverPos)
 	}
 	return err
 }
 
+// loadFonts loads the faces the styles name; faces found on the system
+// are named by the path they were loaded from.
 func (r *run) loadFonts() (err error) {
+	for _, st := range []*style.Style{r.st, r.pageStyle} {
+		for _, name := range append(st.Fonts.Files(), st.Fonts.Fallback...) {
+			r.opt.opened(fonts.File(r.opt.FontsDir, name))
+		}
+	}
 	r.faces, err = loadFonts(r.opt.FontsDir, r.st, r.pageStyle)
+	for _, f := range r.faces {
+		if f != nil && f.Path != "" {
+			r.opt.opened(f.Path)
+		}
+	}
 	return err
 }
 

@@ -22,14 +22,8 @@ import (
 //   - a family, full or PostScript name of a font installed on the system
 //     (see SystemDirs): "Noto Serif CJK SC".
 func Open(dir, entry string) (*Face, error) {
-	file, sel := entry, ""
-	if i := strings.LastIndexByte(entry, '#'); i > 0 {
-		file, sel = entry[:i], entry[i+1:]
-	}
-	path := file
-	if !filepath.IsAbs(path) {
-		path = filepath.Join(dir, file)
-	}
+	file, sel := splitEntry(entry)
+	path := File(dir, entry)
 	if _, err := os.Stat(path); err == nil {
 		return LoadFace(path, sel)
 	} else if filepath.IsAbs(file) || looksLikeFile(file) {
@@ -40,6 +34,25 @@ func Open(dir, entry string) (*Face, error) {
 		return nil, fmt.Errorf("neither a file in %s nor %w", dir, err)
 	}
 	return LoadFace(path, sel)
+}
+
+// File is the path of the font file an entry names if it names a file
+// (see Open); for a family installed on the system, it is where the
+// file would be in dir.
+func File(dir, entry string) string {
+	file, _ := splitEntry(entry)
+	if filepath.IsAbs(file) {
+		return file
+	}
+	return filepath.Join(dir, file)
+}
+
+// splitEntry parts an entry into the file and the face chosen after '#'.
+func splitEntry(entry string) (file, sel string) {
+	if i := strings.LastIndexByte(entry, '#'); i > 0 {
+		return entry[:i], entry[i+1:]
+	}
+	return entry, ""
 }
 
 // looksLikeFile reports whether an entry names a file rather than a

@@ -64,14 +64,14 @@ func ParseBook(dir string) (*doc.Document, error) {
 }
 
 func parseBook(dir string, opt Options) (*doc.Document, error) {
-	entries, meta, warnings, err := readBookFiles(dir)
+	entries, meta, warnings, err := readBookFiles(dir, opt)
 	if err != nil {
 		return nil, err
 	}
 	d := &doc.Document{Meta: meta, Warnings: warnings}
 	var all ErrorList
 	book := newBookState(dir)
-	book.fetcher = opt.Remote
+	book.fetcher, book.opened = opt.Remote, opt.opened
 	// item is a part or a chapter read.
 	type item struct {
 		part *doc.Part
@@ -91,6 +91,7 @@ func parseBook(dir string, opt Options) (*doc.Document, error) {
 			continue
 		}
 		path := filepath.Join(dir, filepath.FromSlash(e.file))
+		opt.opened(path)
 		csrc, err := openInside(dir, e.file)
 		if err != nil {
 			if u := errors.Unwrap(err); u != nil {
@@ -134,7 +135,11 @@ func titleOnly(e entry, book *bookState) *doc.Document {
 
 // readBookFiles reads the files that describe a book folder: its reading
 // order and its metadata.
-func readBookFiles(dir string) ([]entry, doc.Metadata, []doc.Warning, error) {
+func readBookFiles(dir string, opt Options) ([]entry, doc.Metadata, []doc.Warning, error) {
+	// Each of these may be there or not, and changes the book.
+	for _, name := range []string{BookFile, GitBookFile, MdBookFile, SummaryFile} {
+		opt.opened(filepath.Join(dir, name))
+	}
 	foreign := readForeignMeta(dir)
 	var cfg bookConfig
 	var yamlErrs *errorsFor
@@ -156,6 +161,7 @@ func readBookFiles(dir string) ([]entry, doc.Metadata, []doc.Warning, error) {
 	}
 	entries := cfg.chapters
 	if cfg.summary != "" && len(all) == 0 {
+		opt.opened(filepath.Join(dir, filepath.FromSlash(cfg.summary)))
 		src, err := openInside(dir, cfg.summary)
 		if err != nil {
 			if u := errors.Unwrap(err); u != nil {

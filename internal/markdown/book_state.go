@@ -41,6 +41,9 @@ type bookState struct {
 	order    []string
 	anchors  map[string]string
 
+	// opened hears the path of each image file read (Options.Opened).
+	opened func(path string)
+
 	// fetcher gets the images named by URL (nil: none is fetched);
 	// remote are the figures showing them, mu guards the image names
 	// while they are fetched.

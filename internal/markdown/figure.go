@@ -7,6 +7,7 @@ import (
 	_ "image/jpeg"
 	"net/url"
 	"path"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -48,6 +49,9 @@ func (c *converter) image(dest string, at place) *doc.Image {
 	}
 	if img, ok := c.book.images[rel]; ok {
 		return img
+	}
+	if c.book.opened != nil {
+		c.book.opened(filepath.Join(c.book.root, filepath.FromSlash(rel)))
 	}
 	data, err := openInside(c.book.root, rel)
 	if err != nil {

@@ -76,7 +76,7 @@ func parse(name string, src []byte, opt Options) (*doc.Document, error) {
 	}
 
 	book := newBookState(filepath.Dir(name))
-	book.fetcher = opt.Remote
+	book.fetcher, book.opened = opt.Remote, opt.opened
 	c := newConverter(src, lines, errs, ctx, book, ".")
 	c.file = filepath.Base(name)
 	c.convert(root, d)
