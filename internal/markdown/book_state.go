@@ -3,6 +3,7 @@ package markdown
 import (
 	"net/url"
 	"path"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -84,6 +85,15 @@ func (o idOwner) describe(file string) string {
 		return o.what + " at line " + strconv.Itoa(o.pos.Line)
 	}
 	return o.what + " at " + o.pos.File + ":" + strconv.Itoa(o.pos.Line)
+}
+
+// readFile reads the file at rel, a slash path inside the book's folder,
+// telling s.opened of it.
+func (s *bookState) readFile(rel string) ([]byte, error) {
+	if s.opened != nil {
+		s.opened(filepath.Join(s.root, filepath.FromSlash(rel)))
+	}
+	return openInside(s.root, rel)
 }
 
 func (s *bookState) taken(id string) bool {

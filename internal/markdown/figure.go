@@ -7,7 +7,6 @@ import (
 	_ "image/jpeg"
 	"net/url"
 	"path"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -50,10 +49,7 @@ func (c *converter) image(dest string, at place) *doc.Image {
 	if img, ok := c.book.images[rel]; ok {
 		return img
 	}
-	if c.book.opened != nil {
-		c.book.opened(filepath.Join(c.book.root, filepath.FromSlash(rel)))
-	}
-	data, err := openInside(c.book.root, rel)
+	data, err := c.book.readFile(rel)
 	if err != nil {
 		c.errs.addIn(at, "image %q: %v", dest, err)
 		return nil
@@ -107,7 +103,7 @@ func (c *converter) linkedImage(dest string) *doc.Image {
 	}
 	img, ok := c.book.images[rel]
 	if !ok {
-		data, err := openInside(c.book.root, rel)
+		data, err := c.book.readFile(rel)
 		if err != nil {
 			return nil
 		}
