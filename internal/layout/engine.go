@@ -61,7 +61,8 @@ func Layout(d *doc.Document, opt Options) (*Result, error) {
 			return nil, err
 		}
 		e.buildRows(d)
-		pages := e.paginate()
+		pg := &paginator{frame: e.frame, text: e.text, rows: e.rows, bodyStart: e.bodyStart, title: d.Meta.Title, progress: opt.Progress}
+		pages, links, tocs := pg.paginate()
 		book := &Book{
 			Info: Info{
 				Title:    d.Meta.Title,
@@ -74,7 +75,7 @@ func Layout(d *doc.Document, opt Options) (*Result, error) {
 			},
 			Pages: pages,
 		}
-		e.resolve(book)
+		e.resolve(book, links, tocs)
 		found := e.targetFolios()
 		if !showsPages(d) || (refs != nil && maps.Equal(found, refs)) || pass == maxRefPasses {
 			return &Result{Book: book, Missing: e.text.missing}, nil
@@ -87,7 +88,6 @@ type engine struct {
 	*frame
 	text *typesetter
 
-	title    string
 	rows     []*row
 	headings []*headingInfo
 	byID     map[string]*headingInfo
@@ -95,22 +95,16 @@ type engine struct {
 	// figures are the list-of-figures entries, in order.
 	figures []figureEntry
 
-	pendingLinks []pendingLink
-	tocPlaced    []tocPlacement
 	// block counts headings and paragraphs in document order, for TextPos.
 	block int
 	// bodyStart is the first row of the text proper: pages before it are
 	// front matter, numbered i, ii, … when the style gives them pages.
 	bodyStart int
-	// Running state of pagination: folio counters and the chapter whose
-	// title right-hand running heads carry.
-	frontPages, bodyPages int
 	// leads are the page positions of the uncounted blocks (figures,
 	// tables, code) since the last heading or paragraph, resolved when
 	// the next one comes (see TextPos.Lead).
 	leads    []*TextPos
 	progress func(Progress)
-	chapter  string
 	// inPart is set once a part title is set: the headings after it are
 	// one level deeper in the contents and the outline. partEnds are the
 	// last rows of the part titles, after which a page begins.
@@ -287,7 +281,6 @@ func markLine(r *row, block, index, count int) {
 }
 
 func (e *engine) buildRows(d *doc.Document) {
-	e.title = d.Meta.Title
 	e.minLevel = 0
 	doc.Walk(d.Blocks, func(b doc.Block) {
 		if h, ok := b.(*doc.Heading); ok && !h.Minor() && (e.minLevel == 0 || h.Level < e.minLevel) {

@@ -163,11 +163,11 @@ func (e *engine) insertLOF(at int) int {
 // Figures after it wait too, in their order, while the text flows past
 // them. The text moved up stops at the next heading or forced page, so a
 // figure never leaves its section. It reports whether rows were moved.
-func (e *engine) floatFigure(i, used int, carry []noteChunk, notes []*doc.Footnote) bool {
+func (p *paginator) floatFigure(i, used int, carry []noteChunk, notes []*doc.Footnote) bool {
 	moved := 0
 	j := i + 1
-	for ; j < len(e.rows); j++ {
-		r := e.rows[j]
+	for ; j < len(p.rows); j++ {
+		r := p.rows[j]
 		if r.float {
 			continue
 		}
@@ -175,7 +175,7 @@ func (e *engine) floatFigure(i, used int, carry []noteChunk, notes []*doc.Footno
 			break
 		}
 		withNotes := appendNew(notes, r.notes)
-		if !e.fits(used+r.slots, carry, withNotes) {
+		if !p.fits(used+r.slots, carry, withNotes) {
 			break
 		}
 		notes, used = withNotes, used+r.slots
@@ -187,7 +187,7 @@ func (e *engine) floatFigure(i, used int, carry []noteChunk, notes []*doc.Footno
 	// The text first, then the waiting figures, each group in its order.
 	// Their page positions lie before text now on an earlier page.
 	var text, figures []*row
-	for _, r := range e.rows[i:j] {
+	for _, r := range p.rows[i:j] {
 		if r.float {
 			r.lead = nil
 			figures = append(figures, r)
@@ -195,6 +195,6 @@ func (e *engine) floatFigure(i, used int, carry []noteChunk, notes []*doc.Footno
 			text = append(text, r)
 		}
 	}
-	copy(e.rows[i:j], append(text, figures...))
+	copy(p.rows[i:j], append(text, figures...))
 	return true
 }

@@ -38,18 +38,38 @@ type noteChunk struct {
 // page's foot) after such a row, on the page that begins at start. A
 // heading followed by the space before a code block, table or figure
 // goes with them.
-func (e *engine) keepsWithNext(start, k int) bool {
-	for k > start && e.rows[k].discardable {
+func (p *paginator) keepsWithNext(start, k int) bool {
+	for k > start && p.rows[k].discardable {
 		k--
 	}
-	return e.rows[k].noBreakAfter
+	return p.rows[k].noBreakAfter
+}
+
+// paginator fills pages with rows: it decides where pages break, numbers
+// them, sets the footnotes at their feet and the running heads and folios,
+// and says where the internal links and the contents entries landed, for
+// resolve.
+type paginator struct {
+	*frame
+	text *typesetter // sets the footnotes, running heads and folios
+	rows []*row
+	// bodyStart is the first row of the text proper: pages before it are
+	// front matter, numbered i, ii, … when the style gives them pages.
+	bodyStart int
+	title     string // the book's, for running heads
+	progress  func(Progress)
+	// Running state: folio counters and the chapter whose title
+	// right-hand running heads carry.
+	frontPages, bodyPages int
+	chapter               string
 }
 
 // paginate fills pages with rows. A row that does not fit, together with
 // the first lines of the footnotes it references, goes to the next page;
 // so do the rows before it that may not end a page (headings, orphans,
-// widows).
-func (e *engine) paginate() []*Page {
+// widows). It returns the pages, the internal links on them and the
+// contents entries as placed.
+func (p *paginator) paginate() ([]*Page, []pendingLink, []tocPlacement) {
 	var pages []*Page
 	var links []pendingLink
 	var tocs []tocPlacement
@@ -57,30 +77,30 @@ func (e *engine) paginate() []*Page {
 	// Every page is filled before paginate returns, panicking or not.
 	fills, finish := startFilling()
 	defer finish()
-	for i := 0; i < len(e.rows) || len(carry) > 0; {
-		for i < len(e.rows) && e.rows[i].discardable {
+	for i := 0; i < len(p.rows) || len(carry) > 0; {
+		for i < len(p.rows) && p.rows[i].discardable {
 			i++
 		}
-		if i == len(e.rows) && len(carry) == 0 {
+		if i == len(p.rows) && len(carry) == 0 {
 			break
 		}
-		start, used := i, e.repeatSlots(i)
+		start, used := i, p.repeatSlots(i)
 		// A right-hand start after a right-hand page leaves a blank
 		// left-hand page (pages with an even index are right-hand).
-		if i < len(e.rows) && e.rows[i].recto && len(pages)%2 == 1 && len(carry) == 0 {
-			pages = append(pages, e.blankPage(len(pages), i < e.bodyStart))
+		if i < len(p.rows) && p.rows[i].recto && len(pages)%2 == 1 && len(carry) == 0 {
+			pages = append(pages, p.blankPage(len(pages), i < p.bodyStart))
 		}
 		var notes []*doc.Footnote
 		forced := false
-		for i < len(e.rows) {
-			r := e.rows[i]
+		for i < len(p.rows) {
+			r := p.rows[i]
 			if i > start && r.newPage {
 				forced = true
 				break
 			}
 			withNotes := appendNew(notes, r.notes)
-			if i > start && !e.fits(used+r.slots, carry, withNotes) {
-				if r.float && e.floatFigure(i, used, carry, notes) {
+			if i > start && !p.fits(used+r.slots, carry, withNotes) {
+				if r.float && p.floatFigure(i, used, carry, notes) {
 					continue
 				}
 				break
@@ -88,27 +108,26 @@ func (e *engine) paginate() []*Page {
 			notes, used = withNotes, used+r.slots
 			i++
 		}
-		if i < len(e.rows) && !forced {
+		if i < len(p.rows) && !forced {
 			cut := i
-			for cut-1 > start && e.keepsWithNext(start, cut-1) {
+			for cut-1 > start && p.keepsWithNext(start, cut-1) {
 				cut--
 			}
-			if cut-1 > start || !e.rows[start].noBreakAfter {
+			if cut-1 > start || !p.rows[start].noBreakAfter {
 				i = cut
 			}
 		}
-		f, pl, pt, rest := e.finishPage(e.tablePage(start, i), len(pages), carry, start < e.bodyStart)
+		f, pl, pt, rest := p.finishPage(p.tablePage(start, i), len(pages), carry, start < p.bodyStart)
 		pages = append(pages, f.page)
 		fills <- f
-		if e.progress != nil {
-			e.progress(Progress{Pages: len(pages), Chapter: e.chapter})
+		if p.progress != nil {
+			p.progress(Progress{Pages: len(pages), Chapter: p.chapter})
 		}
 		links = append(links, pl...)
 		tocs = append(tocs, pt...)
 		carry = rest
 	}
-	e.pendingLinks, e.tocPlaced = links, tocs
-	return pages
+	return pages, links, tocs
 }
 
 // pageFill is what finishPage decided to draw on a page, in drawing
@@ -201,22 +220,22 @@ func (f *pageFill) fill() {
 // fits reports whether slots grid lines of body text fit on a page with
 // the continued note lines and notes: every note whole, except that the
 // last may break after its first two lines.
-func (e *engine) fits(slots int, carry []noteChunk, notes []*doc.Footnote) bool {
-	h := float64(slots) * e.pitch
+func (p *paginator) fits(slots int, carry []noteChunk, notes []*doc.Footnote) bool {
+	h := float64(slots) * p.pitch
 	if len(carry) > 0 || len(notes) > 0 {
-		h += e.noteGap
+		h += p.noteGap
 	}
 	for _, c := range carry {
-		h += float64(c.to-c.from) * e.notePitch
+		h += float64(c.to-c.from) * p.notePitch
 	}
 	for k, n := range notes {
-		lines := len(e.text.note(n).lines)
+		lines := len(p.text.note(n).lines)
 		if k == len(notes)-1 {
 			lines = min(lines, 2)
 		}
-		h += float64(lines) * e.notePitch
+		h += float64(lines) * p.notePitch
 	}
-	return h <= e.bodyH+eps
+	return h <= p.bodyH+eps
 }
 
 func appendNew(notes, more []*doc.Footnote) []*doc.Footnote {
@@ -242,9 +261,9 @@ func appendNew(notes, more []*doc.Footnote) []*doc.Footnote {
 // front says the page belongs to the front matter (title, contents).
 // The page's drawing is copied onto it later (see pageFill); everything
 // else about the page is decided here, in page order.
-func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool) (*pageFill, []pendingLink, []tocPlacement, []noteChunk) {
-	p := &Page{Width: e.pageW, Height: e.pageH, Folio: e.folio(front), Start: TextPos{Block: -1}}
-	f := &pageFill{page: p, left: e.leftFor(idx)}
+func (p *paginator) finishPage(rows []*row, idx int, carry []noteChunk, front bool) (*pageFill, []pendingLink, []tocPlacement, []noteChunk) {
+	page := &Page{Width: p.pageW, Height: p.pageH, Folio: p.folio(front), Start: TextPos{Block: -1}}
+	f := &pageFill{page: page, left: p.leftFor(idx)}
 	opensChapter := false
 	var links []pendingLink
 	var tocs []tocPlacement
@@ -252,13 +271,13 @@ func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool)
 	number := map[*doc.Footnote]int{}
 	var refGlyphs []Glyph // the note marks as placed, parallel to refNotes
 	var refNotes []*doc.Footnote
-	y := e.top
+	y := p.top
 	first := true // no row placed on the page yet
 	for k, r := range rows {
 		if r.discardable && (k == 0 || k == len(rows)-1) {
 			continue
 		}
-		op := e.placeRow(f, r, y)
+		op := p.placeRow(f, r, y)
 		for _, l := range r.links {
 			if id, ok := strings.CutPrefix(l.url, "#"); ok {
 				links = append(links, pendingLink{page: idx, link: Link{X: l.x + f.left, Y: l.y + y, W: l.w, H: l.h}, id: id})
@@ -279,44 +298,44 @@ func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool)
 		}
 		if r.heading != nil {
 			r.heading.page, r.heading.y = idx, y
-			r.heading.folio = p.Folio
+			r.heading.folio = page.Folio
 		}
 		if r.chapter != "" {
 			// A page whose text begins with the chapter's title opens
 			// the chapter, whether the style starts chapters on new
 			// pages or not.
 			opensChapter = opensChapter || first
-			if e.chapter == "" || first {
-				e.chapter = r.chapter
+			if p.chapter == "" || first {
+				p.chapter = r.chapter
 			}
 		}
 		first = false
-		if r.lead != nil && r.lead.Block >= 0 && p.Start.Block < 0 {
-			p.Start = *r.lead
+		if r.lead != nil && r.lead.Block >= 0 && page.Start.Block < 0 {
+			page.Start = *r.lead
 		}
-		if r.start != nil && p.Start.Block < 0 {
-			p.Start = *r.start
+		if r.start != nil && page.Start.Block < 0 {
+			page.Start = *r.start
 		}
 		if r.toc != nil {
 			tocs = append(tocs, tocPlacement{page: idx, top: y, row: r})
 		}
-		y += float64(r.slots) * e.pitch
+		y += float64(r.slots) * p.pitch
 	}
 	chunks := append([]noteChunk(nil), carry...)
 	for _, n := range notes {
-		chunks = append(chunks, noteChunk{note: n, from: 0, to: len(e.text.note(n).lines)})
+		chunks = append(chunks, noteChunk{note: n, from: 0, to: len(p.text.note(n).lines)})
 	}
-	noteTop, rest := e.placeNotes(f, chunks, number, y)
+	noteTop, rest := p.placeNotes(f, chunks, number, y)
 	for k, g := range refGlyphs {
-		p.Links = append(p.Links, Link{X: g.X, Y: g.Y - emAscent*g.Size, W: g.Size, H: g.Size, DestPage: idx, DestY: noteTop[refNotes[k]]})
+		page.Links = append(page.Links, Link{X: g.X, Y: g.Y - emAscent*g.Size, W: g.Size, H: g.Size, DestPage: idx, DestY: noteTop[refNotes[k]]})
 	}
-	e.runningHead(f, idx, front, opensChapter)
+	p.runningHead(f, idx, front, opensChapter)
 	if r := rows; len(r) > 0 {
 		// The chapter in effect at the next page's top is the last one
 		// opened on this page.
 		for _, row := range r {
 			if row.chapter != "" {
-				e.chapter = row.chapter
+				p.chapter = row.chapter
 			}
 		}
 	}
@@ -325,13 +344,13 @@ func (e *engine) finishPage(rows []*row, idx int, carry []noteChunk, front bool)
 
 // folio numbers the next page: front matter i, ii, … and the text from 1
 // when the style gives the front matter pages of its own, else 1, 2, ….
-func (e *engine) folio(front bool) string {
-	if front && e.st.FrontMatterPages {
-		e.frontPages++
-		return roman(e.frontPages)
+func (p *paginator) folio(front bool) string {
+	if front && p.st.FrontMatterPages {
+		p.frontPages++
+		return roman(p.frontPages)
 	}
-	e.bodyPages++
-	return strconv.Itoa(e.bodyPages)
+	p.bodyPages++
+	return strconv.Itoa(p.bodyPages)
 }
 
 // roman writes n in lower-case Roman numerals, as front matter folios are.
@@ -350,14 +369,14 @@ func roman(n int) string {
 
 // blankPage is a page left empty so that the next starts on the right:
 // it counts in the numbering but prints no head or folio.
-func (e *engine) blankPage(idx int, front bool) *Page {
-	return &Page{Width: e.pageW, Height: e.pageH, Folio: e.folio(front), Start: TextPos{Block: -1}}
+func (p *paginator) blankPage(idx int, front bool) *Page {
+	return &Page{Width: p.pageW, Height: p.pageH, Folio: p.folio(front), Start: TextPos{Block: -1}}
 }
 
 // placeRow places a row on the page being planned with its top at y: its
 // external links now, its drawing when the page is filled. It returns the
 // row's fill step, for marks to be added to.
-func (e *engine) placeRow(f *pageFill, r *row, y float64) *fillOp {
+func (p *paginator) placeRow(f *pageFill, r *row, y float64) *fillOp {
 	f.ops = append(f.ops, fillOp{row: r, left: f.left, y: y})
 	for _, l := range r.links {
 		if !strings.HasPrefix(l.url, "#") {
@@ -412,12 +431,12 @@ func (r *row) copyTo(p *Page, left, y float64, marks []glyphText) {
 // area below a short rule, as many lines as fit below bodyEnd; it returns
 // where each note starts and the lines left for the next page. A chunk
 // that continues a note has no number.
-func (e *engine) placeNotes(f *pageFill, chunks []noteChunk, number map[*doc.Footnote]int, bodyEnd float64) (map[*doc.Footnote]float64, []noteChunk) {
+func (p *paginator) placeNotes(f *pageFill, chunks []noteChunk, number map[*doc.Footnote]int, bodyEnd float64) (map[*doc.Footnote]float64, []noteChunk) {
 	tops := map[*doc.Footnote]float64{}
 	if len(chunks) == 0 {
 		return tops, nil
 	}
-	room := int((e.top + e.bodyH - bodyEnd - e.noteGap + eps) / e.notePitch)
+	room := int((p.top + p.bodyH - bodyEnd - p.noteGap + eps) / p.notePitch)
 	var placed, rest []noteChunk
 	for _, c := range chunks {
 		n := min(c.to-c.from, max(room, 0))
@@ -433,54 +452,54 @@ func (e *engine) placeNotes(f *pageFill, chunks []noteChunk, number map[*doc.Foo
 	for _, c := range placed {
 		lines += c.to - c.from
 	}
-	y := e.top + e.bodyH - e.noteGap - float64(lines)*e.notePitch
+	y := p.top + p.bodyH - p.noteGap - float64(lines)*p.notePitch
 	// Separator: a thin rule a quarter of the measure long, flush left.
-	f.ops = append(f.ops, fillOp{rules: []Rule{{X: f.left, Y: y + e.noteGap/2, W: e.measure / 4, H: 0.5}}})
-	y += e.noteGap
-	base := (e.notePitch-e.noteSize)/2 + emAscent*e.noteSize
+	f.ops = append(f.ops, fillOp{rules: []Rule{{X: f.left, Y: y + p.noteGap/2, W: p.measure / 4, H: 0.5}}})
+	y += p.noteGap
+	base := (p.notePitch-p.noteSize)/2 + emAscent*p.noteSize
 	for _, c := range placed {
-		sp := e.text.note(c.note)
+		sp := p.text.note(c.note)
 		r := &row{}
 		if c.from == 0 {
 			tops[c.note] = y
-			mark := e.text.atomsOf([]doc.Inline{doc.Text(circled(number[c.note]))}, styleOf(e.body, e.noteSize), c.note.Pos)
+			mark := p.text.atomsOf([]doc.Inline{doc.Text(circled(number[c.note]))}, styleOf(p.body, p.noteSize), c.note.Pos)
 			for _, a := range mark {
 				r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: 0, Y: base})
 			}
 		}
 		for k, ln := range sp.lines[c.from:c.to] {
-			drawLine(r, sp, ln, e.noteNumberWidth(), base+float64(k)*e.notePitch)
+			drawLine(r, sp, ln, p.noteNumberWidth(), base+float64(k)*p.notePitch)
 		}
-		e.placeRow(f, r, y)
-		y += float64(c.to-c.from) * e.notePitch
+		p.placeRow(f, r, y)
+		y += float64(c.to-c.from) * p.notePitch
 	}
 	return tops, rest
 }
 
 // runningHead adds the book title above the type area (not on the first
 // page) and the folio centred below it (docs/typesetting.md §5.7).
-func (e *engine) runningHead(f *pageFill, idx int, front, opensChapter bool) {
-	p := f.page
-	size := e.st.HeaderSize
-	head := e.title
-	if e.st.Duplex && idx%2 == 0 && e.chapter != "" {
+func (p *paginator) runningHead(f *pageFill, idx int, front, opensChapter bool) {
+	page := f.page
+	size := p.st.HeaderSize
+	head := p.title
+	if p.st.Duplex && idx%2 == 0 && p.chapter != "" {
 		// Right-hand pages carry the chapter, left-hand ones the book.
-		head = e.chapter
+		head = p.chapter
 	}
 	if idx > 0 && head != "" && !front && !opensChapter {
-		g, w := e.text.lineOf(e.text.shortHead(head, size), size)
-		base := e.top - 0.9*e.em
+		g, w := p.text.lineOf(p.text.shortHead(head, size), size)
+		base := p.top - 0.9*p.em
 		f.ops = append(f.ops, fillOp{
-			glyphs: placed(g, f.left+(e.measure-w)/2, base),
-			rules:  []Rule{{X: f.left, Y: base + 0.45*size, W: e.measure, H: 0.4}},
+			glyphs: placed(g, f.left+(p.measure-w)/2, base),
+			rules:  []Rule{{X: f.left, Y: base + 0.45*size, W: p.measure, H: 0.4}},
 		})
 	}
-	if front && idx == 0 && e.st.FrontMatterPages {
+	if front && idx == 0 && p.st.FrontMatterPages {
 		return // the title page shows no folio
 	}
-	g, w := e.text.lineOf(p.Folio, size)
-	base := e.top + e.bodyH + (e.pageH-e.top-e.bodyH)/2
-	f.ops = append(f.ops, fillOp{glyphs: placed(g, f.left+(e.measure-w)/2, base)})
+	g, w := p.text.lineOf(page.Folio, size)
+	base := p.top + p.bodyH + (p.pageH-p.top-p.bodyH)/2
+	f.ops = append(f.ops, fillOp{glyphs: placed(g, f.left+(p.measure-w)/2, base)})
 }
 
 // placed returns a copy of glyphs moved by (dx, dy).
@@ -495,8 +514,8 @@ func placed(glyphs []Glyph, dx, dy float64) []Glyph {
 
 // resolve fills in what depends on final page numbers: internal links,
 // the table of contents' page numbers and leaders, and the outline.
-func (e *engine) resolve(b *Book) {
-	for _, pl := range e.pendingLinks {
+func (e *engine) resolve(b *Book, links []pendingLink, tocs []tocPlacement) {
+	for _, pl := range links {
 		h := e.byID[pl.id]
 		if h == nil {
 			continue
@@ -505,7 +524,7 @@ func (e *engine) resolve(b *Book) {
 		lk.DestPage, lk.DestY = h.page, h.y
 		b.Pages[pl.page].Links = append(b.Pages[pl.page].Links, lk)
 	}
-	for _, t := range e.tocPlaced {
+	for _, t := range tocs {
 		e.fillTOCEntry(b.Pages[t.page], t, e.leftFor(t.page))
 	}
 	prev := 0

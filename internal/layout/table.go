@@ -278,9 +278,9 @@ func (e *engine) tableRows(cells []tableCell, align []doc.Align, widths []float6
 
 // repeatSlots is the height of the table header repeated above row i when
 // a page starts there.
-func (e *engine) repeatSlots(i int) int {
-	if i < len(e.rows) && e.rows[i].repeat != nil {
-		return e.rows[i].repeat.slots
+func (p *paginator) repeatSlots(i int) int {
+	if i < len(p.rows) && p.rows[i].repeat != nil {
+		return p.rows[i].repeat.slots
 	}
 	return 0
 }
@@ -289,17 +289,17 @@ func (e *engine) repeatSlots(i int) int {
 // table's header repeated first when the page starts inside a table's
 // body, and a closing rule under the last row when the table goes on on
 // the next page.
-func (e *engine) tablePage(start, end int) []*row {
-	rows := e.rows[start:end]
+func (p *paginator) tablePage(start, end int) []*row {
+	rows := p.rows[start:end]
 	if start >= end {
 		return rows
 	}
 	if h := rows[0].repeat; h != nil {
 		rows = append([]*row{h}, rows...)
 	}
-	if last := e.rows[end-1]; last.repeat != nil && end < len(e.rows) && e.rows[end].repeat == last.repeat {
+	if last := p.rows[end-1]; last.repeat != nil && end < len(p.rows) && p.rows[end].repeat == last.repeat {
 		closed := *last
-		closed.rules = append(closed.rules[:len(closed.rules):len(closed.rules)], closingRule(last.repeat, float64(last.slots)*e.pitch))
+		closed.rules = append(closed.rules[:len(closed.rules):len(closed.rules)], closingRule(last.repeat, float64(last.slots)*p.pitch))
 		rows = append(rows[:len(rows)-1:len(rows)-1], &closed)
 	}
 	return rows
