@@ -201,7 +201,10 @@ func TestEPUBReadingOrder(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			checkParagraphsInOrder(t, name+" (Calibre's text of the EPUB)", circledMarks.ReplaceAllString(squash(string(data)), ""), b.doc)
+			// The note marks go, and so do the word joiners that glue
+			// them to the text: invisible, they are no part of it.
+			text := strings.ReplaceAll(circledMarks.ReplaceAllString(squash(string(data)), ""), "\u2060", "")
+			checkParagraphsInOrder(t, name+" (Calibre's text of the EPUB)", text, b.doc)
 		})
 	}
 }

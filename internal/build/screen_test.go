@@ -102,16 +102,8 @@ func TestEPUBMarkPairs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs Chromium")
 	}
-	article := buildAll(t)["xinzhi-shengchanli"].epub
-	out := t.TempDir()
-	var stdout, stderr bytes.Buffer
-	opt := testOptions(out, &stdout, &stderr)
-	opt.Formats = []string{"epub"}
-	if err := Run(filepath.Join(root, "source", "showcase"), opt); err != nil {
-		t.Fatal(err)
-	}
 	var all []markPair
-	for _, epub := range []string{article, filepath.Join(out, "showcase.epub")} {
+	for _, epub := range []string{buildAll(t)["xinzhi-shengchanli"].epub, showcaseEPUB(t)} {
 		all = append(all, markPairWidths(t, epub)...)
 	}
 	if len(all) < 15 {
@@ -290,4 +282,171 @@ func TestEPUBWritingUnknown(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `"sideways"`) || !strings.Contains(err.Error(), "vertical") {
 		t.Errorf("an unknown writing: %v, want an error naming it and the choices", err)
 	}
+}
+
+var (
+	showcaseOnce sync.Once
+	showcasePath string
+	showcaseErr  error
+)
+
+// showcaseEPUB builds the showcase's EPUB once for the package's screen
+// tests and returns its path.
+func showcaseEPUB(t *testing.T) string {
+	t.Helper()
+	showcaseOnce.Do(func() {
+		out, err := os.MkdirTemp("", "paiban-showcase-")
+		if err != nil {
+			showcaseErr = err
+			return
+		}
+		var stdout, stderr bytes.Buffer
+		opt := testOptions(out, &stdout, &stderr)
+		opt.Formats = []string{"epub"}
+		showcaseErr = Run(filepath.Join(root, "source", "showcase"), opt)
+		showcasePath = filepath.Join(out, "showcase.epub")
+	})
+	if showcaseErr != nil {
+		t.Fatal(showcaseErr)
+	}
+	return showcasePath
+}
+
+var measured = regexp.MustCompile(`(?s)<pre id="measured">(.*?)</pre>`)
+
+// measureChapters opens every chapter file of an EPUB in headless
+// Chromium with script added at the end of its body, and returns, by
+// file name, the JSON the script leaves in a pre element with the id
+// "measured". A script that lays a page out at several widths sets the
+// width of the html element, as a screen that narrow would.
+func measureChapters(t *testing.T, epubPath, script string) map[string]json.RawMessage {
+	t.Helper()
+	dir, entries := unpackEPUB(t, epubPath)
+	if err := os.WriteFile(filepath.Join(dir, "EPUB", "xhtml", "measure.js"), []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]json.RawMessage{}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for name, body := range entries {
+		if !strings.HasPrefix(name, "EPUB/xhtml/chapter") {
+			continue
+		}
+		page := filepath.Join(dir, filepath.FromSlash(name))
+		body = strings.Replace(body, "</body>", `<script src="measure.js"></script></body>`, 1)
+		if err := os.WriteFile(page, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() {
+			var out, msg bytes.Buffer
+			cmd := chromium(t, "--window-size=600,900", "--dump-dom", "file://"+page)
+			cmd.Stdout, cmd.Stderr = &out, &msg
+			if err := cmd.Run(); err != nil {
+				t.Errorf("chromium: %v\n%s", err, msg.String())
+				return
+			}
+			m := measured.FindSubmatch(out.Bytes())
+			if m == nil {
+				t.Errorf("%s: the page reported nothing", name)
+				return
+			}
+			mu.Lock()
+			got[filepath.Base(name)] = json.RawMessage(html.UnescapeString(string(m[1])))
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	return got
+}
+
+// report is the end of a measuring script: it leaves its result in the
+// page for measureChapters.
+const report = `
+function report(result) {
+  var out = document.createElement("pre");
+  out.id = "measured";
+  out.textContent = JSON.stringify(result);
+  document.body.appendChild(out);
+}
+`
+
+// noteRefScript lays the page out at every even width from 320 to 600
+// CSS pixels and records, for each note reference, whether it begins a
+// line (it stands left of the character before it), the size of its box,
+// and whether the box's padding moves anything: the height of its
+// paragraph or its own place.
+const noteRefScript = report + `document.fonts.ready.then(function () {
+  var refs = Array.prototype.slice.call(document.querySelectorAll('a[role="doc-noteref"]'));
+  var range = document.createRange();
+  function before(a) {
+    var walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    walker.currentNode = a;
+    for (var n = walker.previousNode(); n; n = walker.previousNode())
+      for (var i = n.data.length - 1; i >= 0; i--)
+        if (!/[\s\u2060]/.test(n.data[i])) { range.setStart(n, i); range.setEnd(n, i + 1); return range.getBoundingClientRect(); }
+    return null;
+  }
+  function own(a) { range.selectNodeContents(a); return range.getBoundingClientRect(); }
+  var res = {placements: 0, starts: [], minWidth: 1e9, minHeight: 1e9, moved: []};
+  for (var w = 320; w <= 600; w += 2) {
+    document.documentElement.style.width = w + "px";
+    refs.forEach(function (a) {
+      var prev = before(a), mark = own(a), box = a.getBoundingClientRect();
+      res.placements++;
+      if (prev && mark.left < prev.left) res.starts.push(w + "px " + a.textContent);
+      res.minWidth = Math.min(res.minWidth, box.width);
+      res.minHeight = Math.min(res.minHeight, box.height);
+      var p = a.parentElement.closest("p, li, dd, td, th, h1, h2, h3, h4, h5, h6") || a.parentElement;
+      var height = p.getBoundingClientRect().height;
+      a.style.padding = "0"; a.style.margin = "0";
+      var height0 = p.getBoundingClientRect().height, mark0 = own(a);
+      a.style.padding = ""; a.style.margin = "";
+      if (Math.abs(height - height0) > 0.5 || Math.abs(mark.left - mark0.left) > 0.5 || Math.abs(mark.top - mark0.top) > 0.5)
+        res.moved.push(w + "px " + a.textContent);
+    });
+  }
+  report(res);
+});
+`
+
+// TestEPUBNoteRefs lays out the chapters of the article and the showcase
+// in Chromium at every even width from 320 to 600 CSS pixels: no note
+// reference may begin a line, away from the character it marks, and each
+// must be a tap target of at least 24 × 24 pixels (WCAG 2.2's minimum)
+// whose padding moves nothing on the page.
+func TestEPUBNoteRefs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Chromium")
+	}
+	total, starts := 0, 0
+	for _, epub := range []string{buildAll(t)["xinzhi-shengchanli"].epub, showcaseEPUB(t)} {
+		for name, raw := range measureChapters(t, epub, noteRefScript) {
+			var r struct {
+				Placements          int
+				Starts, Moved       []string
+				MinWidth, MinHeight float64
+			}
+			if err := json.Unmarshal(raw, &r); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if r.Placements == 0 {
+				continue
+			}
+			total += r.Placements
+			starts += len(r.Starts)
+			if len(r.Starts) > 0 {
+				t.Errorf("%s %s: %d note references begin a line: %s", filepath.Base(epub), name, len(r.Starts), strings.Join(r.Starts, ", "))
+			}
+			if len(r.Moved) > 0 {
+				t.Errorf("%s %s: a note reference's padding moves the text: %s", filepath.Base(epub), name, strings.Join(r.Moved, ", "))
+			}
+			if r.MinWidth < 24 || r.MinHeight < 24 {
+				t.Errorf("%s %s: a note reference's box is %.1f × %.1f px, want at least 24 × 24", filepath.Base(epub), name, r.MinWidth, r.MinHeight)
+			}
+		}
+	}
+	if total < 500 {
+		t.Errorf("only %d placements of note references measured", total)
+	}
+	t.Logf("%d placements of note references, %d beginning a line", total, starts)
 }

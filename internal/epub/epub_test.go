@@ -531,9 +531,10 @@ func checkFootnotes(t *testing.T, files map[string][]byte) {
 		// author's space before them is left to the reader's own gap.
 		`<em>创新驱动<span class="latn">GDP</span></em>`,
 		// n1 is referenced inside a link: the mark follows the link.
-		`外部链接</a><a epub:type="noteref" role="doc-noteref" id="nr1" href="#fn1">①</a>`,
-		`<a epub:type="noteref" role="doc-noteref" id="nr2" href="#fn2">②</a>`,
-		`<a epub:type="noteref" role="doc-noteref" id="nr1-2" href="#fn1">①</a>`,
+		// A word joiner (U+2060) glues each mark to what it follows.
+		"外部链接</a>\u2060<a epub:type=\"noteref\" role=\"doc-noteref\" id=\"nr1\" href=\"#fn1\">①</a>",
+		"\u2060<a epub:type=\"noteref\" role=\"doc-noteref\" id=\"nr2\" href=\"#fn2\">②</a>",
+		"\u2060<a epub:type=\"noteref\" role=\"doc-noteref\" id=\"nr1-2\" href=\"#fn1\">①</a>",
 		`<aside epub:type="footnote" role="doc-footnote" id="fn1"><p><a href="#nr1" role="doc-backlink">①</a> 第一条注释。</p></aside>`,
 		`<aside epub:type="footnote" role="doc-footnote" id="fn2"><p><a href="#nr2" role="doc-backlink">②</a> 第二条注释，两段。</p><p>第二段。</p>`,
 	} {
@@ -739,7 +740,7 @@ func TestArticle(t *testing.T) {
 		t.Errorf("files %v, want %v", names, want)
 	}
 	body := string(files["EPUB/xhtml/chapter01.xhtml"])
-	if !strings.Contains(body, "导语。<a epub:type=\"noteref\"") || !strings.Contains(body, `id="fn1"`) || !strings.Contains(body, "正文") || strings.Contains(body, "sec-2") {
+	if !strings.Contains(body, "导语。\u2060<a epub:type=\"noteref\"") || !strings.Contains(body, `id="fn1"`) || !strings.Contains(body, "正文") || strings.Contains(body, "sec-2") {
 		t.Error("chapter01.xhtml does not hold the opening paragraph, its note and the first section")
 	}
 	if !strings.Contains(string(files["EPUB/xhtml/chapter02.xhtml"]), `<section epub:type="chapter" role="doc-chapter">`) {

@@ -678,7 +678,8 @@ func isHex(c byte) bool {
 
 // noteref writes a footnote reference in the form Apple Books, Kobo,
 // calibre and Kindle all show as a pop-up: a bare link, nothing inside the
-// a element but the number (superscript comes from the style sheet).
+// a element but the number (superscript and the tap target come from the
+// style sheet), after a word joiner.
 func (r *renderer) noteref(fn *doc.Footnote) {
 	k, ok := r.num[fn]
 	if !ok {
@@ -691,6 +692,9 @@ func (r *renderer) noteref(fn *doc.Footnote) {
 	if n := r.refs[fn]; n > 1 {
 		id += "-" + strconv.Itoa(n)
 	}
+	// A word joiner glues the reference to the character before it: a
+	// line must not begin with a note reference, away from what it marks.
+	r.raw("\u2060")
 	r.raw(`<a epub:type="noteref" role="doc-noteref"`)
 	r.attr("id", id)
 	r.attr("href", "#fn"+strconv.Itoa(k))
