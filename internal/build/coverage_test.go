@@ -35,6 +35,7 @@ var coverageClasses = []struct{ name, text string }{
 	{"Extension E", "𫠠"},
 	{"Extension F", "𬺰"},
 	{"Greek", "αβγΩ"},
+	{"phonetic letters and subscripts", "ɕʂŋᴀxᵢ"},
 	{"Cyrillic", "ЖжЯ"},
 	{"kana", "あア"},
 	{"Hangul", "한국어"},
