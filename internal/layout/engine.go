@@ -7,6 +7,7 @@ package layout
 import (
 	"maps"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -75,8 +76,8 @@ func Layout(d *doc.Document, opt Options) (*Result, error) {
 			},
 			Pages: pages,
 		}
-		e.resolve(book, links, tocs)
-		found := e.targetFolios()
+		e.toc.resolve(book, links, tocs)
+		found := e.toc.targetFolios()
 		if !showsPages(d) || (refs != nil && maps.Equal(found, refs)) || pass == maxRefPasses {
 			return &Result{Book: book, Missing: e.text.missing}, nil
 		}
@@ -87,13 +88,10 @@ func Layout(d *doc.Document, opt Options) (*Result, error) {
 type engine struct {
 	*frame
 	text *typesetter
+	toc  *contents
 
 	rows     []*row
-	headings []*headingInfo
-	byID     map[string]*headingInfo
 	minLevel int
-	// figures are the list-of-figures entries, in order.
-	figures []figureEntry
 
 	// block counts headings and paragraphs in document order, for TextPos.
 	block int
@@ -105,10 +103,8 @@ type engine struct {
 	// the next one comes (see TextPos.Lead).
 	leads    []*TextPos
 	progress func(Progress)
-	// inPart is set once a part title is set: the headings after it are
-	// one level deeper in the contents and the outline. partEnds are the
-	// last rows of the part titles, after which a page begins.
-	inPart   bool
+	// partEnds are the last rows of the part titles, after which a page
+	// begins.
 	partEnds []*row
 }
 
@@ -119,12 +115,8 @@ func newEngine(opt Options, pageRefs map[string]string) (*engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &engine{
-		frame:    fr,
-		text:     newTypesetter(fr, pageRefs),
-		byID:     map[string]*headingInfo{},
-		progress: opt.Progress,
-	}, nil
+	text := newTypesetter(fr, pageRefs)
+	return &engine{frame: fr, text: text, toc: newContents(fr, text), progress: opt.Progress}, nil
 }
 
 // row is a horizontal band of the page, a whole number of grid lines tall so
@@ -176,19 +168,6 @@ type rowLink struct {
 	url        string
 }
 
-type headingInfo struct {
-	title string
-	// level is the entry's level in the contents and the outline: the
-	// heading's, one deeper after a part title.
-	level int
-	part  bool // a part title, not a heading
-	id    string
-	page  int
-	folio string
-	y     float64
-	pos   doc.Pos // in the source, for characters no face has
-}
-
 // addParagraph queues a body paragraph for setting.
 func (e *engine) addParagraph(p *doc.Paragraph, in nest) {
 	j := &paraJob{inlines: p.Content, in: in, block: e.block, pos: p.Pos}
@@ -217,13 +196,7 @@ func (e *engine) addHeading(h *doc.Heading) {
 		return
 	}
 	info := &headingInfo{title: h.Number + doc.PlainText(h.Content), level: level, id: h.ID, pos: h.Pos}
-	if e.inPart {
-		info.level++
-	}
-	e.headings = append(e.headings, info)
-	if h.ID != "" {
-		e.byID[h.ID] = info
-	}
+	e.toc.addHeading(info)
 	opensChapter := level == 1 && e.st.ChapterRecto
 	if !opensChapter {
 		e.addSpace(1)
@@ -258,9 +231,7 @@ func (e *engine) addMinorHeading(h *doc.Heading) {
 		return
 	}
 	info := &headingInfo{title: doc.PlainText(h.Content), level: h.Level, id: h.ID, pos: h.Pos}
-	if h.ID != "" {
-		e.byID[h.ID] = info
-	}
+	e.toc.target(info)
 	e.addSpace(1)
 	sp := e.text.setText(atoms, e.measure, 0, 0, false)
 	for i, ln := range sp.lines {
@@ -302,10 +273,12 @@ func (e *engine) buildRows(d *doc.Document) {
 	if !e.st.FrontMatterPages {
 		e.addColophon(d.Meta)
 	}
-	inserted := e.insertTOC(tocAt)
+	front := e.toc.tocRows()
 	if d.Meta.ListOfFigures {
-		inserted += e.insertLOF(tocAt + inserted)
+		front = append(front, e.toc.lofRows()...)
 	}
+	e.rows = slices.Insert(e.rows, tocAt, front...)
+	inserted := len(front)
 	if e.st.FrontMatterPages {
 		// The contents and then the text each begin a page; the text on
 		// a right-hand one when printing on both sides.
@@ -500,55 +473,4 @@ func (e *engine) addTitleBlock(d *doc.Document) {
 	if n := len(e.rows); n > 0 {
 		e.rows[n-1].noBreakAfter = false
 	}
-}
-
-// insertTOC inserts a table of contents at row index at: one entry per
-// heading, with dot leaders and the page number filled in after
-// pagination.
-// It returns the number of rows inserted.
-func (e *engine) insertTOC(at int) int {
-	if len(e.headings) == 0 {
-		return 0
-	}
-	var toc []*row
-	toc = append(toc, &row{slots: 1, discardable: true})
-	label := e.text.atomsOf([]doc.Inline{doc.Text("目　录")}, styleOf(e.headingF, e.st.HeadingSize(2)), doc.Pos{})
-	lsp := e.text.setText(label, e.measure, 0, 0, false)
-	lr := &row{slots: 1, noBreakAfter: true}
-	drawLine(lr, lsp, lsp.lines[0], (e.measure-lsp.lines[0].width)/2, e.baseline(e.st.HeadingSize(2)))
-	toc = append(toc, lr)
-	// Page numbers get a 3-em column; entries are indented by level.
-	numCol := 3 * e.em
-	for _, h := range e.headings {
-		indent := float64(h.level-1) * 2 * e.em
-		face := e.body
-		if h.part {
-			face = e.headingF
-		}
-		atoms := e.text.atomsOf([]doc.Inline{doc.Text(h.title)}, styleOf(face, e.em), h.pos)
-		sp := e.text.setText(atoms, e.measure-numCol-e.em, indent, indent+2*e.em, false)
-		// Like headings, entries wrap after punctuation when that costs no
-		// extra line.
-		if punct := breaksAfterPunctuation(atoms); punct != nil && len(sp.lines) > 1 {
-			if try := e.text.setText(punct, e.measure-numCol-e.em, indent, indent+2*e.em, false); len(try.lines) == len(sp.lines) {
-				sp = try
-			}
-		}
-		for i, ln := range sp.lines {
-			r := &row{slots: 1, noBreakAfter: i < len(sp.lines)-1}
-			x0 := indent
-			if i > 0 {
-				x0 += 2 * e.em
-			}
-			drawLine(r, sp, ln, x0, e.baseline(e.em))
-			if i == len(sp.lines)-1 {
-				r.toc = h
-				r.tocWidth = x0 + ln.width
-			}
-			toc = append(toc, r)
-		}
-	}
-	toc = append(toc, &row{slots: 1, discardable: true})
-	e.rows = append(e.rows[:at], append(toc, e.rows[at:]...)...)
-	return len(toc)
 }

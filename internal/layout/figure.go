@@ -18,13 +18,6 @@ type Image struct {
 // writer embeds it without reading the document model.
 type ImageData = doc.Image
 
-// figureEntry is a figure as the list of figures shows it.
-type figureEntry struct {
-	info    *headingInfo // where the figure is, once paginated
-	number  int
-	caption []doc.Inline
-}
-
 // figureDPI is the resolution at which an image is shown at its natural
 // size: a figure is never enlarged past it, so that pixels never show
 // (150 dpi is the least a halftone print of a screenshot needs).
@@ -40,12 +33,7 @@ const maxFigureShare = 2.0 / 3
 // below; a row is never split, so the figure is kept on one page.
 func (e *engine) addFigure(f *doc.Figure, in nest) {
 	info := &headingInfo{id: f.ID, pos: f.Pos} // a link target, not a contents entry
-	if f.ID != "" {
-		if _, taken := e.byID[f.ID]; !taken {
-			e.byID[f.ID] = info
-		}
-	}
-	e.figures = append(e.figures, figureEntry{info: info, number: f.Number, caption: f.Caption})
+	e.toc.addFigure(info, f.Number, f.Caption)
 	avail := e.column(in)
 	var w, h float64
 	var ph *placeholder
@@ -119,32 +107,32 @@ func (e *engine) captionRows(label string, n int, caption []doc.Inline, in nest,
 	return first
 }
 
-// insertLOF inserts a list of figures (插图目录) at row index at, laid out
-// like the table of contents: dot leaders and page numbers are filled in
-// after pagination (fillTOCEntry). It returns the number of rows inserted.
-func (e *engine) insertLOF(at int) int {
-	if len(e.figures) == 0 {
-		return 0
+// lofRows sets the list of figures (插图目录) like the table of
+// contents: dot leaders and page numbers are filled in after pagination
+// (fillTOCEntry).
+func (c *contents) lofRows() []*row {
+	if len(c.figures) == 0 {
+		return nil
 	}
 	var lof []*row
 	lof = append(lof, &row{slots: 1, discardable: true})
-	size := e.st.HeadingSize(2)
-	label := e.text.atomsOf([]doc.Inline{doc.Text("插图目录")}, styleOf(e.headingF, size), doc.Pos{})
-	lsp := e.text.setText(label, e.measure, 0, 0, false)
-	lr := &row{slots: 1, noBreakAfter: true, newPage: e.st.FrontMatterPages}
-	drawLine(lr, lsp, lsp.lines[0], (e.measure-lsp.lines[0].width)/2, e.baseline(size))
+	size := c.st.HeadingSize(2)
+	label := c.text.atomsOf([]doc.Inline{doc.Text("插图目录")}, styleOf(c.headingF, size), doc.Pos{})
+	lsp := c.text.setText(label, c.measure, 0, 0, false)
+	lr := &row{slots: 1, noBreakAfter: true, newPage: c.st.FrontMatterPages}
+	drawLine(lr, lsp, lsp.lines[0], (c.measure-lsp.lines[0].width)/2, c.baseline(size))
 	lof = append(lof, lr)
-	numCol := 3 * e.em // as in the table of contents
-	for _, f := range e.figures {
-		atoms := e.text.captionAtoms("图", f.number, f.caption, e.body, e.em, f.info.pos)
-		sp := e.text.setText(atoms, e.measure-numCol-e.em, 0, 2*e.em, false)
+	numCol := 3 * c.em // as in the table of contents
+	for _, f := range c.figures {
+		atoms := c.text.captionAtoms("图", f.number, f.caption, c.body, c.em, f.info.pos)
+		sp := c.text.setText(atoms, c.measure-numCol-c.em, 0, 2*c.em, false)
 		for i, ln := range sp.lines {
 			r := &row{slots: 1, noBreakAfter: i < len(sp.lines)-1}
 			x0 := 0.0
 			if i > 0 {
-				x0 = 2 * e.em
+				x0 = 2 * c.em
 			}
-			drawLine(r, sp, ln, x0, e.baseline(e.em))
+			drawLine(r, sp, ln, x0, c.baseline(c.em))
 			if i == len(sp.lines)-1 {
 				r.toc, r.tocWidth = f.info, x0+ln.width
 			}
@@ -152,8 +140,7 @@ func (e *engine) insertLOF(at int) int {
 		}
 	}
 	lof = append(lof, &row{slots: 1, discardable: true})
-	e.rows = append(e.rows[:at], append(lof, e.rows[at:]...)...)
-	return len(lof)
+	return lof
 }
 
 // floatFigure handles a figure at row i that does not fit on the page

@@ -1,7 +1,6 @@
 package layout
 
 import (
-	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -10,20 +9,6 @@ import (
 
 	"github.com/paiban/paiban/internal/doc"
 )
-
-// pendingLink is an internal link waiting for its target's page.
-type pendingLink struct {
-	page int
-	link Link
-	id   string
-}
-
-// tocPlacement is a table-of-contents row as placed on a page.
-type tocPlacement struct {
-	page int
-	top  float64
-	row  *row
-}
 
 // noteChunk is the part of a footnote set on one page: lines [from, to)
 // of its text. A note too long for the page of its mark continues under
@@ -510,52 +495,4 @@ func placed(glyphs []Glyph, dx, dy float64) []Glyph {
 		out[i].Y += dy
 	}
 	return out
-}
-
-// resolve fills in what depends on final page numbers: internal links,
-// the table of contents' page numbers and leaders, and the outline.
-func (e *engine) resolve(b *Book, links []pendingLink, tocs []tocPlacement) {
-	for _, pl := range links {
-		h := e.byID[pl.id]
-		if h == nil {
-			continue
-		}
-		lk := pl.link
-		lk.DestPage, lk.DestY = h.page, h.y
-		b.Pages[pl.page].Links = append(b.Pages[pl.page].Links, lk)
-	}
-	for _, t := range tocs {
-		e.fillTOCEntry(b.Pages[t.page], t, e.leftFor(t.page))
-	}
-	prev := 0
-	for _, h := range e.headings {
-		level := min(h.level, prev+1)
-		b.Outline = append(b.Outline, OutlineEntry{Title: h.title, Level: level, Page: h.page, Y: h.y})
-		prev = level
-	}
-}
-
-// fillTOCEntry draws dot leaders and the right-aligned page number on
-// p, whose measure starts at left.
-func (e *engine) fillTOCEntry(p *Page, t tocPlacement, left float64) {
-	h := t.row.toc
-	g, w := e.text.lineOf(h.folio, e.em)
-	base := t.top + e.baseline(e.em)
-	right := left + e.measure
-	for _, gl := range g {
-		gl.X += right - w
-		gl.Y += base
-		p.Glyphs = append(p.Glyphs, gl)
-	}
-	// Leaders: dots every half em, aligned to a common grid so that the
-	// columns of dots line up from entry to entry.
-	step := e.em / 2
-	d := 0.1 * e.em
-	from := left + t.row.tocWidth + e.em/2
-	to := right - w - e.em/2
-	if x := left + math.Ceil((from-left)/step)*step; x+d <= to {
-		n := math.Floor((to - d - x) / step)
-		p.Rules = append(p.Rules, Rule{X: x, Y: base - d, W: n*step + d, H: d, Step: step})
-	}
-	p.Links = append(p.Links, Link{X: left, Y: t.top, W: e.measure, H: e.pitch, DestPage: h.page, DestY: h.y})
 }

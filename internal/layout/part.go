@@ -12,9 +12,7 @@ import (
 // outline the part stands one level above its chapters.
 func (e *engine) addPart(p *doc.Part) {
 	info := &headingInfo{title: p.Title, level: 1, id: p.ID, part: true, pos: p.Pos}
-	e.headings = append(e.headings, info)
-	e.byID[p.ID] = info
-	e.inPart = true
+	e.toc.addPart(info)
 	// Not discardable: the space stays at the top of the page.
 	space := &row{slots: int(e.bodyH/e.pitch) / 3, newPage: true, recto: e.st.Duplex, chapter: p.Title, noBreakAfter: true}
 	e.rows = append(e.rows, space)

@@ -87,11 +87,7 @@ func (e *engine) addTable(t *doc.Table, in nest) {
 	pad := 2 * cellPad * e.em
 	avail := e.column(in)
 	info := &headingInfo{id: t.ID, pos: t.Pos} // a link target, not a contents entry
-	if t.ID != "" {
-		if _, taken := e.byID[t.ID]; !taken {
-			e.byID[t.ID] = info
-		}
-	}
+	e.toc.floatTarget(info)
 	e.addSpace(1)
 	for k, g := range columnGroups(oneW, pad, avail) {
 		widths := columnWidths(minW[g[0]:g[1]], maxW[g[0]:g[1]], oneW[g[0]:g[1]], avail-pad*float64(g[1]-g[0]))

@@ -32,19 +32,6 @@ func (ts *typesetter) addPageRef(b *atomBuilder, url string, st runStyle) {
 	b.offset = off
 }
 
-// targetFolios returns the printed page of every id a link can jump to.
-// Headings register in byID; so do figures and tables, through the row
-// that carries them.
-func (e *engine) targetFolios() map[string]string {
-	out := make(map[string]string, len(e.byID))
-	for id, h := range e.byID {
-		if h.folio != "" {
-			out[id] = h.folio
-		}
-	}
-	return out
-}
-
 // showsPages reports whether any link in the document prints its
 // target's page.
 func showsPages(d *doc.Document) bool {
