@@ -4,36 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
+
+	"github.com/paiban/paiban/internal/markdown"
 )
-
-// newBook is what paiban init writes: metadata, front matter (a preface)
-// and one chapter, each file a place to start typing.
-var newBook = []struct{ name, text string }{
-	{"book.yaml", `# The book's metadata (the same keys as a one-file book's front matter)
-# and its chapters in reading order. Build it with: paiban build DIR
-title: 书名
-subtitle: 副标题
-author: 作者
-lang: zh-CN
-chapters:
-  - preface.md
-  - chapter-01.md
-`},
-	{"preface.md", `# 前言
-
-这里写前言。每段一行，段落之间空一行。
-`},
-	{"chapter-01.md", `# 第一章
-
-## 一、第一节
-
-正文段落。引文之后加注释。[^1]
-
-[^1]: 注释文字。
-`},
-}
 
 func runInit(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("init", flag.ContinueOnError)
@@ -53,22 +26,13 @@ under source/ and make builds it as out/DIR.pdf and out/DIR.epub.
 		fmt.Fprintln(stderr, "paiban init: name one folder for the new book")
 		return 2
 	}
-	dir := fs.Arg(0)
-	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
-		fmt.Fprintf(stderr, "paiban init: %s is not empty; choose a new folder\n", dir)
-		return 1
+	written, err := markdown.NewBook(fs.Arg(0))
+	for _, path := range written {
+		fmt.Fprintf(stdout, "wrote %s\n", path)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err != nil {
 		fmt.Fprintln(stderr, "paiban init:", err)
 		return 1
-	}
-	for _, f := range newBook {
-		path := filepath.Join(dir, f.name)
-		if err := os.WriteFile(path, []byte(f.text), 0o644); err != nil {
-			fmt.Fprintln(stderr, "paiban init:", err)
-			return 1
-		}
-		fmt.Fprintf(stdout, "wrote %s\n", path)
 	}
 	return 0
 }

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/paiban/paiban/internal/lint"
 )
@@ -43,37 +41,19 @@ Flags:
 	}
 	status := 0
 	for _, name := range fs.Args() {
-		src, err := os.ReadFile(name)
+		probs, fixed, err := lint.CheckFile(name, *fix)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			status = 1
 			continue
 		}
-		if *fix {
-			if fixed := lint.Fix(src); !bytes.Equal(fixed, src) {
-				if err := writeKeepingMode(name, fixed); err != nil {
-					fmt.Fprintln(stderr, err)
-					status = 1
-					continue
-				}
-				fmt.Fprintf(stderr, "fixed %s\n", name)
-				src = fixed
-			}
+		if fixed {
+			fmt.Fprintf(stderr, "fixed %s\n", name)
 		}
-		for _, p := range lint.Check(name, src) {
+		for _, p := range probs {
 			fmt.Fprintln(stdout, p)
 			status = 1
 		}
 	}
 	return status
-}
-
-// writeKeepingMode replaces the contents of an existing file, keeping its
-// permissions.
-func writeKeepingMode(name string, data []byte) error {
-	fi, err := os.Stat(name)
-	if err != nil {
-		return err
-	}
-	return os.WriteFile(name, data, fi.Mode().Perm())
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/paiban/paiban/internal/build"
@@ -107,12 +106,9 @@ func (a *buildArgs) options(stdout, stderr io.Writer) (build.Options, error) {
 		return opt, err
 	}
 	if a.impose != "" {
-		for _, s := range strings.Split(a.impose, ",") {
-			m, err := impose.ParseMode(s)
-			if err != nil {
-				return opt, err
-			}
-			opt.Impose = append(opt.Impose, m)
+		var err error
+		if opt.Impose, err = impose.ParseModes(a.impose); err != nil {
+			return opt, err
 		}
 	}
 	return opt, nil
@@ -156,7 +152,7 @@ Flags:
 	}
 	bopt, err := a.options(stdout, stderr)
 	if err == nil {
-		err = distinctOutputs(fs.Args(), bopt.OutDir)
+		err = build.CheckOutputNames(fs.Args(), bopt.OutDir)
 	}
 	if err != nil {
 		fmt.Fprintln(stderr, "paiban build:", err)
@@ -205,26 +201,4 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer) (status int, 
 	}
 	stderr.Write(held.Bytes())
 	return 2, true
-}
-
-// distinctOutputs refuses two different books whose editions would have
-// one name in out (a/index.md and b/index.md): the second would silently
-// replace the first.
-func distinctOutputs(books []string, out string) error {
-	first := map[string]string{} // output name → the book given first
-	for _, b := range books {
-		name := build.OutputName(b)
-		f, ok := first[name]
-		if !ok {
-			first[name] = b
-			continue
-		}
-		// The same book named twice is only built twice.
-		fa, _ := filepath.Abs(f)
-		ba, _ := filepath.Abs(b)
-		if fa != ba {
-			return fmt.Errorf("%s and %s would both be written as %s.pdf and .epub; build them into different folders (-o)", f, b, filepath.Join(out, name))
-		}
-	}
-	return nil
 }

@@ -132,7 +132,7 @@ func TestWatchRebuilds(t *testing.T) {
 		FontsDir: "../../fonts", StylesDir: "../../styles", Stdout: &out, Stderr: &errb}
 	stop := make(chan struct{})
 	done := make(chan struct{})
-	go func() { watch(book, opt, 10*time.Millisecond, stop); close(done) }()
+	go func() { watchBook(book, opt, 10*time.Millisecond, stop); close(done) }()
 	defer func() { close(stop); <-done }()
 	waitFor(t, &out, "built in", 1)
 
@@ -222,7 +222,7 @@ func TestWatchSeesChapterAndImage(t *testing.T) {
 		FontsDir: "../../fonts", StylesDir: "../../styles", Stdout: &out, Stderr: &errb}
 	stop := make(chan struct{})
 	done := make(chan struct{})
-	go func() { watch(book, opt, 10*time.Millisecond, stop); close(done) }()
+	go func() { watchBook(book, opt, 10*time.Millisecond, stop); close(done) }()
 	defer func() { close(stop); <-done }()
 	waitFor(t, &out, "built in", 1)
 

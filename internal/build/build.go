@@ -136,6 +136,28 @@ func OutputName(book string) string {
 	return strings.TrimSuffix(filepath.Base(book), filepath.Ext(book))
 }
 
+// CheckOutputNames refuses two different books whose editions would have
+// one name in out (a/index.md and b/index.md): the second would silently
+// replace the first.
+func CheckOutputNames(books []string, out string) error {
+	first := map[string]string{} // output name → the book given first
+	for _, b := range books {
+		name := OutputName(b)
+		f, ok := first[name]
+		if !ok {
+			first[name] = b
+			continue
+		}
+		// The same book named twice is only built twice.
+		fa, _ := filepath.Abs(f)
+		ba, _ := filepath.Abs(b)
+		if fa != ba {
+			return fmt.Errorf("%s and %s would both be written as %s.pdf and .epub; build them into different folders (-o)", f, b, filepath.Join(out, name))
+		}
+	}
+	return nil
+}
+
 // reportWarnings prints the reader's warnings, or with opt.Strict returns
 // them all as errors.
 func reportWarnings(warnings []doc.Warning, opt Options) error {

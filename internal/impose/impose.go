@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 
 	"github.com/signintech/gopdf"
 )
@@ -33,6 +34,20 @@ func ParseMode(s string) (Mode, error) {
 		}
 	}
 	return "", fmt.Errorf("unknown imposition %q: use booklet or 2up", s)
+}
+
+// ParseModes checks a comma-separated list of scheme names
+// ("booklet,2up").
+func ParseModes(list string) ([]Mode, error) {
+	var out []Mode
+	for _, s := range strings.Split(list, ",") {
+		m, err := ParseMode(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }
 
 // A4 landscape in points: the sheet a duplex office printer takes.

@@ -191,4 +191,10 @@ func TestImposeBadInput(t *testing.T) {
 	if _, err := ParseMode("3up"); err == nil {
 		t.Fatal("3up accepted")
 	}
+	if _, err := ParseModes("booklet,3up"); err == nil {
+		t.Fatal("booklet,3up accepted")
+	}
+	if m, err := ParseModes("booklet,2up"); err != nil || len(m) != 2 || m[0] != Booklet || m[1] != TwoUp {
+		t.Fatalf("booklet,2up: %v, %v", m, err)
+	}
 }

@@ -13,6 +13,7 @@ package lint
 import (
 	"bytes"
 	"fmt"
+	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -79,6 +80,29 @@ func Check(name string, src []byte) []Problem {
 		return out[i].Col < out[j].Col
 	})
 	return out
+}
+
+// CheckFile reads the file at name and reports its problems; with fix it
+// first rewrites the file with the unambiguous corrections (Fix), keeping
+// its permissions, and fixed says whether it changed.
+func CheckFile(name string, fix bool) (probs []Problem, fixed bool, err error) {
+	src, err := os.ReadFile(name)
+	if err != nil {
+		return nil, false, err
+	}
+	if fix {
+		if f := Fix(src); !bytes.Equal(f, src) {
+			fi, err := os.Stat(name)
+			if err != nil {
+				return nil, false, err
+			}
+			if err := os.WriteFile(name, f, fi.Mode().Perm()); err != nil {
+				return nil, false, err
+			}
+			src, fixed = f, true
+		}
+	}
+	return Check(name, src), fixed, nil
 }
 
 // Fix applies the corrections that are unambiguous and returns the new
