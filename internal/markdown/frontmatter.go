@@ -24,10 +24,6 @@ const yamlLineOffset = 1
 // defaultLanguage is the language of a book whose front matter names none.
 const defaultLanguage = "zh-CN"
 
-// metaKeys are the front matter keys, in the order the README lists them.
-var metaKeys = []string{"title", "subtitle", "author", "editor", "publisher", "lang", "source", "date",
-	"identifier", "isbn", "description", "keywords", "rights", "cover", "numbering", "list_of_figures"}
-
 // numberings are the values of numbering.
 var numberings = []string{"none", "chinese"}
 
@@ -91,82 +87,116 @@ func decodeMeta(data *frontmatter.Data, errs *errorsFor, meta *doc.Metadata) {
 			continue
 		}
 		seen[k.Value] = nodeLine(k)
-		switch k.Value {
-		case "title":
-			meta.Title = scalar(v, k.Value, errs)
-			if meta.Title == "" && v.Kind == yaml.ScalarNode {
-				errs.addNode(k, "missing title: title is empty")
-			}
-		case "subtitle":
-			meta.Subtitle = scalar(v, k.Value, errs)
-		case "author":
-			meta.Authors = authors(v, errs)
-		case "lang":
-			if s := scalar(v, k.Value, errs); s != "" {
-				// The shape, and what the EPUB writer will accept.
-				if _, err := language.Parse(s); !languageTag.MatchString(s) || err != nil {
-					errs.addNode(v, "lang %q is not a BCP 47 language tag such as zh-CN", s)
-				}
-				meta.Language = s
-			}
-		case "source":
-			meta.Source = scalar(v, k.Value, errs)
-		case "date":
-			meta.Date = scalar(v, k.Value, errs)
-			if t, err := time.Parse(time.DateOnly, meta.Date); meta.Date != "" && err != nil {
-				errs.addNode(v, "date %q must be written YYYY-MM-DD", meta.Date)
-			} else if meta.Date != "" && t.Year() < 1970 {
-				// It is stamped into the editions as the time they were
-				// made; 0001-01-01 is no time at all to the writers.
-				errs.addNode(v, "date %q is before 1970: give the date of this edition", meta.Date)
-			}
-		case "identifier":
-			meta.Identifier = scalar(v, k.Value, errs)
-		case "editor":
-			meta.Editors = stringList(v, k.Value, errs, false)
-		case "publisher":
-			meta.Publisher = scalar(v, k.Value, errs)
-		case "isbn":
-			meta.ISBN = scalar(v, k.Value, errs)
-			if meta.ISBN != "" {
-				if msg := checkISBN(meta.ISBN); msg != "" {
-					errs.addNode(v, "isbn %q: %s", meta.ISBN, msg)
-				}
-			}
-		case "keywords":
-			meta.Keywords = stringList(v, k.Value, errs, true)
-		case "numbering":
-			meta.Numbering = scalar(v, k.Value, errs)
-			if meta.Numbering != "" && !slices.Contains(numberings, meta.Numbering) {
-				errs.addNode(v, "numbering %q: use none or chinese (did you mean %q?)", meta.Numbering, suggest.Nearest(meta.Numbering, numberings))
-				meta.Numbering = ""
-			}
-		case "list_of_figures":
-			if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!bool" {
-				errs.addNode(v, "list_of_figures must be true or false")
-			} else {
-				meta.ListOfFigures = v.Value == "true"
-			}
-		case "description":
-			meta.Description = scalar(v, k.Value, errs)
-		case "rights":
-			meta.Rights = scalar(v, k.Value, errs)
-		case "cover":
-			meta.Cover = scalar(v, k.Value, errs)
-			meta.CoverPos = doc.Pos{File: errs.file, Line: nodeLine(v)}
-			// A book may only take files from its own folder: a build
-			// must not read whatever a shared source names.
-			if meta.Cover != "" && !filepath.IsLocal(filepath.FromSlash(meta.Cover)) {
-				errs.addNode(v, "cover %q must be a path inside the book's folder, such as images/cover.png", meta.Cover)
-				meta.Cover = ""
-			}
-		default:
-			errs.addNode(k, "unknown front matter key %q (did you mean %q?)", k.Value, suggest.Nearest(k.Value, metaKeys))
+		if j := slices.IndexFunc(metaKeys, func(mk metaKey) bool { return mk.name == k.Value }); j >= 0 {
+			metaKeys[j].read(meta, k, v, errs)
+		} else {
+			errs.addNode(k, "unknown front matter key %q (did you mean %q?)", k.Value, suggest.Nearest(k.Value, metaKeyNames()))
 		}
 	}
 	if _, ok := seen["title"]; !ok {
 		errs.add(1, "missing title: the front matter has no title")
 	}
+}
+
+// metaKey is a front matter key and how its value is read: read checks
+// the value v of key k and sets it in meta, reporting problems to errs.
+type metaKey struct {
+	name string
+	read func(meta *doc.Metadata, k, v *yaml.Node, errs *errorsFor)
+}
+
+// metaKeys are the front matter keys, in the order the README lists them
+// (which is also the order suggestions for a mistyped key are sought in).
+var metaKeys = []metaKey{
+	{"title", func(meta *doc.Metadata, k, v *yaml.Node, errs *errorsFor) {
+		meta.Title = scalar(v, k.Value, errs)
+		if meta.Title == "" && v.Kind == yaml.ScalarNode {
+			errs.addNode(k, "missing title: title is empty")
+		}
+	}},
+	{"subtitle", textKey(func(m *doc.Metadata) *string { return &m.Subtitle })},
+	{"author", func(meta *doc.Metadata, _, v *yaml.Node, errs *errorsFor) {
+		meta.Authors = authors(v, errs)
+	}},
+	{"editor", func(meta *doc.Metadata, k, v *yaml.Node, errs *errorsFor) {
+		meta.Editors = stringList(v, k.Value, errs, false)
+	}},
+	{"publisher", textKey(func(m *doc.Metadata) *string { return &m.Publisher })},
+	{"lang", func(meta *doc.Metadata, k, v *yaml.Node, errs *errorsFor) {
+		if s := scalar(v, k.Value, errs); s != "" {
+			// The shape, and what the EPUB writer will accept.
+			if _, err := language.Parse(s); !languageTag.MatchString(s) || err != nil {
+				errs.addNode(v, "lang %q is not a BCP 47 language tag such as zh-CN", s)
+			}
+			meta.Language = s
+		}
+	}},
+	{"source", textKey(func(m *doc.Metadata) *string { return &m.Source })},
+	{"date", func(meta *doc.Metadata, k, v *yaml.Node, errs *errorsFor) {
+		meta.Date = scalar(v, k.Value, errs)
+		if t, err := time.Parse(time.DateOnly, meta.Date); meta.Date != "" && err != nil {
+			errs.addNode(v, "date %q must be written YYYY-MM-DD", meta.Date)
+		} else if meta.Date != "" && t.Year() < 1970 {
+			// It is stamped into the editions as the time they were
+			// made; 0001-01-01 is no time at all to the writers.
+			errs.addNode(v, "date %q is before 1970: give the date of this edition", meta.Date)
+		}
+	}},
+	{"identifier", textKey(func(m *doc.Metadata) *string { return &m.Identifier })},
+	{"isbn", func(meta *doc.Metadata, k, v *yaml.Node, errs *errorsFor) {
+		meta.ISBN = scalar(v, k.Value, errs)
+		if meta.ISBN != "" {
+			if msg := checkISBN(meta.ISBN); msg != "" {
+				errs.addNode(v, "isbn %q: %s", meta.ISBN, msg)
+			}
+		}
+	}},
+	{"description", textKey(func(m *doc.Metadata) *string { return &m.Description })},
+	{"keywords", func(meta *doc.Metadata, k, v *yaml.Node, errs *errorsFor) {
+		meta.Keywords = stringList(v, k.Value, errs, true)
+	}},
+	{"rights", textKey(func(m *doc.Metadata) *string { return &m.Rights })},
+	{"cover", func(meta *doc.Metadata, k, v *yaml.Node, errs *errorsFor) {
+		meta.Cover = scalar(v, k.Value, errs)
+		meta.CoverPos = doc.Pos{File: errs.file, Line: nodeLine(v)}
+		// A book may only take files from its own folder: a build must
+		// not read whatever a shared source names.
+		if meta.Cover != "" && !filepath.IsLocal(filepath.FromSlash(meta.Cover)) {
+			errs.addNode(v, "cover %q must be a path inside the book's folder, such as images/cover.png", meta.Cover)
+			meta.Cover = ""
+		}
+	}},
+	{"numbering", func(meta *doc.Metadata, k, v *yaml.Node, errs *errorsFor) {
+		meta.Numbering = scalar(v, k.Value, errs)
+		if meta.Numbering != "" && !slices.Contains(numberings, meta.Numbering) {
+			errs.addNode(v, "numbering %q: use none or chinese (did you mean %q?)", meta.Numbering, suggest.Nearest(meta.Numbering, numberings))
+			meta.Numbering = ""
+		}
+	}},
+	{"list_of_figures", func(meta *doc.Metadata, _, v *yaml.Node, errs *errorsFor) {
+		if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!bool" {
+			errs.addNode(v, "list_of_figures must be true or false")
+		} else {
+			meta.ListOfFigures = v.Value == "true"
+		}
+	}},
+}
+
+// textKey reads a key whose value is text into the field of meta that
+// field points to.
+func textKey(field func(meta *doc.Metadata) *string) func(*doc.Metadata, *yaml.Node, *yaml.Node, *errorsFor) {
+	return func(meta *doc.Metadata, k, v *yaml.Node, errs *errorsFor) {
+		*field(meta) = scalar(v, k.Value, errs)
+	}
+}
+
+// metaKeyNames are the names of metaKeys, for suggestions.
+func metaKeyNames() []string {
+	names := make([]string, len(metaKeys))
+	for i, k := range metaKeys {
+		names[i] = k.name
+	}
+	return names
 }
 
 // authors reads author: a name, a list whose items are names or
