@@ -169,8 +169,8 @@ type rowLink struct {
 }
 
 // addParagraph queues a body paragraph for setting.
-func (e *engine) addParagraph(p *doc.Paragraph, in nest) {
-	j := &paraJob{inlines: p.Content, in: in, block: e.block, pos: p.Pos}
+func (e *engine) addParagraph(p *doc.Paragraph, in nest, block int) {
+	j := &paraJob{inlines: p.Content, in: in, block: block, pos: p.Pos}
 	e.rows = append(e.rows, &row{job: j})
 }
 
@@ -184,9 +184,9 @@ func (e *engine) addSpace(slots int) {
 // addHeading sets a heading in the sans face, centred at the top level and
 // flush left below it, kept with the two lines that follow
 // (docs/typesetting.md §5.3).
-func (e *engine) addHeading(h *doc.Heading) {
+func (e *engine) addHeading(h *doc.Heading, block int) {
 	if h.Minor() {
-		e.addMinorHeading(h)
+		e.addMinorHeading(h, block)
 		return
 	}
 	level := h.Level - e.minLevel + 1
@@ -203,7 +203,7 @@ func (e *engine) addHeading(h *doc.Heading) {
 	}
 	sp := e.text.balanced(atoms, e.measure)
 	for i, ln := range sp.lines {
-		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: e.block, Offset: atoms[ln.start].off}}
+		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: block, Offset: atoms[ln.start].off}}
 		if i == 0 {
 			r.heading = info
 			r.newPage, r.recto = opensChapter, opensChapter && e.st.Duplex
@@ -216,7 +216,7 @@ func (e *engine) addHeading(h *doc.Heading) {
 			x0 = (e.measure - ln.width) / 2
 		}
 		drawLine(r, sp, ln, x0, e.baseline(size))
-		markLine(r, e.block, i, len(sp.lines))
+		markLine(r, block, i, len(sp.lines))
 		e.rows = append(e.rows, r)
 	}
 }
@@ -225,7 +225,7 @@ func (e *engine) addHeading(h *doc.Heading) {
 // 黑体 after a blank line, flush left and kept with the lines after it,
 // without a place in the contents or the bookmarks. Links may still
 // point to it.
-func (e *engine) addMinorHeading(h *doc.Heading) {
+func (e *engine) addMinorHeading(h *doc.Heading, block int) {
 	atoms := e.text.headingAtoms(h, styleOf(e.headingF, e.em))
 	if len(atoms) == 0 {
 		return
@@ -235,12 +235,12 @@ func (e *engine) addMinorHeading(h *doc.Heading) {
 	e.addSpace(1)
 	sp := e.text.setText(atoms, e.measure, 0, 0, false)
 	for i, ln := range sp.lines {
-		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: e.block, Offset: atoms[ln.start].off}}
+		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: block, Offset: atoms[ln.start].off}}
 		if i == 0 {
 			r.heading = info
 		}
 		drawLine(r, sp, ln, 0, e.baseline(e.em))
-		markLine(r, e.block, i, len(sp.lines))
+		markLine(r, block, i, len(sp.lines))
 		e.rows = append(e.rows, r)
 	}
 }
@@ -313,13 +313,9 @@ func (e *engine) addBlocks(blocks []doc.Block, in nest) {
 			e.addPart(n)
 			e.uncounted(from)
 		case *doc.Heading:
-			e.addHeading(n)
-			e.resolveLeads()
-			e.block++
+			e.addHeading(n, e.countBlock())
 		case *doc.Paragraph:
-			e.addParagraph(n, in)
-			e.resolveLeads()
-			e.block++
+			e.addParagraph(n, in, e.countBlock())
 		case *doc.BlockQuote:
 			// Quotations in 楷体, indented two ems on both sides
 			// (clreq §2.2.3, §3.4.2; docs/typesetting.md §5.4).
@@ -359,7 +355,7 @@ func (e *engine) addUncounted(b doc.Block, in nest) {
 
 // uncounted gives the rows from index from on, those of a figure, table
 // or code block, the page position of that block: it is known only once
-// the heading or paragraph after it comes (resolveLeads).
+// the heading or paragraph after it comes (countBlock).
 func (e *engine) uncounted(from int) {
 	pos := &TextPos{Block: -1}
 	e.leads = append(e.leads, pos)
@@ -370,13 +366,16 @@ func (e *engine) uncounted(from int) {
 	}
 }
 
-// resolveLeads places the uncounted blocks since the last heading or
-// paragraph before the current one, e.block.
-func (e *engine) resolveLeads() {
+// countBlock numbers the heading or paragraph that comes next (TextPos)
+// and places the uncounted blocks since the last one before it.
+func (e *engine) countBlock() int {
+	block := e.block
 	for i, pos := range e.leads {
-		pos.Block, pos.Lead = e.block, len(e.leads)-i
+		pos.Block, pos.Lead = block, len(e.leads)-i
 	}
 	e.leads = e.leads[:0]
+	e.block++
+	return block
 }
 
 // minMeasure is the narrowest column, in ems, that nesting leaves for
@@ -385,13 +384,13 @@ func (e *engine) resolveLeads() {
 const minMeasure = 10
 
 // nested returns the left indent of the level inside in.
-func (e *engine) nested(in nest) float64 {
-	return min(in.left+2*e.em, max(in.left, in.left+e.column(in)-minMeasure*e.em))
+func (fr *frame) nested(in nest) float64 {
+	return min(in.left+2*fr.em, max(in.left, in.left+fr.column(in)-minMeasure*fr.em))
 }
 
 // column is the width in leaves for text.
-func (e *engine) column(in nest) float64 {
-	return e.measure - in.right - in.left
+func (fr *frame) column(in nest) float64 {
+	return fr.measure - in.right - in.left
 }
 
 // addList sets each item with its marker hanging in the indent, wide

@@ -40,7 +40,7 @@ func (e *engine) addFigure(f *doc.Figure, in nest) {
 	if f.Image != nil && f.Image.Missing == "" {
 		w, h = e.figureSize(f.Image.Width, f.Image.Height, avail)
 	} else {
-		ph = e.newPlaceholder(f, avail)
+		ph = e.text.newPlaceholder(f, avail)
 		w, h = ph.w, ph.h
 	}
 	size := e.captionSize()

@@ -18,8 +18,8 @@ const placeholderWidth = 24
 
 // newPlaceholder sets the alt text and source of figure f in a frame at
 // most avail wide.
-func (e *engine) newPlaceholder(f *doc.Figure, avail float64) *placeholder {
-	p := &placeholder{size: e.captionSize(), w: min(avail, placeholderWidth*e.em)}
+func (ts *typesetter) newPlaceholder(f *doc.Figure, avail float64) *placeholder {
+	p := &placeholder{size: ts.captionSize(), w: min(avail, placeholderWidth*ts.em)}
 	pad := p.size
 	src := ""
 	if f.Image != nil {
@@ -29,9 +29,9 @@ func (e *engine) newPlaceholder(f *doc.Figure, avail float64) *placeholder {
 		if t == "" {
 			continue
 		}
-		atoms := e.text.atomsOf([]doc.Inline{doc.Text(t)}, styleOf(e.body, p.size), f.Pos)
+		atoms := ts.atomsOf([]doc.Inline{doc.Text(t)}, styleOf(ts.body, p.size), f.Pos)
 		if len(atoms) > 0 {
-			p.lines = append(p.lines, e.text.balanced(atoms, p.w-2*pad))
+			p.lines = append(p.lines, ts.balanced(atoms, p.w-2*pad))
 		}
 	}
 	n := 0

@@ -29,8 +29,8 @@ type tableCell struct {
 
 // measureCell makes a cell's atoms and its content widths, with the same
 // atoms and break opportunities as body text.
-func (e *engine) measureCell(content []doc.Inline, f faceSet, pos doc.Pos) tableCell {
-	c := tableCell{atoms: e.text.atomsOf(content, styleOf(f, e.em), pos)}
+func (ts *typesetter) measureCell(content []doc.Inline, f faceSet, pos doc.Pos) tableCell {
+	c := tableCell{atoms: ts.atomsOf(content, styleOf(f, ts.em), pos)}
 	unit, line := 0.0, 0.0
 	for i, a := range c.atoms {
 		switch {
@@ -68,14 +68,14 @@ func (e *engine) addTable(t *doc.Table, in nest) {
 	head := make([]tableCell, n)
 	for j := range n {
 		if j < len(t.Header) {
-			head[j] = e.measureCell(t.Header[j], e.strong, t.Pos)
+			head[j] = e.text.measureCell(t.Header[j], e.strong, t.Pos)
 		}
 	}
 	body := make([][]tableCell, len(t.Rows))
 	for i, r := range t.Rows {
 		body[i] = make([]tableCell, n)
 		for j := range min(n, len(r)) {
-			body[i][j] = e.measureCell(r[j], e.body, t.Pos)
+			body[i][j] = e.text.measureCell(r[j], e.body, t.Pos)
 		}
 	}
 	var minW, maxW, oneW = make([]float64, n), make([]float64, n), make([]float64, n)
@@ -104,7 +104,7 @@ func (e *engine) addTable(t *doc.Table, in nest) {
 			total += w + pad
 		}
 		x0 := in.left + (avail-total)/2
-		hr := e.tableRows(head[g[0]:g[1]], t.Align[g[0]:g[1]], widths, x0, math.MaxInt)[0]
+		hr := e.text.tableRows(head[g[0]:g[1]], t.Align[g[0]:g[1]], widths, x0, math.MaxInt)[0]
 		hr.noBreakAfter, hr.tableHead = true, true
 		// The top rule comes first: closingRule copies its extent.
 		hr.rules = append([]Rule{{X: x0, Y: 0, W: total, H: thickRule}}, hr.rules...)
@@ -112,7 +112,7 @@ func (e *engine) addTable(t *doc.Table, in nest) {
 		last := hr
 		limit := max(1, int(e.bodyH/e.pitch+eps)-hr.slots)
 		for _, cells := range body {
-			for _, r := range e.tableRows(cells[g[0]:g[1]], t.Align[g[0]:g[1]], widths, x0, limit) {
+			for _, r := range e.text.tableRows(cells[g[0]:g[1]], t.Align[g[0]:g[1]], widths, x0, limit) {
 				r.repeat = hr
 				e.rows = append(e.rows, r)
 				last = r
@@ -234,18 +234,18 @@ func sum(v []float64) float64 {
 // aligned; the row is as many grid lines tall as its tallest cell. A row
 // taller than limit lines, which no page could hold, is cut into rows of
 // limit lines.
-func (e *engine) tableRows(cells []tableCell, align []doc.Align, widths []float64, x0 float64, limit int) []*row {
+func (ts *typesetter) tableRows(cells []tableCell, align []doc.Align, widths []float64, x0 float64, limit int) []*row {
 	type setCell struct {
 		sp    *setPara
 		x, w  float64
 		align doc.Align
 	}
-	pad := cellPad * e.em
+	pad := cellPad * ts.em
 	var set []setCell
 	n, x := 1, x0
 	for j, c := range cells {
 		if len(c.atoms) > 0 {
-			sp := e.text.setText(c.atoms, widths[j], 0, 0, false)
+			sp := ts.setText(c.atoms, widths[j], 0, 0, false)
 			set = append(set, setCell{sp, x + pad, widths[j], align[j]})
 			n = max(n, len(sp.lines))
 		}
@@ -264,7 +264,7 @@ func (e *engine) tableRows(cells []tableCell, align []doc.Align, widths []float6
 				case doc.AlignRight:
 					lx += c.w - ln.width
 				}
-				drawLine(r, c.sp, ln, lx, float64(k-from)*e.pitch+e.baseline(e.em))
+				drawLine(r, c.sp, ln, lx, float64(k-from)*ts.pitch+ts.baseline(ts.em))
 			}
 		}
 		rows = append(rows, r)
