@@ -166,3 +166,39 @@ func TestStyleImposes(t *testing.T) {
 func parseBook(book string) (*doc.Document, error) {
 	return markdown.Read(book, markdown.Options{})
 }
+
+// TestOwnStylesFolder: a styles folder that holds only the user's own
+// style builds both editions, the EPUB with the built-in style sheet and
+// page markers that cite the pages of the user's style.
+func TestOwnStylesFolder(t *testing.T) {
+	dir := t.TempDir()
+	styles := filepath.Join(dir, "styles")
+	if err := os.Mkdir(styles, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mine, err := os.ReadFile(filepath.Join(root, "styles", "a5-book.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	book := filepath.Join(dir, "book.md")
+	for path, data := range map[string][]byte{filepath.Join(styles, "mine.yaml"): mine, book: []byte(goodBook)} {
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	out := filepath.Join(dir, "out")
+	opt := testOptions(out, &stdout, &stderr)
+	opt.StylesDir, opt.Style = styles, "mine"
+	if err := Run(book, opt); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	files := epubEntries(t, filepath.Join(out, "book.epub"))
+	if css := files["EPUB/css/paiban.css"]; !strings.Contains(css, "text-autospace") {
+		t.Errorf("the EPUB's style sheet is not the built-in one:\n%.300s", css)
+	}
+	_, pageList, _ := strings.Cut(files["EPUB/nav.xhtml"], `epub:type="page-list"`)
+	if !strings.Contains(files["EPUB/package.opf"], "（mine 版式）") || !strings.Contains(pageList, `#page-1">1</a>`) {
+		t.Errorf("the page list does not cite the pages of the style mine:\n%s", pageList)
+	}
+}

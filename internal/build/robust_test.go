@@ -159,12 +159,12 @@ func TestHostileTextIsEscaped(t *testing.T) {
 }
 
 // TestFailingEditionKeepsBoth checks that when one edition cannot be
-// made (here the EPUB, its style sheet missing) the other is not
-// replaced either: out/ keeps a matching pair.
+// made (here the EPUB, its style sheet unreadable: a folder) the other
+// is not replaced either: out/ keeps a matching pair.
 func TestFailingEditionKeepsBoth(t *testing.T) {
 	dir := t.TempDir()
 	styles := filepath.Join(dir, "styles")
-	if err := os.MkdirAll(styles, 0o755); err != nil {
+	if err := os.MkdirAll(filepath.Join(styles, "epub.css"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"a4-handout.yaml", "a5-book.yaml"} {

@@ -118,20 +118,23 @@ func (r *run) checkOptions() error {
 
 // loadStyles loads the PDF's style and, for the EPUB, the default one:
 // the EPUB marks the pages of the default print style, whatever style the
-// PDF is set in, so that every EPUB cites the same pages.
+// PDF is set in, so that every EPUB cites the same pages. A styles folder
+// of the user's own that lacks the default style (and perhaps its fonts)
+// has the EPUB mark the pages of the style the PDF is set in.
 func (r *run) loadStyles() (err error) {
-	if dir := r.opt.StylesDir; dir != "" {
-		r.opt.opened(filepath.Join(dir, r.opt.Style+".yaml"))
-		if r.wantEPUB {
-			r.opt.opened(filepath.Join(dir, style.Default+".yaml"))
-		}
-	}
-	if r.st, err = style.Load(r.opt.StylesDir, r.opt.Style); err != nil {
+	dir := r.opt.StylesDir
+	if r.st, err = style.Load(dir, r.opt.Style); err != nil {
 		return err
 	}
 	r.pageStyle = r.st
-	if r.wantEPUB && r.st.Name != style.Default {
-		r.pageStyle, err = style.Load(r.opt.StylesDir, style.Default)
+	if r.wantEPUB && r.st.Name != style.Default && slices.Contains(style.Available(dir), style.Default) {
+		r.pageStyle, err = style.Load(dir, style.Default)
+	}
+	if dir != "" {
+		r.opt.opened(filepath.Join(dir, r.st.Name+".yaml"))
+		if r.pageStyle != nil && r.pageStyle != r.st {
+			r.opt.opened(filepath.Join(dir, style.Default+".yaml"))
+		}
 	}
 	return err
 }

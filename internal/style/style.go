@@ -137,9 +137,13 @@ func Available(dir string) []string {
 }
 
 // Sheet reads the EPUB style sheet, epub.css, from dir ("" for the
-// built-in one).
+// built-in one); a folder of the user's styles without one gets the
+// built-in sheet.
 func Sheet(dir string) ([]byte, error) {
 	b, err := fs.ReadFile(files(dir), "epub.css")
+	if errors.Is(err, fs.ErrNotExist) && dir != "" {
+		return Sheet("")
+	}
 	if err != nil {
 		if u := errors.Unwrap(err); u != nil {
 			err = u // the reason, without the path the message gives

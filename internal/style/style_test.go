@@ -82,7 +82,16 @@ func TestBuiltIn(t *testing.T) {
 	if _, err := Load("", "a4-handout2"); err == nil || !strings.Contains(err.Error(), `did you mean "a4-handout"`) {
 		t.Errorf("unknown built-in style: %v", err)
 	}
-	if _, err := Sheet(t.TempDir()); err == nil || !strings.Contains(err.Error(), "epub.css") {
-		t.Errorf("missing epub.css: %v", err)
+	// A styles folder without epub.css gets the built-in one; one that
+	// cannot be read is an error.
+	if own, err := Sheet(t.TempDir()); err != nil || !bytes.Equal(own, in) {
+		t.Errorf("a styles folder without epub.css: %v", err)
+	}
+	unreadable := t.TempDir()
+	if err := os.Mkdir(filepath.Join(unreadable, "epub.css"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Sheet(unreadable); err == nil || !strings.Contains(err.Error(), "epub.css") {
+		t.Errorf("epub.css a folder: %v", err)
 	}
 }
