@@ -312,26 +312,12 @@ func wide(r rune) bool {
 // hard break or the start of the block comes first.
 func lastRune(leaves []*doc.Inline) rune {
 	for i := len(leaves) - 1; i >= 0; i-- {
-		switch n := (*leaves[i]).(type) {
-		case doc.Text:
-			if r, _ := utf8.DecodeLastRuneInString(string(n)); n != "" {
-				return r
-			}
-		case doc.Code:
-			if r, _ := utf8.DecodeLastRuneInString(string(n)); n != "" {
-				return r
-			}
-		case *doc.Ruby:
-			r, _ := utf8.DecodeLastRuneInString(n.Base)
+		text, decides := leafText(*leaves[i])
+		if text != "" {
+			r, _ := utf8.DecodeLastRuneInString(text)
 			return r
-		case *doc.InlineImage:
-			// An image stands for its alt text, which a reader sees
-			// when the image cannot be had: badges on lines of their own
-			// keep a space between them.
-			if r, _ := utf8.DecodeLastRuneInString(n.Alt); n.Alt != "" {
-				return r
-			}
-		case doc.LineBreak:
+		}
+		if decides {
 			return 0
 		}
 	}
@@ -341,27 +327,37 @@ func lastRune(leaves []*doc.Inline) rune {
 // firstRune is lastRune looking forward.
 func firstRune(leaves []*doc.Inline) rune {
 	for _, leaf := range leaves {
-		switch n := (*leaf).(type) {
-		case doc.Text:
-			if r, _ := utf8.DecodeRuneInString(string(n)); n != "" {
-				return r
-			}
-		case doc.Code:
-			if r, _ := utf8.DecodeRuneInString(string(n)); n != "" {
-				return r
-			}
-		case *doc.Ruby:
-			r, _ := utf8.DecodeRuneInString(n.Base)
+		text, decides := leafText(*leaf)
+		if text != "" {
+			r, _ := utf8.DecodeRuneInString(text)
 			return r
-		case *doc.InlineImage:
-			if r, _ := utf8.DecodeRuneInString(n.Alt); n.Alt != "" {
-				return r
-			}
-		case doc.LineBreak:
+		}
+		if decides {
 			return 0
 		}
 	}
 	return 0
+}
+
+// leafText is the text a leaf shows, for lastRune and firstRune. An image
+// stands for its alt text, which a reader sees when the image cannot be
+// had: badges on lines of their own keep a space between them. decides
+// is set where the leaf ends the search even without text: a ruby's base,
+// and a hard break, which has none.
+func leafText(n doc.Inline) (text string, decides bool) {
+	switch n := n.(type) {
+	case doc.Text:
+		return string(n), false
+	case doc.Code:
+		return string(n), false
+	case *doc.InlineImage:
+		return n.Alt, false
+	case *doc.Ruby:
+		return n.Base, true
+	case doc.LineBreak:
+		return "", true
+	}
+	return "", false
 }
 
 // tidy merges adjacent texts and drops empty ones, so that writers see
