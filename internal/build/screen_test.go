@@ -3,6 +3,7 @@ package build
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"html"
 	"image"
 	"os"
@@ -314,7 +315,8 @@ func showcaseEPUB(t *testing.T) string {
 
 var measured = regexp.MustCompile(`(?s)<pre id="measured">(.*?)</pre>`)
 
-// measureChapters opens every chapter file of an EPUB in headless
+// measureChapters opens every text file of an EPUB (all but the cover) in
+// headless
 // Chromium with script added at the end of its body, and returns, by
 // file name, the JSON the script leaves in a pre element with the id
 // "measured". A script that lays a page out at several widths sets the
@@ -329,7 +331,7 @@ func measureChapters(t *testing.T, epubPath, script string) map[string]json.RawM
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for name, body := range entries {
-		if !strings.HasPrefix(name, "EPUB/xhtml/chapter") {
+		if !strings.HasPrefix(name, "EPUB/xhtml/") || !strings.HasSuffix(name, ".xhtml") || name == "EPUB/xhtml/cover.xhtml" {
 			continue
 		}
 		page := filepath.Join(dir, filepath.FromSlash(name))
@@ -449,4 +451,84 @@ func TestEPUBNoteRefs(t *testing.T) {
 		t.Errorf("only %d placements of note references measured", total)
 	}
 	t.Logf("%d placements of note references, %d beginning a line", total, starts)
+}
+
+// listsBook has lists whose markers grow wide: twelve items numbered
+// （1）–（12） inside a numbered list, twelve more inside those (① on),
+// and bullets.
+var listsBook = func() string {
+	var b strings.Builder
+	b.WriteString("---\ntitle: 列表\n---\n\n# 列表\n\n1. 第一层的一项\n")
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&b, "   %d. 第二层的第%d项，写得长一些，让它在窄屏上折成两行以上，看续行是否与首行的文字对齐。\n", i, i)
+	}
+	for i := 1; i <= 12; i++ {
+		fmt.Fprintf(&b, "      %d. 第三层的第%d项\n", i, i)
+	}
+	b.WriteString("2. 第一层的又一项\n\n- 圆点\n  - 空心圆点\n")
+	return b.String()
+}()
+
+// markerScript records, for each list marker, whether its text
+// overflows its box, leaves less than a quarter em before the item's
+// text, or takes more than one line.
+const markerScript = report + `document.fonts.ready.then(function () {
+  var range = document.createRange(), res = {markers: 0, bad: []};
+  document.querySelectorAll(".marker").forEach(function (m) {
+    // As readers that do not trim punctuation (Calibre's) set it: their
+    // full-width brackets did not fit where Chromium's halved ones did.
+    m.style.textSpacingTrim = "space-all";
+    var box = m.getBoundingClientRect();
+    range.selectNodeContents(m);
+    var text = range.getBoundingClientRect(), lines = {};
+    Array.prototype.forEach.call(range.getClientRects(), function (r) { lines[Math.round(r.top)] = true; });
+    var gap = parseFloat(getComputedStyle(m).fontSize) / 4;
+    res.markers++;
+    if (text.left < box.left - 0.5 || text.right > box.right - gap + 0.5 || Object.keys(lines).length > 1)
+      res.bad.push(m.textContent + " " + text.width.toFixed(1) + " px in " + box.width.toFixed(1));
+  });
+  report(res);
+});
+`
+
+// TestEPUBListMarkers lays out lists numbered up to （12） and ⑫ in
+// Chromium at 390 px: every marker's text lies within its box, on one
+// line, a quarter em or more clear of the item's text.
+func TestEPUBListMarkers(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Chromium")
+	}
+	src := filepath.Join(t.TempDir(), "lists.md")
+	if err := os.WriteFile(src, []byte(listsBook), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	opt := testOptions(out, &stdout, &stderr)
+	opt.Formats = []string{"epub"}
+	if err := Run(src, opt); err != nil {
+		t.Fatal(err)
+	}
+	validators.EPUB(t, filepath.Join(out, "lists.epub"), "HTM-022") // a span for each marker
+	total, bad := 0, 0
+	for _, epub := range []string{filepath.Join(out, "lists.epub"), showcaseEPUB(t)} {
+		for name, raw := range measureChapters(t, epub, markerScript) {
+			var r struct {
+				Markers int
+				Bad     []string
+			}
+			if err := json.Unmarshal(raw, &r); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			total += r.Markers
+			bad += len(r.Bad)
+			if len(r.Bad) > 0 {
+				t.Errorf("%s %s: %d markers overflow their box: %s", filepath.Base(epub), name, len(r.Bad), strings.Join(r.Bad, ", "))
+			}
+		}
+	}
+	if total < 30 {
+		t.Errorf("only %d list markers measured", total)
+	}
+	t.Logf("%d list markers, %d overflowing", total, bad)
 }

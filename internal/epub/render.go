@@ -3,6 +3,7 @@ package epub
 import (
 	"encoding/xml"
 	"fmt"
+	"math"
 	"net/url"
 	"slices"
 	"strconv"
@@ -334,16 +335,22 @@ func (r *renderer) block(bl doc.Block) {
 // does, which no list-style-type gives in every reader. The marker goes
 // into the item's first paragraph, so the style sheet can hang it.
 func (r *renderer) list(l *doc.List) {
-	tag, class := "ul", "bullets"
+	depth := r.lists
 	if l.Ordered {
-		tag, class = "ol", "numbered"
-	}
-	r.open(tag, class)
-	if l.Ordered && l.Start != 1 {
-		r.attr("start", strconv.Itoa(l.Start))
+		class := "numbered"
+		if hang := markerHang(l, depth); hang != "" {
+			r.use.classes[hang] = true
+			class += " " + hang
+		}
+		r.use.classes["numbered"] = true
+		r.raw(`<ol class="` + class + `"`)
+		if l.Start != 1 {
+			r.attr("start", strconv.Itoa(l.Start))
+		}
+	} else {
+		r.open("ul", "bullets")
 	}
 	r.raw(">\n")
-	depth := r.lists
 	r.lists++
 	for i, item := range l.Items {
 		mark := func() {
@@ -368,7 +375,40 @@ func (r *renderer) list(l *doc.List) {
 		r.raw("</li>\n")
 	}
 	r.lists--
-	r.raw("</" + tag + ">\n")
+	if l.Ordered {
+		r.raw("</ol>\n")
+	} else {
+		r.raw("</ul>\n")
+	}
+}
+
+// markerHang is the class that widens a numbered list's hanging indent
+// to fit its widest marker and a half-em gap, in steps of half an em
+// from the style sheet's 2.5 em up to 5 em: "" when 2.5 em is enough.
+// The width is reckoned as a reader without any punctuation trimming
+// sets the marker: full-width characters an em, digits and the full
+// stop at most half an em.
+func markerHang(l *doc.List, depth int) string {
+	widest := 0.0
+	for i := range l.Items {
+		w := 0.0
+		for _, c := range l.Marker(i, depth) {
+			if c >= 0x2000 {
+				w++
+			} else {
+				w += 0.5
+			}
+		}
+		widest = max(widest, w)
+	}
+	halves := min(int(math.Ceil((widest+0.5)*2)), 10)
+	if halves <= 5 {
+		return ""
+	}
+	if halves%2 == 0 {
+		return "hang" + strconv.Itoa(halves/2)
+	}
+	return "hang" + strconv.Itoa(halves/2) + "-5"
 }
 
 // codeBlock writes a code block one code element per line, so that the

@@ -80,3 +80,29 @@ func TestSpansAndInlineImages(t *testing.T) {
 		t.Error("the key's Q is not in the code face's subset")
 	}
 }
+
+// TestMarkerHang: a numbered list's hanging indent grows with its widest
+// marker, reckoned with full-width brackets.
+func TestMarkerHang(t *testing.T) {
+	list := func(n, start int) *doc.List {
+		return &doc.List{Ordered: true, Start: start, Items: make([][]doc.Block, n)}
+	}
+	for _, c := range []struct {
+		list  *doc.List
+		depth int
+		want  string
+	}{
+		{list(9, 1), 0, ""},          // 9.
+		{list(120, 1), 0, ""},        // 120.
+		{list(9, 1), 1, "hang3"},     // （9）
+		{list(12, 1), 1, "hang3-5"},  // （12）
+		{list(3, 99), 1, "hang4"},    // （101）
+		{list(3, 99999), 1, "hang5"}, // （100001）: no wider hang
+		{list(20, 1), 2, ""},         // ⑳
+		{list(21, 1), 2, ""},         // 21.
+	} {
+		if got := markerHang(c.list, c.depth); got != c.want {
+			t.Errorf("%d items from %d at depth %d: %q, want %q", len(c.list.Items), c.list.Start, c.depth, got, c.want)
+		}
+	}
+}
