@@ -1,90 +1,16 @@
-// Package layout sets a document on pages: Chinese line breaking,
-// punctuation compression, justification, footnotes at the foot of their
-// page, running heads, a table of contents and the outline. It produces a
-// Book of positioned glyphs and knows nothing about PDF.
 package layout
 
 import (
-	"maps"
 	"math"
 	"slices"
-	"strings"
-	"time"
 
 	"github.com/paiban/paiban/internal/doc"
-	"github.com/paiban/paiban/internal/fonts"
-	"github.com/paiban/paiban/internal/style"
 )
 
-// Options configure one layout run.
-type Options struct {
-	Style *style.Style
-	// Faces holds the loaded fonts by file name, as the style names them.
-	Faces   map[string]*fonts.Face
-	Creator string
-	Date    time.Time
-	// Progress, when set, hears how far the layout is, for a progress
-	// line on long books. It is called from one goroutine at a time.
-	Progress func(Progress)
-}
-
-// Progress is how far a layout is: paragraphs are set first (in
-// parallel), then pages are made.
-type Progress struct {
-	Paragraphs, OfParagraphs int
-	Pages                    int
-	Chapter                  string // the chapter being worked on
-}
-
-// Result is a laid-out book plus what the author should hear about.
-type Result struct {
-	Book *Book
-	// Missing lists characters no bundled font covers; each was set as 〓.
-	Missing []MissingGlyph
-}
-
-// Em-box metrics of the CJK faces: the ideographic em box runs from
-// -0.12 em to 0.88 em around the alphabetic baseline (docs/typesetting.md §4.3).
-const (
-	emAscent  = 0.88
-	emDescent = 0.12
-)
-
-// Layout sets d in the given style.
-func Layout(d *doc.Document, opt Options) (*Result, error) {
-	// A cross-reference that prints its target's page needs the pages
-	// first: the book is laid out again with the folios found until they
-	// no longer change (a number's width can move a target).
-	var refs map[string]string // none known in the first pass
-	for pass := 1; ; pass++ {
-		e, err := newEngine(opt, refs)
-		if err != nil {
-			return nil, err
-		}
-		e.buildRows(d)
-		pg := &paginator{frame: e.frame, text: e.text, rows: e.rows, bodyStart: e.bodyStart, title: d.Meta.Title, progress: opt.Progress}
-		pages, links, tocs := pg.paginate()
-		book := &Book{
-			Info: Info{
-				Title:    d.Meta.Title,
-				Author:   d.Meta.AuthorNames(),
-				Subject:  d.Meta.Description,
-				Keywords: strings.Join(d.Meta.Keywords, ", "),
-				Language: d.Meta.Language,
-				Creator:  opt.Creator,
-				Date:     opt.Date,
-			},
-			Pages: pages,
-		}
-		e.toc.resolve(book, links, tocs)
-		found := e.toc.targetFolios()
-		if !showsPages(d) || (refs != nil && maps.Equal(found, refs)) || pass == maxRefPasses {
-			return &Result{Book: book, Missing: e.text.missing}, nil
-		}
-		refs = found
-	}
-}
-
+// engine makes a pass's rows: it walks the document, asks the
+// typesetter for the lines of each block and registers headings, figures
+// and tables with the contents, which it then sets before the text. The
+// paginator takes the rows from there.
 type engine struct {
 	*frame
 	text *typesetter
@@ -110,13 +36,9 @@ type engine struct {
 
 // newEngine starts a layout pass; pageRefs are the folios the previous
 // pass found (nil in the first).
-func newEngine(opt Options, pageRefs map[string]string) (*engine, error) {
-	fr, err := newFrame(opt)
-	if err != nil {
-		return nil, err
-	}
+func newEngine(fr *frame, pageRefs map[string]string, progress func(Progress)) *engine {
 	text := newTypesetter(fr, pageRefs)
-	return &engine{frame: fr, text: text, toc: newContents(fr, text), progress: opt.Progress}, nil
+	return &engine{frame: fr, text: text, toc: newContents(fr, text), progress: progress}
 }
 
 // row is a horizontal band of the page, a whole number of grid lines tall so

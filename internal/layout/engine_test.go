@@ -11,6 +11,15 @@ import (
 	"github.com/paiban/paiban/internal/style"
 )
 
+// testEngine starts a layout pass in style st.
+func testEngine(st *style.Style, faces map[string]*fonts.Face) (*engine, error) {
+	fr, err := newFrame(Options{Style: st, Faces: faces})
+	if err != nil {
+		return nil, err
+	}
+	return newEngine(fr, nil, nil), nil
+}
+
 func testStyle(t *testing.T) (*style.Style, map[string]*fonts.Face) {
 	t.Helper()
 	st, err := style.Load("../../styles", style.Default)
@@ -129,7 +138,7 @@ func TestPagination(t *testing.T) {
 // a mark rather than inside a phrase, and never leave a stub like 一、.
 func TestHeadingBreaksAfterPunctuation(t *testing.T) {
 	st, faces := testStyle(t)
-	e, err := newEngine(Options{Style: st, Faces: faces}, nil)
+	e, err := testEngine(st, faces)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -439,7 +448,7 @@ func TestParagraphPanicReachesCaller(t *testing.T) {
 // can put its marker before the block rather than after it.
 func TestPageStartsWithUncountedBlock(t *testing.T) {
 	st, faces := testStyle(t)
-	e, _ := newEngine(Options{Style: st, Faces: faces}, nil)
+	e, _ := testEngine(st, faces)
 	d := &doc.Document{Meta: doc.Metadata{Title: "代码"}}
 	for range int(e.bodyH/e.pitch) - 8 {
 		d.Blocks = append(d.Blocks, &doc.Paragraph{Content: []doc.Inline{doc.Text("前文一行。")}})

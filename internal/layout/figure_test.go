@@ -38,7 +38,7 @@ func TestFigures(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := res.Book
-	e, _ := newEngine(Options{Style: st, Faces: faces}, nil)
+	e, _ := testEngine(st, faces)
 	type placed struct {
 		page int
 		im   Image
@@ -130,7 +130,7 @@ func findText(p *Page, s string) (int, *Line) {
 // the text after it fills the space left.
 func TestFigureMoves(t *testing.T) {
 	st, faces := testStyle(t)
-	e, _ := newEngine(Options{Style: st, Faces: faces}, nil)
+	e, _ := testEngine(st, faces)
 	text := strings.Repeat("新质生产力是创新起主导作用，摆脱传统经济增长方式、生产力发展路径的先进生产力质态。", 3)
 	moved := false
 	// One-line paragraphs move the figure down a line at a time, through
@@ -239,7 +239,7 @@ func TestListOfFigures(t *testing.T) {
 // image shrinks so that it and its caption fit on a page.
 func TestFigureLongCaption(t *testing.T) {
 	st, faces := testStyle(t)
-	e, _ := newEngine(Options{Style: st, Faces: faces}, nil)
+	e, _ := testEngine(st, faces)
 	caption := strings.Repeat("图题很长，", 120)
 	d := &doc.Document{Meta: doc.Metadata{Title: "插图"}, Blocks: []doc.Block{
 		&doc.Figure{Image: &doc.Image{Format: "png", Width: 1000, Height: 4000}, Caption: []doc.Inline{doc.Text(caption)}, Number: 1},
@@ -275,7 +275,7 @@ func TestFigureLongCaption(t *testing.T) {
 // leaving the foot of the page empty; text never crosses a heading.
 func TestFigureFloats(t *testing.T) {
 	st, faces := testStyle(t)
-	e, _ := newEngine(Options{Style: st, Faces: faces}, nil)
+	e, _ := testEngine(st, faces)
 	lines := int(e.bodyH / e.pitch)
 	floatDoc := func(heading, second bool) *doc.Document {
 		d := &doc.Document{Meta: doc.Metadata{Title: "插图"}}

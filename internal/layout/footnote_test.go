@@ -16,7 +16,7 @@ func TestFootnoteConventions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := newEngine(Options{Style: st, Faces: faces}, nil)
+	e, err := testEngine(st, faces)
 	if err != nil {
 		t.Fatal(err)
 	}

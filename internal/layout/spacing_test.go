@@ -31,7 +31,7 @@ func mixedParagraphs() [][]doc.Inline {
 // 10 to 40 ems with the window and without it; the costs must agree.
 func TestWindowKeepsOptimum(t *testing.T) {
 	st, faces := testStyle(t)
-	e, err := newEngine(Options{Style: st, Faces: faces}, nil)
+	e, err := testEngine(st, faces)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestWindowKeepsOptimum(t *testing.T) {
 // numbers with their signs (100%以及).
 func TestInlineCodeBreaksAtSpaces(t *testing.T) {
 	st, faces := testStyle(t)
-	e, err := newEngine(Options{Style: st, Faces: faces}, nil)
+	e, err := testEngine(st, faces)
 	if err != nil {
 		t.Fatal(err)
 	}

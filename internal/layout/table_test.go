@@ -127,7 +127,7 @@ func TestTableLong(t *testing.T) {
 		t.Fatal(err)
 	}
 	b := res.Book
-	e, _ := newEngine(Options{Style: st, Faces: faces}, nil)
+	e, _ := testEngine(st, faces)
 	header, rows := tableCells(t, b, tb)
 	pages := map[int]bool{}
 	for i, r := range rows {
@@ -250,7 +250,7 @@ func TestTableCaption(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, _ := newEngine(Options{Style: st, Faces: faces}, nil)
+	e, _ := testEngine(st, faces)
 	p := res.Book.Pages[0]
 	for i, l := range p.Lines {
 		if textOfLine(p, l) != "表1主要指标" {
@@ -294,7 +294,7 @@ func TestTableWide(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, _ := newEngine(Options{Style: st, Faces: faces}, nil)
+	e, _ := testEngine(st, faces)
 	header := 0
 	for pi, p := range res.Book.Pages {
 		left := e.leftFor(pi)
@@ -328,7 +328,7 @@ func TestTableTallRow(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, _ := newEngine(Options{Style: st, Faces: faces}, nil)
+	e, _ := testEngine(st, faces)
 	var got strings.Builder
 	started := false // the table has begun on an earlier page
 	for pi, p := range res.Book.Pages {
