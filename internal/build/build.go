@@ -300,7 +300,11 @@ func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*
 	if err != nil {
 		return err
 	}
-	licenses, err := fontLicenses(opt, append([]*fonts.Face{epubFonts.Serif, epubFonts.Sans, epubFonts.Latin, epubFonts.LatinItalic, epubFonts.Kai, epubFonts.Mono}, epubFonts.Fallback...)...)
+	var embedded []*fonts.Face
+	for _, r := range epub.EmbeddedRoles {
+		embedded = append(embedded, epubFonts.Face(r))
+	}
+	licenses, err := fontLicenses(opt, append(embedded, epubFonts.Fallback...)...)
 	if err != nil {
 		return err
 	}
@@ -320,15 +324,13 @@ func writeEPUB(w io.Writer, d *doc.Document, st *style.Style, faces map[string]*
 
 // epubFonts are the faces of st's roles.
 func epubFonts(st *style.Style, faces map[string]*fonts.Face) epub.Fonts {
-	return epub.Fonts{
-		Serif:       faces[st.Fonts.Serif],
-		Sans:        faces[st.Fonts.Sans],
-		Latin:       faces[st.Fonts.Latin],
-		LatinItalic: faces[st.Fonts.LatinItalic],
-		Kai:         faces[st.Fonts.Kai],
-		Mono:        faces[st.Fonts.Mono],
-		Fallback:    fallbackFaces(st, faces),
+	f := epub.Fonts{Faces: map[style.Role]*fonts.Face{}, Fallback: fallbackFaces(st, faces)}
+	for _, r := range style.Roles {
+		if face := faces[st.Fonts.Face(r)]; face != nil {
+			f.Faces[r] = face
+		}
 	}
+	return f
 }
 
 // fallbackFaces are the faces of st's fallback list that were loaded.

@@ -249,7 +249,7 @@ func TestDashIsContinuous(t *testing.T) {
 	}
 	w, pix := readPGM(t, pgm)
 	scale := 600.0 / 72
-	own := faces[st.Fonts.Serif].Metrics('―')
+	own := faces[st.Fonts.Face(style.Serif)].Metrics('―')
 	y := int((dashes[0].Y - (own.InkY0+own.InkY1)/2*size) * scale)
 	// Scan the stroke's row outwards from the middle of the pair.
 	mid := int((cell.Start + size) * scale)

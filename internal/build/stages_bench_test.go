@@ -103,10 +103,10 @@ func BenchmarkStage(b *testing.B) {
 			b.ReportMetric(float64(len(res.Book.Pages)), "pages")
 		})
 		b.Run("Subset/"+bk.name, func(b *testing.B) {
-			runes := usedRunes(laidOut(b), faces[st.Fonts.Serif])
+			runes := usedRunes(laidOut(b), faces[st.Fonts.Face(style.Serif)])
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := fonts.Subset(faces[st.Fonts.Serif], runes, fonts.SubsetOptions{}); err != nil {
+				if _, err := fonts.Subset(faces[st.Fonts.Face(style.Serif)], runes, fonts.SubsetOptions{}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -15,6 +15,7 @@ import (
 	"github.com/paiban/paiban/internal/doc"
 	"github.com/paiban/paiban/internal/fonts"
 	"github.com/paiban/paiban/internal/parallel"
+	"github.com/paiban/paiban/internal/style"
 )
 
 // book is one EPUB in the making: its files planned and rendered before
@@ -496,23 +497,23 @@ func (b *book) planFonts() {
 			b.fonts[role] = &e
 		}
 	}
-	add(roleSerif, f.Serif, embeddedFont{family: "Paiban Serif SC", file: "PaibanSerifSC-Regular.ttf", sets: "正文"})
-	add(roleSans, f.Sans, embeddedFont{family: "Paiban Sans SC", file: "PaibanSansSC-Bold.ttf", bold: true, sets: "标题、加粗"})
-	add(roleLatin, f.Latin, embeddedFont{family: "Paiban Latin", file: "PaibanLatin-Regular.ttf", sets: "西文"})
+	add(roleSerif, f.Face(style.Serif), embeddedFont{family: "Paiban Serif SC", file: "PaibanSerifSC-Regular.ttf", sets: "正文"})
+	add(roleSans, f.Face(style.Sans), embeddedFont{family: "Paiban Sans SC", file: "PaibanSansSC-Bold.ttf", bold: true, sets: "标题、加粗"})
+	add(roleLatin, f.Face(style.Latin), embeddedFont{family: "Paiban Latin", file: "PaibanLatin-Regular.ttf", sets: "西文"})
 	// A family's only face is matched for upright text too, so the italic
 	// goes in only beside the upright Latin face, and only when used.
-	if f.Latin != nil && len(b.use.italic) > 0 {
-		add(roleItalic, f.LatinItalic, embeddedFont{family: "Paiban Latin", file: "PaibanLatin-Italic.ttf", italic: true, sets: "西文着重"})
+	if f.Face(style.Latin) != nil && len(b.use.italic) > 0 {
+		add(roleItalic, f.Face(style.LatinItalic), embeddedFont{family: "Paiban Latin", file: "PaibanLatin-Italic.ttf", italic: true, sets: "西文着重"})
 	}
 	// LXGW WenKai reserves the names "LXGW" and "霞鹜": its subset must
 	// carry another. Only a book with quotations gets it.
 	if len(b.use.kai) > 0 {
-		add(roleKai, f.Kai, embeddedFont{family: "Paiban Kai SC", file: "PaibanKaiSC-Regular.ttf", sets: "引文"})
+		add(roleKai, f.Face(style.Kai), embeddedFont{family: "Paiban Kai SC", file: "PaibanKaiSC-Regular.ttf", sets: "引文"})
 	}
 	// LXGW WenKai Mono reserves the same names. Only a book with code
 	// gets it, so that the colophon names no face the book lacks.
 	if len(b.use.mono) > 0 {
-		add(roleMono, f.Mono, embeddedFont{family: "Paiban Mono SC", file: "PaibanMonoSC-Regular.ttf", sets: "代码"})
+		add(roleMono, f.Face(style.Mono), embeddedFont{family: "Paiban Mono SC", file: "PaibanMonoSC-Regular.ttf", sets: "代码"})
 	}
 	// Fallback faces are renamed too (HanaMinB reserves its names); only
 	// those that set a character of the book go in.

@@ -17,6 +17,7 @@ import (
 	"github.com/paiban/paiban/internal/chars"
 	"github.com/paiban/paiban/internal/doc"
 	"github.com/paiban/paiban/internal/fonts"
+	"github.com/paiban/paiban/internal/style"
 )
 
 // coverImage is the cover as stored in the EPUB.
@@ -90,7 +91,7 @@ func DrawCover(m doc.Metadata, f Fonts) (data []byte, err error) {
 			err = fmt.Errorf("epub: drawing the cover: %v", p)
 		}
 	}()
-	titleFace, textFace := f.Sans, f.Serif
+	titleFace, textFace := f.Face(style.Sans), f.Face(style.Serif)
 	if titleFace == nil {
 		titleFace = textFace
 	}

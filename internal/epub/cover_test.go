@@ -1,6 +1,7 @@
 package epub
 
 import (
+	"github.com/paiban/paiban/internal/style"
 	"net/url"
 	"strings"
 	"testing"
@@ -14,7 +15,7 @@ import (
 // an ellipsis at the end of the last.
 func TestWrapShowsWhatFits(t *testing.T) {
 	f, _ := bundled(t)
-	ot, err := parseFace(f.Serif)
+	ot, err := parseFace(f.Face(style.Serif))
 	if err != nil {
 		t.Fatal(err)
 	}

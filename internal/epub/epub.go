@@ -21,21 +21,25 @@ import (
 
 	"github.com/paiban/paiban/internal/doc"
 	"github.com/paiban/paiban/internal/fonts"
+	"github.com/paiban/paiban/internal/style"
 )
 
-// Fonts are the faces embedded in the book, each by role. Any may be nil;
-// the text then falls back to the reader's own fonts.
+// Fonts are the faces embedded in the book, each by role. Any may be
+// missing; the text then falls back to the reader's own fonts.
 type Fonts struct {
-	Serif       *fonts.Face // 宋: body text and notes
-	Sans        *fonts.Face // 黑: headings, the title and strong text
-	Latin       *fonts.Face // Latin letters and digits in body text
-	LatinItalic *fonts.Face // Latin letters and digits in emphasised text
-	Kai         *fonts.Face // 楷: block quotations
-	Mono        *fonts.Face // code: Latin half an em, Han a full em
+	// Faces are the faces of the style's roles. The EPUB embeds those of
+	// EmbeddedRoles: strong Latin text is set in the sans face.
+	Faces map[style.Role]*fonts.Face
 	// Fallback faces set, in order, what no face of a character's role
 	// has: symbols, emoji, other scripts, rare ideographs.
 	Fallback []*fonts.Face
 }
+
+// EmbeddedRoles are the roles whose faces the EPUB embeds.
+var EmbeddedRoles = []style.Role{style.Serif, style.Sans, style.Latin, style.LatinItalic, style.Kai, style.Mono}
+
+// Face is the face of role, nil if none.
+func (f Fonts) Face(role style.Role) *fonts.Face { return f.Faces[role] }
 
 // Options configure Write.
 type Options struct {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/paiban/paiban/internal/doc"
 	"github.com/paiban/paiban/internal/fonts"
+	"github.com/paiban/paiban/internal/style"
 	"github.com/paiban/paiban/internal/validators"
 )
 
@@ -56,14 +57,14 @@ func bundled(tb testing.TB) (Fonts, map[string][]byte) {
 			}
 			return f
 		}
-		bundledFonts = Fonts{
-			Serif:       load("NotoSerifSC-Regular.ttf"),
-			Sans:        load("NotoSansSC-Bold.ttf"),
-			Latin:       load("SourceSerif4-Regular.ttf"),
-			LatinItalic: load("SourceSerif4-Italic.ttf"),
-			Kai:         load("LXGWWenKai-Regular.ttf"),
-			Mono:        load("LXGWWenKaiMono-Regular.ttf"),
-		}
+		bundledFonts = Fonts{Faces: map[style.Role]*fonts.Face{
+			style.Serif:       load("NotoSerifSC-Regular.ttf"),
+			style.Sans:        load("NotoSansSC-Bold.ttf"),
+			style.Latin:       load("SourceSerif4-Regular.ttf"),
+			style.LatinItalic: load("SourceSerif4-Italic.ttf"),
+			style.Kai:         load("LXGWWenKai-Regular.ttf"),
+			style.Mono:        load("LXGWWenKaiMono-Regular.ttf"),
+		}}
 		bundledLic = map[string][]byte{}
 		paths, _ := filepath.Glob(filepath.Join(dir, "OFL-*.txt"))
 		for _, p := range paths {
@@ -666,8 +667,8 @@ func checkFonts(t *testing.T, files map[string][]byte, licenses map[string][]byt
 	// fallback faces' licences in the folder are not the EPUB's.
 	f, _ := bundled(t)
 	used := map[string]bool{}
-	for _, face := range []*fonts.Face{f.Serif, f.Sans, f.Latin, f.LatinItalic, f.Kai, f.Mono} {
-		used[face.LicenseFile()] = true
+	for _, r := range EmbeddedRoles {
+		used[f.Face(r).LicenseFile()] = true
 	}
 	for name, text := range licenses {
 		if !used[name] {

@@ -809,8 +809,8 @@ func TestMinorHeadings(t *testing.T) {
 				}
 				count++
 				g := p.Glyphs[l.Cells[0].Glyph]
-				if g.Size != st.BodySize || g.Face.PostScriptName != faces[st.Fonts.Sans].PostScriptName {
-					t.Errorf("%s set at %.1fpt in %s, want %.1fpt in %s", title, g.Size, g.Face.PostScriptName, st.BodySize, st.Fonts.Sans)
+				if g.Size != st.BodySize || g.Face.PostScriptName != faces[st.Fonts.Face(style.Sans)].PostScriptName {
+					t.Errorf("%s set at %.1fpt in %s, want %.1fpt in %s", title, g.Size, g.Face.PostScriptName, st.BodySize, st.Fonts.Face(style.Sans))
 				}
 				if l.X0 > st.MarginLeftMM*style.PointsPerMM+st.BodySize {
 					t.Errorf("%s starts at x=%.1f, not flush left", title, l.X0)

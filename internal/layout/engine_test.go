@@ -283,7 +283,7 @@ func TestBlockQuoteInKai(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	kai := faces[st.Fonts.Kai]
+	kai := faces[st.Fonts.Face(style.Kai)]
 	p := res.Book.Pages[0]
 	var body, quote *Line
 	for i := range p.Lines {

@@ -79,9 +79,9 @@ func (fr *frame) loadFaces(loaded map[string]*fonts.Face) error {
 		}
 		return f
 	}
-	serif, sans, latin := must(st.Fonts.Serif), must(st.Fonts.Sans), must(st.Fonts.Latin)
-	kai, mono := must(st.Fonts.Kai), must(st.Fonts.Mono)
-	latinItalic, latinBold := must(st.Fonts.LatinItalic), must(st.Fonts.LatinBold)
+	serif, sans, latin := must(st.Fonts.Face(style.Serif)), must(st.Fonts.Face(style.Sans)), must(st.Fonts.Face(style.Latin))
+	kai, mono := must(st.Fonts.Face(style.Kai)), must(st.Fonts.Face(style.Mono))
+	latinItalic, latinBold := must(st.Fonts.Face(style.LatinItalic)), must(st.Fonts.Face(style.LatinBold))
 	fallback := []*fonts.Face{serif, sans, latin}
 	for _, name := range st.Fonts.Fallback {
 		// A fallback face that is not there (not fetched) is left out;

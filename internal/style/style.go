@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -75,19 +76,68 @@ type Style struct {
 // .otc collection, or the name of a font installed on the system
 // (fonts.Open).
 type Fonts struct {
-	Serif       string `yaml:"serif"`        // 宋: body text
-	Sans        string `yaml:"sans"`         // 黑: headings, strong
-	Kai         string `yaml:"kai"`          // 楷: block quotations (clreq §2.2.3)
-	Latin       string `yaml:"latin"`        // Latin letters and digits in body text
-	LatinItalic string `yaml:"latin_italic"` // emphasis on Latin text
-	LatinBold   string `yaml:"latin_bold"`
-	// Mono sets code: Latin at half an em and Han at a full em, so that
-	// columns of code line up even with Chinese comments.
-	Mono string `yaml:"mono"`
+	// Faces holds the font of each role the style names (the keys of
+	// Roles); a style must name the serif, sans and latin ones.
+	Faces map[Role]string `yaml:"-"`
 	// Fallback lists the faces that set a character every face of its
 	// role lacks (symbols, emoji, other scripts, rare ideographs), tried
 	// in order after the serif, sans and latin faces.
 	Fallback []string `yaml:"fallback"`
+}
+
+// Role is what a style's face sets; its value is its key under fonts:.
+type Role string
+
+// The font roles.
+const (
+	Serif       Role = "serif"        // 宋: body text
+	Sans        Role = "sans"         // 黑: headings, strong
+	Kai         Role = "kai"          // 楷: block quotations (clreq §2.2.3)
+	Latin       Role = "latin"        // Latin letters and digits in body text
+	LatinItalic Role = "latin_italic" // emphasis on Latin text
+	LatinBold   Role = "latin_bold"   // Latin letters and digits in strong text
+	// Mono sets code: Latin at half an em and Han at a full em, so that
+	// columns of code line up even with Chinese comments.
+	Mono Role = "mono"
+)
+
+// Roles are the font roles, in the order Files lists their fonts: the
+// one list of them that the build, the layout and the EPUB go through.
+var Roles = []Role{Serif, Sans, Kai, Latin, LatinItalic, LatinBold, Mono}
+
+// Face is the font the style names for role, "" if none.
+func (f Fonts) Face(role Role) string { return f.Faces[role] }
+
+// UnmarshalYAML reads the fonts: mapping, a key for each role and the
+// fallback list. An unknown key is reported as yaml.v3 reports an
+// unknown field, so that it gets its line and a suggestion.
+func (f *Fonts) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.MappingNode {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: fonts must be a mapping of roles to fonts", n.Line)}}
+	}
+	f.Faces = map[Role]string{}
+	var unknown []string
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		var err error
+		switch role := Role(k.Value); {
+		case k.Value == "fallback":
+			err = v.Decode(&f.Fallback)
+		case slices.Contains(Roles, role):
+			var name string
+			err = v.Decode(&name)
+			f.Faces[role] = name
+		default:
+			unknown = append(unknown, fmt.Sprintf("line %d: field %s not found in type style.Fonts", k.Line, k.Value))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if len(unknown) > 0 {
+		return &yaml.TypeError{Errors: unknown}
+	}
+	return nil
 }
 
 // Files lists the distinct fonts of the style's roles; the fallback
@@ -95,8 +145,8 @@ type Fonts struct {
 func (f Fonts) Files() []string {
 	seen := map[string]bool{}
 	var out []string
-	for _, n := range []string{f.Serif, f.Sans, f.Kai, f.Latin, f.LatinItalic, f.LatinBold, f.Mono} {
-		if n != "" && !seen[n] {
+	for _, r := range Roles {
+		if n := f.Face(r); n != "" && !seen[n] {
 			seen[n] = true
 			out = append(out, n)
 		}
@@ -219,6 +269,9 @@ func keys() []string {
 			}
 		}
 	}
+	for _, r := range Roles {
+		out = append(out, string(r))
+	}
 	return out
 }
 
@@ -254,7 +307,7 @@ func (s *Style) validate() error {
 	if len(s.HeadingSizes) == 0 {
 		problems = append(problems, "heading_sizes must list at least one size")
 	}
-	if s.Fonts.Serif == "" || s.Fonts.Sans == "" || s.Fonts.Latin == "" {
+	if s.Fonts.Face(Serif) == "" || s.Fonts.Face(Sans) == "" || s.Fonts.Face(Latin) == "" {
 		problems = append(problems, "fonts: serif, sans and latin must be named")
 	}
 	if s.PageWidthMM-s.MarginLeftMM-s.MarginRightMM < 50 {

@@ -52,6 +52,43 @@ func TestBadStyles(t *testing.T) {
 	}
 }
 
+// TestFontRoles checks that a style's fonts are read by the table of
+// roles: each role's font, and a mistyped role reported at its line with
+// the role meant.
+func TestFontRoles(t *testing.T) {
+	st, err := Load("../../styles", "a4-handout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range Roles {
+		if st.Fonts.Face(r) == "" {
+			t.Errorf("a4-handout names no font for %s", r)
+		}
+	}
+	if got := st.Fonts.Face(Kai); got != "LXGWWenKai-Regular.ttf" {
+		t.Errorf("kai is %q", got)
+	}
+	base, err := os.ReadFile("../../styles/a4-handout.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := 1 + bytes.Count(base[:bytes.Index(base, []byte("  kai:"))], []byte("\n"))
+	for _, c := range []struct{ from, to, want string }{
+		{"  kai:", "  kia:", "s.yaml:" + strconv.Itoa(line) + `: unknown key "kia" (did you mean "kai"?)`},
+		{"  kai: LXGWWenKai-Regular.ttf", "  kai: [a.ttf]", "s.yaml:" + strconv.Itoa(line) + ":"},
+		{"  serif: NotoSerifSC-Regular.ttf\n", "", "serif, sans and latin must be named"},
+	} {
+		dir := t.TempDir()
+		bad := bytes.Replace(base, []byte(c.from), []byte(c.to), 1)
+		if err := os.WriteFile(filepath.Join(dir, "s.yaml"), bad, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Load(dir, "s"); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s → %s: error %v, want %q", c.from, c.to, err, c.want)
+		}
+	}
+}
+
 // TestBuiltIn reads the styles built into the program: the same as the
 // files in styles/.
 func TestBuiltIn(t *testing.T) {
