@@ -131,9 +131,15 @@ type Progress struct {
 const Generator = "paiban"
 
 // OutputName is the name the editions of book are written under:
-// NAME.pdf and NAME.epub for NAME.md or a folder NAME.
+// NAME.pdf and NAME.epub for NAME.md or a folder NAME. A folder named "."
+// or ".." is named by its absolute path's last element, so that
+// `paiban build .` writes the folder's name, not ".pdf".
 func OutputName(book string) string {
-	return strings.TrimSuffix(filepath.Base(book), filepath.Ext(book))
+	if abs, err := filepath.Abs(book); err == nil {
+		book = abs
+	}
+	base := filepath.Base(book)
+	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
 // CheckOutputNames refuses two different books whose editions would have

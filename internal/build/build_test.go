@@ -202,3 +202,27 @@ func TestOwnStylesFolder(t *testing.T) {
 		t.Errorf("the page list does not cite the pages of the style mine:\n%s", pageList)
 	}
 }
+
+// TestOutputName checks the names editions are written under, for a
+// book named by a relative path such as "." too.
+func TestOutputName(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "我的书")
+	if err := os.MkdirAll(filepath.Join(dir, "part"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(filepath.Join(dir, "part"))
+	for book, want := range map[string]string{
+		".":               "part",
+		"./":              "part",
+		"..":              "我的书",
+		"../":             "我的书",
+		"chapter.md":      "chapter",
+		"a/b/index.md":    "index",
+		"/srv/books/x.md": "x",
+		"notes.v2.md":     "notes.v2",
+	} {
+		if got := OutputName(book); got != want {
+			t.Errorf("OutputName(%q) = %q, want %q", book, got, want)
+		}
+	}
+}
