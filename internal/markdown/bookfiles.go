@@ -221,7 +221,9 @@ func (f foreignMeta) config(dir string) bookConfig {
 		f.errs.warn(1, "the book has no title: it is titled %q after its folder (give one in %s)", f.title, BookFile)
 	}
 	meta, errs := decodeBookMeta(f.errs.file, "---\n"+f.yaml(nil)+"---\n")
-	f.errs.list = append(f.errs.list, errs.list...)
+	for _, e := range errs.list {
+		f.errs.addAt(e.Line, e.Col, "%s", e.Msg)
+	}
 	cfg := bookConfig{meta: meta, summary: f.summary, summaryAt: f.at}
 	if f.summary == "" && len(f.errs.list) == 0 {
 		f.errs.add(1, "no %s: list the chapters there, or in %s", SummaryFile, BookFile)

@@ -2,7 +2,6 @@ package markdown
 
 import (
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 
@@ -55,6 +54,10 @@ type errorsFor struct {
 	file     string
 	list     ErrorList
 	warnings []doc.Warning
+	// added and warned are the problems and warnings recorded, so that
+	// each is recorded once.
+	added  map[Error]bool
+	warned map[doc.Warning]bool
 }
 
 // place is where something is in the file being read: 1-based line and
@@ -79,9 +82,14 @@ func (c *errorsFor) warn(line int, format string, args ...any) {
 // warnAt records a warning at a known column, once.
 func (c *errorsFor) warnAt(line, col int, format string, args ...any) {
 	w := doc.Warning{Pos: doc.Pos{File: c.file, Line: line}, Col: col, Msg: fmt.Sprintf(format, args...)}
-	if !slices.Contains(c.warnings, w) {
-		c.warnings = append(c.warnings, w)
+	if c.warned[w] {
+		return
 	}
+	if c.warned == nil {
+		c.warned = map[doc.Warning]bool{}
+	}
+	c.warned[w] = true
+	c.warnings = append(c.warnings, w)
 }
 
 // sortedWarnings returns the warnings in line order.
@@ -101,13 +109,15 @@ func (c *errorsFor) add(line int, format string, args ...any) {
 
 // addAt records a problem at a known column.
 func (c *errorsFor) addAt(line, col int, format string, args ...any) {
-	e := &Error{File: c.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
-	for _, old := range c.list {
-		if *old == *e {
-			return
-		}
+	e := Error{File: c.file, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}
+	if c.added[e] {
+		return
 	}
-	c.list = append(c.list, e)
+	if c.added == nil {
+		c.added = map[Error]bool{}
+	}
+	c.added[e] = true
+	c.list = append(c.list, &e)
 }
 
 // err returns the problems sorted by line, or nil when there are none (a
