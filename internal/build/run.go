@@ -123,18 +123,19 @@ func (r *run) checkOptions() error {
 // has the EPUB mark the pages of the style the PDF is set in.
 func (r *run) loadStyles() (err error) {
 	dir := r.opt.StylesDir
+	if dir != "" {
+		// The default style is looked for even when the folder lacks it.
+		r.opt.opened(filepath.Join(dir, r.opt.Style+".yaml"))
+		if r.wantEPUB {
+			r.opt.opened(filepath.Join(dir, style.Default+".yaml"))
+		}
+	}
 	if r.st, err = style.Load(dir, r.opt.Style); err != nil {
 		return err
 	}
 	r.pageStyle = r.st
 	if r.wantEPUB && r.st.Name != style.Default && slices.Contains(style.Available(dir), style.Default) {
 		r.pageStyle, err = style.Load(dir, style.Default)
-	}
-	if dir != "" {
-		r.opt.opened(filepath.Join(dir, r.st.Name+".yaml"))
-		if r.pageStyle != nil && r.pageStyle != r.st {
-			r.opt.opened(filepath.Join(dir, style.Default+".yaml"))
-		}
 	}
 	return err
 }
