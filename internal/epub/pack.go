@@ -251,10 +251,54 @@ func (b *book) finishDocument(data []byte, text bool) ([]byte, error) {
 // metadata go-epub cannot write (several creators, source, rights, a
 // fixed modification time).
 func (b *book) packageDocument(goItems []manifestItem) ([]byte, error) {
-	m := b.doc.Meta
+	items, err := b.manifest(goItems)
+	if err != nil {
+		return nil, err
+	}
+	idOf := map[string]string{}
+	for _, it := range items {
+		idOf[it.Href] = it.ID
+	}
+	var w xw
+	w.raw(xml.Header)
+	w.raw(`<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="pub-id"`)
+	w.attr("xml:lang", b.lang)
+	w.raw(">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n")
+	b.titleMetadata(&w)
+	b.otherMetadata(&w)
+	// For EPUB 2 readers and Kindle, which look for the cover here.
+	w.empty("meta", "name", "cover", "content", idOf["images/"+b.cover.file])
+	w.raw("</metadata>\n<manifest>\n")
+	for _, it := range items {
+		attrs := []string{"id", it.ID, "href", it.Href, "media-type", it.MediaType}
+		if it.Properties != "" {
+			attrs = append(attrs, "properties", it.Properties)
+		}
+		w.empty("item", attrs...)
+	}
+	w.raw("</manifest>\n<spine toc=\"ncx\"")
+	if b.opt.Vertical {
+		// Vertical lines run right to left, and so do the pages.
+		w.attr("page-progression-direction", "rtl")
+	}
+	w.raw(">\n")
+	for _, s := range b.spine() {
+		w.empty("itemref", "idref", idOf["xhtml/"+s])
+	}
+	// Pages that show an image a link leads to are opened by the link,
+	// not met in reading.
+	for _, v := range b.views {
+		w.empty("itemref", "idref", idOf["xhtml/"+v.name], "linear", "no")
+	}
+	w.raw("</spine>\n</package>\n")
+	return []byte(w.String()), nil
+}
+
+// manifest is go-epub's manifest sorted by href, with the media types and
+// properties set right.
+func (b *book) manifest(goItems []manifestItem) ([]manifestItem, error) {
 	items := slices.Clone(goItems)
 	slices.SortFunc(items, func(a, b manifestItem) int { return strings.Compare(a.Href, b.Href) })
-	idOf := map[string]string{}
 	for i := range items {
 		it := &items[i]
 		it.MediaType = mediaTypes[path.Ext(it.Href)]
@@ -271,14 +315,14 @@ func (b *book) packageDocument(goItems []manifestItem) ([]byte, error) {
 		default:
 			it.Properties = ""
 		}
-		idOf[it.Href] = it.ID
 	}
+	return items, nil
+}
 
-	var w xw
-	w.raw(xml.Header)
-	w.raw(`<package xmlns="http://www.idpf.org/2007/opf" version="3.0" unique-identifier="pub-id"`)
-	w.attr("xml:lang", b.lang)
-	w.raw(">\n<metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n")
+// titleMetadata writes what identifies the book: its identifiers, its
+// titles, its authors and editors.
+func (b *book) titleMetadata(w *xw) {
+	m := b.doc.Meta
 	w.element("dc:identifier", b.id, "id", "pub-id")
 	if isbn := strings.TrimSpace(m.ISBN); isbn != "" {
 		// The book keeps its identity (pub-id) when an ISBN is added
@@ -308,6 +352,13 @@ func (b *book) packageDocument(goItems []manifestItem) ([]byte, error) {
 		w.element("dc:contributor", name, "id", id)
 		w.element("meta", "edt", "refines", "#"+id, "property", "role", "scheme", "marc:relators")
 	}
+}
+
+// otherMetadata writes the rest of the metadata: publisher, subjects,
+// language, sources, dates, description, rights, accessibility and the
+// generator.
+func (b *book) otherMetadata(w *xw) {
+	m := b.doc.Meta
 	if m.Publisher != "" {
 		w.element("dc:publisher", m.Publisher)
 	}
@@ -335,36 +386,10 @@ func (b *book) packageDocument(goItems []manifestItem) ([]byte, error) {
 		w.element("dc:rights", m.Rights)
 	}
 	w.element("meta", b.opt.Modified.UTC().Format("2006-01-02T15:04:05Z"), "property", "dcterms:modified")
-	b.accessibility(&w)
+	b.accessibility(w)
 	if b.opt.Generator != "" {
 		w.empty("meta", "name", "generator", "content", b.opt.Generator)
 	}
-	// For EPUB 2 readers and Kindle, which look for the cover here.
-	w.empty("meta", "name", "cover", "content", idOf["images/"+b.cover.file])
-	w.raw("</metadata>\n<manifest>\n")
-	for _, it := range items {
-		attrs := []string{"id", it.ID, "href", it.Href, "media-type", it.MediaType}
-		if it.Properties != "" {
-			attrs = append(attrs, "properties", it.Properties)
-		}
-		w.empty("item", attrs...)
-	}
-	w.raw("</manifest>\n<spine toc=\"ncx\"")
-	if b.opt.Vertical {
-		// Vertical lines run right to left, and so do the pages.
-		w.attr("page-progression-direction", "rtl")
-	}
-	w.raw(">\n")
-	for _, s := range b.spine() {
-		w.empty("itemref", "idref", idOf["xhtml/"+s])
-	}
-	// Pages that show an image a link leads to are opened by the link,
-	// not met in reading.
-	for _, v := range b.views {
-		w.empty("itemref", "idref", idOf["xhtml/"+v.name], "linear", "no")
-	}
-	w.raw("</spine>\n</package>\n")
-	return []byte(w.String()), nil
 }
 
 // accessibility writes the schema.org accessibility metadata (EPUB
