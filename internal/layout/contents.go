@@ -14,8 +14,8 @@ import (
 type contents struct {
 	*frame
 	text     *typesetter
-	headings []*headingInfo
-	byID     map[string]*headingInfo
+	headings []*anchor
+	byID     map[string]*anchor
 	// figures are the list-of-figures entries, in order.
 	figures []figureEntry
 	// inPart is set once a part title is set: the headings after it are
@@ -24,11 +24,11 @@ type contents struct {
 }
 
 func newContents(fr *frame, text *typesetter) *contents {
-	return &contents{frame: fr, text: text, byID: map[string]*headingInfo{}}
+	return &contents{frame: fr, text: text, byID: map[string]*anchor{}}
 }
 
 // addPart adds a part title to the contents and the outline.
-func (c *contents) addPart(info *headingInfo) {
+func (c *contents) addPart(info *anchor) {
 	c.headings = append(c.headings, info)
 	c.target(info)
 	c.inPart = true
@@ -36,7 +36,7 @@ func (c *contents) addPart(info *headingInfo) {
 
 // addHeading adds a heading to the contents and the outline, a level
 // deeper after a part title.
-func (c *contents) addHeading(info *headingInfo) {
+func (c *contents) addHeading(info *anchor) {
 	if c.inPart {
 		info.level++
 	}
@@ -46,7 +46,7 @@ func (c *contents) addHeading(info *headingInfo) {
 
 // target makes a heading what links to its id jump to, whichever target
 // had the id before.
-func (c *contents) target(info *headingInfo) {
+func (c *contents) target(info *anchor) {
 	if info.id != "" {
 		c.byID[info.id] = info
 	}
@@ -54,14 +54,14 @@ func (c *contents) target(info *headingInfo) {
 
 // addFigure adds a figure to the list of figures and, unless something
 // before it has its id, makes it the id's target.
-func (c *contents) addFigure(info *headingInfo, number int, caption []doc.Inline) {
+func (c *contents) addFigure(info *anchor, number int, caption []doc.Inline) {
 	c.floatTarget(info)
 	c.figures = append(c.figures, figureEntry{info: info, number: number, caption: caption})
 }
 
 // floatTarget makes a figure or table what links to its id jump to,
 // unless something before it has the id.
-func (c *contents) floatTarget(info *headingInfo) {
+func (c *contents) floatTarget(info *anchor) {
 	if info.id == "" {
 		return
 	}
@@ -70,10 +70,10 @@ func (c *contents) floatTarget(info *headingInfo) {
 	}
 }
 
-// headingInfo is what links to an id jump to and, for a heading or part
+// anchor is what links to an id jump to and, for a heading or part
 // title, its entry in the contents and the outline; pagination fills in
 // where it landed.
-type headingInfo struct {
+type anchor struct {
 	title string
 	// level is the entry's level in the contents and the outline: the
 	// heading's, one deeper after a part title.
@@ -88,7 +88,7 @@ type headingInfo struct {
 
 // figureEntry is a figure as the list of figures shows it.
 type figureEntry struct {
-	info    *headingInfo // where the figure is, once paginated
+	info    *anchor // where the figure is, once paginated
 	number  int
 	caption []doc.Inline
 }

@@ -67,15 +67,17 @@ type row struct {
 	// chapter is the title of the top-level heading this row opens.
 	chapter string
 	// job, on a placeholder row, is the paragraph to be set in its place.
-	job     *paraJob
-	heading *headingInfo
-	start   *TextPos // where the row's body text begins, if it has any
+	job *paraJob
+	// anchor is the heading, part title, figure or table whose first
+	// row this is: pagination records where it landed.
+	anchor *anchor
+	start  *TextPos // where the row's body text begins, if it has any
 	// lead, on the rows of a figure, table or code block, is the page
 	// position before it; Block stays -1 when no heading or paragraph
 	// follows it.
 	lead     *TextPos
-	toc      *headingInfo // a table-of-contents entry for this heading
-	tocWidth float64      // where the entry's text ends
+	toc      *anchor // a contents entry for this heading or figure
+	tocWidth float64 // where the entry's text ends
 	images   []Image
 	// tableHead marks a table's header row, which is placed again on
 	// every page its table continues on.
@@ -117,7 +119,7 @@ func (e *engine) addHeading(h *doc.Heading, block int) {
 	if len(atoms) == 0 {
 		return
 	}
-	info := &headingInfo{title: h.Number + doc.PlainText(h.Content), level: level, id: h.ID, pos: h.Pos}
+	info := &anchor{title: h.Number + doc.PlainText(h.Content), level: level, id: h.ID, pos: h.Pos}
 	e.toc.addHeading(info)
 	opensChapter := level == 1 && e.st.ChapterRecto
 	if !opensChapter {
@@ -127,7 +129,7 @@ func (e *engine) addHeading(h *doc.Heading, block int) {
 	for i, ln := range sp.lines {
 		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: block, Offset: atoms[ln.start].off}}
 		if i == 0 {
-			r.heading = info
+			r.anchor = info
 			r.newPage, r.recto = opensChapter, opensChapter && e.st.Duplex
 		}
 		if level == 1 {
@@ -152,14 +154,14 @@ func (e *engine) addMinorHeading(h *doc.Heading, block int) {
 	if len(atoms) == 0 {
 		return
 	}
-	info := &headingInfo{title: doc.PlainText(h.Content), level: h.Level, id: h.ID, pos: h.Pos}
+	info := &anchor{title: doc.PlainText(h.Content), level: h.Level, id: h.ID, pos: h.Pos}
 	e.toc.target(info)
 	e.addSpace(1)
 	sp := e.text.setText(atoms, e.measure, 0, 0, false)
 	for i, ln := range sp.lines {
 		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: block, Offset: atoms[ln.start].off}}
 		if i == 0 {
-			r.heading = info
+			r.anchor = info
 		}
 		drawLine(r, sp, ln, 0, e.baseline(e.em))
 		markLine(r, block, i, len(sp.lines))

@@ -32,7 +32,7 @@ const maxFigureShare = 2.0 / 3
 // text below stays on the grid, with the space left over shared above and
 // below; a row is never split, so the figure is kept on one page.
 func (e *engine) addFigure(f *doc.Figure, in nest) {
-	info := &headingInfo{id: f.ID, pos: f.Pos} // a link target, not a contents entry
+	info := &anchor{id: f.ID, pos: f.Pos} // a link target, not a contents entry
 	e.toc.addFigure(info, f.Number, f.Caption)
 	avail := e.column(in)
 	var w, h float64
@@ -56,7 +56,7 @@ func (e *engine) addFigure(f *doc.Figure, in nest) {
 	}
 	content := h + gap + capH
 	// At least half a line above and below.
-	r := &row{heading: info, float: true, slots: int(math.Ceil((content+e.pitch)/e.pitch - eps))}
+	r := &row{anchor: info, float: true, slots: int(math.Ceil((content+e.pitch)/e.pitch - eps))}
 	top := (float64(r.slots)*e.pitch - content) / 2
 	switch {
 	case ph != nil:
@@ -148,8 +148,8 @@ func (c *contents) lofRows() []*row {
 // floats), the text that follows fills the page and the figure goes to
 // the top of the next one, rather than leaving the page's foot empty.
 // Figures after it wait too, in their order, while the text flows past
-// them. The text moved up stops at the next heading or forced page, so a
-// figure never leaves its section. It reports whether rows were moved.
+// them. The text moved up stops at the next heading (or table) or forced
+// page, so a figure never leaves its section. It reports whether rows were moved.
 func (p *paginator) floatFigure(i, used int, carry []noteChunk, notes []*doc.Footnote) bool {
 	moved := 0
 	j := i + 1
@@ -158,7 +158,7 @@ func (p *paginator) floatFigure(i, used int, carry []noteChunk, notes []*doc.Foo
 		if r.float {
 			continue
 		}
-		if r.heading != nil || r.newPage || r.discardable {
+		if r.anchor != nil || r.newPage || r.discardable {
 			break
 		}
 		withNotes := appendNew(notes, r.notes)

@@ -281,9 +281,9 @@ func (p *paginator) finishPage(rows []*row, idx int, carry []noteChunk, front bo
 			refGlyphs = append(refGlyphs, g)
 			refNotes = append(refNotes, n)
 		}
-		if r.heading != nil {
-			r.heading.page, r.heading.y = idx, y
-			r.heading.folio = page.Folio
+		if r.anchor != nil {
+			r.anchor.page, r.anchor.y = idx, y
+			r.anchor.folio = page.Folio
 		}
 		if r.chapter != "" {
 			// A page whose text begins with the chapter's title opens

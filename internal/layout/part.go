@@ -11,7 +11,7 @@ import (
 // chapters after it start on the next page. In the contents and the
 // outline the part stands one level above its chapters.
 func (e *engine) addPart(p *doc.Part) {
-	info := &headingInfo{title: p.Title, level: 1, id: p.ID, part: true, pos: p.Pos}
+	info := &anchor{title: p.Title, level: 1, id: p.ID, part: true, pos: p.Pos}
 	e.toc.addPart(info)
 	// Not discardable: the space stays at the top of the page.
 	space := &row{slots: int(e.bodyH/e.pitch) / 3, newPage: true, recto: e.st.Duplex, chapter: p.Title, noBreakAfter: true}
@@ -22,7 +22,7 @@ func (e *engine) addPart(p *doc.Part) {
 	if first == len(e.rows) {
 		return // a title of spaces only
 	}
-	e.rows[first].heading = info
+	e.rows[first].anchor = info
 	last := e.rows[len(e.rows)-1]
 	last.noBreakAfter = false
 	e.partEnds = append(e.partEnds, last)

@@ -86,7 +86,7 @@ func (e *engine) addTable(t *doc.Table, in nest) {
 	}
 	pad := 2 * cellPad * e.em
 	avail := e.column(in)
-	info := &headingInfo{id: t.ID, pos: t.Pos} // a link target, not a contents entry
+	info := &anchor{id: t.ID, pos: t.Pos} // a link target, not a contents entry
 	e.toc.floatTarget(info)
 	e.addSpace(1)
 	for k, g := range columnGroups(oneW, pad, avail) {
@@ -97,7 +97,7 @@ func (e *engine) addTable(t *doc.Table, in nest) {
 		}
 		first := e.captionRows(label, t.Number, t.Caption, in, t.Pos)
 		if k == 0 {
-			first.heading = info
+			first.anchor = info
 		}
 		total := 0.0
 		for _, w := range widths {

@@ -48,8 +48,7 @@ func showsPages(d *doc.Document) bool {
 			}
 		}
 	}
-	var blocks func([]doc.Block)
-	blocks = func(bs []doc.Block) {
+	blocks := func(bs []doc.Block) {
 		doc.Walk(bs, func(b doc.Block) {
 			switch n := b.(type) {
 			case *doc.Heading:
