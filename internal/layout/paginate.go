@@ -249,7 +249,9 @@ func appendNew(notes, more []*doc.Footnote) []*doc.Footnote {
 func (p *paginator) finishPage(rows []*row, idx int, carry []noteChunk, front bool) (*pageFill, []pendingLink, []tocPlacement, []noteChunk) {
 	page := &Page{Width: p.pageW, Height: p.pageH, Folio: p.folio(front), Start: TextPos{Block: -1}}
 	f := &pageFill{page: page, left: p.leftFor(idx)}
-	opensChapter := false
+	// The chapter right-hand running heads carry: the one in effect at
+	// the page's top, or the first the page opens if none is.
+	chapter, opensChapter := p.chapter, false
 	var links []pendingLink
 	var tocs []tocPlacement
 	var notes []*doc.Footnote
@@ -290,8 +292,8 @@ func (p *paginator) finishPage(rows []*row, idx int, carry []noteChunk, front bo
 			// the chapter, whether the style starts chapters on new
 			// pages or not.
 			opensChapter = opensChapter || first
-			if p.chapter == "" || first {
-				p.chapter = r.chapter
+			if chapter == "" || first {
+				chapter = r.chapter
 			}
 		}
 		first = false
@@ -314,14 +316,12 @@ func (p *paginator) finishPage(rows []*row, idx int, carry []noteChunk, front bo
 	for k, g := range refGlyphs {
 		page.Links = append(page.Links, Link{X: g.X, Y: g.Y - emAscent*g.Size, W: g.Size, H: g.Size, DestPage: idx, DestY: noteTop[refNotes[k]]})
 	}
-	p.runningHead(f, idx, front, opensChapter)
-	if r := rows; len(r) > 0 {
-		// The chapter in effect at the next page's top is the last one
-		// opened on this page.
-		for _, row := range r {
-			if row.chapter != "" {
-				p.chapter = row.chapter
-			}
+	p.runningHead(f, idx, front, opensChapter, chapter)
+	// The chapter in effect at the next page's top is the last one
+	// opened on this page.
+	for _, r := range rows {
+		if r.chapter != "" {
+			p.chapter = r.chapter
 		}
 	}
 	return f, links, tocs, rest
@@ -461,15 +461,16 @@ func (p *paginator) placeNotes(f *pageFill, chunks []noteChunk, number map[*doc.
 	return tops, rest
 }
 
-// runningHead adds the book title above the type area (not on the first
-// page) and the folio centred below it (docs/typesetting.md §5.7).
-func (p *paginator) runningHead(f *pageFill, idx int, front, opensChapter bool) {
+// runningHead adds the book title or the chapter above the type area (not
+// on the first page) and the folio centred below it (docs/typesetting.md
+// §5.7).
+func (p *paginator) runningHead(f *pageFill, idx int, front, opensChapter bool, chapter string) {
 	page := f.page
 	size := p.st.HeaderSize
 	head := p.title
-	if p.st.Duplex && idx%2 == 0 && p.chapter != "" {
+	if p.st.Duplex && idx%2 == 0 && chapter != "" {
 		// Right-hand pages carry the chapter, left-hand ones the book.
-		head = p.chapter
+		head = chapter
 	}
 	if idx > 0 && head != "" && !front && !opensChapter {
 		g, w := p.text.lineOf(p.text.shortHead(head, size), size)
