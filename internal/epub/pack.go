@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
@@ -59,28 +58,6 @@ func (w *xw) empty(name string, attrs ...string) {
 	w.raw("/>\n")
 }
 
-// Paths in the container go-epub writes.
-const (
-	contentDir  = "EPUB/"
-	packagePath = contentDir + "package.opf"
-	navPath     = contentDir + "nav.xhtml"
-	ncxPath     = contentDir + "toc.ncx"
-	xhtmlDir    = contentDir + "xhtml/"
-	mimetype    = "application/epub+zip"
-)
-
-// goepubPackage is what Write keeps of go-epub's package document.
-type goepubPackage struct {
-	Items []manifestItem `xml:"manifest>item"`
-}
-
-type manifestItem struct {
-	ID         string `xml:"id,attr"`
-	Href       string `xml:"href,attr"`
-	MediaType  string `xml:"media-type,attr"`
-	Properties string `xml:"properties,attr"`
-}
-
 // mediaTypes are by file extension: go-epub sniffs them and calls a
 // licence text/plain; charset=utf-8.
 var mediaTypes = map[string]string{
@@ -100,80 +77,31 @@ var mediaTypes = map[string]string{
 // every content document, and writes a ZIP whose bytes depend only on the
 // book: mimetype first and stored, then the entries sorted by name, all
 // dated opt.Modified.
-func (b *book) pack(w io.Writer, container []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(container), int64(len(container)))
+func (b *book) pack(w io.Writer, zipped []byte) error {
+	c, err := readContainer(zipped)
 	if err != nil {
-		return fmt.Errorf("epub: reading what go-epub wrote: %w", err)
+		return err
 	}
-	files := map[string][]byte{}
-	for _, f := range zr.File {
-		if strings.HasSuffix(f.Name, "/") {
-			continue
-		}
-		rc, err := f.Open()
-		if err != nil {
-			return fmt.Errorf("epub: reading what go-epub wrote: %w", err)
-		}
-		data, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			return fmt.Errorf("epub: reading what go-epub wrote: %w", err)
-		}
-		files[f.Name] = data
+	if err := c.check(b.expectedFiles()); err != nil {
+		return err
 	}
-	if string(files["mimetype"]) != mimetype {
-		return errors.New("epub: go-epub wrote no mimetype file")
+	if err := c.fill(b.binaries(), b.bodies()); err != nil {
+		return err
 	}
-	var pkg goepubPackage
-	if err := xml.Unmarshal(files[packagePath], &pkg); err != nil {
-		return fmt.Errorf("epub: go-epub wrote no readable package document: %w", err)
-	}
-	items := map[string]manifestItem{}
-	for _, it := range pkg.Items {
-		items[it.Href] = it
-	}
-	for _, name := range b.expectedFiles() {
-		href := strings.TrimPrefix(name, contentDir)
-		if files[name] == nil {
-			return fmt.Errorf("epub: go-epub did not write %s", href)
-		}
-		if _, ok := items[href]; !ok {
-			return fmt.Errorf("epub: go-epub left %s out of the manifest", href)
-		}
-	}
-	for href := range items {
-		if files[contentDir+href] == nil {
-			return fmt.Errorf("epub: go-epub listed %s but did not write it", href)
-		}
-	}
-
-	for name, data := range b.binaries() {
-		if !bytes.Equal(files[name], placeholder(path.Base(name))) {
-			return fmt.Errorf("epub: go-epub did not write %s as given", name)
-		}
-		files[name] = data
-	}
-	for name, body := range b.bodies() {
-		ph := placeholder(path.Base(name))
-		if bytes.Count(files[name], ph) != 1 {
-			return fmt.Errorf("epub: go-epub did not write %s as given", strings.TrimPrefix(name, contentDir))
-		}
-		files[name] = bytes.Replace(files[name], ph, body, 1)
-	}
-	for name, data := range files {
+	for name, data := range c.files {
 		if strings.HasPrefix(name, xhtmlDir) {
-			if files[name], err = b.finishDocument(data, name != xhtmlDir+coverFile); err != nil {
+			if c.files[name], err = b.finishDocument(data, name != xhtmlDir+coverFile); err != nil {
 				return fmt.Errorf("epub: %s: %w", name, err)
 			}
 		}
 	}
-	files[appleOptionsPath] = []byte(appleOptions)
-	files[navPath] = b.navDocument()
-	files[ncxPath] = b.ncx()
-	if files[packagePath], err = b.packageDocument(pkg.Items); err != nil {
+	c.files[appleOptionsPath] = []byte(appleOptions)
+	c.files[navPath] = b.navDocument()
+	c.files[ncxPath] = b.ncx()
+	if c.files[packagePath], err = b.packageDocument(c.items); err != nil {
 		return err
 	}
-	return writeZip(w, files, b.opt.Modified)
+	return writeZip(w, c.files, b.opt.Modified)
 }
 
 // appleOptionsPath holds Apple Books' display options, which a book
@@ -222,28 +150,6 @@ func (b *book) spine() []string {
 		s = append(s, f.name)
 	}
 	return append(s, colophonFile)
-}
-
-// finishDocument puts lang and xml:lang on the html element, which go-epub
-// leaves without them, and in a vertical book the class vertical on the
-// html of a text file, and turns the named entities go-epub writes in the
-// title into character references like the rest.
-func (b *book) finishDocument(data []byte, text bool) ([]byte, error) {
-	data = []byte(numericEntities.Replace(string(data)))
-	const tag = "<html "
-	i := bytes.Index(data, []byte(tag))
-	if i < 0 {
-		return nil, errors.New("go-epub wrote no html element")
-	}
-	var w xw
-	w.Write(data[:i+len(tag)-1])
-	w.attr("lang", b.lang)
-	w.attr("xml:lang", b.lang)
-	if b.opt.Vertical && text {
-		w.attr("class", verticalClass)
-	}
-	w.Write(data[i+len(tag)-1:])
-	return []byte(w.String()), nil
 }
 
 // packageDocument writes the package document: go-epub's manifest with

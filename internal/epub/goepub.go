@@ -1,15 +1,131 @@
 package epub
 
+// This file is the adapter to go-epub: the book's files go in through
+// its public API (assemble), and what it wrote is read back by the names
+// of the ZIP's entries (container), the placeholders filled and its
+// content documents finished. TestGoEPUB pins what this relies on.
+
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/base64"
+	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"path"
+	"strings"
 	"sync"
 
 	goepub "github.com/go-shiori/go-epub"
 )
+
+// Paths in the container go-epub writes.
+const (
+	contentDir  = "EPUB/"
+	packagePath = contentDir + "package.opf"
+	navPath     = contentDir + "nav.xhtml"
+	ncxPath     = contentDir + "toc.ncx"
+	xhtmlDir    = contentDir + "xhtml/"
+	mimetype    = "application/epub+zip"
+)
+
+// goepubPackage is what Write keeps of go-epub's package document.
+type goepubPackage struct {
+	Items []manifestItem `xml:"manifest>item"`
+}
+
+type manifestItem struct {
+	ID         string `xml:"id,attr"`
+	Href       string `xml:"href,attr"`
+	MediaType  string `xml:"media-type,attr"`
+	Properties string `xml:"properties,attr"`
+}
+
+// container is the files go-epub wrote, by their names in its ZIP, and
+// its package document's manifest.
+type container struct {
+	files map[string][]byte
+	items []manifestItem
+}
+
+// readContainer reads the ZIP go-epub wrote.
+func readContainer(zipped []byte) (*container, error) {
+	zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
+	if err != nil {
+		return nil, fmt.Errorf("epub: reading what go-epub wrote: %w", err)
+	}
+	c := &container{files: map[string][]byte{}}
+	for _, f := range zr.File {
+		if strings.HasSuffix(f.Name, "/") {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return nil, fmt.Errorf("epub: reading what go-epub wrote: %w", err)
+		}
+		data, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			return nil, fmt.Errorf("epub: reading what go-epub wrote: %w", err)
+		}
+		c.files[f.Name] = data
+	}
+	if string(c.files["mimetype"]) != mimetype {
+		return nil, errors.New("epub: go-epub wrote no mimetype file")
+	}
+	var pkg goepubPackage
+	if err := xml.Unmarshal(c.files[packagePath], &pkg); err != nil {
+		return nil, fmt.Errorf("epub: go-epub wrote no readable package document: %w", err)
+	}
+	c.items = pkg.Items
+	return c, nil
+}
+
+// check checks that the container holds the files named, each in the
+// manifest, and that the manifest lists no file it lacks.
+func (c *container) check(names []string) error {
+	items := map[string]manifestItem{}
+	for _, it := range c.items {
+		items[it.Href] = it
+	}
+	for _, name := range names {
+		href := strings.TrimPrefix(name, contentDir)
+		if c.files[name] == nil {
+			return fmt.Errorf("epub: go-epub did not write %s", href)
+		}
+		if _, ok := items[href]; !ok {
+			return fmt.Errorf("epub: go-epub left %s out of the manifest", href)
+		}
+	}
+	for href := range items {
+		if c.files[contentDir+href] == nil {
+			return fmt.Errorf("epub: go-epub listed %s but did not write it", href)
+		}
+	}
+	return nil
+}
+
+// fill puts the fonts, images and chapters' bodies in place of their
+// placeholders: a binary file is its placeholder alone, a body is the one
+// placeholder in go-epub's XHTML around it.
+func (c *container) fill(binaries, bodies map[string][]byte) error {
+	for name, data := range binaries {
+		if !bytes.Equal(c.files[name], placeholder(path.Base(name))) {
+			return fmt.Errorf("epub: go-epub did not write %s as given", name)
+		}
+		c.files[name] = data
+	}
+	for name, body := range bodies {
+		ph := placeholder(path.Base(name))
+		if bytes.Count(c.files[name], ph) != 1 {
+			return fmt.Errorf("epub: go-epub did not write %s as given", strings.TrimPrefix(name, contentDir))
+		}
+		c.files[name] = bytes.Replace(c.files[name], ph, body, 1)
+	}
+	return nil
+}
 
 // goepubMu serialises go-epub's writing: it keeps its file system in a
 // package variable, and the in-memory one is a plain map.
@@ -172,4 +288,26 @@ func (b *book) coverBody(img string) string {
 	w.attr("xlink:href", img)
 	w.raw("/>\n</svg>\n</div>")
 	return w.String()
+}
+
+// finishDocument puts lang and xml:lang on the html element, which go-epub
+// leaves without them, and in a vertical book the class vertical on the
+// html of a text file, and turns the named entities go-epub writes in the
+// title into character references like the rest.
+func (b *book) finishDocument(data []byte, text bool) ([]byte, error) {
+	data = []byte(numericEntities.Replace(string(data)))
+	const tag = "<html "
+	i := bytes.Index(data, []byte(tag))
+	if i < 0 {
+		return nil, errors.New("go-epub wrote no html element")
+	}
+	var w xw
+	w.Write(data[:i+len(tag)-1])
+	w.attr("lang", b.lang)
+	w.attr("xml:lang", b.lang)
+	if b.opt.Vertical && text {
+		w.attr("class", verticalClass)
+	}
+	w.Write(data[i+len(tag)-1:])
+	return []byte(w.String()), nil
 }
