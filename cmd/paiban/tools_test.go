@@ -123,27 +123,34 @@ func saveFile(t *testing.T, path, content string) {
 	}
 }
 
+// startWatch watches book, writing its PDF into out, until the test ends;
+// it returns what watch prints on stdout and on stderr.
+func startWatch(t *testing.T, book, out string) (stdout, stderr *syncBuffer) {
+	stdout, stderr = &syncBuffer{}, &syncBuffer{}
+	opt := build.Options{OutDir: out, Formats: []string{"pdf"}, Style: "a4-handout",
+		FontsDir: "../../fonts", StylesDir: "../../styles", Stdout: stdout, Stderr: stderr}
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { watchBook(book, opt, 10*time.Millisecond, stop); close(done) }()
+	t.Cleanup(func() { close(stop); <-done })
+	return stdout, stderr
+}
+
 func TestWatchRebuilds(t *testing.T) {
 	dir := t.TempDir()
 	book := filepath.Join(dir, "book.md")
 	os.WriteFile(book, []byte("---\ntitle: 标题\n---\n\n正文。\n"), 0o644)
-	var out, errb syncBuffer
-	opt := build.Options{OutDir: filepath.Join(dir, "out"), Formats: []string{"pdf"}, Style: "a4-handout",
-		FontsDir: "../../fonts", StylesDir: "../../styles", Stdout: &out, Stderr: &errb}
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() { watchBook(book, opt, 10*time.Millisecond, stop); close(done) }()
-	defer func() { close(stop); <-done }()
-	waitFor(t, &out, "built in", 1)
+	out, errb := startWatch(t, book, filepath.Join(dir, "out"))
+	waitFor(t, out, "built in", 1)
 
 	// A broken book is reported and watching goes on.
 	saveFile(t, book, "---\ntitle: 标题\n---\n\n文[^无]\n")
-	waitFor(t, &out, "build failed", 1)
+	waitFor(t, out, "build failed", 1)
 	if !strings.Contains(errb.String(), book+":5:") {
 		t.Errorf("error not reported as file:line: %q", errb.String())
 	}
 	saveFile(t, book, "---\ntitle: 标题\n---\n\n改过的正文。\n")
-	waitFor(t, &out, "built in", 2)
+	waitFor(t, out, "built in", 2)
 	txt, err := exec.Command("pdftotext", filepath.Join(dir, "out", "book.pdf"), "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext (poppler-utils): %v", err)
@@ -217,19 +224,13 @@ func TestWatchSeesChapterAndImage(t *testing.T) {
 	saveFile(t, filepath.Join(book, "book.yaml"), "title: 书\nchapters:\n  - one.md\n")
 	saveFile(t, filepath.Join(book, "one.md"), "# 第一章\n\n![图](images/a.png)\n\n正文。\n")
 	savePNG(t, filepath.Join(book, "images", "a.png"), 40)
-	var out, errb syncBuffer
-	opt := build.Options{OutDir: filepath.Join(dir, "out"), Formats: []string{"pdf"}, Style: "a4-handout",
-		FontsDir: "../../fonts", StylesDir: "../../styles", Stdout: &out, Stderr: &errb}
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() { watchBook(book, opt, 10*time.Millisecond, stop); close(done) }()
-	defer func() { close(stop); <-done }()
-	waitFor(t, &out, "built in", 1)
+	out, errb := startWatch(t, book, filepath.Join(dir, "out"))
+	waitFor(t, out, "built in", 1)
 
 	savePNG(t, filepath.Join(book, "images", "a.png"), 80)
-	waitFor(t, &out, "built in", 2)
+	waitFor(t, out, "built in", 2)
 	saveFile(t, filepath.Join(book, "one.md"), "# 第一章\n\n![图](images/a.png)\n\n改过的正文。\n")
-	waitFor(t, &out, "built in", 3)
+	waitFor(t, out, "built in", 3)
 	txt, err := exec.Command("pdftotext", filepath.Join(dir, "out", "book.pdf"), "-").Output()
 	if err != nil {
 		t.Fatalf("pdftotext (poppler-utils): %v", err)
