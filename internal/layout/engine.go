@@ -16,7 +16,9 @@ type engine struct {
 	text *typesetter
 	toc  *contents
 
-	rows     []*row
+	rows []*row
+	// minLevel is the level of the document's top headings, set as
+	// level 1.
 	minLevel int
 
 	// block counts headings and paragraphs in document order, for TextPos.
@@ -41,140 +43,9 @@ func newEngine(fr *frame, pageRefs map[string]string, progress func(Progress)) *
 	return &engine{frame: fr, text: text, toc: newContents(fr, text), progress: progress}
 }
 
-// row is a horizontal band of the page, a whole number of grid lines tall so
-// that body text stays on one baseline grid (docs/typesetting.md §5.2).
-// Positions inside a row are relative to its top-left corner (the measure's
-// left).
-type row struct {
-	slots  int
-	glyphs []Glyph
-	lines  []Line
-	rules  []Rule
-	links  []rowLink
-	notes  []*doc.Footnote // notes referenced in this row, in order
-	refs   []int           // glyph indices of note reference marks
-	// noBreakAfter forbids a page break after this row (keep-with-next,
-	// widows and orphans).
-	noBreakAfter bool
-	// discardable rows (space before a heading) vanish at a page top.
-	discardable bool
-	// float lets a figure give way to the text after it when it does not
-	// fit on the page (see floatFigure).
-	float bool
-	// newPage starts a new page with this row; recto makes that page a
-	// right-hand (odd) one, leaving a blank page when needed.
-	newPage, recto bool
-	// chapter is the title of the top-level heading this row opens.
-	chapter string
-	// job, on a placeholder row, is the paragraph to be set in its place.
-	job *paraJob
-	// anchor is the heading, part title, figure or table whose first
-	// row this is: pagination records where it landed.
-	anchor *anchor
-	start  *TextPos // where the row's body text begins, if it has any
-	// lead, on the rows of a figure, table or code block, is the page
-	// position before it; Block stays -1 when no heading or paragraph
-	// follows it.
-	lead     *TextPos
-	toc      *anchor // a contents entry for this heading or figure
-	tocWidth float64 // where the entry's text ends
-	images   []Image
-	// tableHead marks a table's header row, which is placed again on
-	// every page its table continues on.
-	tableHead bool
-	// repeat, on a table's body row, is the table's header row, set again
-	// above this row when it starts a page.
-	repeat *row
-}
-
-type rowLink struct {
-	x, y, w, h float64
-	url        string
-}
-
-// addParagraph queues a body paragraph for setting.
-func (e *engine) addParagraph(p *doc.Paragraph, in nest, block int) {
-	j := &paraJob{inlines: p.Content, in: in, block: block, pos: p.Pos}
-	e.rows = append(e.rows, &row{job: j})
-}
-
-func (e *engine) addSpace(slots int) {
-	if len(e.rows) == 0 {
-		return
-	}
-	e.rows = append(e.rows, &row{slots: slots, discardable: true})
-}
-
-// addHeading sets a heading in the sans face, centred at the top level and
-// flush left below it, kept with the two lines that follow
-// (docs/typesetting.md §5.3).
-func (e *engine) addHeading(h *doc.Heading, block int) {
-	if h.Minor() {
-		e.addMinorHeading(h, block)
-		return
-	}
-	level := h.Level - e.minLevel + 1
-	size := e.st.HeadingSize(level)
-	atoms := e.text.headingAtoms(h, styleOf(e.headingF, size))
-	if len(atoms) == 0 {
-		return
-	}
-	info := &anchor{title: h.Number + doc.PlainText(h.Content), level: level, id: h.ID, pos: h.Pos}
-	e.toc.addHeading(info)
-	opensChapter := level == 1 && e.st.ChapterRecto
-	if !opensChapter {
-		e.addSpace(1)
-	}
-	sp := e.text.balanced(atoms, e.measure)
-	for i, ln := range sp.lines {
-		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: block, Offset: atoms[ln.start].off}}
-		if i == 0 {
-			r.anchor = info
-			r.newPage, r.recto = opensChapter, opensChapter && e.st.Duplex
-		}
-		if level == 1 {
-			r.chapter = info.title
-		}
-		x0 := 0.0
-		if level == 1 {
-			x0 = (e.measure - ln.width) / 2
-		}
-		drawLine(r, sp, ln, x0, e.baseline(size))
-		markLine(r, block, i, len(sp.lines))
-		e.rows = append(e.rows, r)
-	}
-}
-
-// addMinorHeading sets a heading of level 5 or 6 as a line of body-size
-// 黑体 after a blank line, flush left and kept with the lines after it,
-// without a place in the contents or the bookmarks. Links may still
-// point to it.
-func (e *engine) addMinorHeading(h *doc.Heading, block int) {
-	atoms := e.text.headingAtoms(h, styleOf(e.headingF, e.em))
-	if len(atoms) == 0 {
-		return
-	}
-	info := &anchor{title: doc.PlainText(h.Content), level: h.Level, id: h.ID, pos: h.Pos}
-	e.toc.target(info)
-	e.addSpace(1)
-	sp := e.text.setText(atoms, e.measure, 0, 0, false)
-	for i, ln := range sp.lines {
-		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: block, Offset: atoms[ln.start].off}}
-		if i == 0 {
-			r.anchor = info
-		}
-		drawLine(r, sp, ln, 0, e.baseline(e.em))
-		markLine(r, block, i, len(sp.lines))
-		e.rows = append(e.rows, r)
-	}
-}
-
-// markLine records which block the row's last line belongs to.
-func markLine(r *row, block, index, count int) {
-	l := &r.lines[len(r.lines)-1]
-	l.Block, l.Index, l.Count = block, index, count
-}
-
+// buildRows makes the rows of d: the title block, the colophon, the
+// contents and list of figures, the text with its paragraphs set, and
+// where the body begins.
 func (e *engine) buildRows(d *doc.Document) {
 	e.minLevel = 0
 	doc.Walk(d.Blocks, func(b doc.Block) {
@@ -315,6 +186,85 @@ func (fr *frame) nested(in nest) float64 {
 // column is the width in leaves for text.
 func (fr *frame) column(in nest) float64 {
 	return fr.measure - in.right - in.left
+}
+
+// addParagraph queues a body paragraph for setting.
+func (e *engine) addParagraph(p *doc.Paragraph, in nest, block int) {
+	j := &paraJob{inlines: p.Content, in: in, block: block, pos: p.Pos}
+	e.rows = append(e.rows, &row{job: j})
+}
+
+// addSpace adds slots blank grid lines, which vanish at a page's top or
+// foot; none before the first row.
+func (e *engine) addSpace(slots int) {
+	if len(e.rows) == 0 {
+		return
+	}
+	e.rows = append(e.rows, &row{slots: slots, discardable: true})
+}
+
+// addHeading sets a heading in the sans face, centred at the top level and
+// flush left below it, kept with the two lines that follow
+// (docs/typesetting.md §5.3).
+func (e *engine) addHeading(h *doc.Heading, block int) {
+	if h.Minor() {
+		e.addMinorHeading(h, block)
+		return
+	}
+	level := h.Level - e.minLevel + 1
+	size := e.st.HeadingSize(level)
+	atoms := e.text.headingAtoms(h, styleOf(e.headingF, size))
+	if len(atoms) == 0 {
+		return
+	}
+	info := &anchor{title: h.Number + doc.PlainText(h.Content), level: level, id: h.ID, pos: h.Pos}
+	e.toc.addHeading(info)
+	opensChapter := level == 1 && e.st.ChapterRecto
+	if !opensChapter {
+		e.addSpace(1)
+	}
+	sp := e.text.balanced(atoms, e.measure)
+	for i, ln := range sp.lines {
+		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: block, Offset: atoms[ln.start].off}}
+		if i == 0 {
+			r.anchor = info
+			r.newPage, r.recto = opensChapter, opensChapter && e.st.Duplex
+		}
+		if level == 1 {
+			r.chapter = info.title
+		}
+		x0 := 0.0
+		if level == 1 {
+			x0 = (e.measure - ln.width) / 2
+		}
+		drawLine(r, sp, ln, x0, e.baseline(size))
+		markLine(r, block, i, len(sp.lines))
+		e.rows = append(e.rows, r)
+	}
+}
+
+// addMinorHeading sets a heading of level 5 or 6 as a line of body-size
+// 黑体 after a blank line, flush left and kept with the lines after it,
+// without a place in the contents or the bookmarks. Links may still
+// point to it.
+func (e *engine) addMinorHeading(h *doc.Heading, block int) {
+	atoms := e.text.headingAtoms(h, styleOf(e.headingF, e.em))
+	if len(atoms) == 0 {
+		return
+	}
+	info := &anchor{title: doc.PlainText(h.Content), level: h.Level, id: h.ID, pos: h.Pos}
+	e.toc.target(info)
+	e.addSpace(1)
+	sp := e.text.setText(atoms, e.measure, 0, 0, false)
+	for i, ln := range sp.lines {
+		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: block, Offset: atoms[ln.start].off}}
+		if i == 0 {
+			r.anchor = info
+		}
+		drawLine(r, sp, ln, 0, e.baseline(e.em))
+		markLine(r, block, i, len(sp.lines))
+		e.rows = append(e.rows, r)
+	}
 }
 
 // addList sets each item with its marker hanging in the indent, wide
