@@ -12,8 +12,8 @@
 //     and linebreak.go): text into atoms, atoms into lines, body
 //     paragraphs in parallel; it caches the lines pages repeat.
 //   - engine (engine.go and a file for each kind of block): walks the
-//     document and makes rows, bands of whole grid lines, each block
-//     getting its indents (nest) and source position as arguments.
+//     document and makes rows (rows.go), bands of whole grid lines, each
+//     block getting its indents (nest) and source position as arguments.
 //   - paginator (paginate.go): rows onto pages, footnotes at their feet,
 //     running heads and folios.
 //   - contents (contents.go): the headings and link targets; it sets the
