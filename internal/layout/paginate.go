@@ -254,10 +254,7 @@ func (p *paginator) finishPage(rows []*row, idx int, carry []noteChunk, front bo
 	chapter, opensChapter := p.chapter, false
 	var links []pendingLink
 	var tocs []tocPlacement
-	var notes []*doc.Footnote
-	number := map[*doc.Footnote]int{}
-	var refGlyphs []Glyph // the note marks as placed, parallel to refNotes
-	var refNotes []*doc.Footnote
+	marks := noteMarks{number: map[*doc.Footnote]int{}}
 	y := p.top
 	first := true // no row placed on the page yet
 	for k, r := range rows {
@@ -271,17 +268,10 @@ func (p *paginator) finishPage(rows []*row, idx int, carry []noteChunk, front bo
 			}
 		}
 		for j, gi := range r.refs {
-			n := r.notes[j]
-			if number[n] == 0 {
-				notes = append(notes, n)
-				number[n] = len(notes)
-			}
-			op.marks = append(op.marks, glyphText{gi, circled(number[n])})
 			g := r.glyphs[gi]
 			g.X += f.left
 			g.Y += y
-			refGlyphs = append(refGlyphs, g)
-			refNotes = append(refNotes, n)
+			op.marks = append(op.marks, glyphText{gi, marks.add(r.notes[j], g)})
 		}
 		if r.anchor != nil {
 			r.anchor.page, r.anchor.y = idx, y
@@ -309,12 +299,12 @@ func (p *paginator) finishPage(rows []*row, idx int, carry []noteChunk, front bo
 		y += float64(r.slots) * p.pitch
 	}
 	chunks := append([]noteChunk(nil), carry...)
-	for _, n := range notes {
+	for _, n := range marks.notes {
 		chunks = append(chunks, noteChunk{note: n, from: 0, to: len(p.text.note(n).lines)})
 	}
-	noteTop, rest := p.placeNotes(f, chunks, number, y)
-	for k, g := range refGlyphs {
-		page.Links = append(page.Links, Link{X: g.X, Y: g.Y - emAscent*g.Size, W: g.Size, H: g.Size, DestPage: idx, DestY: noteTop[refNotes[k]]})
+	noteTop, rest := p.placeNotes(f, chunks, marks.number, y)
+	for k, g := range marks.glyphs {
+		page.Links = append(page.Links, Link{X: g.X, Y: g.Y - emAscent*g.Size, W: g.Size, H: g.Size, DestPage: idx, DestY: noteTop[marks.of[k]]})
 	}
 	p.runningHead(f, idx, front, opensChapter, chapter)
 	// The chapter in effect at the next page's top is the last one
@@ -325,6 +315,26 @@ func (p *paginator) finishPage(rows []*row, idx int, carry []noteChunk, front bo
 		}
 	}
 	return f, links, tocs, rest
+}
+
+// noteMarks numbers a page's footnotes ①②③ in the order their marks
+// come, and keeps the marks as placed, for links to the notes.
+type noteMarks struct {
+	notes  []*doc.Footnote // in the order of their first marks
+	number map[*doc.Footnote]int
+	glyphs []Glyph         // the marks as placed on the page
+	of     []*doc.Footnote // the note of each mark
+}
+
+// add numbers the mark of note n placed as g and returns its text.
+func (m *noteMarks) add(n *doc.Footnote, g Glyph) string {
+	if m.number[n] == 0 {
+		m.notes = append(m.notes, n)
+		m.number[n] = len(m.notes)
+	}
+	m.glyphs = append(m.glyphs, g)
+	m.of = append(m.of, n)
+	return circled(m.number[n])
 }
 
 // folio numbers the next page: front matter i, ii, … and the text from 1
