@@ -36,16 +36,11 @@ type codeGlyphAt struct {
 	x, w float64
 }
 
-// addCodeBlock sets a fenced or indented code block. A line longer than
-// the band wraps at whatever character reaches the edge, and the rest
-// goes on the next line after contMark; leading spaces are kept.
-func (e *engine) addCodeBlock(c *doc.CodeBlock, in nest) {
-	size := math.Round(e.em*codeScale*2) / 2
-	inner := e.nested(in)
-	pad := size / 2
-	bandL, bandR := inner-pad, in.left+e.column(in)-(inner-in.left)+pad
-	right := bandR - pad
-	b := e.text.builder(c.Pos)
+// codeLines sets the lines of code block c at size from x = inner to
+// right: a line longer than that wraps at whatever character reaches the
+// edge, and the rest goes on after contMark; leading spaces are kept.
+func (ts *typesetter) codeLines(c *doc.CodeBlock, size, inner, right float64) [][]codeGlyphAt {
+	b := ts.builder(c.Pos)
 	var lines [][]codeGlyphAt
 	for k, text := range strings.Split(strings.TrimRight(c.Text, "\n"), "\n") {
 		b.pos = doc.Pos{File: c.File, Line: c.Line + 1 + k}
@@ -53,20 +48,20 @@ func (e *engine) addCodeBlock(c *doc.CodeBlock, in nest) {
 		x := inner
 		for _, ch := range doc.ExpandTabs(text) {
 			if ch == ' ' {
-				x += e.mono.latin.Advance(' ') * size
+				x += ts.mono.latin.Advance(' ') * size
 				continue
 			}
-			face, m := b.faceFor(ch, e.mono.cjk)
+			face, m := b.faceFor(ch, ts.mono.cjk)
 			if face == nil {
 				*b.missing = append(*b.missing, MissingGlyph{Pos: b.pos, Char: ch})
 				ch = missingMark
-				face, m = b.faceFor(ch, e.mono.cjk)
+				face, m = b.faceFor(ch, ts.mono.cjk)
 			}
 			w := m.Advance * size
 			if x+w > right+eps && x > inner {
 				lines = append(lines, line)
 				line, x = nil, inner
-				if mf, mm := b.faceFor(contMark, e.mono.cjk); mf != nil {
+				if mf, mm := b.faceFor(contMark, ts.mono.cjk); mf != nil {
 					line = append(line, codeGlyphAt{mf, string(contMark), x, mm.Advance * size})
 					x += mm.Advance * size
 				}
@@ -76,6 +71,17 @@ func (e *engine) addCodeBlock(c *doc.CodeBlock, in nest) {
 		}
 		lines = append(lines, line)
 	}
+	return lines
+}
+
+// addCodeBlock sets a fenced or indented code block on a gray band, its
+// lines wrapped at the band's inner edge (codeLines).
+func (e *engine) addCodeBlock(c *doc.CodeBlock, in nest) {
+	size := math.Round(e.em*codeScale*2) / 2
+	inner := e.nested(in)
+	pad := size / 2
+	bandL, bandR := inner-pad, in.left+e.column(in)-(inner-in.left)+pad
+	lines := e.text.codeLines(c, size, inner, bandR-pad)
 	perRow, slots := codeLinesPerRow, codeSlotsPerRow
 	if float64(codeSlotsPerRow)*e.pitch/codeLinesPerRow < codeLeading*size {
 		perRow, slots = 1, 1
