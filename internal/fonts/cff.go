@@ -647,24 +647,9 @@ const stdStrings = 391
 // subset writes a CID-keyed CFF table holding the glyphs ids, glyph i
 // being ids[i] and having CID i.
 func (c *cffFont) subset(ids []uint16) ([]byte, error) {
-	var buf []byte
-	css := make([][]byte, len(ids))
-	fdOf := make([]int, len(ids))
-	newFD := map[int]int{}
-	var fds []int // old font DICT of each new one
-	for i, g := range ids {
-		start := len(buf)
-		var err error
-		if buf, err = c.flatten(buf, int(g)); err != nil {
-			return nil, err
-		}
-		css[i] = buf[start:len(buf):len(buf)]
-		fd, _ := c.fdOf(int(g))
-		if _, ok := newFD[fd]; !ok {
-			newFD[fd] = len(fds)
-			fds = append(fds, fd)
-		}
-		fdOf[i] = newFD[fd]
+	css, fdOf, fds, err := c.flattenAll(ids)
+	if err != nil {
+		return nil, err
 	}
 	strs := make([][]byte, c.strings.count, c.strings.count+2)
 	for i := range strs {
@@ -709,8 +694,43 @@ func (c *cffFont) subset(ids []uint16) ([]byte, error) {
 	charStringsAt := fdSelectAt + len(sel)
 	charStrings := writeIndex(css)
 	fdArrayAt := charStringsAt + len(charStrings)
+	dicts, privs := c.fdArray(fds, fdArrayAt)
+	out := slices.Concat(header, names, writeIndex([][]byte{topDict(charsetAt, fdSelectAt, charStringsAt, fdArrayAt)}),
+		stringIndex, gsubrs, charset, sel, charStrings, writeIndex(dicts))
+	for _, p := range privs {
+		out = append(out, p...)
+	}
+	return out, nil
+}
 
-	privs := make([][]byte, len(fds))
+// flattenAll flattens the charstrings of the glyphs ids (css) and numbers
+// the font DICTs they use anew: fdOf is the new font DICT of each glyph,
+// fds the old font DICT of each new one.
+func (c *cffFont) flattenAll(ids []uint16) (css [][]byte, fdOf, fds []int, err error) {
+	var buf []byte
+	css = make([][]byte, len(ids))
+	fdOf = make([]int, len(ids))
+	newFD := map[int]int{}
+	for i, g := range ids {
+		start := len(buf)
+		if buf, err = c.flatten(buf, int(g)); err != nil {
+			return nil, nil, nil, err
+		}
+		css[i] = buf[start:len(buf):len(buf)]
+		fd, _ := c.fdOf(int(g))
+		if _, ok := newFD[fd]; !ok {
+			newFD[fd] = len(fds)
+			fds = append(fds, fd)
+		}
+		fdOf[i] = newFD[fd]
+	}
+	return css, fdOf, fds, nil
+}
+
+// fdArray writes the font DICTs fds for an FDArray at offset at, and
+// their Private DICTs, which follow it in order.
+func (c *cffFont) fdArray(fds []int, at int) (dicts, privs [][]byte) {
+	privs = make([][]byte, len(fds))
 	for i, old := range fds {
 		for _, e := range c.fds[old].private {
 			privs[i] = appendOp(append(privs[i], e.args...), e.op)
@@ -723,22 +743,16 @@ func (c *cffFont) subset(ids []uint16) ([]byte, error) {
 		}
 		return appendOp(appendInt5(appendInt5(d, len(privs[i])), privAt), opPrivate)
 	}
-	dicts := make([][]byte, len(fds))
+	dicts = make([][]byte, len(fds))
 	for i := range dicts {
 		dicts[i] = fdDict(i, 0)
 	}
-	privAt := fdArrayAt + len(writeIndex(dicts))
+	privAt := at + len(writeIndex(dicts))
 	for i := range dicts {
 		dicts[i] = fdDict(i, privAt)
 		privAt += len(privs[i])
 	}
-
-	out := slices.Concat(header, names, writeIndex([][]byte{topDict(charsetAt, fdSelectAt, charStringsAt, fdArrayAt)}),
-		stringIndex, gsubrs, charset, sel, charStrings, writeIndex(dicts))
-	for _, p := range privs {
-		out = append(out, p...)
-	}
-	return out, nil
+	return dicts, privs
 }
 
 // writeFDSelect writes a format 3 FDSelect for the font DICT of each

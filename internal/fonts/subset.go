@@ -109,9 +109,8 @@ func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, []cmapEntry, erro
 	for i, g := range ids {
 		m.newID[g], m.kept[g] = uint16(i), true
 	}
-	newID := m.newID
 	for i := range entries {
-		entries[i].g = newID[entries[i].g]
+		entries[i].g = m.newID[entries[i].g]
 	}
 	out := map[string][]byte{}
 	if opt.Layout {
@@ -131,31 +130,54 @@ func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, []cmapEntry, erro
 			return table, entries, nil
 		}
 		out["CFF "] = table
-	} else {
-		glyf, offsets, err := gs.buildGlyf(ids, newID)
-		if err != nil {
-			return nil, nil, err
-		}
-		out["glyf"] = glyf
-		out["loca"], longLoca = encodeLoca(offsets)
-		for _, tag := range verbatimTables {
-			if t, ok := src[tag]; ok {
-				out[tag] = t
-			}
+	} else if longLoca, err = keepGlyf(out, src, gs, ids, m.newID); err != nil {
+		return nil, nil, err
+	}
+	if err := keepTables(out, src, entries, ids, longLoca, opt.FamilyName); err != nil {
+		return nil, nil, err
+	}
+	version := uint32(sfntTrueType)
+	if cff {
+		version = sfntCFF
+	}
+	return writeSFNT(out, version), entries, nil
+}
+
+// keepGlyf puts into out the TrueType outlines of the glyphs ids, renumbered
+// by newID, and the tables kept with them; longLoca says whether loca has
+// long offsets.
+func keepGlyf(out, src map[string][]byte, gs *glyphSource, ids, newID []uint16) (longLoca bool, err error) {
+	glyf, offsets, err := gs.buildGlyf(ids, newID)
+	if err != nil {
+		return false, err
+	}
+	out["glyf"] = glyf
+	out["loca"], longLoca = encodeLoca(offsets)
+	for _, tag := range verbatimTables {
+		if t, ok := src[tag]; ok {
+			out[tag] = t
 		}
 	}
+	return longLoca, nil
+}
+
+// keepTables puts into out the tables every subset has, made for the
+// glyphs ids and the characters of entries: metrics, cmap, head, maxp,
+// OS/2, post, and name, with the family renamed when family is set.
+func keepTables(out, src map[string][]byte, entries []cmapEntry, ids []uint16, longLoca bool, family string) error {
+	numGlyphs := int(u16(src["maxp"][4:]))
 	hmtx, numHMetrics, err := buildHmtx(src["hhea"], src["hmtx"], numGlyphs, ids)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	cmap, err := buildCmap(entries)
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	name := src["name"]
-	if opt.FamilyName != "" {
-		if name, err = renameFont(name, opt.FamilyName); err != nil {
-			return nil, nil, err
+	if family != "" {
+		if name, err = renameFont(name, family); err != nil {
+			return err
 		}
 	}
 	out["OS/2"] = patchOS2(src["OS/2"], entries)
@@ -166,11 +188,7 @@ func subset(f *Face, runes []rune, opt SubsetOptions) ([]byte, []cmapEntry, erro
 	out["maxp"] = patchU16(src["maxp"], 4, len(ids))
 	out["name"] = name
 	out["post"] = post3(src["post"])
-	version := uint32(sfntTrueType)
-	if cff {
-		version = sfntCFF
-	}
-	return writeSFNT(out, version), entries, nil
+	return nil
 }
 
 // plainClosure returns the glyphs to keep of a font whose glyphs are
