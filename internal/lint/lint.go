@@ -235,14 +235,27 @@ var (
 	spaceRe    = regexp.MustCompile(`[ \t]+`)
 )
 
+// checkLine finds the problems of one line of text, m, rule by rule.
 func checkLine(m string) []Problem {
-	var out []Problem
-	add := func(start, end int, rule, msg, fix string, fixable bool) {
-		out = append(out, Problem{Rule: rule, Msg: msg, at: start, start: start, end: end, fix: fix, fixable: fixable})
-	}
+	out, dots := ellipses(m)
+	out = append(out, dashes(m)...)
+	out = append(out, halfWidthPunct(m, dots)...)
+	out = append(out, quotes(m, '"', "“", "”")...)
+	out = append(out, quotes(m, '\'', "‘", "’")...)
+	out = append(out, fullWidthAlnum(m)...)
+	return append(out, hanLatinSpaces(m)...)
+}
 
-	// …… first: its dots must not be read as full stops.
-	dots := map[int]bool{}
+// problem is a Problem found at m[start:end], to be replaced by fix.
+func problem(start, end int, rule, msg, fix string, fixable bool) Problem {
+	return Problem{Rule: rule, Msg: msg, at: start, start: start, end: end, fix: fix, fixable: fixable}
+}
+
+// ellipses finds the ellipses not written ……; dots are the bytes of m
+// that are theirs. They are looked for first: their dots must not be read
+// as full stops.
+func ellipses(m string) (out []Problem, dots map[int]bool) {
+	dots = map[int]bool{}
 	for _, loc := range ellipsisRe.FindAllStringIndex(m, -1) {
 		s := m[loc[0]:loc[1]]
 		b, a := neighbours(m, loc[0], loc[1])
@@ -252,9 +265,14 @@ func checkLine(m string) []Problem {
 		for k := loc[0]; k < loc[1]; k++ {
 			dots[k] = true
 		}
-		add(loc[0], loc[1], "ellipsis", fmt.Sprintf("write the ellipsis as …… (two U+2026), not %s", s), "……", true)
+		out = append(out, problem(loc[0], loc[1], "ellipsis", fmt.Sprintf("write the ellipsis as …… (two U+2026), not %s", s), "……", true))
 	}
+	return out, dots
+}
 
+// dashes finds the dashes of a Chinese sentence not written ——.
+func dashes(m string) []Problem {
+	var out []Problem
 	for _, loc := range dashRe.FindAllStringIndex(m, -1) {
 		s := m[loc[0]:loc[1]]
 		if s == "——" {
@@ -264,9 +282,15 @@ func checkLine(m string) []Problem {
 		if s[0] == '-' && !chars.Chinese(b) && !chars.Chinese(a) {
 			continue
 		}
-		add(loc[0], loc[1], "dash", fmt.Sprintf("write the dash as —— (two U+2014), not %s", s), "——", s != "———")
+		out = append(out, problem(loc[0], loc[1], "dash", fmt.Sprintf("write the dash as —— (two U+2014), not %s", s), "——", s != "———"))
 	}
+	return out
+}
 
+// halfWidthPunct finds half-width punctuation in Chinese sentences,
+// except the dots of the ellipses already found.
+func halfWidthPunct(m string, dots map[int]bool) []Problem {
+	var out []Problem
 	for i := 0; i < len(m); i++ {
 		c := m[i]
 		fw, ok := fullWidthPunct[c]
@@ -299,19 +323,27 @@ func checkLine(m string) []Problem {
 				end = i + 1 // trailing spaces may be a hard line break
 			}
 		}
-		add(start, end, "half-width-punct", fmt.Sprintf("half-width %q in a Chinese sentence: use %s", c, fw), fw, true)
-		out[len(out)-1].at = i
+		p := problem(start, end, "half-width-punct", fmt.Sprintf("half-width %q in a Chinese sentence: use %s", c, fw), fw, true)
+		p.at = i
+		out = append(out, p)
 	}
+	return out
+}
 
-	out = append(out, quotes(m, '"', "“", "”")...)
-	out = append(out, quotes(m, '\'', "‘", "’")...)
-
+// fullWidthAlnum finds full-width digits and Latin letters.
+func fullWidthAlnum(m string) []Problem {
+	var out []Problem
 	for _, loc := range alnumRe.FindAllStringIndex(m, -1) {
 		s := m[loc[0]:loc[1]]
 		half := strings.Map(func(r rune) rune { return r - 0xFEE0 }, s)
-		add(loc[0], loc[1], "full-width-alnum", fmt.Sprintf("full-width %s: use half-width %s", s, half), half, true)
+		out = append(out, problem(loc[0], loc[1], "full-width-alnum", fmt.Sprintf("full-width %s: use half-width %s", s, half), half, true))
 	}
+	return out
+}
 
+// hanLatinSpaces finds spaces typed between Han and Latin.
+func hanLatinSpaces(m string) []Problem {
+	var out []Problem
 	for _, loc := range spaceRe.FindAllStringIndex(m, -1) {
 		if loc[0] == 0 {
 			continue
@@ -319,7 +351,7 @@ func checkLine(m string) []Problem {
 		b, _ := utf8.DecodeLastRuneInString(m[:loc[0]])
 		a, _ := utf8.DecodeRuneInString(m[loc[1]:])
 		if (chars.IsHan(b) && isLatin(a)) || (isLatin(b) && chars.IsHan(a)) {
-			add(loc[0], loc[1], "han-latin-space", "space between Han and Latin: the typesetter puts its own gap there", "", true)
+			out = append(out, problem(loc[0], loc[1], "han-latin-space", "space between Han and Latin: the typesetter puts its own gap there", "", true))
 		}
 	}
 	return out
