@@ -18,7 +18,8 @@ type typesetter struct {
 	// pageRefs holds the folio of each heading, figure or table id from
 	// the previous pass, for cross-references that print it.
 	pageRefs map[string]string
-	missing  []MissingGlyph
+	// missing lists the characters no face had, in the order met.
+	missing []MissingGlyph
 	// noteLines caches each footnote's set lines (their number is drawn
 	// per page, the text does not change).
 	noteLines map[*doc.Footnote]*setPara
@@ -58,6 +59,8 @@ func (ts *typesetter) atomsOf(inlines []doc.Inline, base runStyle, pos doc.Pos) 
 	return b.finish()
 }
 
+// addInlines adds inlines to b in style st, the styles of emphasis,
+// links, code and spans applied inside it.
 func (ts *typesetter) addInlines(b *atomBuilder, inlines []doc.Inline, st runStyle) {
 	for _, in := range inlines {
 		switch n := in.(type) {
@@ -145,7 +148,7 @@ func (ts *typesetter) spanStyle(kind doc.SpanKind, st runStyle) runStyle {
 	return st
 }
 
-// setText sets inlines as a paragraph in the given measure.
+// setText sets atoms as a paragraph in the given measure.
 func (ts *typesetter) setText(atoms []atom, measure, firstIndent, indent float64, justify bool) *setPara {
 	return ts.setTextWith(nil, atoms, measure, firstIndent, indent, justify)
 }
