@@ -277,3 +277,53 @@ func inkShare(t *testing.T, path string) float64 {
 	}
 	return float64(dark) / float64(bounds.Dx()*bounds.Dy())
 }
+
+// TestEPUBNotesPerChapter checks the notes of every test book: each
+// chapter file numbers its notes from ① in the order they are first
+// referenced, in circled numbers.
+func TestEPUBNotesPerChapter(t *testing.T) {
+	ref := regexp.MustCompile(`<a epub:type="noteref" role="doc-noteref" id="[^"]+" href="#fn(\d+)">([^<]+)</a>`)
+	restarts := 0
+	for name, b := range buildTestBooks(t) {
+		withNotes := 0
+		for file, body := range epubEntries(t, b.epub) {
+			if !strings.HasPrefix(file, "EPUB/xhtml/") {
+				continue
+			}
+			seen := map[string]bool{}
+			var marks []string
+			for _, m := range ref.FindAllStringSubmatch(body, -1) {
+				if !seen[m[1]] {
+					seen[m[1]] = true
+					marks = append(marks, m[2])
+				}
+			}
+			if len(marks) > 0 {
+				withNotes++
+			}
+			for i, mark := range marks {
+				if want := circled(i + 1); mark != want {
+					t.Errorf("%s %s: note %d is marked %s, want %s", name, file, i+1, mark, want)
+					break
+				}
+			}
+		}
+		if withNotes > 1 {
+			restarts++
+		}
+	}
+	if restarts == 0 {
+		t.Error("no test book has notes in more than one file")
+	}
+}
+
+// circled is the k-th circled number, ① to ㊿.
+func circled(k int) string {
+	switch {
+	case k <= 20:
+		return string(rune(0x2460 + k - 1))
+	case k <= 35:
+		return string(rune(0x3251 + k - 21))
+	}
+	return string(rune(0x32B1 + k - 36))
+}

@@ -38,7 +38,7 @@ var (
 	markupTag = regexp.MustCompile(`<[^>]*>`)
 	// footnoteSection is where a file's notes begin: page markers are
 	// only ever in the text before it.
-	footnoteSection = `<section class="footnotes"`
+	footnoteSection = `<section epub:type="footnotes"`
 )
 
 // TestEPUBPrintPages checks the EPUB's print-page markers against the PDF

@@ -532,3 +532,72 @@ func TestEPUBListMarkers(t *testing.T) {
 	}
 	t.Logf("%d list markers, %d overflowing", total, bad)
 }
+
+// popupScript shows each note as Calibre's pop-up does (the note and its
+// ancestors, everything else hidden) and records the blank above the
+// note's text, in ems of the body text beyond the body's own margin, and
+// any border the note or its ancestors draw: a rule above a lone note.
+const popupScript = report + `document.fonts.ready.then(function () {
+  var res = {notes: 0, blank: 0, rules: []};
+  var em = parseFloat(getComputedStyle(document.body).fontSize);
+  var bodyTop = parseFloat(getComputedStyle(document.body).marginTop);
+  document.querySelectorAll('aside[role="doc-footnote"]').forEach(function (aside) {
+    var keep = new Set();
+    for (var e = aside; e; e = e.parentElement) keep.add(e);
+    var hidden = [];
+    document.body.querySelectorAll("*").forEach(function (e) {
+      if (!keep.has(e) && !aside.contains(e)) { hidden.push([e, e.style.display]); e.style.display = "none"; }
+    });
+    window.scrollTo(0, 0);
+    var range = document.createRange();
+    range.selectNodeContents(aside.querySelector("p") || aside);
+    var text = range.getClientRects()[0];
+    res.notes++;
+    res.blank = Math.max(res.blank, (text.top - bodyTop) / em);
+    keep.forEach(function (e) {
+      var s = getComputedStyle(e);
+      ["Top", "Right", "Bottom", "Left"].forEach(function (side) {
+        if (e !== document.documentElement && e !== document.body && s["border" + side + "Style"] !== "none" && parseFloat(s["border" + side + "Width"]) > 0)
+          res.rules.push(aside.id + ": " + e.tagName.toLowerCase() + "." + e.className + " border-" + side.toLowerCase());
+      });
+    });
+    hidden.forEach(function (h) { h[0].style.display = h[1]; });
+  });
+  report(res);
+});
+`
+
+// TestEPUBNotePopup shows the article's and the showcase's notes as
+// Calibre's pop-up does, in Chromium at 390 px: no rule above a note,
+// and no more than an em of blank above its text.
+func TestEPUBNotePopup(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Chromium")
+	}
+	notes := 0
+	worst := 0.0
+	for _, epub := range []string{buildAll(t)["xinzhi-shengchanli"].epub, showcaseEPUB(t)} {
+		for name, raw := range measureChapters(t, epub, popupScript) {
+			var r struct {
+				Notes int
+				Blank float64
+				Rules []string
+			}
+			if err := json.Unmarshal(raw, &r); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			notes += r.Notes
+			worst = max(worst, r.Blank)
+			if len(r.Rules) > 0 {
+				t.Errorf("%s %s: rules around a note in its pop-up: %s", filepath.Base(epub), name, strings.Join(r.Rules, ", "))
+			}
+			if r.Blank > 1 {
+				t.Errorf("%s %s: %.2f em blank above a note in its pop-up, want at most 1", filepath.Base(epub), name, r.Blank)
+			}
+		}
+	}
+	if notes < 5 {
+		t.Errorf("only %d notes shown", notes)
+	}
+	t.Logf("%d notes, at most %.2f em blank above one", notes, worst)
+}

@@ -750,8 +750,9 @@ func (r *renderer) footnotes() {
 	if len(r.notes) == 0 {
 		return
 	}
-	r.open("section", "footnotes")
-	r.raw(" epub:type=\"footnotes\">\n")
+	r.raw("<section epub:type=\"footnotes\">\n")
+	r.open("hr", "notes")
+	r.raw("/>\n")
 	for i := 0; i < len(r.notes); i++ {
 		fn, k := r.notes[i], i+1
 		r.raw(`<aside epub:type="footnote" role="doc-footnote"`)
