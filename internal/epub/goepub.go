@@ -34,6 +34,16 @@ const (
 // goepubPackage is what Write keeps of go-epub's package document.
 type goepubPackage struct {
 	Items []manifestItem `xml:"manifest>item"`
+	Spine goepubSpine    `xml:"spine"`
+}
+
+// goepubSpine is go-epub's spine: the sections in the order they were
+// added, and the direction pages turn in.
+type goepubSpine struct {
+	Direction string `xml:"page-progression-direction,attr"`
+	Items     []struct {
+		IDRef string `xml:"idref,attr"`
+	} `xml:"itemref"`
 }
 
 type manifestItem struct {
@@ -48,6 +58,7 @@ type manifestItem struct {
 type container struct {
 	files map[string][]byte
 	items []manifestItem
+	spine goepubSpine
 }
 
 // readContainer reads the ZIP go-epub wrote.
@@ -79,7 +90,7 @@ func readContainer(zipped []byte) (*container, error) {
 	if err := xml.Unmarshal(c.files[packagePath], &pkg); err != nil {
 		return nil, fmt.Errorf("epub: go-epub wrote no readable package document: %w", err)
 	}
-	c.items = pkg.Items
+	c.items, c.spine = pkg.Items, pkg.Spine
 	return c, nil
 }
 
@@ -180,6 +191,10 @@ func (b *book) assemble() ([]byte, error) {
 		return nil, fmt.Errorf("epub: %w", err)
 	}
 	e.Client = &http.Client{Transport: noNetwork{}}
+	if b.opt.Vertical {
+		// Vertical lines run right to left, and so do the pages.
+		e.SetPpd("rtl")
+	}
 	// The metadata is left to pack, which writes the package document.
 
 	css, err := e.AddCSS(dataURL([]byte(b.css)), "paiban.css")

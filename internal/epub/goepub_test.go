@@ -27,7 +27,7 @@ func goepubVersion() string {
 // TestGoEPUB pins what the adapter (goepub.go) relies on in go-epub's
 // output, so that an upgrade that changes it fails here with a message
 // saying what changed, rather than somewhere in a build: the entries'
-// names, the manifest, each font and image written as given, each body
+// names, the manifest, the spine, each font and image written as given, each body
 // placeholder once inside one html element, and the content documents
 // well-formed, with their language, once finished.
 func TestGoEPUB(t *testing.T) {
@@ -52,6 +52,24 @@ func TestGoEPUB(t *testing.T) {
 	}
 	if err := c.check(b.expectedFiles()); err != nil {
 		t.Fatalf("go-epub %s: the files or the manifest changed: %v", v, err)
+	}
+	// The spine is the sections in the order they were added.
+	idOf := map[string]string{}
+	for _, it := range c.items {
+		idOf[it.Href] = it.ID
+	}
+	var want, got []string
+	for _, s := range b.spine() {
+		want = append(want, idOf["xhtml/"+s])
+	}
+	for _, v := range b.views {
+		want = append(want, idOf["xhtml/"+v.name])
+	}
+	for _, it := range c.spine.Items {
+		got = append(got, it.IDRef)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") || c.spine.Direction != "" {
+		t.Errorf("go-epub %s writes the spine %q (direction %q), want the sections in the order added: %q", v, got, c.spine.Direction, want)
 	}
 	// Text documents are the placeholder once, in go-epub's page around it.
 	for name := range b.bodies() {

@@ -98,7 +98,7 @@ func (b *book) pack(w io.Writer, zipped []byte) error {
 	c.files[appleOptionsPath] = []byte(appleOptions)
 	c.files[navPath] = b.navDocument()
 	c.files[ncxPath] = b.ncx()
-	if c.files[packagePath], err = b.packageDocument(c.items); err != nil {
+	if c.files[packagePath], err = b.packageDocument(c.items, c.spine); err != nil {
 		return err
 	}
 	return writeZip(w, c.files, b.opt.Modified)
@@ -153,10 +153,11 @@ func (b *book) spine() []string {
 }
 
 // packageDocument writes the package document: go-epub's manifest with
-// media types and properties set right and sorted, the spine, and the
+// media types and properties set right and sorted, go-epub's spine with
+// the pages that show a linked image out of the reading order, and the
 // metadata go-epub cannot write (several creators, source, rights, a
 // fixed modification time).
-func (b *book) packageDocument(goItems []manifestItem) ([]byte, error) {
+func (b *book) packageDocument(goItems []manifestItem, spine goepubSpine) ([]byte, error) {
 	items, err := b.manifest(goItems)
 	if err != nil {
 		return nil, err
@@ -183,18 +184,22 @@ func (b *book) packageDocument(goItems []manifestItem) ([]byte, error) {
 		w.empty("item", attrs...)
 	}
 	w.raw("</manifest>\n<spine toc=\"ncx\"")
-	if b.opt.Vertical {
-		// Vertical lines run right to left, and so do the pages.
-		w.attr("page-progression-direction", "rtl")
+	if spine.Direction != "" {
+		w.attr("page-progression-direction", spine.Direction)
 	}
 	w.raw(">\n")
-	for _, s := range b.spine() {
-		w.empty("itemref", "idref", idOf["xhtml/"+s])
-	}
 	// Pages that show an image a link leads to are opened by the link,
 	// not met in reading.
+	view := map[string]bool{}
 	for _, v := range b.views {
-		w.empty("itemref", "idref", idOf["xhtml/"+v.name], "linear", "no")
+		view[idOf["xhtml/"+v.name]] = true
+	}
+	for _, it := range spine.Items {
+		if view[it.IDRef] {
+			w.empty("itemref", "idref", it.IDRef, "linear", "no")
+		} else {
+			w.empty("itemref", "idref", it.IDRef)
+		}
 	}
 	w.raw("</spine>\n</package>\n")
 	return []byte(w.String()), nil
