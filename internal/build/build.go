@@ -180,19 +180,24 @@ func reportWarnings(warnings []doc.Warning, opt Options) error {
 
 // reportMissing reports each character no font of its role has: a
 // warning (the layout sets it as 〓), or with opt.Strict an error listing
-// them all.
-func reportMissing(res *layout.Result, opt Options, absent []string) error {
+// them all. A character of text made from the metadata (the title in
+// the running heads, the colophon) has no line: it is reported at book.
+func reportMissing(res *layout.Result, book string, opt Options, absent []string) error {
 	var errs []error
 	hint := ""
 	if len(absent) > 0 {
 		hint = fmt.Sprintf(" (the fallback fonts %s are not fetched: run make)", strings.Join(absent, ", "))
 	}
 	for _, m := range res.Missing {
+		at, where := fmt.Sprintf("%s:%d", m.Pos.File, m.Pos.Line), ""
+		if m.Pos.File == "" {
+			at, where = book, " in the book's metadata"
+		}
 		if opt.Strict {
-			errs = append(errs, fmt.Errorf("%s:%d: no bundled font has %q (U+%04X): remove it or add a font that has it%s", m.Pos.File, m.Pos.Line, m.Char, m.Char, hint))
+			errs = append(errs, fmt.Errorf("%s: no bundled font has %q (U+%04X)%s: remove it or add a font that has it%s", at, m.Char, m.Char, where, hint))
 			continue
 		}
-		fmt.Fprintf(opt.Stderr, "%s:%d: warning: no bundled font has %q (U+%04X); it is set as 〓%s\n", m.Pos.File, m.Pos.Line, m.Char, m.Char, hint)
+		fmt.Fprintf(opt.Stderr, "%s: warning: no bundled font has %q (U+%04X)%s; it is set as 〓%s\n", at, m.Char, m.Char, where, hint)
 	}
 	return errors.Join(errs...)
 }

@@ -98,6 +98,21 @@ func TestMissingGlyphReported(t *testing.T) {
 	if !strings.Contains(strings.Join(pages, ""), "正文〓第一段") {
 		t.Errorf("the PDF does not show the missing character as 〓:\n%s", pages[0])
 	}
+	// In the title, the character is also set in text made from the
+	// metadata (the running heads), which has no line of its own.
+	if err := os.WriteFile(book, []byte(strings.Replace(goodBook, "title: 测试", "title: 测\U00030000试", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stderr.Reset()
+	if err := Run(book, opt); err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(stderr.String()), "\n") {
+		if !strings.HasPrefix(line, book+":") {
+			t.Errorf("a warning does not name the book: %q", line)
+		}
+	}
+
 }
 
 // TestReproducible builds twice and compares the bytes.

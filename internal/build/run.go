@@ -237,7 +237,7 @@ func (r *run) layOut() error {
 func (r *run) laidOut() *layout.Result { return cmp.Or(r.printed, r.paged) }
 
 func (r *run) reportMissing() error {
-	return reportMissing(r.laidOut(), r.opt, absentFaces(r.faces))
+	return reportMissing(r.laidOut(), r.book, r.opt, absentFaces(r.faces))
 }
 
 func (r *run) dumpLayout() error {
