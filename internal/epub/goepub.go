@@ -205,33 +205,12 @@ func (b *book) assemble() ([]byte, error) {
 	if err != nil {
 		return nil, goepubError("cover.css", err)
 	}
-	for _, f := range b.fonts {
-		if f == nil {
-			continue
-		}
-		if _, err := e.AddFont(dataURL(placeholder(f.file)), f.file); err != nil {
-			return nil, goepubError(f.file, err)
-		}
+	if err := b.addFonts(e); err != nil {
+		return nil, err
 	}
-	// The licences go beside the fonts they cover.
-	for _, name := range b.licenses {
-		if _, err := e.AddFont(dataURL(b.opt.Licenses[name]), name); err != nil {
-			return nil, goepubError(name, err)
-		}
-	}
-	img, err := e.AddImage(dataURL(placeholder(b.cover.file)), b.cover.file)
+	img, err := b.addImages(e)
 	if err != nil {
-		return nil, goepubError(b.cover.file, err)
-	}
-	for _, f := range b.images {
-		got, err := e.AddImage(dataURL(placeholder(f.name)), f.name)
-		if err != nil {
-			return nil, goepubError(f.name, err)
-		}
-		// The text was written with the path go-epub is expected to give.
-		if want := "../images/" + f.name; got != want {
-			return nil, fmt.Errorf("epub: go-epub put %s at %s, not %s", f.name, got, want)
-		}
+		return nil, err
 	}
 
 	type section struct{ body, title, file, css string }
@@ -267,6 +246,45 @@ func (b *book) assemble() ([]byte, error) {
 		return nil, fmt.Errorf("epub: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// addFonts gives go-epub the fonts, as placeholders, and their licences,
+// which go beside the fonts they cover.
+func (b *book) addFonts(e *goepub.Epub) error {
+	for _, f := range b.fonts {
+		if f == nil {
+			continue
+		}
+		if _, err := e.AddFont(dataURL(placeholder(f.file)), f.file); err != nil {
+			return goepubError(f.file, err)
+		}
+	}
+	for _, name := range b.licenses {
+		if _, err := e.AddFont(dataURL(b.opt.Licenses[name]), name); err != nil {
+			return goepubError(name, err)
+		}
+	}
+	return nil
+}
+
+// addImages gives go-epub the cover and the book's images, as
+// placeholders; cover is the cover's path from a content document.
+func (b *book) addImages(e *goepub.Epub) (cover string, err error) {
+	cover, err = e.AddImage(dataURL(placeholder(b.cover.file)), b.cover.file)
+	if err != nil {
+		return "", goepubError(b.cover.file, err)
+	}
+	for _, f := range b.images {
+		got, err := e.AddImage(dataURL(placeholder(f.name)), f.name)
+		if err != nil {
+			return "", goepubError(f.name, err)
+		}
+		// The text was written with the path go-epub is expected to give.
+		if want := "../images/" + f.name; got != want {
+			return "", fmt.Errorf("epub: go-epub put %s at %s, not %s", f.name, got, want)
+		}
+	}
+	return cover, nil
 }
 
 // dataURL passes data to go-epub, which takes files as a path, a URL or a
