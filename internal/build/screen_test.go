@@ -601,3 +601,71 @@ func TestEPUBNotePopup(t *testing.T) {
 	}
 	t.Logf("%d notes, at most %.2f em blank above one", notes, worst)
 }
+
+// titleScript lays the page out at every tenth width from 320 to 600 CSS
+// pixels and at 390, a phone's, and records each part of a title (a
+// .phrase) that is broken across lines though it fits on one, and each
+// block quotation not indented alike on both sides.
+const titleScript = report + `document.fonts.ready.then(function () {
+  var range = document.createRange(), res = {phrases: 0, lines: 0, broken: [], quotes: 0, lopsided: []};
+  var widths = [390];
+  for (var w = 320; w <= 600; w += 10) widths.push(w);
+  widths.forEach(function (w) {
+    document.documentElement.style.width = w + "px";
+    document.querySelectorAll(".phrase").forEach(function (p) {
+      range.selectNodeContents(p);
+      var tops = {};
+      Array.prototype.forEach.call(range.getClientRects(), function (r) { tops[Math.round(r.top)] = true; });
+      var fits = p.scrollWidth <= p.parentElement.clientWidth;
+      res.phrases++;
+      if (fits && Object.keys(tops).length > 1) res.broken.push(w + "px " + p.textContent);
+    });
+    document.querySelectorAll("h1").forEach(function (h) {
+      if (h.querySelector(".phrase")) res.lines = Math.max(res.lines, Math.round(h.getBoundingClientRect().height / parseFloat(getComputedStyle(h).lineHeight)));
+    });
+    document.querySelectorAll("blockquote").forEach(function (q) {
+      var b = q.getBoundingClientRect(), c = q.parentElement.getBoundingClientRect();
+      var em = parseFloat(getComputedStyle(q).fontSize), left = b.left - c.left, right = c.right - b.right;
+      res.quotes++;
+      if (left < 1.5 * em || Math.abs(left - right) > 0.5) res.lopsided.push(w + "px " + left.toFixed(1) + " px left, " + right.toFixed(1) + " right");
+    });
+  });
+  report(res);
+});
+`
+
+// TestEPUBTitleAndQuotes lays out the article's title page, whose title
+// has two parts (聚焦推动高质量发展 加快发展新质生产力), and the two-chapter
+// book's quotation in Chromium at widths from 320 to 600 px: the title
+// breaks only at the space between its parts (at 390 px it takes two
+// lines), and quotations are indented alike on both sides.
+func TestEPUBTitleAndQuotes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs Chromium")
+	}
+	books := buildTestBooks(t)
+	var phrases, quotes, lines int
+	for _, b := range []*built{books["xinzhi-shengchanli"], books["chapters"]} {
+		for name, raw := range measureChapters(t, b.epub, titleScript) {
+			var r struct {
+				Phrases, Lines, Quotes int
+				Broken, Lopsided       []string
+			}
+			if err := json.Unmarshal(raw, &r); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			phrases += r.Phrases
+			quotes += r.Quotes
+			lines = max(lines, r.Lines)
+			if len(r.Broken) > 0 {
+				t.Errorf("%s: parts of the title broken across lines: %s", name, strings.Join(r.Broken, ", "))
+			}
+			if len(r.Lopsided) > 0 {
+				t.Errorf("%s: quotations not indented alike on both sides: %s", name, strings.Join(r.Lopsided, ", "))
+			}
+		}
+	}
+	if phrases == 0 || quotes == 0 || lines < 2 {
+		t.Errorf("%d parts of titles, %d quotations measured, the title on at most %d lines: want some, and two lines at 320 px", phrases, quotes, lines)
+	}
+}

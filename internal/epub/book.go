@@ -441,7 +441,7 @@ func (b *book) renderTitlePage() string {
 	r := newRenderer(titlePageFile, nil, b.use)
 	r.open("section", "titlepage")
 	r.raw(" epub:type=\"titlepage\">\n<h1>")
-	r.inSans(func() { r.text(m.Title) })
+	r.inSans(func() { r.phrases(m.Title) })
 	r.raw("</h1>\n")
 	if m.Subtitle != "" {
 		r.open("p", "subtitle")

@@ -118,6 +118,27 @@ func (r *renderer) text(s string) {
 	}
 }
 
+// phrases writes a Chinese title whose parts the author set apart with
+// spaces (聚焦推动高质量发展 加快发展新质生产力) each in a span the style
+// sheet keeps on one line when it fits, so that a narrow screen breaks
+// the title at a space, not inside a part. Other text is written as it is.
+func (r *renderer) phrases(s string) {
+	parts := strings.Fields(s)
+	if len(parts) < 2 || !strings.ContainsFunc(s, chars.IsHan) {
+		r.text(s)
+		return
+	}
+	for i, p := range parts {
+		if i > 0 {
+			r.plain(" ")
+		}
+		r.open("span", "phrase")
+		r.raw(">")
+		r.text(p)
+		r.raw("</span>")
+	}
+}
+
 // dropHanLatinSpaces removes the spaces an author typed between a Han
 // character and a Latin letter or digit: readers now add their own gap there
 // (text-autospace), and a space would double it (docs/typesetting.md §7.2).

@@ -106,3 +106,19 @@ func TestMarkerHang(t *testing.T) {
 		}
 	}
 }
+
+// TestPhrases: a Chinese title's space-separated parts each get a span;
+// a Latin title or one without spaces is written as it is.
+func TestPhrases(t *testing.T) {
+	for in, want := range map[string]string{
+		"聚焦推动高质量发展 加快发展新质生产力": `<span class="phrase">聚焦推动高质量发展</span> <span class="phrase">加快发展新质生产力</span>`,
+		"新质生产力":                   "新质生产力",
+		"The Go Programming Book": "The Go Programming Book",
+	} {
+		r := newRenderer("titlepage.xhtml", nil, newUsage())
+		r.phrases(in)
+		if got := r.out.String(); got != want {
+			t.Errorf("%q: %s, want %s", in, got, want)
+		}
+	}
+}
