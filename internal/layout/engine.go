@@ -45,8 +45,8 @@ func newEngine(fr *frame, pageRefs map[string]string, progress func(Progress)) *
 
 // buildRows makes the rows of d: the title block, the colophon, the
 // contents and list of figures, the text with its paragraphs set, and
-// where the body begins.
-func (e *engine) buildRows(d *doc.Document) {
+// where the body begins. The error is a paragraph that could not be set.
+func (e *engine) buildRows(d *doc.Document) error {
 	e.minLevel = 0
 	doc.Walk(d.Blocks, func(b doc.Block) {
 		if h, ok := b.(*doc.Heading); ok && !h.Minor() && (e.minLevel == 0 || h.Level < e.minLevel) {
@@ -60,7 +60,10 @@ func (e *engine) buildRows(d *doc.Document) {
 	}
 	tocAt := len(e.rows)
 	e.addBlocks(d.Blocks, nest{faces: e.body, indent: e.st.Indent * e.em})
-	e.rows = e.text.setParagraphs(e.rows, e.progress)
+	var err error
+	if e.rows, err = e.text.setParagraphs(e.rows, e.progress); err != nil {
+		return err
+	}
 	e.breakAfterParts()
 	if d.Meta.Source != "" {
 		e.addRightAligned("（转载自" + d.Meta.Source + "）")
@@ -86,6 +89,7 @@ func (e *engine) buildRows(d *doc.Document) {
 			e.rows[e.bodyStart].recto = e.rows[e.bodyStart].recto || e.st.Duplex
 		}
 	}
+	return nil
 }
 
 // nest is what the quotations and lists around a block give it.

@@ -1,7 +1,6 @@
 package layout
 
 import (
-	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -425,22 +424,16 @@ func TestListMarkers(t *testing.T) {
 }
 
 // TestParagraphPanicReachesCaller: a panic while setting a paragraph in a
-// worker goroutine comes back in the caller's goroutine, naming the
-// paragraph's place, where the build's recover turns it into an error.
+// worker goroutine is Layout's error, naming the paragraph's place.
 func TestParagraphPanicReachesCaller(t *testing.T) {
 	st, faces := testStyle(t)
 	var bad *doc.Emphasis // a nil node no reader makes
 	d := &doc.Document{Meta: doc.Metadata{Title: "测试"}, Blocks: []doc.Block{
 		&doc.Paragraph{Pos: doc.Pos{File: "book.md", Line: 7}, Content: []doc.Inline{doc.Text("正文"), bad}},
 	}}
-	defer func() {
-		p := recover()
-		if p == nil || !strings.Contains(fmt.Sprint(p), "book.md:7:") {
-			t.Errorf("recovered %v, want a panic naming book.md:7", p)
-		}
-	}()
-	Layout(d, Options{Style: st, Faces: faces})
-	t.Error("Layout returned although a paragraph could not be set")
+	if _, err := Layout(d, Options{Style: st, Faces: faces}); err == nil || !strings.Contains(err.Error(), "book.md:7") {
+		t.Errorf("Layout: %v, want an error naming book.md:7", err)
+	}
 }
 
 // TestPageStartsWithUncountedBlock: a page that begins inside a code

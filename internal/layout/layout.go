@@ -77,7 +77,9 @@ func Layout(d *doc.Document, opt Options) (*Result, error) {
 	var refs map[string]string // none known in the first pass
 	for pass := 1; ; pass++ {
 		e := newEngine(fr, refs, opt.Progress)
-		e.buildRows(d)
+		if err := e.buildRows(d); err != nil {
+			return nil, err
+		}
 		pg := &paginator{frame: fr, text: e.text, rows: e.rows, bodyStart: e.bodyStart, title: d.Meta.Title, progress: opt.Progress}
 		pages, links, tocs := pg.paginate()
 		book := &Book{

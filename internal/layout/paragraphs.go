@@ -2,10 +2,11 @@ package layout
 
 import (
 	"fmt"
-	"runtime"
 	"sync"
 
 	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/panics"
+	"github.com/paiban/paiban/internal/parallel"
 )
 
 // paraJob is a body paragraph waiting to be set. Paragraphs are
@@ -72,59 +73,42 @@ const progressEvery = 32
 // setParagraphs sets every queued paragraph of rows, in parallel, and
 // returns the rows with the paragraphs' rows in place of the
 // placeholders. Whatever was drawn on a placeholder (a list item's
-// marker) goes onto the paragraph's first line.
-func (ts *typesetter) setParagraphs(rows []*row, progress func(Progress)) []*row {
-	var jobs []*paraJob
-	for _, r := range rows {
-		if r.job != nil {
-			jobs = append(jobs, r.job)
-		}
+// marker) goes onto the paragraph's first line. A panic while setting a
+// paragraph becomes an error naming its place.
+func (ts *typesetter) setParagraphs(rows []*row, progress func(Progress)) ([]*row, error) {
+	type queued struct {
+		job     *paraJob
+		chapter string
 	}
-	next := make(chan *paraJob)
-	var wg sync.WaitGroup
-	// A panic in a worker would end the program, as no recover of the
-	// caller sees it: the first one is raised again in the caller's
-	// goroutine once all jobs are done, where the build turns it into an
-	// error naming the book.
-	var failOnce sync.Once
-	var failure any
-	setJob := func(j *paraJob, scratch *workerScratch) {
-		defer func() {
-			if p := recover(); p != nil {
-				failOnce.Do(func() { failure = fmt.Sprintf("%s:%d: %v", j.pos.File, j.pos.Line, p) })
-			}
-		}()
-		ts.set(j, scratch)
-	}
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			var scratch workerScratch
-			for j := range next {
-				setJob(j, &scratch)
-			}
-		}()
-	}
-	chapter, sent := "", 0
+	var jobs []queued
+	chapter := ""
 	for _, r := range rows {
 		if r.chapter != "" {
 			chapter = r.chapter
 		}
-		if r.job == nil {
-			continue
-		}
-		next <- r.job
-		if sent++; progress != nil && sent%progressEvery == 0 {
-			progress(Progress{Paragraphs: sent, OfParagraphs: len(jobs), Chapter: chapter})
+		if r.job != nil {
+			jobs = append(jobs, queued{r.job, chapter})
 		}
 	}
-	close(next)
-	wg.Wait()
-	if failure != nil {
-		panic(failure)
+	var mu sync.Mutex // progress is reported from one goroutine at a time
+	done := 0
+	err := parallel.Workers(len(jobs), 0, "setting paragraphs", func(scratch *workerScratch, i int) (err error) {
+		j := jobs[i]
+		defer panics.Catch(&err, fmt.Sprintf("setting the paragraph at %s:%d", j.job.pos.File, j.job.pos.Line))
+		ts.set(j.job, scratch)
+		if progress != nil {
+			mu.Lock()
+			defer mu.Unlock()
+			if done++; done%progressEvery == 0 {
+				progress(Progress{Paragraphs: done, OfParagraphs: len(jobs), Chapter: j.chapter})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	return ts.replacePlaceholders(rows, len(jobs))
+	return ts.replacePlaceholders(rows, len(jobs)), nil
 }
 
 // replacePlaceholders returns rows with each paragraph's placeholder
