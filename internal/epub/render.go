@@ -123,19 +123,27 @@ func (r *renderer) text(s string) {
 // sheet keeps on one line when it fits, so that a narrow screen breaks
 // the title at a space, not inside a part. Other text is written as it is.
 func (r *renderer) phrases(s string) {
-	parts := strings.Fields(s)
+	s = dropHanLatinSpaces(s) // as text would: those are no breaks between parts
+	blank := func(c rune) bool { return c == ' ' || c == '\u3000' }
+	parts := strings.FieldsFunc(s, blank)
 	if len(parts) < 2 || !strings.ContainsFunc(s, chars.IsHan) {
 		r.text(s)
 		return
 	}
-	for i, p := range parts {
+	// The blanks between the parts are written as they stand.
+	for _, p := range parts {
+		i := strings.Index(s, p)
 		if i > 0 {
-			r.plain(" ")
+			r.plain(s[:i])
 		}
 		r.open("span", "phrase")
 		r.raw(">")
 		r.text(p)
 		r.raw("</span>")
+		s = s[i+len(p):]
+	}
+	if s != "" {
+		r.plain(s)
 	}
 }
 

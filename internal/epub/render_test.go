@@ -113,6 +113,8 @@ func TestPhrases(t *testing.T) {
 	for in, want := range map[string]string{
 		"聚焦推动高质量发展 加快发展新质生产力": `<span class="phrase">聚焦推动高质量发展</span> <span class="phrase">加快发展新质生产力</span>`,
 		"新质生产力":                   "新质生产力",
+		"用 Go 语言 写书":              `<span class="phrase">用Go语言</span> <span class="phrase">写书</span>`,
+		" 甲\u3000乙\u00a0丙  ":      ` <span class="phrase">甲</span>` + "\u3000" + `<span class="phrase">乙` + "\u00a0" + `丙</span>  `,
 		"The Go Programming Book": "The Go Programming Book",
 	} {
 		r := newRenderer("titlepage.xhtml", nil, newUsage())
