@@ -56,7 +56,7 @@ $(FETCHED) &: scripts/fetch-fonts.sh
 test: tools fonts
 	$(GO) vet ./...
 	PAIBAN_FETCHED_FONTS=1 PAIBAN_ACE=1 $(GO) test -timeout 30m ./...
-	$(MAKE) fuzz FUZZTIME=10s
+	$(MAKE) fuzz FUZZTIME=5s
 
 # The fuzz targets, each for FUZZTIME (make fuzz FUZZTIME=1h for a long
 # run). Minimizing an input is capped too (scripts/fuzz.sh): a build of one
