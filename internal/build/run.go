@@ -87,6 +87,7 @@ func Run(book string, opt Options) (err error) {
 		r.stampDate,
 		r.layOut,
 		r.reportMissing,
+		r.reportUnshaped,
 		r.dumpLayout,
 		r.writeEditions,
 		r.writePrintEditions,
@@ -238,6 +239,14 @@ func (r *run) laidOut() *layout.Result { return cmp.Or(r.printed, r.paged) }
 
 func (r *run) reportMissing() error {
 	return reportMissing(r.laidOut(), r.book, r.opt, absentFaces(r.faces))
+}
+
+// reportUnshaped warns of text the PDF cannot set as written.
+func (r *run) reportUnshaped() error {
+	if !r.wantPDF {
+		return nil
+	}
+	return reportWarnings(unshapedWarnings(r.d, r.book), r.opt)
 }
 
 func (r *run) dumpLayout() error {

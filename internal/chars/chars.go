@@ -176,3 +176,38 @@ var Pairs = map[rune]rune{'“': '”', '‘': '’', '《': '》', '（': '）'
 // whose widths the layout adjusts by their ink; every Chinese face of the
 // EPUB carries them (§7.2).
 const Punctuation = "，。、；：？！．“”‘’（）《》〈〉「」『』【】〔〕〖〗［］｛｝·—…～／"
+
+// unshapedScripts are the scripts whose letters change form with their
+// neighbours or are written right to left, which the PDF, drawing one
+// glyph per character left to right, cannot set as written (fonts/README.md,
+// Fallback). The EPUB leaves shaping to the reader's engine.
+var unshapedScripts = []struct {
+	name  string
+	table *unicode.RangeTable
+}{
+	{"Arabic (Uyghur)", unicode.Arabic},
+	{"Hebrew", unicode.Hebrew},
+	{"Syriac", unicode.Syriac},
+	{"Thaana", unicode.Thaana},
+	{"Mongolian", unicode.Mongolian},
+	{"Tibetan", unicode.Tibetan},
+	{"Devanagari", unicode.Devanagari},
+	{"Bengali", unicode.Bengali},
+	{"Tamil", unicode.Tamil},
+	{"Myanmar", unicode.Myanmar},
+	{"Khmer", unicode.Khmer},
+}
+
+// Unshaped names the script of r when the PDF cannot set it as written,
+// "" otherwise.
+func Unshaped(r rune) string {
+	if r < 0x0590 { // below Hebrew: Latin, Greek, Cyrillic, Armenian
+		return ""
+	}
+	for _, s := range unshapedScripts {
+		if unicode.Is(s.table, r) {
+			return s.name
+		}
+	}
+	return ""
+}

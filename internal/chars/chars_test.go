@@ -145,3 +145,14 @@ func TestChineseAndCJK(t *testing.T) {
 		}
 	}
 }
+
+func TestUnshaped(t *testing.T) {
+	for r, want := range map[rune]string{
+		'ئ': "Arabic (Uyghur)", 'ᠮ': "Mongolian", 'ཀ': "Tibetan", 'க': "Tamil", 'א': "Hebrew",
+		'汉': "", 'a': "", 'Ж': "", 'α': "", '，': "", 'あ': "", '한': "",
+	} {
+		if got := Unshaped(r); got != want {
+			t.Errorf("Unshaped(%q) = %q, want %q", r, got, want)
+		}
+	}
+}

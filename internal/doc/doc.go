@@ -83,8 +83,12 @@ type Warning struct {
 }
 
 // String formats the warning as `file:line:col: warning: message`, the
-// form compilers use and editors jump to.
+// form compilers use and editors jump to (`file: warning:` for the file as
+// a whole).
 func (w Warning) String() string {
+	if w.Line == 0 {
+		return w.File + ": warning: " + w.Msg
+	}
 	if w.Col > 0 {
 		return w.File + ":" + strconv.Itoa(w.Line) + ":" + strconv.Itoa(w.Col) + ": warning: " + w.Msg
 	}
