@@ -744,13 +744,16 @@ func subset(t *testing.T, files map[string][]byte, name string) *fonts.Face {
 // selector, failing when there is none.
 func cssRule(t *testing.T, css, selector string) string {
 	t.Helper()
+	var rules []string
 	for _, rule := range cssRulesOf(css) {
 		if strings.HasPrefix(rule, selector) {
-			return rule
+			rules = append(rules, rule)
 		}
 	}
-	t.Errorf("style sheet has no rule %s", selector)
-	return ""
+	if len(rules) == 0 {
+		t.Errorf("style sheet has no rule %s", selector)
+	}
+	return strings.Join(rules, "\n")
 }
 
 func atoi(s string) int {
@@ -761,3 +764,25 @@ func atoi(s string) int {
 // rubyText matches the annotations of ruby, which are not part of the
 // text the print edition counts.
 var rubyText = regexp.MustCompile(`<rp>.*?</rp>|<rt>.*?</rt>`)
+
+// TestPrunedRules: a rule keeps the selectors whose classes the book
+// uses, as written when all of them apply, and goes when none does.
+func TestPrunedRules(t *testing.T) {
+	used := map[string]bool{"numbered": true}
+	rule := "ol.numbered > li, ul.bullets > li {\n  padding: 0;\n}\n"
+	if got, ok := pruned(rule, used); !ok || got != "ol.numbered > li {\n  padding: 0;\n}\n" {
+		t.Errorf("pruned to %q, %v", got, ok)
+	}
+	if got, ok := pruned(rule, map[string]bool{"numbered": true, "bullets": true}); !ok || got != rule {
+		t.Errorf("a rule that applies whole became %q", got)
+	}
+	if _, ok := pruned(rule, map[string]bool{}); ok {
+		t.Error("a rule for classes the book does not use is kept")
+	}
+	if _, ok := pruned("p {\n  margin: 0;\n}\n", map[string]bool{}); !ok {
+		t.Error("a rule without classes is dropped")
+	}
+	if rules := hangRules(map[string]bool{"hang3-5": true, "numbered": true}); len(rules) != 4 || !strings.Contains(rules[1], "margin-left: -3.5em;") {
+		t.Errorf("hang rules for hang3-5: %q", rules)
+	}
+}

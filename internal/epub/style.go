@@ -3,6 +3,7 @@ package epub
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -68,13 +69,39 @@ func stylesheet(sheet string, embedded []*embeddedFont, classes map[string]bool)
 		mono = fmt.Sprintf("%q, %s", f.family, mono)
 	}
 	stacks := strings.NewReplacer("SERIF", serif, "SANS", sans, "KAI", kai, "MONO", mono)
-	for _, rule := range cssRulesOf(sheet) {
-		if usesOnly(rule, classes) {
+	for _, rule := range append(cssRulesOf(sheet), hangRules(classes)...) {
+		if rule, ok := pruned(rule, classes); ok {
 			b.WriteString("\n")
 			stacks.WriteString(&b, rule)
 		}
 	}
 	return b.String()
+}
+
+// hangRules are the rules of the wider hanging indents markerHang gives
+// numbered lists, for the widths the book uses: the item's indent and its
+// marker's box, across the line or, in vertical writing, down the column
+// (where the marker's width is the line's again, as the sheet's
+// .vertical ol.numbered rule has it).
+func hangRules(classes map[string]bool) []string {
+	var hangs []string
+	for c := range classes {
+		if strings.HasPrefix(c, "hang") {
+			hangs = append(hangs, c)
+		}
+	}
+	slices.Sort(hangs)
+	var rules []string
+	for _, c := range hangs {
+		ol := "ol.numbered." + c
+		w := strings.Replace(strings.TrimPrefix(c, "hang"), "-", ".", 1) + "em" // hang3-5: 3.5em
+		rules = append(rules,
+			fmt.Sprintf("%s > li {\n  padding-left: %s;\n}\n", ol, w),
+			fmt.Sprintf("%[1]s > li > p > .marker, %[1]s > li > .marker {\n  width: %[2]s;\n  margin-left: -%[2]s;\n}\n", ol, w),
+			fmt.Sprintf(".vertical %s > li {\n  padding: %s 0 0 0;\n}\n", ol, w),
+			fmt.Sprintf(".vertical %[1]s > li > p > .marker, .vertical %[1]s > li > .marker {\n  width: auto;\n  height: %[2]s;\n  margin: -%[2]s 0 0 0;\n}\n", ol, w))
+	}
+	return rules
 }
 
 // coverCSS lets the cover image fill the page with no margins.
@@ -117,10 +144,31 @@ var (
 	cssClass   = regexp.MustCompile(`\.([A-Za-z][A-Za-z0-9_-]*)`)
 )
 
-// usesOnly reports whether every class the rule's selectors name is used.
-func usesOnly(rule string, classes map[string]bool) bool {
-	selectors, _, _ := strings.Cut(rule, "{")
-	for _, m := range cssClass.FindAllStringSubmatch(selectors, -1) {
+// pruned is the rule with only the selectors that name classes the book
+// uses, false when none does: a rule for list markers of both kinds is
+// kept, for one kind, in a book with one. A rule whose selectors all
+// apply is kept as written.
+func pruned(rule string, classes map[string]bool) (string, bool) {
+	selectors, body, _ := strings.Cut(rule, "{")
+	all := strings.Split(selectors, ",")
+	var kept []string
+	for _, sel := range all {
+		if usesOnly(sel, classes) {
+			kept = append(kept, strings.TrimSpace(sel))
+		}
+	}
+	switch len(kept) {
+	case 0:
+		return "", false
+	case len(all):
+		return rule, true
+	}
+	return strings.Join(kept, ", ") + " {" + body, true
+}
+
+// usesOnly reports whether every class the selector names is used.
+func usesOnly(sel string, classes map[string]bool) bool {
+	for _, m := range cssClass.FindAllStringSubmatch(sel, -1) {
 		if !classes[m[1]] {
 			return false
 		}
