@@ -34,8 +34,11 @@ type book struct {
 	imageOf  map[*doc.Image]string // an image's path from a text file
 	// views are the pages that show an image a link leads to, outside
 	// the reading order; viewOf names each image's page.
-	views      []*imageView
-	viewOf     map[*doc.Image]string
+	views  []*imageView
+	viewOf map[*doc.Image]string
+	// contents are the content documents in reading order, the pages of
+	// linked images last (assemble).
+	contents   []contentDoc
 	toc        []*navEntry // every heading, nested by level
 	titlePage  string      // rendered bodies
 	figureList string      // empty when the book asks for none or has no figures

@@ -118,22 +118,21 @@ func (c *container) check(names []string) error {
 	return nil
 }
 
-// fill puts the fonts, images and chapters' bodies in place of their
-// placeholders: a binary file is its placeholder alone, a body is the one
-// placeholder in go-epub's XHTML around it.
-func (c *container) fill(binaries, bodies map[string][]byte) error {
+// fill puts the fonts and images in place of their placeholders, and the
+// content documents in place of go-epub's, each of which holds the
+// placeholder it was given once.
+func (c *container) fill(binaries, documents map[string][]byte) error {
 	for name, data := range binaries {
 		if !bytes.Equal(c.files[name], placeholder(path.Base(name))) {
 			return fmt.Errorf("epub: go-epub did not write %s as given", name)
 		}
 		c.files[name] = data
 	}
-	for name, body := range bodies {
-		ph := placeholder(path.Base(name))
-		if bytes.Count(c.files[name], ph) != 1 {
+	for name, doc := range documents {
+		if bytes.Count(c.files[name], placeholder(path.Base(name))) != 1 {
 			return fmt.Errorf("epub: go-epub did not write %s as given", strings.TrimPrefix(name, contentDir))
 		}
-		c.files[name] = bytes.Replace(c.files[name], ph, body, 1)
+		c.files[name] = doc
 	}
 	return nil
 }
@@ -172,12 +171,18 @@ func (b *book) binaries() map[string][]byte {
 	return out
 }
 
-// bodies are the chapters' bodies by their path in the container, which
-// pack puts in place of their placeholders.
-func (b *book) bodies() map[string][]byte {
-	out := make(map[string][]byte, len(b.texts))
-	for _, f := range b.texts {
-		out[xhtmlDir+f.name] = []byte(f.body)
+// contentDoc is one content document: its file, title, style sheet (its
+// path from the document, as go-epub placed it) and body.
+type contentDoc struct {
+	file, title, css, body string
+}
+
+// documents are the book's content documents, written whole by document
+// in place of go-epub's, by their path in the container.
+func (b *book) documents() map[string][]byte {
+	out := make(map[string][]byte, len(b.contents))
+	for _, d := range b.contents {
+		out[xhtmlDir+d.file] = b.document(d)
 	}
 	return out
 }
@@ -213,24 +218,25 @@ func (b *book) assemble() ([]byte, error) {
 		return nil, err
 	}
 
-	type section struct{ body, title, file, css string }
-	sections := []section{
-		{b.coverBody(img), m.Title, coverFile, coverStyle},
-		{b.titlePage, m.Title, titlePageFile, css},
+	b.contents = []contentDoc{
+		{coverFile, m.Title, coverStyle, b.coverBody(img)},
+		{titlePageFile, m.Title, css, b.titlePage},
 	}
 	if b.figureList != "" {
-		sections = append(sections, section{b.figureList, figuresTitle, figuresFile, css})
+		b.contents = append(b.contents, contentDoc{figuresFile, figuresTitle, css, b.figureList})
 	}
 	for _, f := range b.texts {
-		sections = append(sections, section{string(placeholder(f.name)), f.title, f.name, css})
+		b.contents = append(b.contents, contentDoc{f.name, f.title, css, f.body})
 	}
-	sections = append(sections, section{b.colophon, colophonTitle, colophonFile, css})
+	b.contents = append(b.contents, contentDoc{colophonFile, colophonTitle, css, b.colophon})
 	for _, v := range b.views {
-		sections = append(sections, section{v.body, v.title, v.name, css})
+		b.contents = append(b.contents, contentDoc{v.name, v.title, css, v.body})
 	}
-	for _, s := range sections {
-		if _, err := e.AddSection(s.body, s.title, s.file, s.css); err != nil {
-			return nil, goepubError(s.file, err)
+	// go-epub lists each document in the manifest, spine and nav; pack
+	// writes the documents themselves.
+	for _, d := range b.contents {
+		if _, err := e.AddSection(string(placeholder(d.file)), d.title, d.file, d.css); err != nil {
+			return nil, goepubError(d.file, err)
 		}
 	}
 
@@ -323,24 +329,25 @@ func (b *book) coverBody(img string) string {
 	return w.String()
 }
 
-// finishDocument puts lang and xml:lang on the html element, which go-epub
-// leaves without them, and in a vertical book the class vertical on the
-// html of a text file, and turns the named entities go-epub writes in the
-// title into character references like the rest.
-func (b *book) finishDocument(data []byte, text bool) ([]byte, error) {
-	data = []byte(numericEntities.Replace(string(data)))
-	const tag = "<html "
-	i := bytes.Index(data, []byte(tag))
-	if i < 0 {
-		return nil, errors.New("go-epub wrote no html element")
-	}
+// document writes a content document: go-epub's page, with the language
+// on the html element, which go-epub leaves without one, and in a
+// vertical book the class vertical on a text file's.
+func (b *book) document(d contentDoc) []byte {
 	var w xw
-	w.Write(data[:i+len(tag)-1])
+	w.raw(xml.Header + "<!DOCTYPE html>\n<html")
 	w.attr("lang", b.lang)
 	w.attr("xml:lang", b.lang)
-	if b.opt.Vertical && text {
+	if b.opt.Vertical && d.file != coverFile {
 		w.attr("class", verticalClass)
 	}
-	w.Write(data[i+len(tag)-1:])
-	return []byte(w.String()), nil
+	w.raw(` xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops">` + "\n  <head>\n    <title dir=\"auto\">")
+	w.text(d.title)
+	w.raw("</title>\n    <link")
+	w.attr("rel", "stylesheet")
+	w.attr("type", "text/css")
+	w.attr("href", d.css)
+	w.raw("></link>\n  </head>\n  <body dir=\"auto\">\n")
+	w.raw(d.body)
+	w.raw("\n</body>\n</html>\n")
+	return []byte(w.String())
 }

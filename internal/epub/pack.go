@@ -73,8 +73,8 @@ var mediaTypes = map[string]string{
 
 // pack re-packs go-epub's container: it checks that every file arrived
 // (go-epub logs some write errors instead of returning them), replaces the
-// package document, navigation document and NCX, puts the language on
-// every content document, and writes a ZIP whose bytes depend only on the
+// package document, navigation document and NCX and writes every content
+// document, and writes a ZIP whose bytes depend only on the
 // book: mimetype first and stored, then the entries sorted by name, all
 // dated opt.Modified.
 func (b *book) pack(w io.Writer, zipped []byte) error {
@@ -85,15 +85,8 @@ func (b *book) pack(w io.Writer, zipped []byte) error {
 	if err := c.check(b.expectedFiles()); err != nil {
 		return err
 	}
-	if err := c.fill(b.binaries(), b.bodies()); err != nil {
+	if err := c.fill(b.binaries(), b.documents()); err != nil {
 		return err
-	}
-	for name, data := range c.files {
-		if strings.HasPrefix(name, xhtmlDir) {
-			if c.files[name], err = b.finishDocument(data, name != xhtmlDir+coverFile); err != nil {
-				return fmt.Errorf("epub: %s: %w", name, err)
-			}
-		}
 	}
 	c.files[appleOptionsPath] = []byte(appleOptions)
 	c.files[navPath] = b.navDocument()
