@@ -81,7 +81,10 @@ func Layout(d *doc.Document, opt Options) (*Result, error) {
 			return nil, err
 		}
 		pg := &paginator{frame: fr, text: e.text, rows: e.rows, bodyStart: e.bodyStart, title: d.Meta.Title, progress: opt.Progress}
-		pages, links, tocs := pg.paginate()
+		pages, links, tocs, err := pg.paginate()
+		if err != nil {
+			return nil, err
+		}
 		book := &Book{
 			Info: Info{
 				Title:    d.Meta.Title,

@@ -1,13 +1,13 @@
 package layout
 
 import (
-	"runtime"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/parallel"
 )
 
 // noteChunk is the part of a footnote set on one page: lines [from, to)
@@ -54,14 +54,16 @@ type paginator struct {
 // so do the rows before it that may not end a page (headings, orphans,
 // widows). It returns the pages, the internal links on them and the
 // contents entries as placed.
-func (p *paginator) paginate() ([]*Page, []pendingLink, []tocPlacement) {
-	var pages []*Page
-	var links []pendingLink
-	var tocs []tocPlacement
+// Pages are filled on other goroutines while the next are planned; an
+// error is a page that could not be filled.
+func (p *paginator) paginate() (pages []*Page, links []pendingLink, tocs []tocPlacement, err error) {
 	var carry []noteChunk // note lines continued from the previous page
 	// Every page is filled before paginate returns, panicking or not.
-	fills, finish := startFilling()
-	defer finish()
+	fills, filled := parallel.Feed(0, "filling pages", func(f *pageFill) error {
+		f.fill()
+		return nil
+	})
+	defer func() { err = errors.Join(err, filled()) }()
 	for i := 0; i < len(p.rows) || len(carry) > 0; {
 		for i < len(p.rows) && p.rows[i].discardable {
 			i++
@@ -112,7 +114,7 @@ func (p *paginator) paginate() ([]*Page, []pendingLink, []tocPlacement) {
 		tocs = append(tocs, pt...)
 		carry = rest
 	}
-	return pages, links, tocs
+	return pages, links, tocs, nil
 }
 
 // pageFill is what finishPage decided to draw on a page, in drawing
@@ -140,38 +142,6 @@ type fillOp struct {
 type glyphText struct {
 	glyph int
 	text  string
-}
-
-// startFilling starts the goroutines that fill pages sent on fills;
-// finish returns once every page sent is filled. A panic while filling
-// is raised again by finish, in the caller's goroutine, where the build
-// turns it into an error.
-func startFilling() (fills chan<- *pageFill, finish func()) {
-	ch := make(chan *pageFill, 16)
-	var wg sync.WaitGroup
-	var failOnce sync.Once
-	var failure any
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			defer func() {
-				if p := recover(); p != nil {
-					failOnce.Do(func() { failure = p })
-					for range ch { // let the planner finish
-					}
-				}
-			}()
-			for f := range ch {
-				f.fill()
-			}
-		})
-	}
-	return ch, func() {
-		close(ch)
-		wg.Wait()
-		if failure != nil {
-			panic(failure)
-		}
-	}
 }
 
 // fill copies the page's rows and other drawing onto it. A placed row's

@@ -21,7 +21,10 @@ func TestPaginatorKeepsWithNext(t *testing.T) {
 		head := &anchor{}
 		rows = append(rows, &row{slots: 1, noBreakAfter: keep, anchor: head}, &row{slots: 1})
 		p := &paginator{frame: fr, text: newTypesetter(fr, nil), rows: rows}
-		pages, _, _ := p.paginate()
+		pages, _, _, err := p.paginate()
+		if err != nil {
+			t.Fatal(err)
+		}
 		wantPage, wantY := 0, fr.top+float64(lines-1)*fr.pitch
 		if keep {
 			wantPage, wantY = 1, fr.top

@@ -61,3 +61,41 @@ func Workers[S any](n, workers int, doing string, work func(scratch *S, i int) e
 	wg.Wait()
 	return errors.Join(errs...)
 }
+
+// feedAhead is how many values Feed's channel holds ahead of its workers.
+const feedAhead = 16
+
+// Feed starts workers goroutines (runtime.GOMAXPROCS when workers <= 0)
+// that run work on each value sent on send, for a producer that makes the
+// work as it goes. wait closes send, waits until all work has ended and
+// returns the errors joined, a panic becoming the error of its value; the
+// workers go on after an error, so that a sender never blocks for good.
+func Feed[T any](workers int, doing string, work func(T) error) (send chan<- T, wait func() error) {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ch := make(chan T, feedAhead)
+	var mu sync.Mutex
+	var errs []error
+	run := func(v T) (err error) {
+		defer panics.Catch(&err, doing)
+		return work(v)
+	}
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for v := range ch {
+				if err := run(v); err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	return ch, func() error {
+		close(ch)
+		wg.Wait()
+		return errors.Join(errs...)
+	}
+}

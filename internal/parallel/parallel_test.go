@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 )
 
@@ -89,5 +90,28 @@ func TestWorkersHaveTheirOwnScratch(t *testing.T) {
 	}
 	if total != n || len(scratches) > 4 {
 		t.Fatalf("%d scratches counted %d of %d", len(scratches), total, n)
+	}
+}
+
+// TestFeed: every value sent is worked on once, a panic is its value's
+// error and the others still run, and wait returns once all have ended.
+func TestFeed(t *testing.T) {
+	var done atomic.Int64
+	send, wait := Feed(3, "feeding", func(v int) error {
+		if v == 7 {
+			panic("seven")
+		}
+		done.Add(1)
+		return nil
+	})
+	for v := range 100 {
+		send <- v
+	}
+	err := wait()
+	if err == nil || !strings.Contains(err.Error(), "feeding") || !strings.Contains(err.Error(), "seven") {
+		t.Errorf("wait: %v, want the panic as an error", err)
+	}
+	if n := done.Load(); n != 99 {
+		t.Errorf("%d values worked on, want 99", n)
 	}
 }
