@@ -34,28 +34,11 @@ func unshapedWarnings(d *doc.Document, book string) []doc.Warning {
 			switch n := b.(type) {
 			case *doc.Part:
 				check(n.Pos, n.Title)
-			case *doc.Heading:
-				check(n.Pos, doc.PlainText(n.Content))
-			case *doc.Paragraph:
-				check(n.Pos, doc.PlainText(n.Content))
 			case *doc.CodeBlock:
 				check(n.Pos, n.Text)
-			case *doc.Figure:
-				check(n.Pos, doc.PlainText(n.Caption))
-			case *doc.Table:
-				check(n.Pos, doc.PlainText(n.Caption))
-				for _, c := range n.Header {
-					check(n.Pos, doc.PlainText(c))
-				}
-				for _, row := range n.Rows {
-					for _, c := range row {
-						check(n.Pos, doc.PlainText(c))
-					}
-				}
-			case *doc.DefinitionList:
-				for _, item := range n.Items {
-					check(n.Pos, doc.PlainText(item.Term))
-				}
+			}
+			for _, run := range doc.Runs(b) {
+				check(b.Position(), doc.PlainText(run))
 			}
 		})
 	}

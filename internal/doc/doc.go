@@ -98,7 +98,14 @@ func (w Warning) String() string {
 // Block is a block-level element: *Part, *Heading, *Paragraph,
 // *BlockQuote, *List, *CodeBlock, *ThematicBreak, *Figure, *Table or
 // *DefinitionList.
-type Block interface{ block() }
+type Block interface {
+	block()
+	// Position is where the block begins (every block embeds a Pos).
+	Position() Pos
+}
+
+// Position returns p, so that every block, which embeds a Pos, has it.
+func (p Pos) Position() Pos { return p }
 
 // Heading is a section heading. Level 1 is the highest level used in the
 // body (the book title is metadata, not a heading).
@@ -459,29 +466,37 @@ func WalkInlines(blocks []Block, fn func(Inline)) {
 		}
 	}
 	Walk(blocks, func(b Block) {
-		switch n := b.(type) {
-		case *Heading:
-			walk(n.Content)
-		case *Paragraph:
-			walk(n.Content)
-		case *Figure:
-			walk(n.Caption)
-		case *Table:
-			walk(n.Caption)
-			for _, c := range n.Header {
-				walk(c)
-			}
-			for _, row := range n.Rows {
-				for _, c := range row {
-					walk(c)
-				}
-			}
-		case *DefinitionList:
-			for _, item := range n.Items {
-				walk(item.Term)
-			}
+		for _, run := range Runs(b) {
+			walk(run)
 		}
 	})
+}
+
+// Runs are the runs of inlines a block holds itself: a heading's or
+// paragraph's text, a caption, a table's cells, definition terms (not
+// those of the blocks nested in it).
+func Runs(b Block) [][]Inline {
+	switch n := b.(type) {
+	case *Heading:
+		return [][]Inline{n.Content}
+	case *Paragraph:
+		return [][]Inline{n.Content}
+	case *Figure:
+		return [][]Inline{n.Caption}
+	case *Table:
+		runs := append([][]Inline{n.Caption}, n.Header...)
+		for _, row := range n.Rows {
+			runs = append(runs, row...)
+		}
+		return runs
+	case *DefinitionList:
+		var runs [][]Inline
+		for _, item := range n.Items {
+			runs = append(runs, item.Term)
+		}
+		return runs
+	}
+	return nil
 }
 
 // Walk calls fn for every block in blocks, depth first, including blocks

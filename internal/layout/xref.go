@@ -36,47 +36,14 @@ func (ts *typesetter) addPageRef(b *atomBuilder, url string, st runStyle) {
 // target's page.
 func showsPages(d *doc.Document) bool {
 	found := false
-	var inlines func([]doc.Inline)
-	inlines = func(in []doc.Inline) {
-		for _, n := range in {
-			switch n := n.(type) {
-			case *doc.Link:
-				found = found || n.ShowPage
-				inlines(n.Content)
-			case *doc.Emphasis:
-				inlines(n.Content)
-			}
+	shows := func(in doc.Inline) {
+		if l, ok := in.(*doc.Link); ok && l.ShowPage {
+			found = true
 		}
 	}
-	blocks := func(bs []doc.Block) {
-		doc.Walk(bs, func(b doc.Block) {
-			switch n := b.(type) {
-			case *doc.Heading:
-				inlines(n.Content)
-			case *doc.Paragraph:
-				inlines(n.Content)
-			case *doc.Table:
-				inlines(n.Caption)
-				for _, c := range n.Header {
-					inlines(c)
-				}
-				for _, r := range n.Rows {
-					for _, c := range r {
-						inlines(c)
-					}
-				}
-			case *doc.Figure:
-				inlines(n.Caption)
-			case *doc.DefinitionList:
-				for _, it := range n.Items {
-					inlines(it.Term)
-				}
-			}
-		})
-	}
-	blocks(d.Blocks)
+	doc.WalkInlines(d.Blocks, shows)
 	for _, n := range d.Footnotes {
-		blocks(n.Blocks)
+		doc.WalkInlines(n.Blocks, shows)
 	}
 	return found
 }

@@ -49,13 +49,12 @@ func (c *converter) image(dest string, at place) *doc.Image {
 	if img, ok := c.book.images[rel]; ok {
 		return img
 	}
-	data, err := c.book.readFile(rel)
+	img, problem, tooLarge, err := c.book.readImage(rel)
 	if err != nil {
 		c.errs.addIn(at, "image %q: %v", dest, err)
 		return nil
 	}
-	img := &doc.Image{Path: rel}
-	if problem, tooLarge := c.book.decodeImage(img, data); tooLarge {
+	if tooLarge {
 		c.errs.addIn(at, "image %q %s", dest, problem)
 		return nil
 	} else if problem != "" {
@@ -103,12 +102,8 @@ func (c *converter) linkedImage(dest string) *doc.Image {
 	}
 	img, ok := c.book.images[rel]
 	if !ok {
-		data, err := c.book.readFile(rel)
-		if err != nil {
-			return nil
-		}
-		img = &doc.Image{Path: rel}
-		if problem, _ := c.book.decodeImage(img, data); problem != "" {
+		var problem string
+		if img, problem, _, _ = c.book.readImage(rel); img == nil || problem != "" {
 			return nil
 		}
 		c.book.images[rel] = img
@@ -117,6 +112,18 @@ func (c *converter) linkedImage(dest string) *doc.Image {
 		return nil
 	}
 	return img
+}
+
+// readImage reads the image file rel of the book and decodes it (see
+// decodeImage); err is a file that cannot be read.
+func (s *bookState) readImage(rel string) (img *doc.Image, problem string, tooLarge bool, err error) {
+	data, err := s.readFile(rel)
+	if err != nil {
+		return nil, "", false, err
+	}
+	img = &doc.Image{Path: rel}
+	problem, tooLarge = s.decodeImage(img, data)
+	return img, problem, tooLarge, nil
 }
 
 // decodeImage checks data and fills in img from it (see checkImage),
