@@ -1020,3 +1020,29 @@ func TestContentsLeaders(t *testing.T) {
 		t.Errorf("%d contents entries, want 6", entries)
 	}
 }
+
+// TestPageReferenceInSpan: a page reference inside a span (struck out,
+// marked) gets its target's folio too: the passes that find folios see
+// links wherever inlines nest.
+func TestPageReferenceInSpan(t *testing.T) {
+	st, _ := testStyle(t)
+	d := testDoc(6, 8)
+	link := &doc.Link{URL: "#sec-05", ShowPage: true, Content: []doc.Inline{doc.Text("第五部分")}}
+	d.Blocks = append([]doc.Block{para(doc.Text("参见"), &doc.Span{Kind: doc.Strike, Content: []doc.Inline{link}}, doc.Text("。"))}, d.Blocks...)
+	b := layoutDoc(t, st, d)
+	p, l := findLine(b, "参见第五部分")
+	if l == nil {
+		t.Fatal("reference not set")
+	}
+	want := ""
+	for _, pg := range b.Pages {
+		for _, pl := range pg.Lines {
+			if pl.Block >= 0 && strings.HasPrefix(lineText(pg, pl), "第05部分") {
+				want = pg.Folio
+			}
+		}
+	}
+	if text := lineText(p, *l); want == "" || !strings.Contains(text, "第五部分（第"+want+"页）。") {
+		t.Errorf("reference reads %q, want the page %s", text, want)
+	}
+}
