@@ -117,7 +117,7 @@ func minMaxSplit(p paragraph, n int) []int {
 	sums := newPrefix(&p)
 	var ends []int // candidate line ends, ascending
 	for e := 1; e <= len(p.atoms); e++ {
-		if canEnd(&sums, e) {
+		if canEnd(sums, e) {
 			ends = append(ends, e)
 		}
 	}
@@ -131,7 +131,7 @@ func minMaxSplit(p paragraph, n int) []int {
 		for i := range ends {
 			best[k][i], from[k][i] = inf, -1
 			if k == 0 {
-				if w := natural(&sums, 0, ends[i]); w <= p.measure+eps {
+				if w := natural(sums, 0, ends[i]); w <= p.measure+eps {
 					best[0][i] = w
 				}
 				continue
@@ -140,7 +140,7 @@ func minMaxSplit(p paragraph, n int) []int {
 				if best[k-1][j] == inf {
 					continue
 				}
-				w := natural(&sums, ends[j], ends[i])
+				w := natural(sums, ends[j], ends[i])
 				if w > p.measure+eps {
 					continue
 				}

@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"cmp"
 	"slices"
 	"sort"
 	"unicode"
@@ -19,6 +20,10 @@ type paragraph struct {
 	indent      float64 // pt, other lines (hanging indents)
 	justify     bool
 	em          float64 // body size, for the limits on gaps
+	// offset is how many atoms of the paragraph come before atoms: the
+	// line search sees the rest of a long paragraph once the lines
+	// before it are fixed (fitLines).
+	offset int
 	// scratch, when set, is reused for the line breaker's tables instead
 	// of allocating them for every paragraph.
 	scratch *breakScratch
@@ -26,7 +31,7 @@ type paragraph struct {
 
 // breakScratch is one line-setting worker's memory for breaking
 // paragraphs: the prefix sums and the total-fit table, about 100 bytes
-// an atom, needed only while a paragraph's breaks are found.
+// an atom of the stretch of paragraph whose lines are not yet fixed.
 type breakScratch struct {
 	sums prefix
 	fit  [][2]fitState
@@ -50,26 +55,29 @@ type line struct {
 	width      float64   // right edge of the last cell
 }
 
-// breakLines sets a paragraph. Break points are chosen for the whole
-// paragraph at once (total fit, in the spirit of Knuth and Plass 1981):
-// each line costs the square of how far its spacing departs from natural,
-// squeezing punctuation (push-in, 挤进) is cheaper than spreading
-// characters (push-out, 推出) as clreq §3.5.2 asks, and a last line
-// holding a single Han character (孤字, clreq §3.4.4) costs a lot.
-// Justification then distributes each line's slack (docs/typesetting.md §3).
+// breakLines sets a paragraph (eachLine) and returns its lines.
 func breakLines(p paragraph) []line {
-	n := len(p.atoms)
-	if n == 0 {
-		return nil
-	}
-	sums := newPrefix(&p)
-	bounds, _ := totalFit(&p, &sums)
-	lines := make([]line, len(bounds))
-	for i, bd := range bounds {
-		last := i == len(bounds)-1 || p.atoms[bd[1]].hardBreak
-		lines[i] = setLine(p, bd[0], bd[1], p.avail(i == 0), p.justify && !last)
-	}
+	var lines []line
+	eachLine(p, func(_ int, ln line) { lines = append(lines, ln) })
 	return lines
+}
+
+// eachLine sets a paragraph, handing each line to set as soon as it is
+// fixed, so that a paragraph of millions of characters need not hold
+// all its lines. Break points are chosen for the whole paragraph at once
+// (total fit, in the spirit of Knuth and Plass 1981): each line costs the
+// square of how far its spacing departs from natural, squeezing
+// punctuation (push-in, 挤进) is cheaper than spreading characters
+// (push-out, 推出) as clreq §3.5.2 asks, and a last line holding a single
+// Han character (孤字, clreq §3.4.4) costs a lot. Justification then
+// distributes each line's slack (docs/typesetting.md §3).
+func eachLine(p paragraph, set func(i int, ln line)) {
+	i := 0
+	fitLines(&p, windowOf(&p), func(s, e int) {
+		last := e == len(p.atoms) || p.atoms[e].hardBreak
+		set(i, setLine(p, s, e, p.avail(s == 0), p.justify && !last))
+		i++
+	})
 }
 
 // Line costs. A line whose every gap grows by a quarter em, or whose
@@ -86,86 +94,270 @@ const (
 	lineWindow     = 8    // ems short of the measure a line is still tried at
 )
 
-// totalFit returns the [start, end) of every line minimising the summed
-// line costs, and that sum. States are (line end, whether that line was
-// squeezed).
-func totalFit(p *paragraph, sums *prefix) ([][2]int, float64) {
-	n := len(p.atoms)
-	var best [][2]fitState
-	if p.scratch != nil {
-		best = slices.Grow(p.scratch.fit[:0], n+1)[:n+1]
-		clear(best)
-		p.scratch.fit = best
-	} else {
-		best = make([][2]fitState, n+1)
+// fixEvery is how many atoms the line search passes between looks for
+// lines that no later break can change. Most paragraphs are shorter and
+// are decided whole, at their end. (A variable so that tests can look
+// after every atom.)
+var fixEvery = 4096
+
+// fitLines finds the [start, end) of every line minimising the summed line
+// costs and returns that sum; emit receives the lines in order. States are
+// (line end, whether that line was squeezed). window is how far short of
+// the measure a line is still tried (windowOf).
+//
+// Every fixEvery atoms the search looks for a state that every way still
+// open passes through: the lines before it can no longer change, so they
+// are emitted and the tables before it dropped (p.offset counts the
+// atoms dropped). The sums are the same running totals as in one pass, so
+// the breaks are the same as when the paragraph is decided whole; the
+// memory is that of the undecided stretch, not of the paragraph.
+func fitLines(whole *paragraph, window float64, emit func(s, e int)) float64 {
+	ls := &lineSearch{p: *whole, window: window, emit: emit}
+	ls.sums = startPrefix(&ls.p)
+	if scratch := whole.scratch; scratch != nil {
+		ls.best = scratch.fit[:0]
+		defer func() { scratch.fit = ls.best[:0] }()
 	}
-	best[0][0] = fitState{ok: true}
-	for s := 0; s < n; s++ {
-		if !best[s][0].ok && !best[s][1].ok {
-			continue
+	ls.sums.extend(&ls.p, 0)
+	ls.grow()
+	ls.best[0][0] = fitState{ok: true}
+	nextFix := fixEvery
+	for s := 0; s < len(ls.p.atoms); s++ {
+		if s >= nextFix {
+			s = ls.fix(s)
+			nextFix = s + fixEvery
 		}
-		// A line's fit does not depend on how the line before it was
-		// set: each candidate is measured once and offered to both
-		// states (a squeezed line after a squeezed one costs more).
-		relax := func(e int, c float64, squeezed bool) {
-			for q := range 2 {
-				if !best[s][q].ok {
-					continue
-				}
-				qq, total := 0, best[s][q].cost+c+lineCost
-				if squeezed {
-					qq = 1
-					if q == 1 {
-						total += squeezedPair
-					}
-				}
-				// Ties go to the later start, i.e. fuller earlier lines.
-				if st := &best[e][qq]; !st.ok || total <= st.cost {
-					*st = fitState{cost: total, from: s, fromQ: q == 1, ok: true}
-				}
-			}
-		}
-		avail := p.avail(s == 0)
-		found := false
-		// Lines with more than lineWindow ems to spare cost more than
-		// any alternative worth having (except a short last line), so
-		// the search starts near the measure: this keeps the work linear
-		// in the paragraph's length rather than its length times the
-		// measure. Around a wide unit that cannot be stretched (a URL,
-		// inline code) a line may have to give up the unit's width to
-		// spare the next line a hole, so the window grows by it.
-		from := s + 1
-		if end := sums.forced[s]; sums.w[end]-sums.w[s] > avail {
-			from = max(from, sort.SearchFloat64s(sums.w, sums.w[s]+avail-sums.window))
-			if c, squeezed, ok := lineFit(p, sums, s, end, avail); ok && end < from {
-				relax(end, c, squeezed)
-			}
-		}
-		for e := from; e <= n; e++ {
-			if !canEnd(sums, e) {
-				continue
-			}
-			c, squeezed, ok := lineFit(p, sums, s, e, avail)
-			if !ok {
-				break
-			}
-			found = true
-			relax(e, c, squeezed)
-			if sums.ends[e]&endHard != 0 {
-				break
-			}
-		}
-		if !found {
-			relax(emergencyBreak(p, sums, s, avail), overfullCost, false)
+		if ls.best[s][0].ok || ls.best[s][1].ok {
+			ls.tryLinesFrom(s)
 		}
 	}
+	n := len(ls.p.atoms)
 	q := 0
-	if best[n][1].ok && (!best[n][0].ok || best[n][1].cost < best[n][0].cost) {
+	if ls.best[n][1].ok && (!ls.best[n][0].ok || ls.best[n][1].cost < ls.best[n][0].cost) {
 		q = 1
 	}
+	fixLines(&ls.p, ls.best, fixedAt{n, q}, emit)
+	return ls.best[n][q].cost
+}
+
+// lineSearch is fitLines' state. p.atoms start at the latest fixed line
+// start, and sums and best are indexed from there.
+type lineSearch struct {
+	p      paragraph
+	sums   *prefix
+	best   [][2]fitState
+	window float64
+	hard   int // the next hard break after the start being tried, or the end
+	emit   func(s, e int)
+}
+
+// grow makes best cover the atoms the sums do.
+func (ls *lineSearch) grow() {
+	if k := ls.sums.top + 1 - len(ls.best); k > 0 {
+		ls.best = slices.Grow(ls.best, k)[:ls.sums.top+1]
+		clear(ls.best[len(ls.best)-k:])
+	}
+}
+
+// fix emits the lines that no later break can change, if there are any,
+// and drops them from the search; it returns s counted from the new start.
+func (ls *lineSearch) fix(s int) int {
+	c := fixedState(ls.best, s)
+	if c.at == 0 {
+		return s
+	}
+	fixLines(&ls.p, ls.best, c, ls.emit)
+	k := c.at
+	ls.p.atoms, ls.p.offset = ls.p.atoms[k:], ls.p.offset+k
+	ls.sums.drop(k)
+	ls.best = ls.best[:copy(ls.best, ls.best[k:])]
+	for i := range ls.best {
+		ls.best[i][0].from -= k
+		ls.best[i][1].from -= k
+	}
+	ls.hard -= k
+	// No state between s and a later fixed one is reached.
+	return max(s-k, 0)
+}
+
+// tryLinesFrom offers every line that may start at s to the states at
+// its end.
+func (ls *lineSearch) tryLinesFrom(s int) {
+	p, sums := &ls.p, ls.sums
+	n := len(p.atoms)
+	avail := p.avail(p.offset+s == 0)
+	found := false
+	// Lines with more than window to spare cost more than any
+	// alternative worth having (except a short last line), so the search
+	// starts near the measure: this keeps the work linear in the
+	// paragraph's length rather than its length times the measure.
+	// Around a wide unit that cannot be stretched (a URL, inline code) a
+	// line may have to give up the unit's width to spare the next line a
+	// hole, so the window grows by it (windowOf).
+	sums.reach(p, s, avail)
+	ls.grow()
+	if ls.hard <= s {
+		for ls.hard = s + 1; ls.hard < n && !p.atoms[ls.hard].hardBreak; ls.hard++ {
+		}
+	}
+	from := s + 1
+	if end := ls.hard; end > sums.top || sums.w[end]-sums.w[s] > avail {
+		// The sums reach past avail: the search finds its place.
+		from = max(from, sort.SearchFloat64s(sums.w[:sums.top+1], sums.w[s]+avail-ls.window))
+		if end < from {
+			if c, squeezed, ok := lineFit(p, sums, s, end, avail); ok {
+				ls.relax(s, end, c, squeezed)
+			}
+		}
+	}
+	for e := from; e <= n; e++ {
+		if e >= sums.top && e < n {
+			sums.extend(p, e)
+			ls.grow()
+		}
+		if !canEnd(sums, e) {
+			continue
+		}
+		c, squeezed, ok := lineFit(p, sums, s, e, avail)
+		if !ok {
+			break
+		}
+		found = true
+		ls.relax(s, e, c, squeezed)
+		if sums.ends[e]&endHard != 0 {
+			break
+		}
+	}
+	if !found {
+		e := emergencyBreak(p, sums, s, avail)
+		ls.grow()
+		ls.relax(s, e, overfullCost, false)
+	}
+}
+
+// relax offers the line [s, e), costing c, to the states at e. A line's
+// fit does not depend on how the line before it was set: each candidate
+// is measured once and offered after both states at s (a squeezed line
+// after a squeezed one costs more).
+func (ls *lineSearch) relax(s, e int, c float64, squeezed bool) {
+	for q := range 2 {
+		if !ls.best[s][q].ok {
+			continue
+		}
+		qq, total := 0, ls.best[s][q].cost+c+lineCost
+		if squeezed {
+			qq = 1
+			if q == 1 {
+				total += squeezedPair
+			}
+		}
+		// Ties go to the later start, i.e. fuller earlier lines.
+		if st := &ls.best[e][qq]; !st.ok || total <= st.cost {
+			*st = fitState{cost: total, from: s, fromQ: q == 1, ok: true}
+		}
+	}
+}
+
+// fixedAt is a state of the line search: lines end before atom at, the
+// last of them squeezed when q is 1.
+type fixedAt struct{ at, q int }
+
+// maxLag is how far the line search may look back for a state every way
+// still open passes through before it settles for the way of the
+// nearest open state (fixedState).
+const maxLag = 65536
+
+// fixedState returns the latest state that every way of setting the rest
+// of the paragraph passes through, once the lines starting before s have
+// all been tried: each such way continues some state at s or later, and
+// those states' lines lead back to it. at is 0 when there is none yet.
+//
+// Ways that run apart for longer than maxLag atoms (a run of identical
+// characters, where lines of equal cost can be shuffled without end)
+// would keep the whole paragraph undecided. The state maxLag/2 back on
+// the way to the cheapest open state is then taken, and the ways that do
+// not pass through it are closed: the paragraph may then differ from one
+// decided whole, but only where the ways were near ties that far back.
+func fixedState(best [][2]fitState, s int) fixedAt {
+	var open []fixedAt
+	for e := s; e < len(best); e++ {
+		for q := range 2 {
+			if best[e][q].ok {
+				open = append(open, fixedAt{e, q})
+			}
+		}
+	}
+	if len(open) == 0 {
+		return fixedAt{}
+	}
+	cheapest := open[0] // open states lie within a line of each other
+	for _, st := range open {
+		if best[st.at][st.q].cost < best[cheapest.at][cheapest.q].cost {
+			cheapest = st
+		}
+	}
+	for len(open) > 1 {
+		// Step the latest states back a line until all meet.
+		latest := 0
+		for _, st := range open {
+			latest = max(latest, st.at)
+		}
+		if latest == 0 {
+			return fixedAt{}
+		}
+		if latest < s-maxLag {
+			return settle(best, s, cheapest)
+		}
+		for i, st := range open {
+			if st.at == latest {
+				open[i] = back(best, st)
+			}
+		}
+		slices.SortFunc(open, func(a, b fixedAt) int { return cmp.Or(a.at-b.at, a.q-b.q) })
+		open = slices.Compact(open)
+	}
+	return open[0]
+}
+
+// back is the state before st's last line.
+func back(best [][2]fitState, st fixedAt) fixedAt {
+	f := best[st.at][st.q]
+	if f.fromQ {
+		return fixedAt{f.from, 1}
+	}
+	return fixedAt{f.from, 0}
+}
+
+// settle takes the state maxLag/2 before s on the way to the state
+// cheapest, and closes every state at s or later whose way does not pass
+// through it (fixedState).
+func settle(best [][2]fitState, s int, cheapest fixedAt) fixedAt {
+	c := cheapest
+	for c.at > s-maxLag/2 {
+		c = back(best, c)
+	}
+	for e := s; e < len(best); e++ {
+		for q := range 2 {
+			if !best[e][q].ok {
+				continue
+			}
+			st := fixedAt{e, q}
+			for st.at > c.at {
+				st = back(best, st)
+			}
+			if st != c {
+				best[e][q].ok = false
+			}
+		}
+	}
+	return c
+}
+
+// fixLines emits the lines that lead to the state end, from the start of
+// p.atoms, in order and counted from the paragraph's first atom.
+func fixLines(p *paragraph, best [][2]fitState, end fixedAt, emit func(s, e int)) {
 	var bounds [][2]int
-	cost := best[n][q].cost
-	for e := n; e > 0; {
+	for e, q := end.at, end.q; e > 0; {
 		st := best[e][q]
 		bounds = append(bounds, [2]int{st.from, e})
 		e, q = st.from, 0
@@ -173,10 +365,9 @@ func totalFit(p *paragraph, sums *prefix) ([][2]int, float64) {
 			q = 1
 		}
 	}
-	for i, j := 0, len(bounds)-1; i < j; i, j = i+1, j-1 {
-		bounds[i], bounds[j] = bounds[j], bounds[i]
+	for i := len(bounds) - 1; i >= 0; i-- {
+		emit(p.offset+bounds[i][0], p.offset+bounds[i][1])
 	}
-	return bounds, cost
 }
 
 // lineFit prices the line [s, e). ok is false when it cannot be set even
@@ -193,7 +384,8 @@ func lineFit(p *paragraph, sums *prefix, s, e int, avail float64) (cost float64,
 		return squeezeWeight * r * r, true, true
 	}
 	if last {
-		if e-s < len(p.atoms) && sums.han[e]-sums.han[s] == 1 {
+		whole := p.offset == 0 && e-s == len(p.atoms)
+		if !whole && sums.han[e]-sums.han[s] == 1 {
 			return runtCost, false, true
 		}
 		return 0, false, true
@@ -248,13 +440,12 @@ func (p paragraph) avail(first bool) float64 {
 }
 
 // prefix holds running sums so that the natural width and the shrink of
-// any span cost O(1).
+// any span cost O(1). It covers the atoms the line search has reached
+// (extend): entry i is complete for i < top, and entry top too once top
+// is the paragraph's end.
 type prefix struct {
 	w, gap, shrink []float64
 	slot           []slotSums
-	// forced[s] is where a line starting at s must end at the latest: the
-	// next hard line break or the paragraph's end.
-	forced []int
 	// What candidate lines ask of the atoms at their ends, kept apart
 	// from the atoms (160 bytes each) for the line search to read:
 	// trimL[s] and trimR[e] are what a line [s, e) loses at its left and
@@ -264,7 +455,7 @@ type prefix struct {
 	trimL, trimR []float64
 	ends         []endFlags
 	han          []int32
-	window       float64 // see totalFit: lineWindow, or more around a wide unit that cannot be stretched
+	top          int // atoms summed
 }
 
 // slotSums counts the slots of each kind before an atom, and sums what
@@ -283,71 +474,112 @@ const (
 	endLast                         // the paragraph's or a hard break's last line
 )
 
-func newPrefix(p *paragraph) prefix {
+// newPrefix returns the sums of all of p's atoms.
+func newPrefix(p *paragraph) *prefix {
+	s := startPrefix(p)
+	s.extend(p, len(p.atoms))
+	return s
+}
+
+// startPrefix returns sums of no atoms yet, in the scratch memory when p
+// has it.
+func startPrefix(p *paragraph) *prefix {
+	s := &prefix{}
+	if p.scratch != nil {
+		s = &p.scratch.sums
+	}
+	s.w, s.gap, s.shrink = append(s.w[:0], 0), append(s.gap[:0], 0), append(s.shrink[:0], 0)
+	s.slot, s.han = append(s.slot[:0], slotSums{}), append(s.han[:0], 0)
+	s.trimL, s.trimR, s.ends = append(s.trimL[:0], 0), append(s.trimR[:0], 0), append(s.ends[:0], 0)
+	s.top = 0
+	if len(p.atoms) == 0 {
+		s.ends[0] = endAllowed | endLast
+	}
+	return s
+}
+
+// extend sums the atoms up to at least e (all when e is past the end),
+// a few hundred at a time.
+func (s *prefix) extend(p *paragraph, e int) {
 	n := len(p.atoms)
-	var s prefix
-	if p.scratch != nil {
-		s = p.scratch.sums
-	}
-	// Every element is written below, from the zero at index 0.
-	s.w, s.gap, s.shrink = slices.Grow(s.w[:0], n+1)[:n+1], slices.Grow(s.gap[:0], n+1)[:n+1], slices.Grow(s.shrink[:0], n+1)[:n+1]
-	s.forced = slices.Grow(s.forced[:0], n)[:n]
-	s.slot = slices.Grow(s.slot[:0], n+1)[:n+1]
-	s.slot[0] = slotSums{}
-	widest, run := 0.0, 0.0 // the widest run of atoms without a slot
-	s.trimL, s.trimR = slices.Grow(s.trimL[:0], n+1)[:n+1], slices.Grow(s.trimR[:0], n+1)[:n+1]
-	s.ends, s.han = slices.Grow(s.ends[:0], n+1)[:n+1], slices.Grow(s.han[:0], n+1)[:n+1]
-	s.w[0], s.gap[0], s.shrink[0], s.han[0] = 0, 0, 0, 0
-	s.trimL[n], s.trimR[0] = 0, 0
-	s.ends[n] = endAllowed | endLast
-	if p.scratch != nil {
-		p.scratch.sums = s
-	}
-	for i := range p.atoms {
+	to := min(n, max(e+1, s.top+512))
+	for i := s.top; i < to; i++ {
 		a := &p.atoms[i]
-		s.w[i+1] = s.w[i] + a.width
-		s.gap[i+1] = s.gap[i] + a.gap
-		s.shrink[i+1] = s.shrink[i] + atomShrink(a, p.em) + gapShrink(a, p.em)
-		s.slot[i+1] = s.slot[i]
-		if i > 0 {
+		sl := s.slot[i]
+		if p.offset+i > 0 {
 			if k := slotOf(p.atoms, i); k != slotNone {
-				s.slot[i+1].n[k]++
+				sl.n[k]++
 				if k < slotChar {
-					s.slot[i+1].room[k] += slotRoom(a, k, p.em)
+					sl.room[k] += slotRoom(a, k, p.em)
 				}
-				run = 0
 			}
 		}
-		run += a.width
-		widest = max(widest, run)
-		s.trimL[i], s.trimR[i+1] = 0, 0
+		s.trimL[i], s.ends[i] = 0, 0
 		if a.cls == chars.Open {
 			s.trimL[i] = a.blankL
 		}
-		if chars.BlankRight(a.cls) {
-			s.trimR[i+1] = a.blankR
-		}
-		s.ends[i] = 0
 		if a.breakBefore {
 			s.ends[i] |= endAllowed
 		}
 		if a.hardBreak {
 			s.ends[i] |= endHard | endLast
 		}
-		s.han[i+1] = s.han[i]
+		trimR := 0.0
+		if chars.BlankRight(a.cls) {
+			trimR = a.blankR
+		}
+		han := s.han[i]
 		if countsAsChar(a) {
-			s.han[i+1]++
+			han++
 		}
+		s.w = append(s.w, s.w[i]+a.width)
+		s.gap = append(s.gap, s.gap[i]+a.gap)
+		s.shrink = append(s.shrink, s.shrink[i]+atomShrink(a, p.em)+gapShrink(a, p.em))
+		s.slot = append(s.slot, sl)
+		s.trimL, s.trimR, s.ends = append(s.trimL, 0), append(s.trimR, trimR), append(s.ends, 0)
+		s.han = append(s.han, han)
 	}
-	s.window = max(lineWindow*p.em, widest+lineWindow/2*p.em)
-	next := n
-	for i := n - 1; i >= 0; i-- {
-		s.forced[i] = next
-		if p.atoms[i].hardBreak {
-			next = i
+	s.top = to
+	if to == n {
+		s.ends[n] = endAllowed | endLast
+	}
+}
+
+// reach sums the atoms until those after s are wider than width, or to
+// the end.
+func (s *prefix) reach(p *paragraph, from int, width float64) {
+	for s.top < len(p.atoms) && s.w[s.top]-s.w[from] <= width {
+		s.extend(p, s.top)
+	}
+}
+
+// drop forgets the first k atoms' sums: entry k becomes entry 0. The sums
+// keep their values, so differences are the same as before.
+func (s *prefix) drop(k int) {
+	s.w = s.w[:copy(s.w, s.w[k:])]
+	s.gap = s.gap[:copy(s.gap, s.gap[k:])]
+	s.shrink = s.shrink[:copy(s.shrink, s.shrink[k:])]
+	s.slot = s.slot[:copy(s.slot, s.slot[k:])]
+	s.trimL = s.trimL[:copy(s.trimL, s.trimL[k:])]
+	s.trimR = s.trimR[:copy(s.trimR, s.trimR[k:])]
+	s.ends = s.ends[:copy(s.ends, s.ends[k:])]
+	s.han = s.han[:copy(s.han, s.han[k:])]
+	s.top -= k
+}
+
+// windowOf is how far short of the measure fitLines tries a line:
+// lineWindow ems, or half that beyond the widest run of atoms without a
+// slot to stretch (a URL, a code span).
+func windowOf(p *paragraph) float64 {
+	widest, run := 0.0, 0.0
+	for i := range p.atoms {
+		if i > 0 && slotOf(p.atoms, i) != slotNone {
+			run = 0
 		}
+		run += p.atoms[i].width
+		widest = max(widest, run)
 	}
-	return s
+	return max(lineWindow*p.em, widest+lineWindow/2*p.em)
 }
 
 // atomShrink is how much a mark's cell may give up when a line is squeezed
@@ -402,6 +634,7 @@ func canEnd(sums *prefix, e int) bool { return sums.ends[e]&endAllowed != 0 }
 // crosses the right edge (docs/typesetting.md §1.6, last point).
 func emergencyBreak(p *paragraph, sums *prefix, s int, avail float64) int {
 	for e := s + 1; e < len(p.atoms); e++ {
+		sums.extend(p, e+1)
 		if sums.w[e+1]-sums.w[s]+sums.gap[e+1]-sums.gap[s+1] > avail+eps {
 			return e
 		}

@@ -626,3 +626,92 @@ func countHan(atoms []atom) int {
 	}
 	return n
 }
+
+// TestLinesFixedAsTheyGo: the line search hands on the lines of a long
+// paragraph as soon as no later break can change them, holding tables
+// for the undecided stretch only, and the breaks are those of the
+// paragraph decided whole.
+func TestLinesFixedAsTheyGo(t *testing.T) {
+	serif, latin := testFaces(t)
+	var missing []MissingGlyph
+	b := &atomBuilder{fallback: []*fonts.Face{serif, latin}, missing: &missing, profile: ProfileGB}
+	st := runStyle{faces: faceSet{cjk: serif, latin: latin}, size: 10}
+	pieces := []string{
+		"中国式现代化是人口规模巨大的现代化，", "“引号”——破折号……省略号（括号）、顿号；",
+		"见 https://example.com/a/very/long/path/without/any/spaces/at/all 。", "Latin words mixed in 2024 ", "汉", "。",
+	}
+	for i := range 4000 {
+		b.addText(pieces[(i*7+i/5)%len(pieces)], st)
+		if i%173 == 0 {
+			b.lineBreak()
+		}
+	}
+	atoms := b.finish()
+	bounds := func(p paragraph, every int) [][2]int {
+		defer func(old int) { fixEvery = old }(fixEvery)
+		fixEvery = every
+		var out [][2]int
+		fitLines(&p, windowOf(&p), func(s, e int) {
+			if n := len(out); n > 0 && out[n-1][1] != s {
+				t.Fatalf("line [%d, %d) does not follow line %v", s, e, out[n-1])
+			}
+			out = append(out, [2]int{s, e})
+		})
+		return out
+	}
+	for _, measure := range []float64{7, 13, 30} {
+		p := paragraph{atoms: atoms, measure: measure * 10, firstIndent: 20, justify: true, em: 10}
+		whole := bounds(p, len(atoms)+1)
+		for _, every := range []int{7, 64, 4096} {
+			scratch := &breakScratch{}
+			p.scratch = scratch
+			if got := bounds(p, every); !slices.Equal(got, whole) {
+				t.Fatalf("%v em, fixed every %d atoms: %d lines differ from the %d of the paragraph decided whole", measure, every, len(got), len(whole))
+			}
+			p.scratch = nil
+			if every == 64 && cap(scratch.fit) > len(atoms)/2 {
+				t.Errorf("%v em: the line search held %d states for a paragraph of %d atoms", measure, cap(scratch.fit), len(atoms))
+			}
+		}
+		if len(whole) < 500 {
+			t.Fatalf("%v em: %d lines: the paragraph is too short to test", measure, len(whole))
+		}
+	}
+}
+
+// TestLongRunSettles: in a run of identical characters lines of equal
+// cost can be shuffled without end, so the line search settles for one
+// way maxLag atoms back (fixedState); the paragraph costs the same as
+// decided whole, every line but the last is full, and the tables stay
+// small.
+func TestLongRunSettles(t *testing.T) {
+	serif, latin := testFaces(t)
+	var missing []MissingGlyph
+	b := &atomBuilder{fallback: []*fonts.Face{serif, latin}, missing: &missing, profile: ProfileGB}
+	b.addText(strings.Repeat("汉", 3*maxLag+5), runStyle{faces: faceSet{cjk: serif, latin: latin}, size: 10})
+	atoms := b.finish()
+	p := paragraph{atoms: atoms, measure: 130, firstIndent: 20, justify: true, em: 10}
+	whole := func() float64 {
+		defer func(old int) { fixEvery = old }(fixEvery)
+		fixEvery = len(atoms) + 1
+		return fitLines(&p, windowOf(&p), func(int, int) {})
+	}()
+	p.scratch = &breakScratch{}
+	var lines [][2]int
+	settled := fitLines(&p, windowOf(&p), func(s, e int) { lines = append(lines, [2]int{s, e}) })
+	if math.Abs(settled-whole) > 1e-6 {
+		t.Errorf("settled paragraph costs %.6f, decided whole %.6f", settled, whole)
+	}
+	for i, ln := range lines[:len(lines)-1] {
+		want := 13 // 130 pt
+		if i == 0 {
+			want = 11 // after the 2-em indent
+		}
+		if ln[1]-ln[0] != want {
+			t.Fatalf("line %d holds %d characters, want %d", i, ln[1]-ln[0], want)
+		}
+	}
+	if c := cap(p.scratch.fit); c > len(atoms)/2 {
+		t.Errorf("the line search held %d states for a paragraph of %d atoms", c, len(atoms))
+	}
+}

@@ -40,15 +40,20 @@ func (ts *typesetter) set(j *paraJob, scratch *workerScratch) {
 	if len(atoms) == 0 {
 		return
 	}
-	sp := ts.setTextWith(&scratch.breaks, atoms, ts.measure-j.in.left-j.in.right, j.in.indent, 0, true)
-	for i, ln := range sp.lines {
+	p := paragraph{atoms: atoms, measure: ts.measure - j.in.left - j.in.right, firstIndent: j.in.indent,
+		justify: true, em: ts.em, scratch: &scratch.breaks}
+	sp := &setPara{atoms: atoms}
+	var above []atom // the previous line's atoms
+	// Each line is drawn as soon as it is set and then dropped: a
+	// paragraph of millions of characters holds its rows, not its lines.
+	eachLine(p, func(i int, ln line) {
 		r := &row{slots: 1}
 		x0 := j.in.left
 		if i == 0 {
 			x0 += j.in.indent
 		}
 		y := ts.baseline(ts.em)
-		if lineHasRuby(sp, ln) && rubyRoom(sp, i, ts.em) > ts.pitch-ts.em+eps {
+		if lineHasRuby(atoms[ln.start:ln.end]) && rubyRoom(above, ts.em) > ts.pitch-ts.em+eps {
 			// The annotation does not fit between the lines: this line
 			// alone takes a second grid line above it.
 			r.slots++
@@ -56,12 +61,15 @@ func (ts *typesetter) set(j *paraJob, scratch *workerScratch) {
 		}
 		drawLine(r, sp, ln, x0, y)
 		r.start = &TextPos{Block: j.block, Offset: atoms[ln.start].off}
-		markLine(r, j.block, i, len(sp.lines))
 		j.rows = append(j.rows, r)
+		above = atoms[ln.start:ln.end]
+	})
+	for i, r := range j.rows {
+		markLine(r, j.block, i, len(j.rows))
 	}
 	// No lone first line at a page foot, no lone last line at a page top
 	// (clreq §3.4.4 item 2; docs/typesetting.md §5.6).
-	if n := len(sp.lines); n >= 2 {
+	if n := len(j.rows); n >= 2 {
 		j.rows[0].noBreakAfter = true
 		j.rows[n-2].noBreakAfter = true
 	}

@@ -120,25 +120,23 @@ func drawRuby(r *row, sp *setPara, ln line, i int, x0, y float64) {
 	put(0, i, last)
 }
 
-// rubyRoom is the room line i of sp needs between its em box and the
-// previous line's for its annotations: their height, plus the depth of
-// the emphasis dots under the previous line if it has any.
-func rubyRoom(sp *setPara, i int, size float64) float64 {
+// rubyRoom is the room a line needs between its em box and the line
+// above's for its annotations: their height, plus the depth of the
+// emphasis dots under the line above (its atoms; none for a first line)
+// if it has any.
+func rubyRoom(above []atom, size float64) float64 {
 	h := (rubyGap + rubyScale*emAscent) * size
-	if i > 0 {
-		prev := sp.lines[i-1]
-		for _, a := range sp.atoms[prev.start:prev.end] {
-			if a.dots {
-				return h + (dotGap+dotSize)*size
-			}
+	for _, a := range above {
+		if a.dots {
+			return h + (dotGap+dotSize)*size
 		}
 	}
 	return h
 }
 
-// lineHasRuby reports whether the line carries an annotation.
-func lineHasRuby(sp *setPara, ln line) bool {
-	for _, a := range sp.atoms[ln.start:ln.end] {
+// lineHasRuby reports whether a line of these atoms carries an annotation.
+func lineHasRuby(atoms []atom) bool {
+	for _, a := range atoms {
 		if a.ruby != nil {
 			return true
 		}

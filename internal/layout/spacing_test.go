@@ -49,10 +49,8 @@ func TestWindowKeepsOptimum(t *testing.T) {
 		atoms := e.text.atomsOf(in, styleOf(e.body, e.em), doc.Pos{})
 		for m := 10; m <= 40; m++ {
 			p := paragraph{atoms: atoms, measure: float64(m) * e.em, firstIndent: 2 * e.em, justify: true, em: e.em}
-			sums := newPrefix(&p)
-			_, windowed := totalFit(&p, &sums)
-			sums.window = math.Inf(1)
-			_, best := totalFit(&p, &sums)
+			windowed := fitLines(&p, windowOf(&p), func(int, int) {})
+			best := fitLines(&p, math.Inf(1), func(int, int) {})
 			if windowed > best+1e-9 {
 				t.Errorf("%d em, %.30q…: the windowed search costs %.4f, the best set %.4f", m, doc.PlainText(in), windowed, best)
 			}

@@ -150,12 +150,7 @@ func (ts *typesetter) spanStyle(kind doc.SpanKind, st runStyle) runStyle {
 
 // setText sets atoms as a paragraph in the given measure.
 func (ts *typesetter) setText(atoms []atom, measure, firstIndent, indent float64, justify bool) *setPara {
-	return ts.setTextWith(nil, atoms, measure, firstIndent, indent, justify)
-}
-
-// setTextWith is setText reusing a worker's scratch memory (nil: none).
-func (ts *typesetter) setTextWith(scratch *breakScratch, atoms []atom, measure, firstIndent, indent float64, justify bool) *setPara {
-	p := paragraph{atoms: atoms, measure: measure, firstIndent: firstIndent, indent: indent, justify: justify, em: ts.em, scratch: scratch}
+	p := paragraph{atoms: atoms, measure: measure, firstIndent: firstIndent, indent: indent, justify: justify, em: ts.em}
 	return &setPara{atoms: atoms, lines: breakLines(p)}
 }
 
