@@ -28,43 +28,158 @@ const (
 // atom is the smallest unit the line breaker moves: one character, or a
 // run that is drawn and measured as one (a two-em dash, an ellipsis pair).
 // Widths are in points.
+//
+// A paragraph holds one atom a character, and a long one holds millions
+// of them at once, so an atom keeps inline only what the line breaker
+// reads for every character (72 bytes); what few atoms have is behind x.
+// Its text is string(r) unless x says otherwise.
 type atom struct {
-	text  string
-	r     rune // first rune, for the break rules
-	cls   chars.Class
-	face  *fonts.Face
-	size  float64
-	width float64 // cell width after adjacent-mark compression
+	face *fonts.Face
+	x    *atomExtra // nil for most atoms; shared by atoms of one style
+	size float64
+	// width is the cell width after adjacent-mark compression.
+	width float64
 	// shift is the glyph origin relative to the cell start: negative when
 	// the blank left half of an opening mark was trimmed (like OpenType halt).
-	shift  float64
-	blankL float64 // trimmable blank on the left (opening marks)
-	blankR float64 // trimmable blank on the right (closing and pause marks)
-	rise   float64 // baseline shift upwards (note references)
+	shift float64
+	// blank is the trimmable blank of a mark's cell: on the left for an
+	// opening mark (blankL), on the right for closing and pause marks
+	// (blankR); no mark has both.
+	blank float64
+	gap   float64 // the space before this atom
+	r     rune    // first rune, for the break rules
+	// off is the rune offset of the first character in the block's plain
+	// text; a block would need over 2 GB of text to pass int32.
+	off int32
+	cls chars.Class
 
 	// The junction before this atom.
-	gap         float64
 	gapKind     gapKind
 	breakBefore bool // a line may break before this atom
 	hardBreak   bool // a line must break before this atom
 
-	off  int           // rune offset of the first character in the block's plain text
-	note *doc.Footnote // for chars.NoteRef
-	link string
+	code bool // inline code: never stretched or squeezed inside
 	dots bool // emphasis dots under the character (着重号)
 	dash bool // draw a continuous rule across the cell
-	// ruby, on the first atom of a ruby group, is its annotation; the
-	// group's other atoms have rubyCont, so no line breaks inside it.
-	ruby     *rubyAnn
+	// rubyCont marks the atoms of a ruby group after the first, so that
+	// no line breaks inside it.
 	rubyCont bool
-	code     bool // inline code: never stretched or squeezed inside
+}
+
+// atomExtra holds an atom's rarely set fields. Atoms of one style share
+// one (a link's text, a superscript), so it is never changed in place:
+// own gives an atom its own copy first.
+type atomExtra struct {
+	link string
+	rise float64 // baseline shift upwards (note references, superscripts)
 	// deco are the lines drawn through, under or behind the atom
 	// (strikethrough, underline, a marked ground).
 	deco decoration
+	note *doc.Footnote // for chars.NoteRef
+	// ruby, on the first atom of a ruby group, is its annotation.
+	ruby *rubyAnn
 	// image, on an atom standing for an inline image, is drawn in its
-	// cell, imageH high, with its foot on the em box's foot.
+	// cell, imageH high, with its foot on the em box's foot. Such an
+	// atom has no text.
 	image  *doc.Image
 	imageH float64
+	// run is the text of a merged run of dashes or ellipses.
+	run string
+}
+
+// own gives a its own copy of its extra fields, to change.
+func (a *atom) own() *atomExtra {
+	x := new(atomExtra)
+	if a.x != nil {
+		*x = *a.x
+	}
+	a.x = x
+	return x
+}
+
+// text is what the atom draws: its character, or its run.
+func (a *atom) text() string {
+	switch {
+	case a.x == nil:
+		return string(a.r)
+	case a.x.run != "":
+		return a.x.run
+	case a.x.image != nil:
+		return ""
+	}
+	return string(a.r)
+}
+
+// single reports whether the atom's text is the one character r.
+func (a *atom) single() bool {
+	return a.x == nil || (a.x.run == "" && a.x.image == nil)
+}
+
+// writeText writes the atom's text to w without making a string of it.
+func (a *atom) writeText(w *strings.Builder) {
+	if a.single() {
+		w.WriteRune(a.r)
+		return
+	}
+	w.WriteString(a.text())
+}
+
+func (a *atom) link() string {
+	if a.x == nil {
+		return ""
+	}
+	return a.x.link
+}
+
+func (a *atom) rise() float64 {
+	if a.x == nil {
+		return 0
+	}
+	return a.x.rise
+}
+
+func (a *atom) deco() decoration {
+	if a.x == nil {
+		return 0
+	}
+	return a.x.deco
+}
+
+func (a *atom) note() *doc.Footnote {
+	if a.x == nil {
+		return nil
+	}
+	return a.x.note
+}
+
+func (a *atom) ruby() *rubyAnn {
+	if a.x == nil {
+		return nil
+	}
+	return a.x.ruby
+}
+
+func (a *atom) image() (*doc.Image, float64) {
+	if a.x == nil {
+		return nil, 0
+	}
+	return a.x.image, a.x.imageH
+}
+
+// blankL is the trimmable blank on the left (opening marks).
+func (a *atom) blankL() float64 {
+	if a.cls != chars.Open {
+		return 0
+	}
+	return a.blank
+}
+
+// blankR is the trimmable blank on the right (closing and pause marks).
+func (a *atom) blankR() float64 {
+	if !chars.BlankRight(a.cls) {
+		return 0
+	}
+	return a.blank
 }
 
 // decoration is a set of the lines a span draws with its text.
@@ -109,6 +224,22 @@ type atomBuilder struct {
 	pendingHard  bool
 	offset       int // runes of plain text consumed so far
 	profile      Profile
+
+	// styleX is the extra fields of the atoms of the last style that
+	// had any, shared by all its atoms.
+	styleX *atomExtra
+}
+
+// extraFor returns the shared extra fields of the atoms of style st, nil
+// when it has none.
+func (b *atomBuilder) extraFor(st runStyle) *atomExtra {
+	if st.link == "" && st.rise == 0 && st.deco == 0 {
+		return nil
+	}
+	if x := b.styleX; x == nil || x.link != st.link || x.rise != st.rise || x.deco != st.deco {
+		b.styleX = &atomExtra{link: st.link, rise: st.rise, deco: st.deco}
+	}
+	return b.styleX
 }
 
 // missingMark stands in for a character no font has: the geta mark 〓 is
@@ -146,10 +277,9 @@ func (b *atomBuilder) addRune(r, next rune, st runStyle) {
 		r, cls = missingMark, chars.Han
 		face, m = b.faceFor(r, st.faces.cjk)
 	}
-	a := atom{text: string(r), r: r, cls: cls, face: face, size: st.size, link: st.link, off: b.offset - 1}
+	a := atom{r: r, cls: cls, face: face, size: st.size, off: int32(b.offset - 1), x: b.extraFor(st)}
 	a.width = m.Advance * st.size
 	a.code = st.code
-	a.rise, a.deco = st.rise, st.deco
 	if st.dots && cls == chars.Han {
 		a.dots = true
 	}
@@ -190,9 +320,9 @@ func (b *atomBuilder) addNoteRef(n *doc.Footnote, st runStyle) {
 		*b.missing = append(*b.missing, MissingGlyph{Pos: b.pos, Char: '①'})
 		return
 	}
-	a := atom{text: "①", r: '①', cls: chars.NoteRef, face: face, size: st.size * scale, note: n}
+	a := atom{r: '①', cls: chars.NoteRef, face: face, size: st.size * scale}
 	a.width = m.Advance * a.size
-	a.rise = 0.33 * st.size
+	a.x = &atomExtra{note: n, rise: 0.33 * st.size}
 	b.pendingSpace = false // no gap before a note mark
 	b.push(a, st)
 }
@@ -212,8 +342,8 @@ func (b *atomBuilder) addImage(img *doc.Image, st runStyle) {
 	if h > st.size {
 		w, h = w*st.size/h, st.size
 	}
-	a := atom{r: '\uFFFC', cls: chars.Han, size: st.size, width: w, link: st.link, off: b.offset,
-		image: img, imageH: h, deco: st.deco}
+	a := atom{r: '\uFFFC', cls: chars.Han, size: st.size, width: w, off: int32(b.offset),
+		x: &atomExtra{link: st.link, image: img, imageH: h, deco: st.deco}}
 	b.push(a, st)
 }
 
@@ -292,8 +422,14 @@ func mergeRuns(in []atom) []atom {
 		if a.cls == chars.Dash || a.cls == chars.Ellipsis {
 			j := i + 1
 			for j < len(in) && in[j].cls == a.cls && in[j].gapKind == gapNone && in[j].face == a.face {
-				a.text += in[j].text
 				j++
+			}
+			if j > i+1 {
+				var run strings.Builder
+				for k := i; k < j; k++ {
+					in[k].writeText(&run)
+				}
+				a.own().run = run.String()
 			}
 			a.width = float64(j-i) * a.size
 			a.dash = a.cls == chars.Dash
@@ -341,9 +477,9 @@ func setBlanks(a *atom) {
 	a.width = em
 	switch {
 	case a.cls == chars.Open:
-		a.blankL = safe(place + m.InkX0)
+		a.blank = safe(place + m.InkX0)
 	case chars.BlankRight(a.cls):
-		a.blankR = safe(1 - place - m.InkX1)
+		a.blank = safe(1 - place - m.InkX1)
 	}
 }
 
@@ -358,29 +494,31 @@ func compressAdjacent(atoms []atom) {
 		switch {
 		case a.cls == chars.QEx && b.cls == chars.QEx:
 			// ？！ together take one em (GB 15834 §5.1.2).
-			trimRight(a, a.blankR)
-			trimRight(b, b.blankR)
+			trimRight(a, a.blankR())
+			trimRight(b, b.blankR())
 		case chars.BlankRight(a.cls) && (b.cls == chars.Open || chars.BlankRight(b.cls)):
-			trimRight(a, a.blankR)
+			trimRight(a, a.blankR())
 		case a.cls == chars.Open && b.cls == chars.Open:
-			trimLeft(b, b.blankL)
+			trimLeft(b, b.blankL())
 		case a.cls == chars.Close && b.cls == chars.Interpunct:
-			trimRight(a, min(a.blankR, 0.25*a.size))
+			trimRight(a, min(a.blankR(), 0.25*a.size))
 		case a.cls == chars.Interpunct && b.cls == chars.Open:
-			trimLeft(b, min(b.blankL, 0.25*b.size))
+			trimLeft(b, min(b.blankL(), 0.25*b.size))
 		}
 	}
 }
 
+// trimRight and trimLeft take t off the blank of a mark with a blank on
+// that side.
 func trimRight(a *atom, t float64) {
 	a.width -= t
-	a.blankR -= t
+	a.blank -= t
 }
 
 func trimLeft(a *atom, t float64) {
 	a.width -= t
 	a.shift -= t
-	a.blankL -= t
+	a.blank -= t
 }
 
 // Profile selects the line-breaking strictness (docs/typesetting.md §1.1).
@@ -425,7 +563,7 @@ func markBreaks(atoms []atom, profile Profile) {
 			b.breakBefore = b.gapKind == gapCode
 		case chars.NeverStarts(b.cls, b.r) || chars.NeverEnds(a.cls, a.r):
 			b.breakBefore = false
-		case b.dash && (profile == ProfileStrict || len(b.text) == len("—")):
+		case b.dash && (profile == ProfileStrict || b.single()):
 			// A single — (一字线) is a connector; under the strict
 			// profile —— may not start a line either (clreq §3.1.4).
 			b.breakBefore = false
@@ -494,7 +632,7 @@ func urlBreaks(atoms []atom) []urlPlace {
 		}
 		text.Reset()
 		for k := i; k < j; k++ {
-			text.WriteString(atoms[k].text)
+			atoms[k].writeText(&text)
 		}
 		if t := text.String(); strings.Contains(t, "://") || strings.HasPrefix(t, "www.") {
 			if out == nil {
@@ -564,7 +702,7 @@ func writeAtomText(text *strings.Builder, starts []int, atoms []atom) []int {
 			text.WriteByte(' ')
 		}
 		starts = append(starts, text.Len())
-		text.WriteString(a.text)
+		a.writeText(text)
 	}
 	return starts
 }
@@ -587,5 +725,5 @@ func breakOpportunities(buf []bool, text string) []bool {
 // ideograph reports whether a is a single CJK unified ideograph, of
 // UAX #14 class ID.
 func ideograph(a *atom) bool {
-	return len(a.text) == utf8.RuneLen(a.r) && chars.Ideograph(a.r)
+	return a.single() && chars.Ideograph(a.r)
 }

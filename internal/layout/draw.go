@@ -15,36 +15,37 @@ func drawLine(r *row, sp *setPara, ln line, x0, y float64) {
 		if linkStart < 0 {
 			return
 		}
-		a := sp.atoms[ln.start+linkStart]
+		a := &sp.atoms[ln.start+linkStart]
 		x := x0 + ln.x[linkStart]
 		w := ln.x[i-1] + ln.w[i-1] - ln.x[linkStart]
-		r.links = append(r.links, rowLink{x: x, y: y - emAscent*a.size, w: w, h: a.size, url: a.link})
+		r.links = append(r.links, rowLink{x: x, y: y - emAscent*a.size, w: w, h: a.size, url: a.link()})
 		linkStart = -1
 	}
 	rec := Line{Y: y, X0: x0, X1: x0 + ln.width, Cells: make([]Cell, 0, ln.end-ln.start), Block: -1}
 	r.glyphs = slices.Grow(r.glyphs, ln.end-ln.start)
 	for i := 0; i < ln.end-ln.start; i++ {
-		a := sp.atoms[ln.start+i]
+		a := &sp.atoms[ln.start+i]
 		x := x0 + ln.x[i] + ln.shift[i]
 		rec.Cells = append(rec.Cells, Cell{Glyph: len(r.glyphs), Start: x0 + ln.x[i], Width: ln.w[i]})
-		if linkStart >= 0 && sp.atoms[ln.start+linkStart].link != a.link {
+		if linkStart >= 0 && sp.atoms[ln.start+linkStart].link() != a.link() {
 			flushLink(i)
 		}
-		if a.link != "" && linkStart < 0 {
+		if a.link() != "" && linkStart < 0 {
 			linkStart = i
 		}
+		img, imgH := a.image()
 		switch {
 		case a.dash || a.cls == chars.Ellipsis:
 			drawRun(r, a, x0+ln.x[i], y)
 		case a.cls == chars.NoteRef:
 			r.refs = append(r.refs, len(r.glyphs))
-			r.notes = append(r.notes, a.note)
-			r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: x, Y: y - a.rise})
-		case a.image != nil:
+			r.notes = append(r.notes, a.note())
+			r.glyphs = append(r.glyphs, Glyph{Text: a.text(), Face: a.face, Size: a.size, X: x, Y: y - a.rise()})
+		case img != nil:
 			rec.Cells = rec.Cells[:len(rec.Cells)-1] // a cell has a glyph
-			r.images = append(r.images, Image{X: x, Y: y + emDescent*a.size - a.imageH, W: a.width, H: a.imageH, Image: a.image})
+			r.images = append(r.images, Image{X: x, Y: y + emDescent*a.size - imgH, W: a.width, H: imgH, Image: img})
 		default:
-			r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: x, Y: y - a.rise})
+			r.glyphs = append(r.glyphs, Glyph{Text: a.text(), Face: a.face, Size: a.size, X: x, Y: y - a.rise()})
 		}
 		if a.dots {
 			// 着重号: a dot centred under the character's cell.
@@ -59,7 +60,7 @@ func drawLine(r *row, sp *setPara, ln line, x0, y float64) {
 	// Annotations go after the line's own glyphs, so that the base text
 	// is drawn, and extracted, in one run.
 	for i := range ln.end - ln.start {
-		if sp.atoms[ln.start+i].ruby != nil {
+		if sp.atoms[ln.start+i].ruby() != nil {
 			drawRuby(r, sp, ln, i, x0, y)
 		}
 	}
@@ -81,13 +82,13 @@ const (
 func decorate(r *row, atoms []atom, ln line, x0, y float64) {
 	for _, d := range []decoration{decoMark, decoStrike, decoUnder} {
 		for i := 0; i < len(atoms); {
-			if atoms[i].deco&d == 0 {
+			if atoms[i].deco()&d == 0 {
 				i++
 				continue
 			}
 			j := i
 			size := 0.0
-			for j < len(atoms) && atoms[j].deco&d != 0 {
+			for j < len(atoms) && atoms[j].deco()&d != 0 {
 				size = max(size, atoms[j].size)
 				j++
 			}
@@ -117,10 +118,10 @@ func decorate(r *row, atoms []atom, ln line, x0, y float64) {
 // stroke takes the height and weight of the face's full-width dash
 // instead (docs/typesetting.md §2.1, T10, T29). The hidden glyphs fill
 // their cells, so that the text reads —— and not "— —".
-func drawRun(r *row, a atom, x, y float64) {
+func drawRun(r *row, a *atom, x, y float64) {
 	m := a.face.Metrics(a.r)
 	n := 0
-	for _, ch := range a.text {
+	for _, ch := range a.text() {
 		g := Glyph{Text: string(ch), Face: a.face, Size: a.size, X: x + float64(n)*a.size, Y: y}
 		if a.dash && m.Advance > 0 {
 			g.Hidden, g.Widen = true, 1/m.Advance

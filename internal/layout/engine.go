@@ -229,7 +229,7 @@ func (e *engine) addHeading(h *doc.Heading, block int) {
 	}
 	sp := e.text.balanced(atoms, e.measure)
 	for i, ln := range sp.lines {
-		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: block, Offset: atoms[ln.start].off}}
+		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: block, Offset: int(atoms[ln.start].off)}}
 		if i == 0 {
 			r.anchor = info
 			r.newPage, r.recto = opensChapter, opensChapter && e.st.Duplex
@@ -261,7 +261,7 @@ func (e *engine) addMinorHeading(h *doc.Heading, block int) {
 	e.addSpace(1)
 	sp := e.text.setText(atoms, e.measure, 0, 0, false)
 	for i, ln := range sp.lines {
-		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: block, Offset: atoms[ln.start].off}}
+		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: block, Offset: int(atoms[ln.start].off)}}
 		if i == 0 {
 			r.anchor = info
 		}

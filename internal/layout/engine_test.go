@@ -153,7 +153,7 @@ func TestHeadingBreaksAfterPunctuation(t *testing.T) {
 		for _, ln := range sp.lines {
 			var b strings.Builder
 			for _, a := range sp.atoms[ln.start:ln.end] {
-				b.WriteString(a.text)
+				b.WriteString(a.text())
 			}
 			got = append(got, b.String())
 			if ln.width > e.measure+eps {

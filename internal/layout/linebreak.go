@@ -516,7 +516,7 @@ func (s *prefix) extend(p *paragraph, e int) {
 		}
 		s.trimL[i], s.ends[i] = 0, 0
 		if a.cls == chars.Open {
-			s.trimL[i] = a.blankL
+			s.trimL[i] = a.blankL()
 		}
 		if a.breakBefore {
 			s.ends[i] |= endAllowed
@@ -526,7 +526,7 @@ func (s *prefix) extend(p *paragraph, e int) {
 		}
 		trimR := 0.0
 		if chars.BlankRight(a.cls) {
-			trimR = a.blankR
+			trimR = a.blankR()
 		}
 		han := s.han[i]
 		if countsAsChar(a) {
@@ -587,9 +587,9 @@ func windowOf(p *paragraph) float64 {
 func atomShrink(a *atom, _ float64) float64 {
 	switch a.cls {
 	case chars.Open:
-		return a.blankL
+		return a.blankL()
 	case chars.Close, chars.Pause:
-		return a.blankR
+		return a.blankR()
 	}
 	return 0
 }
@@ -664,11 +664,11 @@ func setLine(p paragraph, s, e int, avail float64, justify bool) line {
 		}
 	}
 	if first := &p.atoms[s]; first.cls == chars.Open {
-		ln.w[0] -= first.blankL
-		ln.shift[0] -= first.blankL
+		ln.w[0] -= first.blankL()
+		ln.shift[0] -= first.blankL()
 	}
 	if lastA := &p.atoms[e-1]; chars.BlankRight(lastA.cls) {
-		ln.w[n-1] -= lastA.blankR
+		ln.w[n-1] -= lastA.blankR()
 	}
 	width := 0.0
 	for i := range n {
@@ -712,12 +712,12 @@ func squeeze(p paragraph, s int, ln line, gaps []float64, amount float64) {
 			}
 		}
 		switch {
-		case a.cls == chars.Open && i > 0 && a.blankL > 0:
-			steps[1] = append(steps[1], slot{a.blankL, func(t float64) { ln.w[i] -= t; ln.shift[i] -= t }})
-		case a.cls == chars.Close && i < n-1 && a.blankR > 0:
-			steps[1] = append(steps[1], slot{a.blankR, func(t float64) { ln.w[i] -= t }})
-		case a.cls == chars.Pause && i < n-1 && a.blankR > 0:
-			steps[2] = append(steps[2], slot{a.blankR, func(t float64) { ln.w[i] -= t }})
+		case a.cls == chars.Open && i > 0 && a.blankL() > 0:
+			steps[1] = append(steps[1], slot{a.blankL(), func(t float64) { ln.w[i] -= t; ln.shift[i] -= t }})
+		case a.cls == chars.Close && i < n-1 && a.blankR() > 0:
+			steps[1] = append(steps[1], slot{a.blankR(), func(t float64) { ln.w[i] -= t }})
+		case a.cls == chars.Pause && i < n-1 && a.blankR() > 0:
+			steps[2] = append(steps[2], slot{a.blankR(), func(t float64) { ln.w[i] -= t }})
 		}
 	}
 	for _, step := range steps {

@@ -65,7 +65,7 @@ func cells(atoms []atom, lines []line, indentEm float64) [][]string {
 		}
 		for i := 0; i < ln.end-ln.start; i++ {
 			a := atoms[ln.start+i]
-			c := fmt.Sprintf("%s@%s", a.text, num(off+ln.x[i]/10))
+			c := fmt.Sprintf("%s@%s", a.text(), num(off+ln.x[i]/10))
 			if w := ln.w[i] / 10; math.Abs(w-1) > 0.005 {
 				c += "/" + num(w)
 			}
@@ -321,8 +321,8 @@ func TestMoreReferenceCases(t *testing.T) {
 	if math.Abs(ink-2.25) > 0.03 {
 		t.Errorf("T14: interpunct ink centre at %.3f em, want 2.25", ink)
 	}
-	if atoms[2].text != "·" {
-		t.Errorf("T14: third atom is %q", atoms[2].text)
+	if atoms[2].text() != "·" {
+		t.Errorf("T14: third atom is %q", atoms[2].text())
 	}
 }
 
@@ -363,7 +363,7 @@ func TestURLBreaks(t *testing.T) {
 			}
 			prev, first := atoms[ln.start-1], atoms[ln.start]
 			if prev.cls == chars.Latin && first.cls == chars.Latin && !strings.ContainsRune("/.-_?&=#:", prev.r) {
-				t.Errorf("measure %d: URL broken after %q before %q", m, prev.text, first.text)
+				t.Errorf("measure %d: URL broken after %q before %q", m, prev.text(), first.text())
 			}
 			// URL glyphs keep natural advances: no letter-spacing.
 			for k := ln.start + 1; k < ln.end; k++ {
@@ -371,7 +371,7 @@ func TestURLBreaks(t *testing.T) {
 				if a.cls == chars.Latin && b.cls == chars.Latin && b.gapKind == gapNone {
 					gap := ln.x[k-ln.start] - (ln.x[k-1-ln.start] + ln.w[k-1-ln.start])
 					if math.Abs(gap) > 0.05 {
-						t.Errorf("measure %d: letter-spaced URL between %q and %q (%.3f pt)", m, a.text, b.text, gap)
+						t.Errorf("measure %d: letter-spaced URL between %q and %q (%.3f pt)", m, a.text(), b.text(), gap)
 					}
 				}
 			}
@@ -389,7 +389,7 @@ func TestWordSpacesStretchFirst(t *testing.T) {
 		for i, ln := range lines {
 			if i > 0 {
 				if a, b := atoms[ln.start-1], atoms[ln.start]; a.cls == chars.Latin && b.cls == chars.Latin && b.gapKind == gapNone {
-					t.Errorf("measure %d: word split between %q and %q", m, a.text, b.text)
+					t.Errorf("measure %d: word split between %q and %q", m, a.text(), b.text())
 				}
 			}
 			if i == len(lines)-1 {
@@ -451,9 +451,9 @@ func TestArticleProperties(t *testing.T) {
 				bad := ""
 				switch {
 				case i > 0 && chars.NeverStarts(first.cls, first.r):
-					bad = "starts with " + first.text
+					bad = "starts with " + first.text()
 				case i < len(lines)-1 && chars.NeverEnds(last.cls, last.r):
-					bad = "ends with " + last.text
+					bad = "ends with " + last.text()
 				case i < len(lines)-1 && math.Abs(ln.width+indentOf(i)-float64(m)*10) > 0.1:
 					bad = fmt.Sprintf("is %.3f em wide", (ln.width+indentOf(i))/10)
 				case i == len(lines)-1 && i > 0 && countHan(atoms[ln.start:ln.end]) < 2:
@@ -496,15 +496,15 @@ func TestMixedTextFontsAndQuotes(t *testing.T) {
 			want = serif
 		}
 		if a.face != want {
-			t.Errorf("%q (atom %d) from %s, want %s", a.text, i, a.face.PostScriptName, want.PostScriptName)
+			t.Errorf("%q (atom %d) from %s, want %s", a.text(), i, a.face.PostScriptName, want.PostScriptName)
 		}
-		if a.rise != 0 {
-			t.Errorf("%q is off the baseline by %.2f", a.text, a.rise)
+		if a.rise() != 0 {
+			t.Errorf("%q is off the baseline by %.2f", a.text(), a.rise())
 		}
-		switch a.text {
+		switch a.text() {
 		case "“", "”":
 			if w := lines[0].w[i]; w < 5-eps {
-				t.Errorf("%q cell %.2f pt, want at least half an em", a.text, w)
+				t.Errorf("%q cell %.2f pt, want at least half an em", a.text(), w)
 			}
 		case "’":
 			if adv := a.face.Advance('’'); adv >= 0.4 {
@@ -540,10 +540,10 @@ func checkLineEdges(t *testing.T, measure int, atoms []atom, lines []line) {
 	for i, ln := range lines {
 		first, last := atoms[ln.start], atoms[ln.end-1]
 		if i > 0 && chars.NeverStarts(first.cls, first.r) {
-			t.Errorf("measure %d: line %d starts with %q", measure, i+1, first.text)
+			t.Errorf("measure %d: line %d starts with %q", measure, i+1, first.text())
 		}
 		if i < len(lines)-1 && chars.NeverEnds(last.cls, last.r) {
-			t.Errorf("measure %d: line %d ends with %q", measure, i+1, last.text)
+			t.Errorf("measure %d: line %d ends with %q", measure, i+1, last.text())
 		}
 	}
 }
@@ -594,7 +594,7 @@ func TestUAXWindows(t *testing.T) {
 			asked++
 			if got[i] != want[i] {
 				t.Errorf("%q: break before atom %d (%q after %q): windowed %v, whole paragraph %v",
-					text, i, atoms[i].text, atoms[i-1].text, got[i], want[i])
+					text, i, atoms[i].text(), atoms[i-1].text(), got[i], want[i])
 			}
 		}
 	}

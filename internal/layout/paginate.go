@@ -429,7 +429,7 @@ func (p *paginator) placeNotes(f *pageFill, chunks []noteChunk, number map[*doc.
 			tops[c.note] = y
 			mark := p.text.atomsOf([]doc.Inline{doc.Text(circled(number[c.note]))}, styleOf(p.body, p.noteSize), c.note.Pos)
 			for _, a := range mark {
-				r.glyphs = append(r.glyphs, Glyph{Text: a.text, Face: a.face, Size: a.size, X: 0, Y: base})
+				r.glyphs = append(r.glyphs, Glyph{Text: a.text(), Face: a.face, Size: a.size, X: 0, Y: base})
 			}
 		}
 		for k, ln := range sp.lines[c.from:c.to] {

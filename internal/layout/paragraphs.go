@@ -60,7 +60,7 @@ func (ts *typesetter) set(j *paraJob, scratch *workerScratch) {
 			y += ts.pitch
 		}
 		drawLine(r, sp, ln, x0, y)
-		r.start = &TextPos{Block: j.block, Offset: atoms[ln.start].off}
+		r.start = &TextPos{Block: j.block, Offset: int(atoms[ln.start].off)}
 		j.rows = append(j.rows, r)
 		above = atoms[ln.start:ln.end]
 	})

@@ -85,7 +85,7 @@ func (ts *typesetter) addRuby(b *atomBuilder, r *doc.Ruby, st runStyle) {
 			widen(&base[k], (ann.widths[0]-total)/float64(len(base)))
 		}
 	}
-	base[0].ruby = ann
+	base[0].own().ruby = ann
 	for k := 1; k < len(base); k++ {
 		base[k].rubyCont = true
 	}
@@ -94,8 +94,8 @@ func (ts *typesetter) addRuby(b *atomBuilder, r *doc.Ruby, st runStyle) {
 // drawRuby draws the annotation of the group starting at atom i of the
 // line, centred over each base character or over the whole group.
 func drawRuby(r *row, sp *setPara, ln line, i int, x0, y float64) {
-	a := sp.atoms[ln.start+i]
-	ann := a.ruby
+	a := &sp.atoms[ln.start+i]
+	ann := a.ruby()
 	last := min(i+ann.n, ln.end-ln.start) - 1
 	base := y - (emAscent+rubyGap)*a.size
 	put := func(part int, from, to int) {
@@ -108,7 +108,7 @@ func drawRuby(r *row, sp *setPara, ln line, i int, x0, y float64) {
 		left := centre - pl.width*s/2
 		for k := range pl.end - pl.start {
 			pa := ps.atoms[pl.start+k]
-			r.glyphs = append(r.glyphs, Glyph{Text: pa.text, Face: pa.face, Size: pa.size * s, X: left + (pl.x[k]+pl.shift[k])*s, Y: base})
+			r.glyphs = append(r.glyphs, Glyph{Text: pa.text(), Face: pa.face, Size: pa.size * s, X: left + (pl.x[k]+pl.shift[k])*s, Y: base})
 		}
 	}
 	if ann.perChar {
@@ -136,8 +136,8 @@ func rubyRoom(above []atom, size float64) float64 {
 
 // lineHasRuby reports whether a line of these atoms carries an annotation.
 func lineHasRuby(atoms []atom) bool {
-	for _, a := range atoms {
-		if a.ruby != nil {
+	for i := range atoms {
+		if atoms[i].ruby() != nil {
 			return true
 		}
 	}

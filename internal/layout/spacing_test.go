@@ -86,10 +86,10 @@ func TestInlineCodeBreaksAtSpaces(t *testing.T) {
 	for i := 1; i < len(atoms); i++ {
 		a, b := &atoms[i-1], &atoms[i]
 		if a.code && b.code && b.breakBefore && b.gapKind != gapCode {
-			t.Errorf("a break allowed inside code between %q and %q", a.text, b.text)
+			t.Errorf("a break allowed inside code between %q and %q", a.text(), b.text())
 		}
 		if (a.cls == chars.Han && b.code || a.code && b.cls == chars.Han || a.r == '%' && b.cls == chars.Han) && b.gapKind != gapHanLatin {
-			t.Errorf("no Han–Latin gap between %q and %q", a.text, b.text)
+			t.Errorf("no Han–Latin gap between %q and %q", a.text(), b.text())
 		}
 	}
 	for m := 6; m <= 30; m++ {
@@ -97,7 +97,7 @@ func TestInlineCodeBreaksAtSpaces(t *testing.T) {
 		for _, ln := range lines[1:] {
 			a, b := &atoms[ln.start-1], &atoms[ln.start]
 			if a.code && b.code && b.gapKind != gapCode && widest <= float64(m)*e.em {
-				t.Errorf("%d em: code broken between %q and %q", m, a.text, b.text)
+				t.Errorf("%d em: code broken between %q and %q", m, a.text(), b.text())
 			}
 		}
 	}

@@ -219,7 +219,7 @@ func TestTableLong(t *testing.T) {
 		for _, s := range c.text[:len(c.text)-1] {
 			at += len([]rune(s))
 			if !atoms[at].breakBefore {
-				t.Errorf("row %d: line break before %q, where no break is allowed", i+1, atoms[at].text)
+				t.Errorf("row %d: line break before %q, where no break is allowed", i+1, atoms[at].text())
 			}
 		}
 	}

@@ -207,7 +207,7 @@ func (ts *typesetter) shortHead(title string, size float64) string {
 			if i > 0 && atoms[i].gapKind == gapWordSpace {
 				b.WriteByte(' ')
 			}
-			b.WriteString(atoms[i].text)
+			atoms[i].writeText(&b)
 		}
 		return b.String()
 	}
