@@ -247,7 +247,8 @@ func (b *atomBuilder) extraFor(st runStyle) *atomExtra {
 const missingMark = '〓'
 
 func (b *atomBuilder) addText(s string, st runStyle) {
-	b.atoms = slices.Grow(b.atoms, len(s)/3) // most characters here are 3-byte Han
+	// At most one atom a character: the atoms grow once, whatever the script.
+	b.atoms = slices.Grow(b.atoms, utf8.RuneCountInString(s))
 	for i, r := range s {
 		b.offset++
 		if unicode.IsSpace(r) || r == '\u3000' {
