@@ -198,10 +198,37 @@ var unshapedScripts = []struct {
 	{"Khmer", unicode.Khmer},
 }
 
+// unshapedBlocks marks the 256-code-point blocks that hold a letter of
+// one of unshapedScripts: one look-up passes over the rest (Han among
+// them) instead of a search of eleven tables.
+var unshapedBlocks = func() []bool {
+	var blocks []bool
+	mark := func(lo, hi uint32) {
+		for b := lo >> 8; b <= hi>>8; b++ {
+			for int(b) >= len(blocks) {
+				blocks = append(blocks, false)
+			}
+			blocks[b] = true
+		}
+	}
+	for _, s := range unshapedScripts {
+		for _, r := range s.table.R16 {
+			mark(uint32(r.Lo), uint32(r.Hi))
+		}
+		for _, r := range s.table.R32 {
+			mark(r.Lo, r.Hi)
+		}
+	}
+	return blocks
+}()
+
 // Unshaped names the script of r when the PDF cannot set it as written,
 // "" otherwise.
 func Unshaped(r rune) string {
 	if r < 0x0590 { // below Hebrew: Latin, Greek, Cyrillic, Armenian
+		return ""
+	}
+	if b := int(r >> 8); b >= len(unshapedBlocks) || !unshapedBlocks[b] {
 		return ""
 	}
 	for _, s := range unshapedScripts {

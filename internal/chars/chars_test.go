@@ -156,3 +156,23 @@ func TestUnshaped(t *testing.T) {
 		}
 	}
 }
+
+// TestUnshapedBlocks checks that the block table passes over no
+// character of the scripts it stands for.
+func TestUnshapedBlocks(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		want := ""
+		for _, s := range unshapedScripts {
+			if unicode.Is(s.table, r) {
+				want = s.name
+				break
+			}
+		}
+		if r < 0x0590 && want != "" {
+			t.Fatalf("%U of %s is below Hebrew", r, want)
+		}
+		if r >= 0x0590 && Unshaped(r) != want {
+			t.Fatalf("Unshaped(%U) = %q, want %q", r, Unshaped(r), want)
+		}
+	}
+}
