@@ -1,6 +1,7 @@
 package layout
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"unicode"
@@ -115,13 +116,12 @@ func (a *atom) single() bool {
 	return a.x == nil || (a.x.run == "" && a.x.image == nil)
 }
 
-// writeText writes the atom's text to w without making a string of it.
-func (a *atom) writeText(w *strings.Builder) {
+// appendText appends the atom's text to buf without making a string of it.
+func (a *atom) appendText(buf []byte) []byte {
 	if a.single() {
-		w.WriteRune(a.r)
-		return
+		return utf8.AppendRune(buf, a.r)
 	}
-	w.WriteString(a.text())
+	return append(buf, a.text()...)
 }
 
 func (a *atom) link() string {
@@ -426,11 +426,11 @@ func mergeRuns(in []atom) []atom {
 				j++
 			}
 			if j > i+1 {
-				var run strings.Builder
+				var run []byte
 				for k := i; k < j; k++ {
-					in[k].writeText(&run)
+					run = in[k].appendText(run)
 				}
-				a.own().run = run.String()
+				a.own().run = string(run)
 			}
 			a.width = float64(j-i) * a.size
 			a.dash = a.cls == chars.Dash
@@ -621,7 +621,7 @@ const (
 // the text has no URL.
 func urlBreaks(atoms []atom) []urlPlace {
 	var out []urlPlace
-	var text strings.Builder
+	var text []byte // a run's text, reused
 	for i := 0; i < len(atoms); {
 		j := i + 1
 		for j < len(atoms) && urlChar(&atoms[j]) && atoms[j].gapKind == gapNone {
@@ -631,11 +631,11 @@ func urlBreaks(atoms []atom) []urlPlace {
 			i = j
 			continue
 		}
-		text.Reset()
+		text = text[:0]
 		for k := i; k < j; k++ {
-			atoms[k].writeText(&text)
+			text = atoms[k].appendText(text)
 		}
-		if t := text.String(); strings.Contains(t, "://") || strings.HasPrefix(t, "www.") {
+		if bytes.Contains(text, []byte("://")) || bytes.HasPrefix(text, []byte("www.")) {
 			if out == nil {
 				out = make([]urlPlace, len(atoms))
 			}
@@ -667,7 +667,7 @@ func urlChar(a *atom) bool { return a.cls == chars.Latin && !a.code }
 // answers are the same; TestUAXWindows compares them with runs over
 // whole paragraphs.
 func uaxBreaks(atoms []atom, ask []bool) []bool {
-	var text strings.Builder
+	var text []byte  // the window's text
 	var starts []int // byte offset in text of each atom in the window
 	var allowed []bool
 	for i := 0; i < len(atoms); i++ {
@@ -681,9 +681,8 @@ func uaxBreaks(atoms []atom, ask []bool) []bool {
 		for last < len(atoms)-1 && !ideograph(&atoms[last]) {
 			last++
 		}
-		text.Reset()
-		starts = writeAtomText(&text, starts[:0], atoms[first:last+1])
-		allowed = breakOpportunities(allowed, text.String())
+		text, starts = appendAtomText(text[:0], starts[:0], atoms[first:last+1])
+		allowed = breakOpportunities(allowed, text)
 		for j := i; j <= last; j++ {
 			if ask[j] {
 				ask[j] = allowed[starts[j-first]]
@@ -694,29 +693,34 @@ func uaxBreaks(atoms []atom, ask []bool) []bool {
 	return ask
 }
 
-// writeAtomText writes the atoms' text with the typed spaces put back,
-// appending where each atom starts to starts.
-func writeAtomText(text *strings.Builder, starts []int, atoms []atom) []int {
+// appendAtomText appends the atoms' text with the typed spaces put back,
+// and where each atom starts to starts. Both are sized once.
+func appendAtomText(text []byte, starts []int, atoms []atom) ([]byte, []int) {
+	n := 0
+	for i := range atoms {
+		n += 1 + utf8.RuneLen(atoms[i].r) // a space and a character; a run may take more
+	}
+	text, starts = slices.Grow(text, n), slices.Grow(starts, len(atoms))
 	for i := range atoms {
 		a := &atoms[i]
 		if a.gapKind == gapWordSpace || a.gapKind == gapCode {
-			text.WriteByte(' ')
+			text = append(text, ' ')
 		}
-		starts = append(starts, text.Len())
-		a.writeText(text)
+		starts = append(starts, len(text))
+		text = a.appendText(text)
 	}
-	return starts
+	return text, starts
 }
 
 // breakOpportunities reports, by byte offset into text, where UAX #14
 // allows a line break (uniseg), reusing buf.
-func breakOpportunities(buf []bool, text string) []bool {
+func breakOpportunities(buf []bool, text []byte) []bool {
 	allowed := slices.Grow(buf[:0], len(text)+1)[:len(text)+1]
 	clear(allowed)
 	rest, state, pos := text, -1, 0
 	for len(rest) > 0 {
-		var seg string
-		seg, rest, _, state = uniseg.FirstLineSegmentInString(rest, state)
+		var seg []byte
+		seg, rest, _, state = uniseg.FirstLineSegment(rest, state)
 		pos += len(seg)
 		allowed[pos] = true
 	}

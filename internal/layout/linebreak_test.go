@@ -606,9 +606,8 @@ func TestUAXWindows(t *testing.T) {
 // wholeUAX runs uniseg over the whole paragraph's text, typed spaces put
 // back, and reports whether it allows a break before each atom.
 func wholeUAX(atoms []atom) []bool {
-	var text strings.Builder
-	starts := writeAtomText(&text, nil, atoms)
-	allowed := breakOpportunities(nil, text.String())
+	text, starts := appendAtomText(nil, nil, atoms)
+	allowed := breakOpportunities(nil, text)
 	out := make([]bool, len(atoms))
 	for i := range atoms {
 		out[i] = allowed[starts[i]]

@@ -207,7 +207,7 @@ func (ts *typesetter) shortHead(title string, size float64) string {
 			if i > 0 && atoms[i].gapKind == gapWordSpace {
 				b.WriteByte(' ')
 			}
-			atoms[i].writeText(&b)
+			b.WriteString(atoms[i].text())
 		}
 		return b.String()
 	}
