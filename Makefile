@@ -62,7 +62,8 @@ test: tools fonts
 # run). Minimizing an input is capped too (scripts/fuzz.sh): a build of one
 # takes tens of milliseconds, so the default minute would stall the run.
 FUZZTIME ?= 5m
-FUZZ     := internal/markdown:FuzzParse internal/build:FuzzBuild internal/build:FuzzEPUBXML
+FUZZ     := internal/markdown:FuzzParse internal/build:FuzzBuild internal/build:FuzzEPUBXML \
+            internal/layout:FuzzLineSearch
 fuzz:
 	@GO=$(GO) scripts/fuzz.sh $(FUZZTIME) $(FUZZ)
 

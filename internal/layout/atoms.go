@@ -249,13 +249,16 @@ const missingMark = '〓'
 func (b *atomBuilder) addText(s string, st runStyle) {
 	// At most one atom a character: the atoms grow once, whatever the script.
 	b.atoms = slices.Grow(b.atoms, utf8.RuneCountInString(s))
-	for i, r := range s {
+	for i := 0; i < len(s); {
+		// A byte that is not UTF-8 is one U+FFFD of one byte.
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
 		b.offset++
 		if unicode.IsSpace(r) || r == '\u3000' {
 			b.pendingSpace = true
 			continue
 		}
-		next, _ := utf8.DecodeRuneInString(s[i+utf8.RuneLen(r):])
+		next, _ := utf8.DecodeRuneInString(s[i:])
 		b.addRune(r, next, st)
 	}
 }
