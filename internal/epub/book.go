@@ -165,6 +165,26 @@ func (b *book) prepare() error {
 	if b.opt.Vertical {
 		b.use.classes[verticalClass] = true
 	}
+	if err := b.renderTexts(); err != nil {
+		return err
+	}
+	b.titlePage = b.renderTitlePage()
+	if b.hasFigureList() {
+		b.figureList = b.renderFigureList()
+	}
+	b.planFonts()
+	b.keepLicenses()
+	b.colophon = b.renderColophon()
+	b.assignRunes()
+	if err := b.subsetFontsAndDrawCover(); err != nil {
+		return err
+	}
+	b.css = stylesheet(b.opt.Stylesheet, b.fonts, b.use.classes)
+	return nil
+}
+
+// renderTexts renders the text files' bodies.
+func (b *book) renderTexts() error {
 	var badLinks []string
 	for _, f := range b.texts {
 		r := newRenderer(f.name, b.fileOf, b.use)
@@ -185,17 +205,13 @@ func (b *book) prepare() error {
 	if len(badLinks) > 0 {
 		return fmt.Errorf("epub: links to %q lead nowhere: link to a heading (#id) or an absolute URL", badLinks)
 	}
-	b.titlePage = b.renderTitlePage()
-	if b.hasFigureList() {
-		b.figureList = b.renderFigureList()
-	}
-	b.planFonts()
-	b.keepLicenses()
-	b.colophon = b.renderColophon()
-	b.assignRunes()
+	return nil
+}
 
-	// Subsetting a large CJK face and drawing the cover take the most
-	// time; they are independent.
+// subsetFontsAndDrawCover subsets the planned fonts to the characters
+// they set and draws the cover. Subsetting a large CJK face and drawing
+// the cover take the most time; they are independent.
+func (b *book) subsetFontsAndDrawCover() error {
 	tasks := []func() error{func() (err error) {
 		b.cover, err = b.makeCover()
 		return err
@@ -217,11 +233,7 @@ func (b *book) prepare() error {
 			return nil
 		})
 	}
-	if err := parallel.Do("subsetting the EPUB's fonts and making its cover", tasks...); err != nil {
-		return err
-	}
-	b.css = stylesheet(b.opt.Stylesheet, b.fonts, b.use.classes)
-	return nil
+	return parallel.Do("subsetting the EPUB's fonts and making its cover", tasks...)
 }
 
 // index records which file holds each heading, figure and table, builds
@@ -232,8 +244,26 @@ func (b *book) index() error {
 	b.imageOf = map[*doc.Image]string{}
 	b.viewOf = map[*doc.Image]string{}
 	byData := map[[sha256.Size]byte]string{}
-	var errs []error
-	var flat []*navEntry
+	flat, errs := b.indexTexts(byData)
+	errs = append(errs, b.indexImages(byData)...)
+	// The cover, title page and colophon are listed too, so that every
+	// file of the reading order can be reached from the contents.
+	b.toc = []*navEntry{
+		{label: "封面", href: "xhtml/" + coverFile},
+		{label: b.doc.Meta.Title, href: "xhtml/" + titlePageFile},
+	}
+	if b.hasFigureList() {
+		b.toc = append(b.toc, &navEntry{label: figuresTitle, href: "xhtml/" + figuresFile})
+	}
+	b.toc = append(b.toc, nest(flat)...)
+	b.toc = append(b.toc, &navEntry{label: colophonTitle, href: "xhtml/" + colophonFile})
+	return errors.Join(errs...)
+}
+
+// indexTexts records the file of each part, heading, table and figure of
+// the text files, checking their IDs, and returns the contents' entries
+// in reading order, unnested.
+func (b *book) indexTexts(byData map[[sha256.Size]byte]string) (flat []*navEntry, errs []error) {
 	target := func(p doc.Pos, what, id, file string) {
 		switch {
 		case id == "" || strings.ContainsFunc(id, unicode.IsSpace):
@@ -278,6 +308,12 @@ func (b *book) index() error {
 			flat = append(flat, &navEntry{level: b.topLevel, label: f.title, href: "xhtml/" + f.name})
 		}
 	}
+	return flat, errs
+}
+
+// indexImages names the images the text files' figures do not: those of
+// figures in notes, of images in running text, and those links lead to.
+func (b *book) indexImages(byData map[[sha256.Size]byte]string) (errs []error) {
 	// A figure in a note is written wherever the note is; its image is
 	// stored like the others, but it is no link target.
 	for _, fn := range b.doc.Footnotes {
@@ -309,18 +345,7 @@ func (b *book) index() error {
 	for _, fn := range b.doc.Footnotes {
 		doc.WalkInlines(fn.Blocks, inlineImage)
 	}
-	// The cover, title page and colophon are listed too, so that every
-	// file of the reading order can be reached from the contents.
-	b.toc = []*navEntry{
-		{label: "封面", href: "xhtml/" + coverFile},
-		{label: b.doc.Meta.Title, href: "xhtml/" + titlePageFile},
-	}
-	if b.hasFigureList() {
-		b.toc = append(b.toc, &navEntry{label: figuresTitle, href: "xhtml/" + figuresFile})
-	}
-	b.toc = append(b.toc, nest(flat)...)
-	b.toc = append(b.toc, &navEntry{label: colophonTitle, href: "xhtml/" + colophonFile})
-	return errors.Join(errs...)
+	return errs
 }
 
 // addImage stores a figure's image under a name of its own, once for

@@ -91,27 +91,10 @@ func DrawCover(m doc.Metadata, f Fonts) (data []byte, err error) {
 			err = fmt.Errorf("epub: drawing the cover: %v", p)
 		}
 	}()
-	titleFace, textFace := f.Face(style.Sans), f.Face(style.Serif)
-	if titleFace == nil {
-		titleFace = textFace
-	}
-	if textFace == nil {
-		textFace = titleFace
-	}
-	if titleFace == nil {
-		return nil, errors.New("epub: no Chinese font to draw the cover with; give a cover image or the serif and sans fonts")
-	}
-	title, err := parseFace(titleFace)
+	title, text, err := coverFaces(f)
 	if err != nil {
 		return nil, err
 	}
-	text := title
-	if textFace != titleFace {
-		if text, err = parseFace(textFace); err != nil {
-			return nil, err
-		}
-	}
-
 	c := newCanvas()
 	width := fixed.I(coverWidth - 2*coverMargin)
 
@@ -165,6 +148,31 @@ func DrawCover(m doc.Metadata, f Fonts) (data []byte, err error) {
 		return nil, fmt.Errorf("epub: encoding the cover: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// coverFaces returns the faces of the cover's title (sans) and of its
+// other text (serif), either standing in for the other.
+func coverFaces(f Fonts) (title, text *opentype.Font, err error) {
+	titleFace, textFace := f.Face(style.Sans), f.Face(style.Serif)
+	if titleFace == nil {
+		titleFace = textFace
+	}
+	if textFace == nil {
+		textFace = titleFace
+	}
+	if titleFace == nil {
+		return nil, nil, errors.New("epub: no Chinese font to draw the cover with; give a cover image or the serif and sans fonts")
+	}
+	if title, err = parseFace(titleFace); err != nil {
+		return nil, nil, err
+	}
+	text = title
+	if textFace != titleFace {
+		if text, err = parseFace(textFace); err != nil {
+			return nil, nil, err
+		}
+	}
+	return title, text, nil
 }
 
 // canvas is the cover being drawn, straight into an 8-bit image of the
