@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -66,15 +67,31 @@ var growthCases = []struct {
 		}
 		return []file{book(b.String(), "正文。\n")}
 	}},
+	// A paragraph of n sentences on one line: set as one paragraph
+	// whose lines are fixed as the line search goes.
+	{"long line", 1000, func(n int) []file {
+		return []file{book("", strings.Repeat("中国式现代化是人口规模巨大的现代化，Latin words 2024。", n)+"\n")}
+	}},
+	{"many headings", 1000, func(n int) []file {
+		var b strings.Builder
+		for i := range n {
+			fmt.Fprintf(&b, "## 第%d节\n\n", i)
+		}
+		return []file{book("", b.String())}
+	}},
 }
 
 // buildTimed writes files into a new folder and builds the first,
-// returning the time taken.
-func buildTimed(t *testing.T, files []file) time.Duration {
+// returning the time taken and the bytes allocated.
+func buildTimed(t *testing.T, files []file) (time.Duration, uint64) {
 	t.Helper()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
 	start := time.Now()
 	buildIn(t, t.TempDir(), files)
-	return time.Since(start)
+	took := time.Since(start)
+	runtime.ReadMemStats(&after)
+	return took, after.TotalAlloc - before.TotalAlloc
 }
 
 // buildIn writes files into dir and builds the first into dir/out.
@@ -94,15 +111,19 @@ func buildIn(t *testing.T, dir string, files []file) {
 // TestGrowthIsLinear builds each growth case at n and 4n and fails when
 // the larger takes more than ten times as long (linear time takes four
 // times; the square sixteen, the cube sixty-four), with two seconds to
-// spare for a busy machine.
+// spare for a busy machine, or allocates more than ten times as much
+// (with 64 MB to spare for what every build allocates).
 func TestGrowthIsLinear(t *testing.T) {
 	for _, c := range growthCases {
 		t.Run(c.name, func(t *testing.T) {
-			small := buildTimed(t, c.make(c.n))
-			large := buildTimed(t, c.make(4*c.n))
-			t.Logf("n=%d: %v, 4n: %v", c.n, small, large)
+			small, smallAlloc := buildTimed(t, c.make(c.n))
+			large, largeAlloc := buildTimed(t, c.make(4*c.n))
+			t.Logf("n=%d: %v, %d MB allocated; 4n: %v, %d MB", c.n, small, smallAlloc>>20, large, largeAlloc>>20)
 			if large > 10*small+2*time.Second {
 				t.Errorf("n=%d took %v, 4n took %v: more than linear growth", c.n, small, large)
+			}
+			if largeAlloc > 10*smallAlloc+64<<20 {
+				t.Errorf("n=%d allocated %d MB, 4n %d MB: more than linear growth", c.n, smallAlloc>>20, largeAlloc>>20)
 			}
 		})
 	}
