@@ -24,7 +24,7 @@ func mixedParagraphs() [][]doc.Inline {
 }
 
 // TestWindowKeepsOptimum: the line search tries only lines near the
-// measure (totalFit's window), which must never cost the paragraph its
+// measure (fitLines' window), which must never cost the paragraph its
 // best set: around a wide unit that cannot be stretched it must reach
 // back far enough to break earlier rather than leave a hole (issue 18,
 // item 10). Every paragraph of mixed text and of the article is set at
