@@ -2,9 +2,11 @@ package build
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -18,8 +20,10 @@ import (
 )
 
 // The stage benchmarks run each stage of a build on its own, on the
-// article and on a generated book of 300,000 characters (about 290 A4
-// pages), so that a profile of one stage is not drowned by the others:
+// article, on a generated book of 300,000 characters (about 290 A4
+// pages) and on one of 20,000 headings and nothing else (1,876 pages, a
+// third of them contents), so that a profile of one stage is not
+// drowned by the others:
 //
 //	go test ./internal/build -run '^$' -bench 'Stage/Layout/book' -cpuprofile cpu.prof
 
@@ -36,7 +40,17 @@ func benchBooks(b *testing.B) []benchBook {
 	if err := os.WriteFile(gen, md, 0o644); err != nil {
 		b.Fatal(err)
 	}
-	return []benchBook{{"article", "../../source/xinzhi-shengchanli.md"}, {"book300k", gen}}
+	// Headings alone: the contents and the outline as long as the text.
+	var heads strings.Builder
+	heads.WriteString("---\ntitle: 标题\n---\n\n")
+	for i := range 20000 {
+		fmt.Fprintf(&heads, "# 第%d章\n\n", i)
+	}
+	headsPath := filepath.Join(b.TempDir(), "heads20k.md")
+	if err := os.WriteFile(headsPath, []byte(heads.String()), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return []benchBook{{"article", "../../source/xinzhi-shengchanli.md"}, {"book300k", gen}, {"heads20k", headsPath}}
 }
 
 func BenchmarkStage(b *testing.B) {
