@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/paiban/paiban/internal/doc"
+	"github.com/paiban/paiban/internal/parallel"
 )
 
 // engine makes a pass's rows: it walks the document, asks the
@@ -20,6 +21,8 @@ type engine struct {
 	// minLevel is the level of the document's top headings, set as
 	// level 1.
 	minLevel int
+	// headings are the headings set ahead (setHeadings).
+	headings map[*doc.Heading]setHeading
 
 	// block counts headings and paragraphs in document order, for TextPos.
 	block int
@@ -53,6 +56,9 @@ func (e *engine) buildRows(d *doc.Document) error {
 			e.minLevel = h.Level
 		}
 	})
+	if err := e.setHeadings(d); err != nil {
+		return err
+	}
 	e.addTitleBlock(d)
 	if e.st.FrontMatterPages {
 		// On the verso of the title page.
@@ -71,7 +77,10 @@ func (e *engine) buildRows(d *doc.Document) error {
 	if !e.st.FrontMatterPages {
 		e.addColophon(d.Meta)
 	}
-	front := e.toc.tocRows()
+	front, err := e.toc.tocRows()
+	if err != nil {
+		return err
+	}
 	if d.Meta.ListOfFigures {
 		front = append(front, e.toc.lofRows()...)
 	}
@@ -215,21 +224,25 @@ func (e *engine) addHeading(h *doc.Heading, block int) {
 		e.addMinorHeading(h, block)
 		return
 	}
-	level := h.Level - e.minLevel + 1
-	size := e.st.HeadingSize(level)
-	atoms := e.text.headingAtoms(h, styleOf(e.headingF, size))
-	if len(atoms) == 0 {
+	set, ok := e.headings[h]
+	if ok {
+		delete(e.headings, h) // its rows are placed once
+	} else {
+		set = e.setHeading(h, &workerScratch{})
+	}
+	e.text.missing = append(e.text.missing, set.missing...)
+	if len(set.rows) == 0 {
 		return
 	}
+	level := h.Level - e.minLevel + 1
 	info := &anchor{title: h.Number + doc.PlainText(h.Content), level: level, id: h.ID, pos: h.Pos}
 	e.toc.addHeading(info)
 	opensChapter := level == 1 && e.st.ChapterRecto
 	if !opensChapter {
 		e.addSpace(1)
 	}
-	sp := e.text.balanced(atoms, e.measure)
-	for i, ln := range sp.lines {
-		r := &row{slots: 1, noBreakAfter: true, start: &TextPos{Block: block, Offset: int(atoms[ln.start].off)}}
+	for i, r := range set.rows {
+		r.slots, r.noBreakAfter, r.start = 1, true, &TextPos{Block: block, Offset: set.starts[i]}
 		if i == 0 {
 			r.anchor = info
 			r.newPage, r.recto = opensChapter, opensChapter && e.st.Duplex
@@ -237,14 +250,70 @@ func (e *engine) addHeading(h *doc.Heading, block int) {
 		if level == 1 {
 			r.chapter = info.title
 		}
+		markLine(r, block, i, len(set.rows))
+		e.rows = append(e.rows, r)
+	}
+}
+
+// setHeading is a heading's lines drawn on rows, ahead of the walk that
+// places them: where each line starts in the heading's text, and the
+// characters no face had, which the walk reports in its order.
+type setHeading struct {
+	rows    []*row
+	starts  []int
+	missing []MissingGlyph
+}
+
+// setHeadings sets the document's headings (but the minor ones) in
+// parallel before the walk: each is set on its own, and a book of many
+// short chapters spent most of its layout setting them one by one. The
+// error is a panic while setting one.
+func (e *engine) setHeadings(d *doc.Document) error {
+	var hs []*doc.Heading
+	doc.Walk(d.Blocks, func(b doc.Block) {
+		if h, ok := b.(*doc.Heading); ok && !h.Minor() {
+			hs = append(hs, h)
+		}
+	})
+	sets := make([]setHeading, len(hs))
+	err := parallel.Workers(len(hs), 0, "setting the headings", func(scratch *workerScratch, i int) error {
+		sets[i] = e.setHeading(hs[i], scratch)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	e.headings = make(map[*doc.Heading]setHeading, len(hs))
+	for i, h := range hs {
+		e.headings[h] = sets[i]
+	}
+	return nil
+}
+
+// setHeading sets h in the sans face at its level's size, centred at the
+// top level and flush left below it, balanced over its lines.
+func (e *engine) setHeading(h *doc.Heading, scratch *workerScratch) setHeading {
+	var set setHeading
+	level := h.Level - e.minLevel + 1
+	size := e.st.HeadingSize(level)
+	atoms := e.text.headingAtoms(h, styleOf(e.headingF, size), &set.missing, scratch.atoms)
+	defer func() { scratch.atoms = atoms[:0] }()
+	if len(atoms) == 0 {
+		return set
+	}
+	sp := e.text.balanced(atoms, e.measure)
+	set.rows = make([]*row, len(sp.lines))
+	set.starts = make([]int, len(sp.lines))
+	for i, ln := range sp.lines {
+		r := &row{}
 		x0 := 0.0
 		if level == 1 {
 			x0 = (e.measure - ln.width) / 2
 		}
 		drawLine(r, sp, ln, x0, e.baseline(size))
-		markLine(r, block, i, len(sp.lines))
-		e.rows = append(e.rows, r)
+		set.rows[i], set.starts[i] = r, int(sp.atoms[ln.start].off)
 	}
+	return set
 }
 
 // addMinorHeading sets a heading of level 5 or 6 as a line of body-size
@@ -252,7 +321,7 @@ func (e *engine) addHeading(h *doc.Heading, block int) {
 // without a place in the contents or the bookmarks. Links may still
 // point to it.
 func (e *engine) addMinorHeading(h *doc.Heading, block int) {
-	atoms := e.text.headingAtoms(h, styleOf(e.headingF, e.em))
+	atoms := e.text.headingAtoms(h, styleOf(e.headingF, e.em), &e.text.missing, nil)
 	if len(atoms) == 0 {
 		return
 	}

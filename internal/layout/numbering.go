@@ -6,9 +6,11 @@ import (
 
 // headingAtoms sets a heading's number (一、) before its text. The number
 // is not in the heading's plain text, so TextPos offsets count from the
-// text, as the EPUB's page markers do.
-func (ts *typesetter) headingAtoms(h *doc.Heading, st runStyle) []atom {
+// text, as the EPUB's page markers do. Characters no face has are added
+// to missing; the atoms are made in buf's memory.
+func (ts *typesetter) headingAtoms(h *doc.Heading, st runStyle, missing *[]MissingGlyph, buf []atom) []atom {
 	b := ts.builder(h.Pos)
+	b.atoms, b.missing = buf[:0], missing
 	if h.Number != "" {
 		b.addText(h.Number, st)
 		b.offset = 0
