@@ -39,11 +39,17 @@ func (s *bookState) addChapter(file string, blocks []doc.Block) {
 // GitHub numbers a repeated anchor -1, -2 within a file; an anchor found
 // in no chapter of its own falls back to the first chapter having it.
 func (s *bookState) indexAnchors() {
-	s.anchors = map[string]string{}
+	// Each heading has one to three anchors, often all the same: the maps
+	// are sized for one each rather than grown from nothing as they fill.
+	n := 0
+	for _, file := range s.order {
+		n += len(s.chapters[file].headings)
+	}
+	s.anchors = make(map[string]string, n)
 	for _, file := range s.order {
 		ch := s.chapters[file]
-		ch.anchors = map[string]string{}
-		seen := map[string]int{}
+		ch.anchors = make(map[string]string, len(ch.headings))
+		seen := make(map[string]int, len(ch.headings))
 		for _, h := range ch.headings {
 			text := doc.PlainText(h.Content)
 			gh := githubAnchor(text)
