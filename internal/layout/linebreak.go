@@ -118,6 +118,7 @@ func fitLines(whole *paragraph, window float64, emit func(s, e int)) float64 {
 		ls.best = scratch.fit[:0]
 		defer func() { scratch.fit = ls.best[:0] }()
 	}
+	ls.best = slices.Grow(ls.best, min(len(whole.atoms), 2*fixEvery)+1)
 	ls.sums.extend(&ls.p, 0)
 	ls.grow()
 	ls.best[0][0] = fitState{ok: true}
@@ -488,9 +489,13 @@ func startPrefix(p *paragraph) *prefix {
 	if p.scratch != nil {
 		s = &p.scratch.sums
 	}
-	s.w, s.gap, s.shrink = append(s.w[:0], 0), append(s.gap[:0], 0), append(s.shrink[:0], 0)
-	s.slot, s.han = append(s.slot[:0], slotSums{}), append(s.han[:0], 0)
-	s.trimL, s.trimR, s.ends = append(s.trimL[:0], 0), append(s.trimR[:0], 0), append(s.ends[:0], 0)
+	// Room for the stretch the search will hold: a short text's sums
+	// are allocated once, a long paragraph's grow past it as needed.
+	n := min(len(p.atoms), 2*fixEvery) + 1
+	s.w, s.gap, s.shrink = append(slices.Grow(s.w[:0], n), 0), append(slices.Grow(s.gap[:0], n), 0), append(slices.Grow(s.shrink[:0], n), 0)
+	s.slot, s.han = append(slices.Grow(s.slot[:0], n), slotSums{}), append(slices.Grow(s.han[:0], n), 0)
+	s.trimL, s.trimR = append(slices.Grow(s.trimL[:0], n), 0), append(slices.Grow(s.trimR[:0], n), 0)
+	s.ends = append(slices.Grow(s.ends[:0], n), 0)
 	s.top = 0
 	if len(p.atoms) == 0 {
 		s.ends[0] = endAllowed | endLast
