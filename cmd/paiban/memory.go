@@ -17,6 +17,14 @@ const memoryLimit = 256 << 20
 // liftAt is the live heap past which the limit is lifted (limitMemory).
 const liftAt = memoryLimit / 8 * 5
 
+// largeGCPercent is the collector's pace once the limit is lifted: the
+// heap of a book whose data outgrew the limit grows to one and a half
+// times its live data, not twice (GOGC=100). 100,000 headings peak at
+// 0.77 GB instead of 1.15, 5% slower; a 10 MB paragraph, whose peak
+// comes while its editions are written, at 1.18 GB instead of 1.21, 8%
+// slower.
+const largeGCPercent = 50
+
 // limitMemory sets the soft limit and lifts it once the live heap passes
 // liftAt. Under a limit the collector runs each time the garbage fills the
 // room left above the live data: with live data at five eighths of the
@@ -36,6 +44,7 @@ func limitMemory(onlyNearLimit bool) {
 	if onlyNearLimit {
 		debug.SetGCPercent(-1)
 	}
+	pace := onlyNearLimit // the collector's pace is ours to set
 	go func() {
 		sample := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 		for range time.Tick(50 * time.Millisecond) {
@@ -49,6 +58,9 @@ func limitMemory(onlyNearLimit bool) {
 				onlyNearLimit = false
 			}
 			if live > liftAt {
+				if pace {
+					debug.SetGCPercent(largeGCPercent)
+				}
 				debug.SetMemoryLimit(math.MaxInt64)
 				return
 			}
