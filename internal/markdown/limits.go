@@ -211,9 +211,22 @@ func destinationScan(s []byte) int {
 // lines of "[a](" took seconds). 10,000 brackets on 1,600 lines are fine.
 const bracketLineBudget = 16_000_000
 
+// opensFootnote reports whether line opens a footnote definition,
+// "[^label]:" after at most three spaces.
+func opensFootnote(line []byte) bool {
+	t := bytes.TrimLeft(line, " ")
+	if len(line)-len(t) > 3 || !bytes.HasPrefix(t, []byte("[^")) {
+		return false
+	}
+	i := bytes.IndexByte(t, ']')
+	return i > 2 && i+1 < len(t) && t[i+1] == ':' && !bytes.ContainsAny(t[2:i], " \t[")
+}
+
 // checkBracketLines reports paragraphs (runs of non-blank lines; a line
-// "---" ends one too, as it ends the front matter) whose lines times
-// brackets pass bracketLineBudget, at their first line.
+// "---" ends one too, as it ends the front matter, and a footnote
+// definition starts a block of its own, so that notes written one a line
+// are never one paragraph) whose lines times brackets pass
+// bracketLineBudget, at their first line.
 func checkBracketLines(src []byte, errs *errorsFor) int {
 	line, first, lines, brackets := 1, 0, 0, 0
 	end := func() {
@@ -231,6 +244,9 @@ func checkBracketLines(src []byte, errs *errorsFor) int {
 		if t := bytes.TrimSpace(l); len(t) == 0 || string(t) == "---" {
 			end()
 			continue
+		}
+		if opensFootnote(l) {
+			end()
 		}
 		if lines == 0 {
 			first = line
