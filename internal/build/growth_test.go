@@ -72,6 +72,11 @@ var growthCases = []struct {
 	{"long line", 1000, func(n int) []file {
 		return []file{book("", strings.Repeat("中国式现代化是人口规模巨大的现代化，Latin words 2024。", n)+"\n")}
 	}},
+	// A URL set over many lines: each line's link annotation held the
+	// whole URL.
+	{"long URL", 10000, func(n int) []file {
+		return []file{book("", "见 https://example.com/"+strings.Repeat("ab/", n)+" 。\n")}
+	}},
 	{"many headings", 1000, func(n int) []file {
 		var b strings.Builder
 		for i := range n {

@@ -13,6 +13,7 @@
 package pdf
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -289,6 +290,7 @@ func draw(b *layout.Book, faces []*face) (d *drawn, err error) {
 	gp.Start(gopdf.Config{Unit: gopdf.UnitPT, PageSize: gopdf.Rect{W: first.Width, H: first.Height}})
 	gp.SetNoCompression() // finish compresses the pages; see streams
 	anchors := anchorTargets(b)
+	uris := newURIActions()
 	images, err := printImages(b)
 	if err != nil {
 		return nil, err
@@ -299,11 +301,14 @@ func draw(b *layout.Book, faces []*face) (d *drawn, err error) {
 		if err := drawImages(gp, p, images); err != nil {
 			return nil, fmt.Errorf("pdf: page %d: %w", i+1, err)
 		}
-		addLinks(gp, first.Height, p)
+		addLinks(gp, first.Height, p, uris)
 	}
 	f, err := pdfobj.Render(gp, rawSize(b))
 	if err != nil {
 		return nil, fmt.Errorf("pdf: %w", err)
+	}
+	if err := uris.share(f); err != nil {
+		return nil, err
 	}
 	d = &drawn{file: f, faces: faces}
 	if d.pages, err = f.Pages(); err != nil {
@@ -363,19 +368,77 @@ func addAnchors(gp *gopdf.GoPdf, defaultH float64, p *layout.Page, i int, ys []f
 // defaultH - y and writes the rectangle from there down by h; giving it the
 // bottom edge and a negative height yields a normalised rectangle on the
 // page's own height.
-func addLinks(gp *gopdf.GoPdf, defaultH float64, p *layout.Page) {
+func addLinks(gp *gopdf.GoPdf, defaultH float64, p *layout.Page, uris *uriActions) {
 	for _, l := range p.Links {
 		y := defaultH - p.Height + l.Y + l.H
 		if l.URL != "" {
-			gp.AddExternalLink(uriEscape(l.URL), l.X, y, l.W, -l.H)
+			gp.AddExternalLink(uris.placeholder(l.URL), l.X, y, l.W, -l.H)
 		} else {
 			gp.AddInternalLink(anchorName(l.DestPage, l.DestY), l.X, y, l.W, -l.H)
 		}
 	}
 }
 
+// uriActions are the URI actions of a book's external links. Each link
+// annotation refers to the one action object of its URI instead of
+// holding the URI: a URL set over thousands of lines is written once, not
+// once a line (a URL of 240,000 characters took 4 GB).
+type uriActions struct {
+	index map[string]int // URI → place in uris
+	uris  []string
+}
+
+func newURIActions() *uriActions { return &uriActions{index: map[string]int{}} }
+
+// placeholderPrefix starts what gopdf writes as a link's URI, to be
+// replaced by share.
+const placeholderPrefix = "/A <</S /URI /URI (paiban:"
+
+// placeholder returns what gopdf is to write as url's URI.
+func (u *uriActions) placeholder(url string) string {
+	k, ok := u.index[url]
+	if !ok {
+		k = len(u.uris)
+		u.index[url] = k
+		u.uris = append(u.uris, url)
+	}
+	return "paiban:" + strconv.Itoa(k)
+}
+
+// share adds an action object for each URI and has each link annotation
+// refer to its URI's.
+func (u *uriActions) share(f *pdfobj.File) error {
+	if len(u.uris) == 0 {
+		return nil
+	}
+	actions := make([]int, len(u.uris))
+	for i, url := range u.uris {
+		actions[i] = f.Add([]byte("<< /S /URI /URI " + textString(uriEscape(url)) + " >>"))
+	}
+	found := 0
+	for n := 1; n < actions[0]; n++ {
+		body := f.Body(n)
+		i := bytes.Index(body, []byte(placeholderPrefix))
+		if i < 0 || !bytes.HasPrefix(body, []byte("<</Type /Annot /Subtype /Link ")) {
+			continue
+		}
+		rest := body[i+len(placeholderPrefix):]
+		end := bytes.Index(rest, []byte(")>>"))
+		k, err := strconv.Atoi(string(rest[:max(end, 0)]))
+		if end < 0 || err != nil || k < 0 || k >= len(actions) {
+			return errGopdf("a link annotation without its URI placeholder")
+		}
+		f.Set(n, slices.Concat(body[:i], []byte("/A "+strconv.Itoa(actions[k])+" 0 R"), rest[end+len(")>>"):]))
+		found++
+	}
+	if found == 0 {
+		return errGopdf("no link annotation holds a URI placeholder")
+	}
+	return nil
+}
+
 // uriEscape percent-encodes what may not appear in a PDF URI (7-bit ASCII
-// only); gopdf escapes the string delimiters itself.
+// only).
 func uriEscape(u string) string {
 	var sb strings.Builder
 	for i := 0; i < len(u); i++ {

@@ -374,7 +374,9 @@ func TestLinksAndPages(t *testing.T) {
 				t.Errorf("page %d link %d: Rect %v, want %v", i+1, k, a["/Rect"], wantRect)
 			}
 			if l.URL != "" {
-				action, _ := a["/A"].(map[string]any)
+				// The action is an object of its own, one for each URI.
+				ref, _ := a["/A"].(string)
+				action := objs[ref]
 				if u := fmt.Sprint(action["/URI"]); u != "u:https://example.com/%E6%8E%92%E7%89%88?q=(1)" {
 					t.Errorf("page %d link %d: URI %s", i+1, k, u)
 				}
