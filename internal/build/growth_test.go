@@ -77,6 +77,11 @@ var growthCases = []struct {
 	{"long URL", 10000, func(n int) []file {
 		return []file{book("", "见 https://example.com/"+strings.Repeat("ab/", n)+" 。\n")}
 	}},
+	// One word with no break in it: the line search looked for a break
+	// to its end from each of its letters.
+	{"long word", 100000, func(n int) []file {
+		return []file{book("", strings.Repeat("a", n)+"\n")}
+	}},
 	{"many headings", 1000, func(n int) []file {
 		var b strings.Builder
 		for i := range n {

@@ -186,6 +186,7 @@ func (ls *lineSearch) fix(s int) int {
 func (ls *lineSearch) tryLinesFrom(s int) {
 	p, sums := &ls.p, ls.sums
 	n := len(p.atoms)
+
 	avail := p.avail(p.offset+s == 0)
 	found := false
 	// Lines with more than window to spare cost more than any
@@ -215,6 +216,16 @@ func (ls *lineSearch) tryLinesFrom(s int) {
 		if e >= sums.top && e < n {
 			sums.extend(p, e)
 			ls.grow()
+		}
+		// Past where even a squeezed line is too wide no line ends. A
+		// squeezed line [s, e) is no narrower than its atoms but the last
+		// less all they and the spaces before them may give up (the last
+		// atom, trimmed at the line's end, keeps no less than nothing; no
+		// blank is wider than its cell), which only grows with e.
+		// (Without this a run with no break, one long word, was searched
+		// to its end from each of its atoms.)
+		if sums.w[e-1]-sums.w[s]-(sums.shrink[e-1]-sums.shrink[s]) > avail+eps {
+			break
 		}
 		if !canEnd(sums, e) {
 			continue
@@ -506,6 +517,9 @@ func startPrefix(p *paragraph) *prefix {
 // extend sums the atoms up to at least e (all when e is past the end),
 // a few hundred at a time.
 func (s *prefix) extend(p *paragraph, e int) {
+	if e < s.top {
+		return // summed already
+	}
 	n := len(p.atoms)
 	to := min(n, max(e+1, s.top+512))
 	for i := s.top; i < to; i++ {

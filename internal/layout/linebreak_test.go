@@ -714,3 +714,25 @@ func TestLongRunSettles(t *testing.T) {
 		t.Errorf("the line search held %d states for a paragraph of %d atoms", c, len(atoms))
 	}
 }
+
+// TestLongWordSearchStaysNear: in a run with no break (one long word,
+// broken where it overflows), the line search reads no further ahead
+// than a line can reach, so it holds sums for a stretch of the word, not
+// all of it (it used to read to the word's end from each letter).
+func TestLongWordSearchStaysNear(t *testing.T) {
+	serif, latin := testFaces(t)
+	var missing []MissingGlyph
+	b := &atomBuilder{fallback: []*fonts.Face{serif, latin}, missing: &missing, profile: ProfileGB}
+	b.addText(strings.Repeat("a", 100000), runStyle{faces: faceSet{cjk: serif, latin: latin}, size: 10})
+	atoms := b.finish()
+	scratch := &breakScratch{}
+	p := paragraph{atoms: atoms, measure: 200, justify: true, em: 10, scratch: scratch}
+	lines := 0
+	fitLines(&p, windowOf(&p), func(s, e int) { lines++ })
+	if lines < 1000 {
+		t.Fatalf("%d lines for 100,000 letters in 20 ems", lines)
+	}
+	if c := cap(scratch.sums.w); c > 20000 {
+		t.Errorf("the line search summed %d atoms at once of a word of %d", c, len(atoms))
+	}
+}
