@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/paiban/paiban/internal/doc"
 	"github.com/paiban/paiban/internal/parallel"
@@ -13,9 +14,12 @@ import (
 // noteChunk is the part of a footnote set on one page: lines [from, to)
 // of its text. A note too long for the page of its mark continues under
 // the rule of the next page (JLReq §4.2.5; docs/typesetting.md §5.5).
+// number is the note's number on its mark's page, which it keeps when
+// the whole note waits for the next page.
 type noteChunk struct {
 	note     *doc.Footnote
 	from, to int
+	number   int
 }
 
 // keepsWithNext reports whether the page may not end after row k: the
@@ -138,10 +142,48 @@ type fillOp struct {
 	rules   []Rule
 }
 
-// glyphText replaces the text of a row's glyph.
+// glyphText replaces the text of a row's glyph and, when size is not
+// zero, its size and horizontal scale.
 type glyphText struct {
-	glyph int
-	text  string
+	glyph       int
+	text        string
+	size, widen float64
+}
+
+// minWiden is how far a note number wider than its place is condensed
+// before it is made smaller as well: [51] keeps most of its height and
+// stays legible.
+const minWiden = 0.7
+
+// fitScale returns the scales of size and of width that fit a text width
+// wide into room: condensed first, down to minWiden, then smaller.
+func fitScale(width, room float64) (scale, widen float64) {
+	f := room / width
+	widen = max(f, minWiden)
+	return f / widen, widen
+}
+
+// fitMark gives the mark g, glyph gi of its row, its text on the page.
+// The line was set with a circled number's width for the mark; a number
+// past ㊿ ([51]) is wider and is fitted to that width, so that it does
+// not run into what follows it.
+func fitMark(gi int, g Glyph, text string) glyphText {
+	m := glyphText{glyph: gi, text: text}
+	if utf8.RuneCountInString(text) < 2 {
+		return m
+	}
+	room, w := 0.0, 0.0
+	for _, c := range g.Text {
+		room += g.Face.Advance(c) * g.Size
+	}
+	for _, c := range text {
+		w += g.Face.Advance(c) * g.Size
+	}
+	if w > room+eps {
+		scale, widen := fitScale(w, room)
+		m.size, m.widen = g.Size*scale, widen
+	}
+	return m
 }
 
 // fill copies the page's rows and other drawing onto it. A placed row's
@@ -241,7 +283,7 @@ func (p *paginator) finishPage(rows []*row, idx int, carry []noteChunk, front bo
 			g := r.glyphs[gi]
 			g.X += f.left
 			g.Y += y
-			op.marks = append(op.marks, glyphText{gi, marks.add(r.notes[j], g)})
+			op.marks = append(op.marks, fitMark(gi, g, marks.add(r.notes[j], g)))
 		}
 		if r.anchor != nil {
 			r.anchor.page, r.anchor.y = idx, y
@@ -270,9 +312,9 @@ func (p *paginator) finishPage(rows []*row, idx int, carry []noteChunk, front bo
 	}
 	chunks := append([]noteChunk(nil), carry...)
 	for _, n := range marks.notes {
-		chunks = append(chunks, noteChunk{note: n, from: 0, to: len(p.text.note(n).lines)})
+		chunks = append(chunks, noteChunk{note: n, from: 0, to: len(p.text.note(n).lines), number: marks.number[n]})
 	}
-	noteTop, rest := p.placeNotes(f, chunks, marks.number, y)
+	noteTop, rest := p.placeNotes(f, chunks, y)
 	for k, g := range marks.glyphs {
 		page.Links = append(page.Links, Link{X: g.X, Y: g.Y - emAscent*g.Size, W: g.Size, H: g.Size, DestPage: idx, DestY: noteTop[marks.of[k]]})
 	}
@@ -362,7 +404,11 @@ func (r *row) copyTo(p *Page, left, y float64, marks []glyphText) {
 		p.Glyphs[i].Y += y
 	}
 	for _, m := range marks {
-		p.Glyphs[base+m.glyph].Text = m.text
+		g := &p.Glyphs[base+m.glyph]
+		g.Text = m.text
+		if m.size != 0 {
+			g.Size, g.Widen = m.size, m.widen
+		}
 	}
 	for _, ru := range r.rules {
 		ru.X += left
@@ -396,7 +442,7 @@ func (r *row) copyTo(p *Page, left, y float64, marks []glyphText) {
 // area below a short rule, as many lines as fit below bodyEnd; it returns
 // where each note starts and the lines left for the next page. A chunk
 // that continues a note has no number.
-func (p *paginator) placeNotes(f *pageFill, chunks []noteChunk, number map[*doc.Footnote]int, bodyEnd float64) (map[*doc.Footnote]float64, []noteChunk) {
+func (p *paginator) placeNotes(f *pageFill, chunks []noteChunk, bodyEnd float64) (map[*doc.Footnote]float64, []noteChunk) {
 	tops := map[*doc.Footnote]float64{}
 	if len(chunks) == 0 {
 		return tops, nil
@@ -406,11 +452,11 @@ func (p *paginator) placeNotes(f *pageFill, chunks []noteChunk, number map[*doc.
 	for _, c := range chunks {
 		n := min(c.to-c.from, max(room, 0))
 		if n > 0 {
-			placed = append(placed, noteChunk{note: c.note, from: c.from, to: c.from + n})
+			placed = append(placed, noteChunk{note: c.note, from: c.from, to: c.from + n, number: c.number})
 			room -= n
 		}
 		if c.from+n < c.to {
-			rest = append(rest, noteChunk{note: c.note, from: c.from + n, to: c.to})
+			rest = append(rest, noteChunk{note: c.note, from: c.from + n, to: c.to, number: c.number})
 		}
 	}
 	lines := 0
@@ -427,10 +473,7 @@ func (p *paginator) placeNotes(f *pageFill, chunks []noteChunk, number map[*doc.
 		r := &row{}
 		if c.from == 0 {
 			tops[c.note] = y
-			mark := p.text.atomsOf([]doc.Inline{doc.Text(circled(number[c.note]))}, styleOf(p.body, p.noteSize), c.note.Pos)
-			for _, a := range mark {
-				r.glyphs = append(r.glyphs, Glyph{Text: a.text(), Face: a.face, Size: a.size, X: 0, Y: base})
-			}
+			r.glyphs = append(r.glyphs, p.noteNumber(c)...)
 		}
 		for k, ln := range sp.lines[c.from:c.to] {
 			drawLine(r, sp, ln, p.noteNumberWidth(), base+float64(k)*p.notePitch)
@@ -439,6 +482,34 @@ func (p *paginator) placeNotes(f *pageFill, chunks []noteChunk, number map[*doc.
 		y += float64(c.to-c.from) * p.notePitch
 	}
 	return tops, rest
+}
+
+// noteNumber draws the number of the note that chunk c begins, at the
+// left edge of a note row. A number wider than an em ([51] on) is fitted to
+// one, as the mark in the text is (fitMark), so that the half-em gap to
+// the note's hanging text stays.
+func (p *paginator) noteNumber(c noteChunk) []Glyph {
+	base := (p.notePitch-p.noteSize)/2 + emAscent*p.noteSize
+	atoms := p.text.atomsOf([]doc.Inline{doc.Text(circled(c.number))}, styleOf(p.body, p.noteSize), c.note.Pos)
+	glyphs := make([]Glyph, len(atoms))
+	x := 0.0
+	for k, a := range atoms {
+		if k > 0 {
+			x += a.gap
+		}
+		glyphs[k] = Glyph{Text: a.text(), Face: a.face, Size: a.size, X: x, Y: base}
+		x += a.width
+	}
+	if len(glyphs) < 2 || x <= p.noteSize+eps {
+		return glyphs
+	}
+	scale, widen := fitScale(x, p.noteSize)
+	for k := range glyphs {
+		glyphs[k].X *= scale * widen
+		glyphs[k].Size *= scale
+		glyphs[k].Widen = widen
+	}
+	return glyphs
 }
 
 // runningHead adds the book title or the chapter above the type area (not
