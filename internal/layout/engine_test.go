@@ -21,7 +21,13 @@ func testEngine(st *style.Style, faces map[string]*fonts.Face) (*engine, error) 
 
 func testStyle(t *testing.T) (*style.Style, map[string]*fonts.Face) {
 	t.Helper()
-	st, err := style.Load("../../styles", style.Default)
+	return testStyleNamed(t, style.Default)
+}
+
+// testStyleNamed loads the style called name and its fonts.
+func testStyleNamed(t *testing.T, name string) (*style.Style, map[string]*fonts.Face) {
+	t.Helper()
+	st, err := style.Load("../../styles", name)
 	if err != nil {
 		t.Fatal(err)
 	}

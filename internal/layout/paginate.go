@@ -15,7 +15,7 @@ import (
 // of its text. A note too long for the page of its mark continues under
 // the rule of the next page (JLReq §4.2.5; docs/typesetting.md §5.5).
 // number is the note's number on its mark's page, which it keeps when
-// the whole note waits for the next page.
+// the whole note waits for the next page (see overfull).
 type noteChunk struct {
 	note     *doc.Footnote
 	from, to int
@@ -47,6 +47,9 @@ type paginator struct {
 	bodyStart int
 	title     string // the book's, for running heads
 	progress  func(Progress)
+	// noteLinks are the links of marks whose notes begin on a later page
+	// than theirs, to be pointed there when the notes are placed.
+	noteLinks map[*doc.Footnote][]pageLink
 	// Running state: folio counters and the chapter whose title
 	// right-hand running heads carry.
 	frontPages, bodyPages int
@@ -54,9 +57,10 @@ type paginator struct {
 }
 
 // paginate fills pages with rows. A row that does not fit, together with
-// the first lines of the footnotes it references, goes to the next page;
-// so do the rows before it that may not end a page (headings, orphans,
-// widows). It returns the pages, the internal links on them and the
+// the first lines of the footnotes it references, goes to the next page
+// unless no page could hold those (see overfull); so do the rows before
+// it that may not end a page (headings, orphans, widows). Notes continued
+// from earlier pages that fill a page have it to themselves. It returns the pages, the internal links on them and the
 // contents entries as placed.
 // Pages are filled on other goroutines while the next are planned; an
 // error is a page that could not be filled.
@@ -82,15 +86,17 @@ func (p *paginator) paginate() (pages []*Page, links []pendingLink, tocs []tocPl
 			pages = append(pages, p.blankPage(len(pages), i < p.bodyStart))
 		}
 		var notes []*doc.Footnote
-		forced := false
-		for i < len(p.rows) {
+		// Notes continued from earlier pages that leave no room for a
+		// line of text fill this page alone.
+		forced := len(carry) > 0 && !p.fits(1, carry, nil)
+		for i < len(p.rows) && !forced {
 			r := p.rows[i]
 			if i > start && r.newPage {
 				forced = true
 				break
 			}
 			withNotes := appendNew(notes, r.notes)
-			if i > start && !p.fits(used+r.slots, carry, withNotes) {
+			if i > start && !p.fits(used+r.slots, carry, withNotes) && !p.overfull(r.slots, used, carry, notes, withNotes) {
 				if r.float && p.floatFigure(i, used, carry, notes) {
 					continue
 				}
@@ -235,6 +241,20 @@ func (p *paginator) fits(slots int, carry []noteChunk, notes []*doc.Footnote) bo
 	return h <= p.bodyH+eps
 }
 
+// overfull reports whether a row of slots grid lines whose notes do not
+// all fit on the page goes on it anyway, after used slots and notes:
+// when no page could hold its new notes (withNotes past notes), waiting
+// for the next page would only leave this one short, a paragraph's first
+// line alone on it, and the row would not fit the next one either. It
+// goes here when the notes before it and the first lines of its first
+// note fit; its other notes continue on the following pages.
+func (p *paginator) overfull(slots, used int, carry []noteChunk, notes, withNotes []*doc.Footnote) bool {
+	if len(withNotes) == len(notes) || p.fits(slots, nil, withNotes[len(notes):]) {
+		return false
+	}
+	return p.fits(used+slots, carry, withNotes[:len(notes)+1])
+}
+
 func appendNew(notes, more []*doc.Footnote) []*doc.Footnote {
 	out := notes
 	for _, n := range more {
@@ -315,8 +335,22 @@ func (p *paginator) finishPage(rows []*row, idx int, carry []noteChunk, front bo
 		chunks = append(chunks, noteChunk{note: n, from: 0, to: len(p.text.note(n).lines), number: marks.number[n]})
 	}
 	noteTop, rest := p.placeNotes(f, chunks, y)
+	for n, top := range noteTop {
+		for _, l := range p.noteLinks[n] {
+			l.page.Links[l.link].DestPage, l.page.Links[l.link].DestY = idx, top
+		}
+		delete(p.noteLinks, n)
+	}
 	for k, g := range marks.glyphs {
-		page.Links = append(page.Links, Link{X: g.X, Y: g.Y - emAscent*g.Size, W: g.Size, H: g.Size, DestPage: idx, DestY: noteTop[marks.of[k]]})
+		n := marks.of[k]
+		top, ok := noteTop[n]
+		if !ok {
+			if p.noteLinks == nil {
+				p.noteLinks = map[*doc.Footnote][]pageLink{}
+			}
+			p.noteLinks[n] = append(p.noteLinks[n], pageLink{page, len(page.Links)})
+		}
+		page.Links = append(page.Links, Link{X: g.X, Y: g.Y - emAscent*g.Size, W: g.Size, H: g.Size, DestPage: idx, DestY: top})
 	}
 	p.runningHead(f, idx, front, opensChapter, chapter)
 	// The chapter in effect at the next page's top is the last one
@@ -327,6 +361,12 @@ func (p *paginator) finishPage(rows []*row, idx int, carry []noteChunk, front bo
 		}
 	}
 	return f, links, tocs, rest
+}
+
+// pageLink is a link on a page, by its index in the page's links.
+type pageLink struct {
+	page *Page
+	link int
 }
 
 // noteMarks numbers a page's footnotes ①②③ in the order their marks
