@@ -5,6 +5,8 @@ import (
 	"image"
 	"image/png"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -37,5 +39,40 @@ func TestOddShapedImagesDraw(t *testing.T) {
 	out := tool(t, "mupdf-tools", "mutool", "draw", "-q", "-r", "20", "-o", filepath.Join(dir, "p%d.png"), pdf)
 	if strings.Contains(out, "error") {
 		t.Errorf("mutool draw: %s", out)
+	}
+}
+
+// TestLongCaptionWhole builds a figure whose caption of 40,000 characters
+// fills many pages: the PDF sets all of it, continued after the figure's
+// page, and keeps the image.
+func TestLongCaptionWhole(t *testing.T) {
+	folio := regexp.MustCompile(`^\f?[0-9]+$`)
+	var caption strings.Builder
+	for i := 0; caption.Len() < 3*40_000; i++ {
+		caption.WriteString("图题" + strconv.Itoa(i) + "，")
+	}
+	files := []file{
+		book("", "正文。\n\n!["+caption.String()+"](a.png)\n\n后文。\n"),
+		{"a.png", greyPNG(t, 400, 300)},
+	}
+	dir := t.TempDir()
+	buildIn(t, dir, files)
+	pdf := filepath.Join(dir, "out", "b.pdf")
+	// Without the running heads and folios between the pages' lines.
+	var kept []string
+	for _, l := range strings.Split(tool(t, "poppler-utils", "pdftotext", pdf, "-"), "\n") {
+		if l = strings.TrimSpace(l); l != "书" && !folio.MatchString(l) {
+			kept = append(kept, l)
+		}
+	}
+	text := squash(strings.Join(kept, ""))
+	if !strings.Contains(text, "图1"+caption.String()) {
+		t.Errorf("the PDF does not hold the whole caption (%d of its %d characters in the text)", len(text), len(caption.String()))
+	}
+	if !strings.Contains(text, "后文。") {
+		t.Error("the text after the figure is lost")
+	}
+	if out := tool(t, "poppler-utils", "pdfimages", "-list", pdf); strings.Count(out, "\n") < 3 {
+		t.Errorf("the image is not in the PDF:\n%s", out)
 	}
 }

@@ -27,10 +27,17 @@ const figureDPI = 150
 // so that a figure leaves room for its caption and some text on its page.
 const maxFigureShare = 2.0 / 3
 
+// minFigureShare is the part of the body height an image keeps, at most
+// its own height, however long its caption: a caption too long to fit
+// below it continues after the figure rather than squeezing it away.
+const minFigureShare = 1.0 / 3
+
 // addFigure sets a figure centred in the column in leaves with
 // its caption below it, as one row: a whole number of grid lines, so the
 // text below stays on the grid, with the space left over shared above and
-// below; a row is never split, so the figure is kept on one page.
+// below; a row is never split, so the figure is kept on one page. The
+// lines of a caption longer than the page holds continue below it, one
+// row each, on the pages after.
 func (e *engine) addFigure(f *doc.Figure, in nest) {
 	info := &anchor{id: f.ID, pos: f.Pos} // a link target, not a contents entry
 	e.toc.addFigure(info, f.Number, f.Caption)
@@ -47,16 +54,29 @@ func (e *engine) addFigure(f *doc.Figure, in nest) {
 	capPitch := 1.5 * size
 	gap := 0.4 * size // between the image and its caption
 	sp := e.text.balanced(e.text.captionAtoms("图", f.Number, f.Caption, e.headingF, size, f.Pos), avail)
-	capH := float64(len(sp.lines)) * capPitch
+	lines := sp.lines
+	capH := float64(len(lines)) * capPitch
 	// A long caption takes room from the image, so that the figure still
 	// fits a page.
 	if room := e.bodyH - e.pitch - gap - capH; h > room && ph == nil {
-		s := max(0, room) / h
+		s := max(room, min(h, minFigureShare*e.bodyH)) / h
 		w, h = w*s, h*s
 	}
-	content := h + gap + capH
+	slots := func(n int) int {
+		return int(math.Ceil((h+gap+float64(n)*capPitch+e.pitch)/e.pitch - eps))
+	}
+	// The caption lines that do not fit on the figure's page follow it.
+	var rest []line
+	if page := int(e.bodyH/e.pitch + eps); slots(len(lines)) > page {
+		n := len(lines)
+		for n > 0 && slots(n) > page {
+			n--
+		}
+		lines, rest = lines[:n], lines[n:]
+	}
+	content := h + gap + float64(len(lines))*capPitch
 	// At least half a line above and below.
-	r := &row{anchor: info, float: true, slots: int(math.Ceil((content+e.pitch)/e.pitch - eps))}
+	r := &row{anchor: info, float: true, slots: slots(len(lines))}
 	top := (float64(r.slots)*e.pitch - content) / 2
 	switch {
 	case ph != nil:
@@ -65,11 +85,18 @@ func (e *engine) addFigure(f *doc.Figure, in nest) {
 		r.images = append(r.images, Image{X: in.left + (avail-w)/2, Y: top, W: w, H: h, Image: f.Image})
 	}
 	y := top + h + gap + (capPitch-size)/2 + emAscent*size
-	for _, ln := range sp.lines {
+	for _, ln := range lines {
 		drawLine(r, sp, ln, in.left+(avail-ln.width)/2, y)
 		y += capPitch
 	}
 	e.rows = append(e.rows, r)
+	for _, ln := range rest {
+		// Floating with the figure, so that the text after it never
+		// comes between its lines (see floatFigure).
+		cr := &row{slots: 1, float: true, caption: true}
+		drawLine(cr, sp, ln, in.left+(avail-ln.width)/2, e.baseline(size))
+		e.rows = append(e.rows, cr)
+	}
 }
 
 // captionAtoms sets "图1　caption": the label in faces f, an em's space
@@ -151,6 +178,9 @@ func (c *contents) lofRows() []*row {
 // them. The text moved up stops at the next heading (or table) or forced
 // page, so a figure never leaves its section. It reports whether rows were moved.
 func (p *paginator) floatFigure(i, used int, carry []noteChunk, notes []*doc.Footnote) bool {
+	if p.rows[i].caption {
+		return false // the rest of a caption stays before the text after it
+	}
 	moved := 0
 	j := i + 1
 	for ; j < len(p.rows); j++ {

@@ -270,6 +270,49 @@ func TestFigureLongCaption(t *testing.T) {
 	}
 }
 
+// TestFigureCaptionContinues gives a tall image a caption longer than a
+// page: the image keeps a third of the body height, and the caption sets
+// whole, below it and on the pages after, inside the body; the text after
+// the figure fills the page before it, as for any figure that does not
+// fit there, and never comes between the caption's lines.
+func TestFigureCaptionContinues(t *testing.T) {
+	st, faces := testStyle(t)
+	e, _ := testEngine(st, faces)
+	caption := strings.Repeat("图题很长，", 2000)
+	d := &doc.Document{Meta: doc.Metadata{Title: "插图"}, Blocks: []doc.Block{
+		&doc.Paragraph{Content: []doc.Inline{doc.Text("前文。")}},
+		&doc.Figure{Image: &doc.Image{Format: "png", Width: 1000, Height: 4000}, Caption: []doc.Inline{doc.Text(caption)}, Number: 1},
+		&doc.Paragraph{Content: []doc.Inline{doc.Text("后文。")}},
+	}}
+	res, err := Layout(d, Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	images := 0
+	for pi, p := range res.Book.Pages {
+		for _, im := range p.Images {
+			images++
+			if im.H < e.bodyH/3-eps || im.Y < e.top || im.Y+im.H > e.top+e.bodyH+eps {
+				t.Errorf("page %d: image %.2f pt tall at %.2f, want a third of the body (%.2f) inside it", pi+1, im.H, im.Y, e.bodyH/3)
+			}
+		}
+		for _, l := range p.Lines {
+			if l.Y > e.top+e.bodyH {
+				t.Errorf("page %d: line at y=%.2f below the body", pi+1, l.Y)
+			}
+			text.WriteString(textOfLine(p, l))
+		}
+	}
+	if want := "插图前文。后文。图1" + caption; text.String() != want {
+		got := []rune(text.String())
+		t.Errorf("the pages read %d characters %q…, want the title, the text and the figure's whole caption (%d)", len(got), string(got[:min(len(got), 40)]), len([]rune(want)))
+	}
+	if images != 1 {
+		t.Errorf("%d images, want 1", images)
+	}
+}
+
 // TestFigureFloats: a figure that does not fit where it stands lets the
 // text after it fill its page and goes to the top of the next, instead of
 // leaving the foot of the page empty; text never crosses a heading.

@@ -24,6 +24,9 @@ type row struct {
 	// float lets a figure give way to the text after it when it does not
 	// fit on the page (see floatFigure).
 	float bool
+	// caption marks a line of a figure's caption continued after the
+	// figure's page; it floats with the figure but lets no text pass.
+	caption bool
 	// newPage starts a new page with this row; recto makes that page a
 	// right-hand (odd) one, leaving a blank page when needed.
 	newPage, recto bool
