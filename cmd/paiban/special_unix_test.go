@@ -38,6 +38,12 @@ func special(name string, device bool, files ...string) func(*testing.T) string 
 	}
 }
 
+// inFolder makes a file like book does and returns the folder holding it,
+// the book.
+func inFolder(book func(*testing.T) string) func(*testing.T) string {
+	return func(t *testing.T) string { return filepath.Dir(book(t)) }
+}
+
 // withFolder writes files like written, then makes a folder name.
 func withFolder(name string, files ...string) func(*testing.T) string {
 	return func(t *testing.T) string {
@@ -94,6 +100,12 @@ var specialBooks = []badBook{
 	{"chapter is a pipe", special("a.md", false, "book.yaml", "title: 书\nchapters:\n  - a.md\n"), nil, []string{"book.yaml:3: chapter a.md: not a regular file but a named pipe"}},
 	{"figure is a pipe", special("f.png", false, "b.md", figureBook), nil, []string{`b.md:5:1: image "f.png": not a regular file but a named pipe`}},
 	{"cover is a pipe", special("c.png", false, "b.md", coverBook), nil, []string{`b.md:3: cover "c.png": not a regular file but a named pipe`}},
+	// A folder book's own file names itself, not the folder.
+	{"book.yaml is a pipe", inFolder(special("book.yaml", false)), nil, []string{"/book.yaml: not a regular file but a named pipe: name a file"}},
+	{"SUMMARY.md is a pipe", inFolder(special("SUMMARY.md", false)), nil, []string{"/SUMMARY.md: not a regular file but a named pipe: name a file"}},
+	{"book.toml is a pipe", inFolder(special("book.toml", false)), nil, []string{"/book.toml: not a regular file but a named pipe: name a file"}},
+	{"book.yaml is a device", inFolder(special("book.yaml", true)), nil, []string{"/book.yaml: not a regular file but a device: name a file"}},
+	{"SUMMARY.md is a device", inFolder(special("SUMMARY.md", true)), nil, []string{"/SUMMARY.md: not a regular file but a device: name a file"}},
 	{"chapter is a device", special("a.md", true, "book.yaml", "title: 书\nchapters:\n  - a.md\n"), nil, []string{"book.yaml:3: chapter a.md: not a regular file but a device"}},
 	{"figure is a device", special("f.png", true, "b.md", figureBook), nil, []string{`b.md:5:1: image "f.png": not a regular file but a device`}},
 	{"cover is a folder", withFolder("c.png", "b.md", coverBook), nil, []string{`b.md:3: cover "c.png": not a regular file but a folder`}},

@@ -30,10 +30,12 @@ const (
 )
 
 // IsBook says whether path is a folder holding a book: a book.yaml, a
-// book.toml or a SUMMARY.md.
+// book.toml or a SUMMARY.md. One that is not a regular file (a named
+// pipe, a device) makes it a book too, so that reading it names that
+// file rather than the folder.
 func IsBook(path string) bool {
 	for _, name := range []string{BookFile, MdBookFile, SummaryFile} {
-		if fi, err := os.Stat(filepath.Join(path, name)); err == nil && fi.Mode().IsRegular() {
+		if _, err := os.Stat(filepath.Join(path, name)); err == nil {
 			return true
 		}
 	}
@@ -141,12 +143,18 @@ func readBookFiles(dir string, opt Options) ([]entry, doc.Metadata, []doc.Warnin
 		opt.opened(filepath.Join(dir, name))
 	}
 	foreign := readForeignMeta(dir)
+	if foreign.err != nil {
+		return nil, doc.Metadata{}, nil, foreign.err
+	}
 	var cfg bookConfig
 	var yamlErrs *errorsFor
 	name := filepath.Join(dir, BookFile)
 	if src, err := ReadFile(name); err == nil {
 		cfg, yamlErrs = readBookYAML(name, src, foreign)
 	} else if errors.Is(err, os.ErrNotExist) {
+		if foreign.summaryErr != nil {
+			return nil, doc.Metadata{}, nil, foreign.summaryErr
+		}
 		cfg = foreign.config(dir)
 	} else {
 		return nil, doc.Metadata{}, nil, err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	pathpkg "path"
 	"path/filepath"
@@ -28,6 +29,10 @@ type foreignMeta struct {
 	// there is none; at is where it comes from, for messages.
 	summary string
 	at      doc.Pos
+	// err is a book.toml or book.json that is there but cannot be read
+	// (not a regular file, say); summaryErr the same of a SUMMARY.md
+	// beside them, which matters only without a book.yaml.
+	err, summaryErr error
 }
 
 // gitBookConfig holds the keys of book.json paiban reads
@@ -63,22 +68,27 @@ type mdBookConfig struct {
 func readForeignMeta(dir string) foreignMeta {
 	if src, err := ReadFile(filepath.Join(dir, MdBookFile)); err == nil {
 		return readMdBook(filepath.Join(dir, MdBookFile), src)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return foreignMeta{err: err}
 	}
 	name := filepath.Join(dir, GitBookFile)
 	src, err := ReadFile(name)
 	if errors.Is(err, os.ErrNotExist) {
-		f := foreignMeta{errs: &errorsFor{file: filepath.Join(dir, SummaryFile)}}
+		summary := filepath.Join(dir, SummaryFile)
+		f := foreignMeta{errs: &errorsFor{file: summary}}
 		f.at = doc.Pos{File: f.errs.file, Line: 1}
-		if fileExists(filepath.Join(dir, SummaryFile)) {
+		if fi, err := os.Stat(summary); err == nil {
 			f.summary = SummaryFile
+			if !fi.Mode().IsRegular() {
+				f.summaryErr = fmt.Errorf("%s: %w", summary, notRegular{fi.Mode().Type()})
+			}
 		}
 		return f
 	}
-	f := foreignMeta{errs: &errorsFor{file: name}, at: doc.Pos{File: name, Line: 1}}
 	if err != nil {
-		f.errs.add(1, "%v", err)
-		return f
+		return foreignMeta{err: err}
 	}
+	f := foreignMeta{errs: &errorsFor{file: name}, at: doc.Pos{File: name, Line: 1}}
 	var c gitBookConfig
 	if err := json.Unmarshal(src, &c); err != nil {
 		line := 1
@@ -229,9 +239,4 @@ func (f foreignMeta) config(dir string) bookConfig {
 		f.errs.add(1, "no %s: list the chapters there, or in %s", SummaryFile, BookFile)
 	}
 	return cfg
-}
-
-func fileExists(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && fi.Mode().IsRegular()
 }
