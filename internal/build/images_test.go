@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"image"
 	"image/png"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -74,5 +75,39 @@ func TestLongCaptionWhole(t *testing.T) {
 	}
 	if out := tool(t, "poppler-utils", "pdfimages", "-list", pdf); strings.Count(out, "\n") < 3 {
 		t.Errorf("the image is not in the PDF:\n%s", out)
+	}
+}
+
+// TestLongAltCut builds an image that cannot be fetched, with an alt text
+// of 20,000 characters and a caption of its own: the frame standing in for
+// the image fits its page, so the alt text is cut there, with a warning
+// at the figure's line.
+func TestLongAltCut(t *testing.T) {
+	alt := strings.Repeat("替代文字很长，", 3000)
+	dir := t.TempDir()
+	md := filepath.Join(dir, "b.md")
+	src := "---\ntitle: 书\n---\n\n正文。\n\n![" + alt + "](https://example.invalid/a.png \"图题\")\n"
+	if err := os.WriteFile(md, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := regexp.MustCompile(`b\.md:7: warning: the alt text standing in for the image is cut after [0-9]+ of its 21000 characters in the PDF`)
+	var stdout, stderr bytes.Buffer
+	opt := testOptions(filepath.Join(dir, "out"), &stdout, &stderr)
+	if err := Run(md, opt); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if !want.MatchString(stderr.String()) {
+		t.Errorf("stderr lacks the warning of the cut alt text:\n%s", stderr.String())
+	}
+	// A caption that is the alt text gives it whole: nothing to warn of.
+	stderr.Reset()
+	if err := os.WriteFile(md, []byte(strings.Replace(src, ` "图题"`, "", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := Run(md, opt); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if strings.Contains(stderr.String(), "alt text standing in") {
+		t.Errorf("a warning of the alt text, which the caption gives whole:\n%s", stderr.String())
 	}
 }

@@ -241,12 +241,13 @@ func (r *run) reportMissing() error {
 	return reportMissing(r.laidOut(), r.book, r.opt, absentFaces(r.faces))
 }
 
-// reportUnshaped warns of text the PDF cannot set as written.
+// reportUnshaped warns of text the PDF cannot set as written: in
+// scripts it cannot shape, or cut to fit its pages.
 func (r *run) reportUnshaped() error {
 	if !r.wantPDF {
 		return nil
 	}
-	return reportWarnings(unshapedWarnings(r.d, r.book), r.opt)
+	return reportWarnings(append(unshapedWarnings(r.d, r.book), r.printed.Warnings...), r.opt)
 }
 
 func (r *run) dumpLayout() error {

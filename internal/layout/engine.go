@@ -37,6 +37,8 @@ type engine struct {
 	// partEnds are the last rows of the part titles, after which a page
 	// begins.
 	partEnds []*row
+	// warnings are what the PDF could not set as written, in order.
+	warnings []doc.Warning
 }
 
 // newEngine starts a layout pass; pageRefs are the folios the previous

@@ -1,8 +1,10 @@
 package layout
 
 import (
+	"fmt"
 	"math"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/paiban/paiban/internal/doc"
 )
@@ -49,6 +51,12 @@ func (e *engine) addFigure(f *doc.Figure, in nest) {
 	} else {
 		ph = e.text.newPlaceholder(f, avail)
 		w, h = ph.w, ph.h
+		if ph.shown >= 0 && doc.PlainText(f.Caption) != f.Alt {
+			// A caption that is not the alt text does not give it whole.
+			e.warnings = append(e.warnings, doc.Warning{Pos: f.Pos, Msg: fmt.Sprintf(
+				"the alt text standing in for the image is cut after %d of its %d characters in the PDF, to fit a page; the EPUB keeps it all",
+				ph.shown, utf8.RuneCountInString(f.Alt))})
+		}
 	}
 	size := e.captionSize()
 	capPitch := 1.5 * size

@@ -313,6 +313,39 @@ func TestFigureCaptionContinues(t *testing.T) {
 	}
 }
 
+// TestPlaceholderLongAlt: the frame standing in for an image that could
+// not be had keeps within its page however long the alt text, which it
+// cuts short with an ellipsis.
+func TestPlaceholderLongAlt(t *testing.T) {
+	st, faces := testStyle(t)
+	e, _ := testEngine(st, faces)
+	alt := strings.Repeat("替代文字很长，", 3000)
+	d := &doc.Document{Meta: doc.Metadata{Title: "插图"}, Blocks: []doc.Block{
+		&doc.Figure{Image: &doc.Image{Path: "a.png", Missing: "offline"}, Alt: alt, Caption: []doc.Inline{doc.Text("图题")}, Number: 1},
+	}}
+	res, err := Layout(d, Options{Style: st, Faces: faces})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := false
+	for pi, p := range res.Book.Pages {
+		for _, r := range p.Rules {
+			if r.Y < e.top-eps || r.Y+r.H > e.top+e.bodyH+eps {
+				t.Errorf("page %d: frame rule at %.2f–%.2f, outside the body", pi+1, r.Y, r.Y+r.H)
+			}
+		}
+		for _, l := range p.Lines {
+			cut = cut || strings.HasSuffix(textOfLine(p, l), "…") // a cell per run
+		}
+	}
+	if !cut {
+		t.Error("no line of the frame ends in an ellipsis")
+	}
+	if len(res.Warnings) != 1 || res.Warnings[0].Msg == "" {
+		t.Errorf("warnings %v, want one of the cut alt text", res.Warnings)
+	}
+}
+
 // TestFigureFloats: a figure that does not fit where it stands lets the
 // text after it fill its page and goes to the top of the next, instead of
 // leaving the foot of the page empty; text never crosses a heading.

@@ -56,6 +56,8 @@ type Result struct {
 	Book *Book
 	// Missing lists characters no bundled font covers; each was set as 〓.
 	Missing []MissingGlyph
+	// Warnings are what else the PDF could not set as written.
+	Warnings []doc.Warning
 }
 
 // Em-box metrics of the CJK faces: the ideographic em box runs from
@@ -100,7 +102,7 @@ func Layout(d *doc.Document, opt Options) (*Result, error) {
 		e.toc.resolve(book, links, tocs)
 		found := e.toc.targetFolios()
 		if !showsPages(d) || (refs != nil && maps.Equal(found, refs)) || pass == maxRefPasses {
-			return &Result{Book: book, Missing: e.text.missing}, nil
+			return &Result{Book: book, Missing: e.text.missing, Warnings: e.warnings}, nil
 		}
 		refs = found
 	}
