@@ -330,6 +330,24 @@ func (p *paginator) finishPage(rows []*row, idx int, carry []noteChunk, front bo
 		}
 		y += float64(r.slots) * p.pitch
 	}
+	rest := p.notesAndMarks(f, idx, carry, &marks, y)
+	p.runningHead(f, idx, front, opensChapter, chapter)
+	// The chapter in effect at the next page's top is the last one
+	// opened on this page.
+	for _, r := range rows {
+		if r.chapter != "" {
+			p.chapter = r.chapter
+		}
+	}
+	return f, links, tocs, rest
+}
+
+// notesAndMarks sets at the foot of page idx, below y, the notes carried
+// from earlier pages and those its marks call, links each mark to its
+// note (to a later page's when the note is set there; see noteLinks), and
+// returns the notes left for the next page.
+func (p *paginator) notesAndMarks(f *pageFill, idx int, carry []noteChunk, marks *noteMarks, y float64) []noteChunk {
+	page := f.page
 	chunks := append([]noteChunk(nil), carry...)
 	for _, n := range marks.notes {
 		chunks = append(chunks, noteChunk{note: n, from: 0, to: len(p.text.note(n).lines), number: marks.number[n]})
@@ -352,15 +370,7 @@ func (p *paginator) finishPage(rows []*row, idx int, carry []noteChunk, front bo
 		}
 		page.Links = append(page.Links, Link{X: g.X, Y: g.Y - emAscent*g.Size, W: g.Size, H: g.Size, DestPage: idx, DestY: top})
 	}
-	p.runningHead(f, idx, front, opensChapter, chapter)
-	// The chapter in effect at the next page's top is the last one
-	// opened on this page.
-	for _, r := range rows {
-		if r.chapter != "" {
-			p.chapter = r.chapter
-		}
-	}
-	return f, links, tocs, rest
+	return rest
 }
 
 // pageLink is a link on a page, by its index in the page's links.
