@@ -82,6 +82,10 @@ var growthCases = []struct {
 	{"long word", 100000, func(n int) []file {
 		return []file{book("", strings.Repeat("a", n)+"\n")}
 	}},
+	// Headings of one text: each id tried every suffix before its own.
+	{"same heading", 5000, func(n int) []file {
+		return []file{book("", strings.Repeat("## 小结\n\n正文。\n\n", n))}
+	}},
 	{"many headings", 1000, func(n int) []file {
 		var b strings.Builder
 		for i := range n {

@@ -109,14 +109,20 @@ var reservedID = regexp.MustCompile(`^(fig|tab)-[0-9]+$|^(fn|nr)[0-9]+(-[0-9]+)?
 // their ids and checks the links.
 func (s *bookState) finish() {
 	s.fetchRemote()
+	// Ids are never given back, so the suffixes tried for a base before
+	// stay taken: each base's search goes on from where it stopped (a
+	// thousand headings "小结" tried -2, -3, … anew each, in time the
+	// square of their number).
+	next := map[string]int{}
 	for _, h := range s.pending {
 		base := headingID(doc.PlainText(h.Content))
 		if reservedID.MatchString(base) {
 			base = "sec-" + base
 		}
 		id := base
-		for k := 2; s.taken(id); k++ {
+		for k := max(next[base], 2); s.taken(id); k++ {
 			id = base + "-" + strconv.Itoa(k)
+			next[base] = k + 1
 		}
 		h.ID = id
 		s.ids[id] = idOwner{"heading", h.Pos}
