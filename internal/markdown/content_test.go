@@ -419,30 +419,37 @@ func TestDefinitionLists(t *testing.T) {
 	}
 }
 
-// TestBracketRuns: a paragraph of thousands of lines each closing a
-// bracket is refused at its first line, since goldmark would read it in
-// time quadratic in its length (reference definitions one a line take
-// seconds at 80,000); footnote definitions one a line, which goldmark
-// reads as blocks of their own, are not such a paragraph and are read.
+// TestBracketRuns: a paragraph of tens of thousands of lines each
+// closing a bracket is refused at its first line, since goldmark would
+// read it in time quadratic in its length (reference definitions one a
+// line take seconds at 80,000); footnote definitions one a line and the
+// items of a tight list, which goldmark reads as blocks of their own, are
+// no such paragraph and are read.
 func TestBracketRuns(t *testing.T) {
-	var refs, notes strings.Builder
-	for i := range 5000 {
+	const n = 25000
+	var refs, notes, tasks, body strings.Builder
+	for i := range n {
 		fmt.Fprintf(&refs, "[r%d]: http://e.com/%d\n", i, i)
 		fmt.Fprintf(&notes, "[^%d]: 注%d。\n", i, i)
+		fmt.Fprintf(&tasks, "- [ ] [待办%d](http://e.com/%d)\n", i, i)
+		fmt.Fprintf(&body, "正文[^%d]。\n\n", i)
 	}
 	_, err := Parse("b.md", []byte(fm+"甲\n\n"+refs.String()))
-	if err == nil || !strings.HasPrefix(err.Error(), "b.md:6: paragraph of 5000 lines with 5000 closing brackets") {
-		t.Errorf("5,000 reference definitions in a run: %v", err)
-	}
-	var body strings.Builder
-	for i := range 5000 {
-		fmt.Fprintf(&body, "正文[^%d]。\n\n", i)
+	if err == nil || !strings.HasPrefix(err.Error(), "b.md:6: paragraph of 25000 lines with 25000 closing brackets") {
+		t.Errorf("25,000 reference definitions in a run: %v", err)
 	}
 	d, err := Parse("b.md", []byte(fm+"\n"+body.String()+notes.String()))
 	if err != nil {
-		t.Fatalf("5,000 footnote definitions in a run: %v", err)
+		t.Fatalf("25,000 footnote definitions in a run: %v", err)
 	}
-	if len(d.Footnotes) != 5000 {
-		t.Errorf("%d footnotes, want 5000", len(d.Footnotes))
+	if len(d.Footnotes) != n {
+		t.Errorf("%d footnotes, want %d", len(d.Footnotes), n)
+	}
+	d, err = Parse("b.md", []byte(fm+"\n"+tasks.String()))
+	if err != nil {
+		t.Fatalf("a task list of 25,000 linked items: %v", err)
+	}
+	if l, ok := d.Blocks[0].(*doc.List); !ok || len(l.Items) != n {
+		t.Errorf("the task list was not read as a list of %d items", n)
 	}
 }

@@ -207,9 +207,10 @@ func destinationScan(s []byte) int {
 
 // bracketLineBudget bounds, for each paragraph, its lines times its
 // closing brackets: goldmark looks each "]" that does not end a link up
-// as a reference by reading the paragraph's lines from the first (40,000
-// lines of "[a](" took seconds). 10,000 brackets on 1,600 lines are fine.
-const bracketLineBudget = 16_000_000
+// as a reference by reading the paragraph's lines from the first. A
+// paragraph at the budget, 20,000 lines of "[a](" or of reference
+// definitions, takes about 0.3 s; 40,000 took seconds.
+const bracketLineBudget = 400_000_000
 
 // opensFootnote reports whether line opens a footnote definition,
 // "[^label]:" after at most three spaces.
@@ -222,11 +223,27 @@ func opensFootnote(line []byte) bool {
 	return i > 2 && i+1 < len(t) && t[i+1] == ':' && !bytes.ContainsAny(t[2:i], " \t[")
 }
 
+// opensListItem reports whether line starts a list item ("- ", "* ",
+// "+ ", "1. ", "1) ", after any indentation), which ends the paragraph
+// before it: a task list of thousands of "- [ ]" items is no paragraph of
+// brackets.
+func opensListItem(line []byte) bool {
+	t := bytes.TrimLeft(line, " \t")
+	if len(t) >= 2 && (t[0] == '-' || t[0] == '*' || t[0] == '+') && (t[1] == ' ' || t[1] == '\t') {
+		return true
+	}
+	i := 0
+	for i < len(t) && i < 9 && t[i] >= '0' && t[i] <= '9' {
+		i++
+	}
+	return i > 0 && i+1 < len(t) && (t[i] == '.' || t[i] == ')') && (t[i+1] == ' ' || t[i+1] == '\t')
+}
+
 // checkBracketLines reports paragraphs (runs of non-blank lines; a line
 // "---" ends one too, as it ends the front matter, and a footnote
-// definition starts a block of its own, so that notes written one a line
-// are never one paragraph) whose lines times brackets pass
-// bracketLineBudget, at their first line.
+// definition or a list item starts a block of its own, so that notes
+// written one a line and tight lists are never one paragraph) whose lines
+// times brackets pass bracketLineBudget, at their first line.
 func checkBracketLines(src []byte, errs *errorsFor) int {
 	line, first, lines, brackets := 1, 0, 0, 0
 	end := func() {
@@ -245,7 +262,7 @@ func checkBracketLines(src []byte, errs *errorsFor) int {
 			end()
 			continue
 		}
-		if opensFootnote(l) {
+		if opensFootnote(l) || opensListItem(l) {
 			end()
 		}
 		if lines == 0 {
