@@ -86,6 +86,11 @@ var growthCases = []struct {
 	{"same heading", 5000, func(n int) []file {
 		return []file{book("", strings.Repeat("## 小结\n\n正文。\n\n", n))}
 	}},
+	// Linked images on one line: each link's column was counted from
+	// the line's start.
+	{"linked images", 5000, func(n int) []file {
+		return []file{book("", strings.Repeat("[![图](a.png)](https://example.com/) ", n)+"\n"), {"a.png", smallPNG()}}
+	}},
 	{"many headings", 1000, func(n int) []file {
 		var b strings.Builder
 		for i := range n {

@@ -128,7 +128,8 @@ func (c *converter) checkFootnotes() {
 	}
 	sort.Ints(offsets)
 	for _, off := range offsets {
-		c.errs.addAt(c.lines.line(off), c.lines.column(c.src, off), "footnote reference [^%s] has no definition", c.undefinedRefs[off])
+		at := c.placeAt(off)
+		c.errs.addAt(at.line, at.col, "footnote reference [^%s] has no definition", c.undefinedRefs[off])
 	}
 }
 
@@ -448,8 +449,8 @@ func (c *converter) inline(n ast.Node) []doc.Inline {
 		out = append(out, l)
 	case *east.FootnoteLink:
 		if c.byIndex[n.Index] == nil {
-			off := offset(n)
-			c.errs.addAt(c.lines.line(off), c.lines.column(c.src, off),
+			at := c.place(n)
+			c.errs.addAt(at.line, at.col,
 				"footnote [^%s]: its definition was lost (a definition that starts with another, as in \"[^a]: [^b]: …\", cannot be read): give each definition a line of its own",
 				c.lostLabel(n.Index))
 			return nil
@@ -562,12 +563,21 @@ func (c *converter) unsupported(n ast.Node, what string) {
 }
 
 // place returns where n starts: its line and column.
-func (c *converter) place(n ast.Node) place {
-	off := offset(n)
+func (c *converter) place(n ast.Node) place { return c.placeAt(offset(n)) }
+
+// placeAt returns the line and column of the byte at off, counting the
+// column from the last place asked for when it is on the same line, so
+// that places asked for along a long line cost the distance between them
+// (a line of 20,000 linked images asked for each link's place after its
+// image's, a step back, and counted from the line's start each time).
+func (c *converter) placeAt(off int) place {
 	line := c.lines.line(off)
-	if line == c.lastPlace.line && off >= c.lastOff {
+	switch {
+	case line == c.lastPlace.line && off >= c.lastOff:
 		c.lastPlace.col += utf8.RuneCount(c.src[c.lastOff:off])
-	} else {
+	case line == c.lastPlace.line && off-c.lines[line-1] > c.lastOff-off:
+		c.lastPlace.col -= utf8.RuneCount(c.src[off:c.lastOff])
+	default:
 		c.lastPlace = place{line, c.lines.column(c.src, off)}
 	}
 	c.lastOff = off
