@@ -91,6 +91,11 @@ var growthCases = []struct {
 	{"linked images", 5000, func(n int) []file {
 		return []file{book("", strings.Repeat("[![图](a.png)](https://example.com/) ", n)+"\n"), {"a.png", smallPNG()}}
 	}},
+	// HTML spans nested past the limit: each end tag copied all it held
+	// into its parent.
+	{"nested spans", 3000, func(n int) []file {
+		return []file{book("", strings.Repeat("<span>字", n)+"\n")}
+	}},
 	{"many headings", 1000, func(n int) []file {
 		var b strings.Builder
 		for i := range n {
