@@ -96,6 +96,11 @@ var growthCases = []struct {
 	{"nested spans", 3000, func(n int) []file {
 		return []file{book("", strings.Repeat("<span>字", n)+"\n")}
 	}},
+	// Emphasis nested past the limit with text at each level: each
+	// level's text was copied into its parent's.
+	{"nested emphasis", 2000, func(n int) []file {
+		return []file{book("", strings.Repeat("*字 ", n)+"字"+strings.Repeat(" 字*", n)+"\n")}
+	}},
 	{"many headings", 1000, func(n int) []file {
 		var b strings.Builder
 		for i := range n {

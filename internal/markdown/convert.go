@@ -477,16 +477,41 @@ const maxInlineNesting = 8
 
 // nested converts the children of n, an emphasis or a span, and wraps
 // them with wrap; deeper than maxInlineNesting they are set as the text
-// around them, with a warning.
+// around them, with a warning. The levels past the limit are wrapped too
+// and unwrapped once, by the deepest level kept: returning each level's
+// text for its parent to copy took time in the square of the depth.
 func (c *converter) nested(n ast.Node, wrap func([]doc.Inline) doc.Inline) []doc.Inline {
 	c.depth++
 	in := c.inlines(n)
 	c.depth--
-	if c.depth >= maxInlineNesting {
+	switch {
+	case c.depth >= maxInlineNesting:
 		c.tooDeep(c.place(n))
-		return in
+	case c.depth == maxInlineNesting-1:
+		in = appendUnwrapped(nil, in)
 	}
 	return []doc.Inline{wrap(in)}
+}
+
+// appendUnwrapped appends in to out with the emphases and struck spans
+// made past maxInlineNesting replaced by their text, inside links too.
+// Below the deepest level kept there are no others: HTML elements there
+// are set as text when read (htmlInlines).
+func appendUnwrapped(out, in []doc.Inline) []doc.Inline {
+	for _, x := range in {
+		switch x := x.(type) {
+		case *doc.Emphasis:
+			out = appendUnwrapped(out, x.Content)
+		case *doc.Span:
+			out = appendUnwrapped(out, x.Content)
+		case *doc.Link:
+			x.Content = appendUnwrapped(nil, x.Content)
+			out = append(out, x)
+		default:
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // tooDeep warns of emphases or spans nested past maxInlineNesting.
