@@ -13,7 +13,7 @@ import (
 	"github.com/paiban/paiban/internal/validators"
 )
 
-var boxRe = regexp.MustCompile(`(?m)^(MediaBox|BleedBox|TrimBox):\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)`)
+var boxRe = regexp.MustCompile(`(?m)^(MediaBox|BleedBox|TrimBox):\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)`)
 
 // TestCropMarks reads the boxes back and renders the page: marks must be
 // drawn outside the bleed, and nothing between the bleed and the trim.
@@ -77,13 +77,34 @@ func TestCropMarks(t *testing.T) {
 		}
 		return c
 	}
-	top := h - int(trim[3]) // the trim's top edge, in pixels from the top
-	left := int(trim[0])
-	if dark(0, top-1, int(bleed[0])-1, top+2) == 0 {
+	// Pixels count from the media box's top-left corner, which need not
+	// be at the origin.
+	px := func(x float64) int { return int(x - media[0]) }
+	py := func(y float64) int { return int(media[3] - y) }
+	top := py(trim[3]) // the trim's top edge
+	left := px(trim[0])
+	if dark(0, top-1, px(bleed[0])-1, top+2) == 0 {
 		t.Error("no horizontal crop mark level with the top trim edge, outside the bleed")
 	}
-	bleedTop := h - int(bleed[3])
-	if dark(int(bleed[0])+2, top-2, left-1, top+2) != 0 || dark(left-2, bleedTop+2, left+2, top-1) != 0 {
+	bleedTop := py(bleed[3])
+	if dark(px(bleed[0])+2, top-2, left-1, top+2) != 0 || dark(left-2, bleedTop+2, left+2, top-1) != 0 {
 		t.Error("marks reach into the bleed")
 	}
+}
+
+// TestCropMarksSharesResources: the pages are enlarged, not copied, so the
+// font is embedded once however many pages there are, and the file grows
+// by a few hundred bytes a page at most.
+func TestCropMarksSharesResources(t *testing.T) {
+	src := numbered(t, 40)
+	var out bytes.Buffer
+	if err := CropMarks(&out, src, DefaultBleed); err != nil {
+		t.Fatal(err)
+	}
+	if extra := out.Len() - len(src); extra > 40*300 {
+		t.Errorf("the crop PDF is %d bytes larger than its source of 40 pages", extra)
+	}
+	file := filepath.Join(t.TempDir(), "crop.pdf")
+	os.WriteFile(file, out.Bytes(), 0o644)
+	validators.PDF(t, file)
 }

@@ -1,7 +1,8 @@
 // Package impose arranges the pages of a finished PDF two to a sheet: as a
-// saddle-stitched booklet or as plain 2-up. It reads any PDF with a
-// classic cross-reference table (what paiban writes) back through gofpdi,
-// so it works on the file a print shop gets, not on the layout.
+// saddle-stitched booklet or as plain 2-up, and adds crop marks. It reads
+// the finished PDF (what paiban writes) back, so it works on the file a
+// print shop gets, not on the layout: through gofpdi for the sheets,
+// through pdfobj for the crop marks.
 package impose
 
 import (

@@ -34,6 +34,7 @@ type File struct {
 	// end and "endobj"; objs[0] and free numbers are nil.
 	objs [][]byte
 	root int
+	info int // the trailer's /Info, 0 when none
 }
 
 // Render has gopdf write its document and parses the file. size is a
@@ -78,6 +79,9 @@ func Parse(raw []byte) (*File, error) {
 		return nil, fmt.Errorf("no /Root in the trailer")
 	}
 	f.root = root
+	if info, ok := trailer.Ref("/Info"); ok && info < len(offsets) && offsets[info] > 0 {
+		f.info = info
+	}
 	// Each object runs to the next one, or to the table after the last.
 	order := make([]int, 0, len(offsets))
 	for n, off := range offsets {
@@ -199,6 +203,10 @@ func (f *File) Len() int { return len(f.objs) }
 
 // Root is the number of the catalog.
 func (f *File) Root() int { return f.root }
+
+// Info is the number of the document information dictionary the parsed
+// trailer names, 0 when none.
+func (f *File) Info() int { return f.info }
 
 // Body returns object n's body, nil when there is no such object.
 func (f *File) Body(n int) []byte {
