@@ -94,23 +94,39 @@ func CropMarks(w io.Writer, src []byte, bleed float64) error {
 // mediaBox reads page p's MediaBox, on the page or inherited from the
 // page tree.
 func mediaBox(f *pdfobj.File, p int) ([4]float64, error) {
+	v, err := inherited(f, p, "/MediaBox")
+	if err != nil {
+		return [4]float64{}, err
+	}
+	return parseBox(v)
+}
+
+// parseBox reads a rectangle written as an array of four numbers.
+func parseBox(v []byte) ([4]float64, error) {
 	var box [4]float64
+	fields := bytes.Fields(bytes.Trim(v, "[] \n\r\t"))
+	if len(fields) != 4 {
+		return box, fmt.Errorf("bad box %q", v)
+	}
+	for i, s := range fields {
+		var err error
+		if box[i], err = strconv.ParseFloat(string(s), 64); err != nil {
+			return box, fmt.Errorf("bad box %q", v)
+		}
+	}
+	return box, nil
+}
+
+// inherited returns the value of key on page p or the nearest node of
+// the page tree above it that has it, as written.
+func inherited(f *pdfobj.File, p int, key string) ([]byte, error) {
 	for n, depth := p, 0; depth < 32; depth++ {
 		d, err := f.Dict(n)
 		if err != nil {
-			return box, err
+			return nil, err
 		}
-		if v, ok := d.Get("/MediaBox"); ok {
-			fields := bytes.Fields(bytes.Trim(v, "[] \n\r\t"))
-			if len(fields) != 4 {
-				return box, fmt.Errorf("bad /MediaBox %q", v)
-			}
-			for i, s := range fields {
-				if box[i], err = strconv.ParseFloat(string(s), 64); err != nil {
-					return box, fmt.Errorf("bad /MediaBox %q", v)
-				}
-			}
-			return box, nil
+		if v, ok := d.Get(key); ok {
+			return v, nil
 		}
 		parent, ok := d.Ref("/Parent")
 		if !ok {
@@ -118,7 +134,7 @@ func mediaBox(f *pdfobj.File, p int) ([4]float64, error) {
 		}
 		n = parent
 	}
-	return box, errors.New("no /MediaBox")
+	return nil, fmt.Errorf("no %s", key)
 }
 
 // markStream draws the crop marks around the trim box: at each corner a

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/paiban/paiban/internal/validators"
 	"github.com/signintech/gopdf"
 )
 
@@ -196,5 +197,41 @@ func TestImposeBadInput(t *testing.T) {
 	}
 	if m, err := ParseModes("booklet,2up"); err != nil || len(m) != 2 || m[0] != Booklet || m[1] != TwoUp {
 		t.Fatalf("booklet,2up: %v, %v", m, err)
+	}
+}
+
+// TestImposeSharesResources: every page becomes one form that uses the
+// source's font object, so the sheets cost a few hundred bytes a page, and
+// a page with crop marks is taken at its trim box, the marks left off.
+func TestImposeSharesResources(t *testing.T) {
+	need(t, "pdfinfo", "poppler-utils")
+	need(t, "pdftotext", "poppler-utils")
+	src := numbered(t, 40)
+	var cropped bytes.Buffer
+	if err := CropMarks(&cropped, src, DefaultBleed); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range [][]byte{src, cropped.Bytes()} {
+		var out bytes.Buffer
+		if err := Impose(&out, in, Booklet); err != nil {
+			t.Fatal(err)
+		}
+		if extra := out.Len() - len(src); extra > 40*300 {
+			t.Errorf("the booklet is %d bytes larger than its source of 40 pages", extra)
+		}
+		file := filepath.Join(t.TempDir(), "booklet.pdf")
+		os.WriteFile(file, out.Bytes(), 0o644)
+		validators.PDF(t, file)
+		w, h, sides := readBack(t, file)
+		if w < 841 || w > 842 || h < 595 || h > 596 {
+			t.Errorf("sheet %.2f × %.2f pt, want A4 landscape", w, h)
+		}
+		var got []int
+		for _, s := range sides {
+			got = append(got, s[0], s[1])
+		}
+		if want := Order(Booklet, 40); !slices.Equal(got, want) {
+			t.Errorf("sheets show %v, want %v", got, want)
+		}
 	}
 }

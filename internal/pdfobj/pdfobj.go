@@ -19,6 +19,7 @@ import (
 	"crypto/md5"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 
@@ -395,4 +396,47 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 func (c *countingWriter) WriteString(s string) {
 	c.n += len(s)
 	c.w.WriteString(s)
+}
+
+// refRe matches an indirect reference "n 0 R".
+var refRe = regexp.MustCompile(`(\d+)\s+0\s+R\b`)
+
+// References returns the objects object n refers to, in its dictionary or
+// body but not in a stream's data. A reference-shaped run of text in a
+// string counts too: at worst an object is kept that is not needed.
+func (f *File) References(n int) []int {
+	body := f.Body(n)
+	if d, err := ParseDict(body); err == nil {
+		if _, ok := keyword(body, skipSpace(body, d.next), "stream"); ok {
+			body = body[:d.next]
+		}
+	}
+	var refs []int
+	for _, m := range refRe.FindAllSubmatch(body, -1) {
+		if k, err := strconv.Atoi(string(m[1])); err == nil && f.Body(k) != nil {
+			refs = append(refs, k)
+		}
+	}
+	return refs
+}
+
+// Prune frees every object that cannot be reached from the catalog or
+// from the objects in keep (the document information, say).
+func (f *File) Prune(keep ...int) {
+	seen := make([]bool, len(f.objs))
+	stack := append([]int{f.root}, keep...)
+	for len(stack) > 0 {
+		n := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if n <= 0 || n >= len(seen) || seen[n] {
+			continue
+		}
+		seen[n] = true
+		stack = append(stack, f.References(n)...)
+	}
+	for n := range f.objs {
+		if !seen[n] {
+			f.objs[n] = nil
+		}
+	}
 }
