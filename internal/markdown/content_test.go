@@ -453,3 +453,23 @@ func TestBracketRuns(t *testing.T) {
 		t.Errorf("the task list was not read as a list of %d items", n)
 	}
 }
+
+// TestEmphasizedLinks: a paragraph of more than maxEmphasizedLinks links
+// with emphasis in their text, which goldmark reads in time growing with
+// the square of their number, is refused at its first line; as many
+// links with emphasis beside them, or in a list of their own, are read.
+func TestEmphasizedLinks(t *testing.T) {
+	const n = maxEmphasizedLinks + 1
+	_, err := Parse("b.md", []byte(fm+"\n"+strings.Repeat("[**字**i](http://e.com/) ", n)+"\n"))
+	if err == nil || !strings.HasPrefix(err.Error(), fmt.Sprintf("b.md:5: paragraph of %d links with emphasis in their text", n)) {
+		t.Errorf("%d emphasized links in a paragraph: %v", n, err)
+	}
+	for _, src := range []string{
+		strings.Repeat("**甲** [字i](http://e.com/) ", n),
+		strings.Repeat("- [**字**i](http://e.com/)\n", n),
+	} {
+		if _, err := Parse("b.md", []byte(fm+"\n"+src+"\n")); err != nil {
+			t.Errorf("%.30q…: %v", src, err)
+		}
+	}
+}
