@@ -31,16 +31,9 @@ const markLength = 5 * mm
 // links and outline keep their coordinates and every font and image stays
 // one shared object, as in src.
 func CropMarks(w io.Writer, src []byte, bleed float64) error {
-	f, err := pdfobj.Parse(src)
+	f, pages, err := readPages(src, "crop marks")
 	if err != nil {
-		return fmt.Errorf("crop marks: cannot read the PDF: %w", err)
-	}
-	pages, err := f.Pages()
-	if err != nil {
-		return fmt.Errorf("crop marks: cannot read the PDF: %w", err)
-	}
-	if len(pages) == 0 {
-		return errors.New("crop marks: the PDF has no pages")
+		return err
 	}
 	slug := bleed + markLength + 2*mm
 	// The page's own graphics state must not reach the marks: its content

@@ -107,16 +107,9 @@ func Impose(w io.Writer, src []byte, m Mode) error {
 	if _, err := ParseMode(string(m)); err != nil {
 		return err
 	}
-	f, err := pdfobj.Parse(src)
+	f, pages, err := readPages(src, "impose")
 	if err != nil {
-		return fmt.Errorf("impose: cannot read the PDF: %w", err)
-	}
-	pages, err := f.Pages()
-	if err != nil {
-		return fmt.Errorf("impose: cannot read the PDF: %w", err)
-	}
-	if len(pages) == 0 {
-		return errors.New("impose: the PDF has no pages")
+		return err
 	}
 	first, err := pageBox(f, pages[0])
 	if err != nil {
@@ -268,4 +261,20 @@ func decoded(f *pdfobj.File, n int) ([]byte, error) {
 		return nil, fmt.Errorf("content stream %d: %w", n, err)
 	}
 	return io.ReadAll(r)
+}
+
+// readPages parses src and finds its pages; errors begin with what.
+func readPages(src []byte, what string) (*pdfobj.File, []int, error) {
+	f, err := pdfobj.Parse(src)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: cannot read the PDF: %w", what, err)
+	}
+	pages, err := f.Pages()
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: cannot read the PDF: %w", what, err)
+	}
+	if len(pages) == 0 {
+		return nil, nil, fmt.Errorf("%s: the PDF has no pages", what)
+	}
+	return f, pages, nil
 }
