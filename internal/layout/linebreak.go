@@ -308,28 +308,27 @@ func fixedState(best [][2]fitState, s int) fixedAt {
 			cheapest = st
 		}
 	}
+	// Step the latest state back a line until all meet. open is kept in
+	// order, the latest last, each state once.
 	for len(open) > 1 {
-		// Step the latest states back a line until all meet.
-		latest := 0
-		for _, st := range open {
-			latest = max(latest, st.at)
-		}
-		if latest == 0 {
+		latest := open[len(open)-1]
+		if latest.at == 0 {
 			return fixedAt{}
 		}
-		if latest < s-maxLag {
+		if latest.at < s-maxLag {
 			return settle(best, s, cheapest)
 		}
-		for i, st := range open {
-			if st.at == latest {
-				open[i] = back(best, st)
-			}
+		open = open[:len(open)-1]
+		prev := back(best, latest)
+		if i, found := slices.BinarySearchFunc(open, prev, compareStates); !found {
+			open = slices.Insert(open, i, prev)
 		}
-		slices.SortFunc(open, func(a, b fixedAt) int { return cmp.Or(a.at-b.at, a.q-b.q) })
-		open = slices.Compact(open)
 	}
 	return open[0]
 }
+
+// compareStates orders states by where their line ends, then by q.
+func compareStates(a, b fixedAt) int { return cmp.Or(a.at-b.at, a.q-b.q) }
 
 // back is the state before st's last line.
 func back(best [][2]fitState, st fixedAt) fixedAt {
