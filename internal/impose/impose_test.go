@@ -216,12 +216,7 @@ func TestImposeSharesResources(t *testing.T) {
 		if err := Impose(&out, in, Booklet); err != nil {
 			t.Fatal(err)
 		}
-		if extra := out.Len() - len(src); extra > 40*300 {
-			t.Errorf("the booklet is %d bytes larger than its source of 40 pages", extra)
-		}
-		file := filepath.Join(t.TempDir(), "booklet.pdf")
-		os.WriteFile(file, out.Bytes(), 0o644)
-		validators.PDF(t, file)
+		file := sharedAndValid(t, "booklet.pdf", out.Bytes(), src)
 		w, h, sides := readBack(t, file)
 		if w < 841 || w > 842 || h < 595 || h > 596 {
 			t.Errorf("sheet %.2f × %.2f pt, want A4 landscape", w, h)
@@ -234,4 +229,20 @@ func TestImposeSharesResources(t *testing.T) {
 			t.Errorf("sheets show %v, want %v", got, want)
 		}
 	}
+}
+
+// sharedAndValid checks that pdf, made from src of 40 pages, is at most
+// 300 bytes a page larger (its fonts are not copied for each page) and
+// valid, and returns the file it wrote it to.
+func sharedAndValid(t *testing.T, name string, pdf, src []byte) string {
+	t.Helper()
+	if extra := len(pdf) - len(src); extra > 40*300 {
+		t.Errorf("%s is %d bytes larger than its source of 40 pages", name, extra)
+	}
+	file := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(file, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	validators.PDF(t, file)
+	return file
 }

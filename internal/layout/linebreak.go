@@ -186,7 +186,6 @@ func (ls *lineSearch) fix(s int) int {
 func (ls *lineSearch) tryLinesFrom(s int) {
 	p, sums := &ls.p, ls.sums
 	n := len(p.atoms)
-
 	avail := p.avail(p.offset+s == 0)
 	found := false
 	// Lines with more than window to spare cost more than any
@@ -276,7 +275,7 @@ type fixedAt struct{ at, q int }
 
 // maxLag is how far the line search may look back for a state every way
 // still open passes through before it settles for the way of the
-// nearest open state (fixedState).
+// cheapest open state (fixedState).
 const maxLag = 65536
 
 // fixedState returns the latest state that every way of setting the rest
@@ -368,13 +367,10 @@ func settle(best [][2]fitState, s int, cheapest fixedAt) fixedAt {
 // p.atoms, in order and counted from the paragraph's first atom.
 func fixLines(p *paragraph, best [][2]fitState, end fixedAt, emit func(s, e int)) {
 	var bounds [][2]int
-	for e, q := end.at, end.q; e > 0; {
-		st := best[e][q]
-		bounds = append(bounds, [2]int{st.from, e})
-		e, q = st.from, 0
-		if st.fromQ {
-			q = 1
-		}
+	for st := end; st.at > 0; {
+		prev := back(best, st)
+		bounds = append(bounds, [2]int{prev.at, st.at})
+		st = prev
 	}
 	for i := len(bounds) - 1; i >= 0; i-- {
 		emit(p.offset+bounds[i][0], p.offset+bounds[i][1])

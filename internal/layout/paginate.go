@@ -60,8 +60,9 @@ type paginator struct {
 // the first lines of the footnotes it references, goes to the next page
 // unless no page could hold those (see overfull); so do the rows before
 // it that may not end a page (headings, orphans, widows). Notes continued
-// from earlier pages that fill a page have it to themselves. It returns the pages, the internal links on them and the
-// contents entries as placed.
+// from earlier pages that fill a page have it to themselves. It returns
+// the pages, the internal links on them and the contents entries as
+// placed.
 // Pages are filled on other goroutines while the next are planned; an
 // error is a page that could not be filled.
 func (p *paginator) paginate() (pages []*Page, links []pendingLink, tocs []tocPlacement, err error) {

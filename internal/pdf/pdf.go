@@ -417,9 +417,13 @@ func (u *uriActions) share(f *pdfobj.File) error {
 	}
 	found := 0
 	for n := 1; n < actions[0]; n++ {
+		// Only link annotations are searched, not the page contents.
 		body := f.Body(n)
+		if !bytes.HasPrefix(body, []byte("<</Type /Annot /Subtype /Link ")) {
+			continue
+		}
 		i := bytes.Index(body, []byte(placeholderPrefix))
-		if i < 0 || !bytes.HasPrefix(body, []byte("<</Type /Annot /Subtype /Link ")) {
+		if i < 0 {
 			continue
 		}
 		rest := body[i+len(placeholderPrefix):]
